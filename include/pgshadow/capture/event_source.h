@@ -1,0 +1,50 @@
+#pragma once
+// The provider side of capture (pgreplay's provider/consumer split): replay pulls Events one
+// at a time, in capture order, so memory does not grow with the size of the input.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgshadow/core/event.h"
+#include "pgshadow/util/input_problems.h"
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::capture {
+
+// How every input line was used. Invariant once a source is exhausted:
+//   lines_read == lines_in_events + lines_not_statements + problems.total()
+// (a line that belongs to an event is counted once, however many lines the event spans).
+struct InputAccounting {
+  std::uint64_t lines_read = 0;
+  std::uint64_t lines_in_events = 0;
+  std::uint64_t lines_not_statements = 0;  // known non-statement lines: connections, checkpoints...
+  std::uint64_t events = 0;
+  std::map<std::string, std::uint64_t> not_statement_by_kind;  // "connection", "checkpoint", ...
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+
+  // The next event in capture order (Event::sequence is gapless from 0), or nullopt at the end.
+  // A malformed line goes to problems() and reading continues. An Error only for failures that
+  // make going on pointless (a file that vanished, an I/O error), naming the file.
+  virtual Result<std::optional<Event>> next() = 0;
+
+  virtual const InputAccounting& accounting() const = 0;
+  virtual const InputProblems& problems() const = 0;
+  // Human description of what is being read, e.g. "csvlog: 3 files in traffic/".
+  virtual std::string description() const = 0;
+};
+
+// Opens one or more capture inputs: canonical capture files (*.jsonl, documented in
+// docs/capture-format.md) and PostgreSQL csvlog files (*.csv), or directories of them
+// (rotated files, read in the order of their first timestamp, not their names).
+// Several inputs are merged by start time, ties kept in input order.
+// Errors: a path that does not exist, an unknown format, an empty directory.
+Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths);
+
+}  // namespace pgshadow::capture

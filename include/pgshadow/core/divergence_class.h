@@ -1,0 +1,41 @@
+#pragma once
+// The classes a compared statement falls into. Their names are the contract used in every
+// output (reports, metrics, expect.yaml); never rename one.
+#include <optional>
+#include <string_view>
+
+namespace pgshadow {
+
+enum class DivergenceClass {
+  kMatch,
+  kErrorShadowOnly,
+  kErrorBaselineOnly,
+  kErrorChanged,
+  kColumnsChanged,
+  kTypesChanged,
+  kRowsChanged,
+  kOrderChanged,
+  kCommandChanged,
+  kNondeterministic,
+  kConsequence,
+  kMigrationFailed,
+};
+
+// How much a class weighs in the verdict.
+enum class Severity { kNone, kReview, kBreaking };
+
+inline constexpr DivergenceClass kAllDivergenceClasses[] = {
+    DivergenceClass::kMatch,          DivergenceClass::kErrorShadowOnly,
+    DivergenceClass::kErrorBaselineOnly, DivergenceClass::kErrorChanged,
+    DivergenceClass::kColumnsChanged, DivergenceClass::kTypesChanged,
+    DivergenceClass::kRowsChanged,    DivergenceClass::kOrderChanged,
+    DivergenceClass::kCommandChanged, DivergenceClass::kNondeterministic,
+    DivergenceClass::kConsequence,    DivergenceClass::kMigrationFailed,
+};
+
+std::string_view to_string(DivergenceClass c);  // "error_shadow_only", ...
+std::optional<DivergenceClass> divergence_class_from_string(std::string_view name);
+Severity severity_of(DivergenceClass c);
+std::string_view to_string(Severity s);  // "none", "review", "breaking"
+
+}  // namespace pgshadow

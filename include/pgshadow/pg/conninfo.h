@@ -1,0 +1,22 @@
+#pragma once
+// Connection strings, libpq's way (URIs, key=value strings, PG* environment variables),
+// and their safe display.
+#include <string>
+#include <string_view>
+
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::pg {
+
+// The conninfo with any password replaced by "********", for every message and report.
+// Parses with PQconninfoParse, so URIs and key=value strings are both handled; an unparsable
+// string is shown as "<unparsable connection string>" (it might contain a password).
+std::string redact(std::string_view conninfo);
+
+// The same connection with dbname replaced (keeps every other setting, URI or key=value).
+Result<std::string> with_database(std::string_view conninfo, std::string_view database);
+
+// The database name the conninfo connects to (after PG* defaults), for messages.
+std::string database_of(std::string_view conninfo);
+
+}  // namespace pgshadow::pg

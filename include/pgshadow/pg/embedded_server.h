@@ -1,0 +1,62 @@
+#pragma once
+// A throwaway PostgreSQL cluster that pgshadow starts and removes itself.
+//
+// start() finds the server binaries, runs initdb in a private temporary directory, and starts
+// the server on a private Unix socket plus a free TCP port on 127.0.0.1 only. Run as root, the
+// server runs as an unprivileged user (postgres, else nobody). The cluster is removed when the
+// EmbeddedServer is destroyed and also, through a guardian process that outlives the caller,
+// when pgshadow dies on SIGINT, SIGTERM or SIGKILL: no process and no directory is left behind.
+// Not thread-safe.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::pg {
+
+struct EmbeddedServerOptions {
+  std::string bin_dir;        // empty: discover (see find_server_binaries)
+  std::string parent_dir;     // where the private directory is made; empty: $TMPDIR or /tmp
+  bool keep = false;          // leave the cluster running at exit (prints how to connect)
+};
+
+// The directory holding initdb, pg_ctl, postgres, psql and pg_restore. Order: explicit_dir,
+// $PGSHADOW_PG_BIN, `pg_config --bindir`, the highest /usr/lib/postgresql/*/bin.
+// Error (kInfrastructure) lists every place looked at.
+Result<std::string> find_server_binaries(std::string_view explicit_dir);
+
+class EmbeddedServer {
+ public:
+  // Error kInfrastructure: no binaries, initdb failed, the server did not start (with the tail
+  // of its log).
+  static Result<std::unique_ptr<EmbeddedServer>> start(const EmbeddedServerOptions& options);
+  ~EmbeddedServer();
+  EmbeddedServer(const EmbeddedServer&) = delete;
+  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
+
+  // libpq key=value conninfo for a database on this server, as its superuser, over the socket.
+  std::string conninfo(std::string_view database) const;
+  const std::string& bin_dir() const { return bin_dir_; }
+  const std::string& directory() const { return directory_; }  // the private directory
+  int port() const { return port_; }
+  // How to connect with psql, for --keep-server.
+  std::string connect_hint() const;
+
+  // Stops the server and removes the directory now (idempotent; the destructor calls it).
+  void stop();
+
+ private:
+  EmbeddedServer() = default;
+  std::string bin_dir_;
+  std::string directory_;
+  std::string socket_dir_;
+  std::string data_dir_;
+  int port_ = 0;
+  bool keep_ = false;
+  bool stopped_ = false;
+  int guardian_pipe_ = -1;  // write end; closing it without "keep" makes the guardian clean up
+  int guardian_pid_ = -1;
+};
+
+}  // namespace pgshadow::pg

@@ -1,0 +1,29 @@
+#pragma once
+// What PostgreSQL's own parser (libpg_query) tells us about a statement. Thread-safe:
+// libpg_query keeps its parser state per thread.
+#include <string>
+#include <string_view>
+
+namespace pgshadow::sql {
+
+// Statements that differ only in constants share a shape.
+struct QueryShape {
+  std::string fingerprint;  // libpg_query fingerprint, 16 hex digits; "text-" + hash when unparsable
+  std::string normalized;   // constants replaced by $n; never contains a literal of the input
+};
+
+// Never fails: SQL the parser rejects still gets a stable shape (from the scanner-based
+// normalization when it succeeds, else a hash of the text, with the text itself withheld:
+// normalized is then "<unparsable statement>").
+QueryShape shape_of(std::string_view sql);
+
+struct StatementFacts {
+  bool parsed = false;                 // the parser accepted the text
+  bool has_top_level_order_by = false; // the outermost SELECT of the (last) statement sorts
+  bool is_transaction_control = false; // BEGIN/START/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/PREPARE TRANSACTION
+  int statement_count = 0;             // a simple-protocol query may hold several
+};
+
+StatementFacts facts_of(std::string_view sql);
+
+}  // namespace pgshadow::sql
