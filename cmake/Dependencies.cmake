@@ -11,10 +11,12 @@ find_package(Threads REQUIRED)
 
 find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
 find_library(PG_QUERY_LIBRARY NAMES pg_query REQUIRED)
+# pg_query.pb-c.h (the scanner's output, used to redact what pg_query_normalize leaves) needs it.
+find_path(PROTOBUF_C_INCLUDE_DIR protobuf-c/protobuf-c.h REQUIRED)
 add_library(pg_query::pg_query UNKNOWN IMPORTED)
 set_target_properties(pg_query::pg_query PROPERTIES
   IMPORTED_LOCATION ${PG_QUERY_LIBRARY}
-  INTERFACE_INCLUDE_DIRECTORIES ${PG_QUERY_INCLUDE_DIR})
+  INTERFACE_INCLUDE_DIRECTORIES "${PG_QUERY_INCLUDE_DIR};${PROTOBUF_C_INCLUDE_DIR}")
 
 if(PGSHADOW_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
