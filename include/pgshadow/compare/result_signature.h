@@ -23,7 +23,9 @@ struct ResultSignature {
   bool succeeded = true;
   std::string sqlstate;       // when !succeeded
   std::string error_message;  // server's primary message, when !succeeded (may quote literals)
-  std::string command_verb;   // first word of the command tag: "SELECT", "INSERT", "BEGIN"...
+  // First word of a command tag that ends in a count ("SELECT", "INSERT", "FETCH"), else the
+  // whole tag ("BEGIN", "CREATE TABLE"), so two different DDL commands never look alike.
+  std::string command_verb;
   std::optional<std::uint64_t> affected_rows;  // from the command tag, when it has a count
   std::vector<ColumnHeader> columns;           // empty for commands without a result set
   std::uint64_t row_count = 0;
@@ -34,7 +36,9 @@ struct ResultSignature {
 
 // Builds a ResultSignature as rows arrive; memory is bounded by the sample size.
 // Value encoding per cell: a null flag byte, the length (8 bytes), the bytes; so
-// ('ab','c') and ('a','bc') differ and NULL, '' and 'NULL' all differ. Not thread-safe.
+// ('ab','c') and ('a','bc') differ and NULL, '' and 'NULL' all differ; the row's column count
+// is hashed first. finish_success/finish_error hand over the signature and leave the builder
+// empty, ready for the next statement. Not thread-safe.
 class SignatureBuilder {
  public:
   explicit SignatureBuilder(std::size_t max_sample_rows = 5);

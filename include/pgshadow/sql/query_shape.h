@@ -9,7 +9,11 @@ namespace pgshadow::sql {
 // Statements that differ only in constants share a shape.
 struct QueryShape {
   std::string fingerprint;  // libpg_query fingerprint, 16 hex digits; "text-" + hash when unparsable
-  std::string normalized;   // constants replaced by $n; never contains a literal of the input
+  // Constants replaced by $n; never contains a literal of the input. pg_query_normalize does
+  // the work where it can; a scanner pass then replaces the constants it leaves (in utility
+  // statements such as CALL or COMMENT, and type modifiers: varchar(10) -> varchar($2)) and
+  // drops comments, which can carry request data.
+  std::string normalized;
 };
 
 // Never fails: SQL the parser rejects still gets a stable shape (from the scanner-based
@@ -20,7 +24,9 @@ QueryShape shape_of(std::string_view sql);
 struct StatementFacts {
   bool parsed = false;                 // the parser accepted the text
   bool has_top_level_order_by = false; // the outermost SELECT of the (last) statement sorts
-  bool is_transaction_control = false; // BEGIN/START/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/PREPARE TRANSACTION
+  // Some statement of the text is BEGIN/START/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/PREPARE
+  // TRANSACTION (a multi-statement text counts if any of its statements is one).
+  bool is_transaction_control = false;
   int statement_count = 0;             // a simple-protocol query may hold several
 };
 

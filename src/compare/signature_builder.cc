@@ -1,0 +1,70 @@
+#include <utility>
+
+#include "command_tag.h"
+#include "pgshadow/compare/result_signature.h"
+
+namespace pgshadow::compare {
+namespace {
+
+void update_digest(Xxh3Hasher& hasher, const Digest128& digest) {
+  hasher.update_u64(digest.low);
+  hasher.update_u64(digest.high);
+}
+
+}  // namespace
+
+SignatureBuilder::SignatureBuilder(std::size_t max_sample_rows)
+    : max_sample_rows_(max_sample_rows) {}
+
+void SignatureBuilder::set_columns(std::vector<ColumnHeader> columns) {
+  signature_.columns = std::move(columns);
+}
+
+void SignatureBuilder::add_row(const std::vector<std::optional<std::string_view>>& values) {
+  // Row digest: the column count, then per cell a null flag, the length and the bytes. The
+  // length keeps ('ab','c') apart from ('a','bc'); the flag keeps NULL apart from ''.
+  row_hasher_.reset();
+  row_hasher_.update_u64(values.size());
+  for (const auto& value : values) {
+    const unsigned char is_null = value.has_value() ? 0 : 1;
+    row_hasher_.update(&is_null, 1);
+    row_hasher_.update_u64(value.has_value() ? value->size() : 0);
+    if (value.has_value()) row_hasher_.update(*value);
+  }
+  const Digest128 row = row_hasher_.digest();
+
+  // Ordered: a chain, so each row's position matters. Multiset: a sum, so it does not, and
+  // a duplicated row still counts twice.
+  chain_hasher_.reset();
+  update_digest(chain_hasher_, signature_.ordered_digest);
+  update_digest(chain_hasher_, row);
+  signature_.ordered_digest = chain_hasher_.digest();
+  signature_.multiset_digest += row;
+  ++signature_.row_count;
+
+  if (signature_.sample_rows.size() < max_sample_rows_) {
+    SampleRow sample;
+    sample.reserve(values.size());
+    for (const auto& value : values) {
+      sample.push_back(value ? std::optional<std::string>(*value) : std::nullopt);
+    }
+    signature_.sample_rows.push_back(std::move(sample));
+  }
+}
+
+ResultSignature SignatureBuilder::finish_success(std::string_view command_tag) {
+  detail::CommandTag parsed = detail::parse_command_tag(command_tag);
+  signature_.succeeded = true;
+  signature_.command_verb = std::move(parsed.verb);
+  signature_.affected_rows = parsed.affected_rows;
+  return std::exchange(signature_, ResultSignature{});
+}
+
+ResultSignature SignatureBuilder::finish_error(std::string sqlstate, std::string message) {
+  signature_.succeeded = false;
+  signature_.sqlstate = std::move(sqlstate);
+  signature_.error_message = std::move(message);
+  return std::exchange(signature_, ResultSignature{});
+}
+
+}  // namespace pgshadow::compare

@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <string_view>
+
+#include "pgshadow/sql/query_shape.h"
+
+using pgshadow::sql::facts_of;
+
+namespace {
+
+bool top_level_order_by(std::string_view sql) {
+  const auto facts = facts_of(sql);
+  REQUIRE(facts.parsed);
+  return facts.has_top_level_order_by;
+}
+
+}  // namespace
+
+TEST_CASE("ORDER BY on the outermost SELECT counts") {
+  CHECK(top_level_order_by("SELECT * FROM t ORDER BY id"));
+  CHECK(top_level_order_by("SELECT * FROM t ORDER BY id LIMIT 5"));
+  CHECK(top_level_order_by("(SELECT * FROM t ORDER BY id)"));
+  CHECK(top_level_order_by("VALUES (2), (1) ORDER BY 1"));
+  CHECK(top_level_order_by("WITH c AS (SELECT * FROM t) SELECT * FROM c ORDER BY id"));
+  CHECK_FALSE(top_level_order_by("SELECT * FROM t"));
+  CHECK_FALSE(top_level_order_by("SELECT * FROM t LIMIT 5"));
+}
+
+TEST_CASE("ORDER BY only inside a subquery or CTE does not count") {
+  CHECK_FALSE(top_level_order_by("SELECT * FROM (SELECT * FROM t ORDER BY id) s"));
+  CHECK_FALSE(top_level_order_by("WITH c AS (SELECT * FROM t ORDER BY id) SELECT * FROM c"));
+  CHECK_FALSE(top_level_order_by("SELECT (SELECT max(x) FROM u ORDER BY 1 LIMIT 1) FROM t"));
+  CHECK_FALSE(top_level_order_by(
+      "SELECT id, array_agg(x ORDER BY x) FROM t GROUP BY id"));
+}
+
+TEST_CASE("a set operation counts only the ORDER BY on the whole operation") {
+  CHECK(top_level_order_by("SELECT a FROM t UNION SELECT a FROM u ORDER BY 1"));
+  CHECK(top_level_order_by("SELECT a FROM t INTERSECT SELECT a FROM u ORDER BY a"));
+  CHECK_FALSE(top_level_order_by("(SELECT a FROM t ORDER BY a) UNION ALL (SELECT a FROM u)"));
+  CHECK_FALSE(top_level_order_by("SELECT a FROM t EXCEPT SELECT a FROM u"));
+}
+
+TEST_CASE("INSERT, UPDATE and DELETE ... RETURNING have no top-level ORDER BY") {
+  CHECK_FALSE(top_level_order_by("INSERT INTO t SELECT * FROM u ORDER BY id RETURNING id"));
+  CHECK_FALSE(top_level_order_by("UPDATE t SET a = 1 RETURNING id"));
+  CHECK_FALSE(top_level_order_by(
+      "DELETE FROM t WHERE id IN (SELECT id FROM t ORDER BY id LIMIT 1) RETURNING id"));
+}
+
+TEST_CASE("DECLARE CURSOR and EXPLAIN are judged by the query they wrap") {
+  CHECK(top_level_order_by("DECLARE c CURSOR FOR SELECT * FROM t ORDER BY id"));
+  CHECK_FALSE(top_level_order_by("DECLARE c CURSOR FOR SELECT * FROM t"));
+  CHECK(top_level_order_by("EXPLAIN SELECT * FROM t ORDER BY id"));
+  CHECK_FALSE(top_level_order_by("EXPLAIN (ANALYZE) SELECT * FROM t"));
+}
+
+TEST_CASE("with several statements the last one decides the order") {
+  CHECK(top_level_order_by("SELECT 1; SELECT * FROM t ORDER BY id"));
+  CHECK_FALSE(top_level_order_by("SELECT * FROM t ORDER BY id; SELECT 1"));
+}
+
+TEST_CASE("statements are counted") {
+  CHECK(facts_of("SELECT 1").statement_count == 1);
+  CHECK(facts_of("SELECT 1; SELECT 2;").statement_count == 2);
+  CHECK(facts_of("BEGIN; UPDATE t SET a = 1; COMMIT").statement_count == 3);
+  const auto empty = facts_of("-- nothing but a comment");
+  CHECK(empty.parsed);
+  CHECK(empty.statement_count == 0);
+  CHECK_FALSE(empty.has_top_level_order_by);
+}
+
+TEST_CASE("transaction control statements are recognised") {
+  const std::string_view control[] = {
+      "BEGIN", "START TRANSACTION ISOLATION LEVEL SERIALIZABLE", "COMMIT", "ROLLBACK",
+      "SAVEPOINT s1", "RELEASE SAVEPOINT s1", "ROLLBACK TO SAVEPOINT s1",
+      "PREPARE TRANSACTION 'tx1'", "END", "BEGIN; UPDATE t SET a = 1; COMMIT",
+  };
+  for (std::string_view sql : control) {
+    INFO(sql);
+    CHECK(facts_of(sql).is_transaction_control);
+  }
+  CHECK_FALSE(facts_of("SELECT 1").is_transaction_control);
+  CHECK_FALSE(facts_of("PREPARE p AS SELECT 1").is_transaction_control);
+  CHECK_FALSE(facts_of("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").is_transaction_control);
+}
+
+TEST_CASE("SQL the parser rejects gives parsed = false and nothing else") {
+  const auto facts = facts_of("SELEC * FROM t ORDER BY id");
+  CHECK_FALSE(facts.parsed);
+  CHECK(facts.statement_count == 0);
+  CHECK_FALSE(facts.has_top_level_order_by);
+  CHECK_FALSE(facts.is_transaction_control);
+}
