@@ -1,0 +1,239 @@
+#include "csvlog_event_assembler.h"
+
+#include <cmath>
+#include <utility>
+
+#include "timestamp.h"
+
+namespace pgshadow::capture {
+namespace {
+
+// A few bytes of the offending text for a problem's detail; never a whole statement.
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
+}
+
+bool is_error_severity(std::string_view severity) {
+  return severity == "ERROR" || severity == "FATAL" || severity == "PANIC";
+}
+
+}  // namespace
+
+CsvlogEventAssembler::CsvlogEventAssembler(InputProblems& problems, InputAccounting& accounting,
+                                           std::size_t max_buffered_events)
+    : problems_(problems), accounting_(accounting), max_buffered_events_(max_buffered_events) {}
+
+void CsvlogEventAssembler::add(const CsvlogRecord& record, const SourceLocation& where) {
+  const std::string& severity = record.error_severity();
+  if (severity == "LOG") return add_log_message(record, where);
+  if (is_error_severity(severity)) return add_error(record, where);
+  if (const auto kind = not_statement_kind_for_severity(severity); !kind.empty()) {
+    return count_not_statement(kind);
+  }
+  problems_.report(where, "unknown error_severity", "error_severity '" + excerpt(severity) + "'");
+}
+
+void CsvlogEventAssembler::add_log_message(const CsvlogRecord& record, const SourceLocation& where) {
+  const LogMessage message = parse_log_message(record.message());
+  switch (message.kind) {
+    case LogMessageKind::kStatement:
+    case LogMessageKind::kExecute:
+      return begin_statement(record, where, message);
+    case LogMessageKind::kExecuteFetch:
+      return attach_fetch(record, where, message);
+    case LogMessageKind::kBareDuration:
+      return attach_duration(record, where, *message.duration_ms);
+    case LogMessageKind::kParse:
+      finish_open_event(sessions_[record.session_id()]);
+      return count_not_statement("parse");
+    case LogMessageKind::kBind:
+      return remember_bind(record, where, message);
+    case LogMessageKind::kNotStatement:
+      if (message.not_statement_kind == "disconnection") {
+        if (auto it = sessions_.find(record.session_id()); it != sessions_.end()) {
+          finish_open_event(it->second);
+          sessions_.erase(it);  // bounds the session table by the sessions alive
+        }
+      }
+      return count_not_statement(message.not_statement_kind);
+    case LogMessageKind::kUnrecognised:
+      break;
+  }
+  problems_.report(where, "unrecognised log message",
+                   "LOG message starting '" + excerpt(record.message()) + "'");
+}
+
+void CsvlogEventAssembler::begin_statement(const CsvlogRecord& record, const SourceLocation& where,
+                                           const LogMessage& message) {
+  SessionState& session = sessions_[record.session_id()];
+  finish_open_event(session);
+  std::optional<Event> event = event_from(record, where);
+  if (!event) return;
+  event->sql = std::string(message.sql);
+  if (message.kind != LogMessageKind::kStatement) {
+    auto parameters = parse_parameters_detail(record.detail());
+    if (!parameters) {
+      problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail()) + "'");
+      return;
+    }
+    event->protocol = Protocol::kExtended;
+    event->statement_name = std::string(message.statement_name);
+    event->parameters = std::move(*parameters);
+  }
+  if (message.duration_ms) {
+    // Logged when the statement ended: it started its duration earlier.
+    event->duration_ms = message.duration_ms;
+    event->start_us -= std::llround(*message.duration_ms * 1000.0);
+  }
+  session.last_bind.reset();
+  open_event(session, std::move(*event));
+  session.awaiting_duration = !message.duration_ms;
+  count_in_event();
+}
+
+// "execute fetch from": more rows from the portal the session's open event started. It is the
+// same statement execution, so it adds to that event (and its duration), not a new one.
+void CsvlogEventAssembler::attach_fetch(const CsvlogRecord& record, const SourceLocation& where,
+                                        const LogMessage& message) {
+  SessionState& session = sessions_[record.session_id()];
+  Event* open = open_event_of(session);
+  if (open == nullptr || open->protocol != Protocol::kExtended || open->sql != message.sql ||
+      !open->outcome.succeeded) {
+    return begin_statement(record, where, message);
+  }
+  if (message.duration_ms) open->duration_ms = open->duration_ms.value_or(0.0) + *message.duration_ms;
+  session.awaiting_duration = !message.duration_ms;
+  count_in_event();
+}
+
+void CsvlogEventAssembler::attach_duration(const CsvlogRecord& record, const SourceLocation& where,
+                                           double duration_ms) {
+  auto it = sessions_.find(record.session_id());
+  Event* open = it == sessions_.end() ? nullptr : open_event_of(it->second);
+  if (open == nullptr || !it->second.awaiting_duration) {
+    problems_.report(where, "duration without statement",
+                     "no statement of session " + record.session_id() + " is waiting for a duration");
+    return;
+  }
+  open->duration_ms = open->duration_ms.value_or(0.0) + duration_ms;
+  it->second.awaiting_duration = false;
+  count_in_event();
+}
+
+void CsvlogEventAssembler::remember_bind(const CsvlogRecord& record, const SourceLocation& where,
+                                         const LogMessage& message) {
+  auto parameters = parse_parameters_detail(record.detail());
+  if (!parameters) {
+    problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail()) + "'");
+    return;
+  }
+  SessionState& session = sessions_[record.session_id()];
+  finish_open_event(session);
+  session.last_bind = LastBind{std::string(message.sql), std::string(message.statement_name),
+                               std::move(*parameters)};
+  count_not_statement("bind");
+}
+
+// An ERROR/FATAL/PANIC record. It is the failure of the session's open statement when that
+// statement was logged before it ran and the record names the same query; otherwise, when it
+// names a query, that query was never logged as a statement (log_statement off, or it failed
+// in Parse/Bind before Execute could log it) and the record becomes a failed event itself.
+void CsvlogEventAssembler::add_error(const CsvlogRecord& record, const SourceLocation& where) {
+  const std::string& query = record.query();
+  const bool before_execute = record.command_tag() == "PARSE" || record.command_tag() == "BIND";
+  SessionState& session = sessions_[record.session_id()];
+  Event* open = open_event_of(session);
+  // An ERROR without a query still belongs to a running statement (log_min_error_statement
+  // hides it); a FATAL without one ends an idle session and says nothing about its last statement.
+  const bool fails_open_statement =
+      open != nullptr && session.awaiting_duration && !before_execute &&
+      (query.empty() ? record.error_severity() == "ERROR" : query == open->sql);
+  if (fails_open_statement) {
+    open->outcome = {false, record.sql_state_code()};
+    session.awaiting_duration = false;
+    return count_in_event();
+  }
+  if (query.empty()) return count_not_statement("error_without_statement");
+
+  finish_open_event(session);
+  std::optional<Event> event = event_from(record, where);
+  if (!event) return;
+  event->sql = query;
+  event->outcome = {false, record.sql_state_code()};
+  if (before_execute) {
+    event->protocol = Protocol::kExtended;  // its parameters were never logged
+  } else if (session.last_bind && session.last_bind->sql == query) {
+    event->protocol = Protocol::kExtended;
+    event->statement_name = std::move(session.last_bind->statement_name);
+    event->parameters = std::move(session.last_bind->parameters);
+  }
+  session.last_bind.reset();
+  open_event(session, std::move(*event));
+  count_in_event();
+}
+
+std::optional<Event> CsvlogEventAssembler::event_from(const CsvlogRecord& record,
+                                                      const SourceLocation& where) {
+  auto start = parse_log_time(record.log_time());
+  if (!start) {
+    problems_.report(where, "bad log_time", start.error().message);
+    return std::nullopt;
+  }
+  Event event;
+  event.session_id = record.session_id();
+  event.user = record.user_name();
+  event.database = record.database_name();
+  event.application = record.application_name();
+  event.start_us = *start;
+  event.source = where;
+  return event;
+}
+
+void CsvlogEventAssembler::open_event(SessionState& session, Event event) {
+  session.open = buffer_base_ + buffer_.size();
+  buffer_.push_back({std::move(event), false});
+  if (buffer_.size() > max_buffered_events_) {
+    // Release the oldest as it stands (see the class comment).
+    Slot& oldest = buffer_.front();
+    if (auto it = sessions_.find(oldest.event.session_id);
+        it != sessions_.end() && it->second.open == buffer_base_) {
+      finish_open_event(it->second);
+    }
+    oldest.finished = true;
+  }
+}
+
+Event* CsvlogEventAssembler::open_event_of(SessionState& session) {
+  if (!session.open) return nullptr;
+  return &buffer_[*session.open - buffer_base_].event;
+}
+
+void CsvlogEventAssembler::finish_open_event(SessionState& session) {
+  if (session.open) buffer_[*session.open - buffer_base_].finished = true;
+  session.open.reset();
+  session.awaiting_duration = false;
+}
+
+void CsvlogEventAssembler::count_not_statement(std::string_view kind) {
+  ++accounting_.lines_not_statements;
+  ++accounting_.not_statement_by_kind[std::string(kind)];
+}
+
+void CsvlogEventAssembler::finish_all() {
+  for (Slot& slot : buffer_) slot.finished = true;
+  for (auto& [id, session] : sessions_) {
+    session.open.reset();
+    session.awaiting_duration = false;
+  }
+}
+
+std::optional<Event> CsvlogEventAssembler::pop_finished() {
+  if (buffer_.empty() || !buffer_.front().finished) return std::nullopt;
+  Event event = std::move(buffer_.front().event);
+  buffer_.pop_front();
+  ++buffer_base_;
+  return event;
+}
+
+}  // namespace pgshadow::capture

@@ -1,0 +1,92 @@
+#pragma once
+// Turns csvlog records into Events. The server logs what one statement did over several
+// records: the statement line (log_statement), then maybe a bare "duration:" line
+// (log_min_duration_statement) or an ERROR record with its SQLSTATE — or, with
+// log_min_duration_statement alone, one "duration: ... statement:" line after the fact, or only
+// the ERROR record when it failed. Records of concurrent sessions interleave.
+//
+// So an event stays open until the next statement (or disconnection) of its session, or the end
+// of input, and a reorder buffer releases events in the order of their first record with every
+// earlier one finished. The buffer holds the events logged since the oldest still-open one: in
+// practice a few per concurrent session. An idle session could hold it back indefinitely, so past
+// max_buffered_events the oldest event is released as it stands (its outcome is then what was
+// known; a late ERROR for it becomes an event of its own).
+//
+// Every record passed to add() is accounted exactly once: in an event, as a non-statement of a
+// kind, or as a problem. Not thread-safe; borrows the problem sink and the accounting.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "csvlog_message.h"
+#include "csvlog_record.h"
+#include "pgshadow/capture/event_source.h"
+#include "pgshadow/core/event.h"
+
+namespace pgshadow::capture {
+
+class CsvlogEventAssembler {
+ public:
+  static constexpr std::size_t kDefaultMaxBufferedEvents = 100'000;
+
+  CsvlogEventAssembler(InputProblems& problems, InputAccounting& accounting,
+                       std::size_t max_buffered_events = kDefaultMaxBufferedEvents);
+
+  // One well-formed record; `where` is its file and first physical line.
+  void add(const CsvlogRecord& record, const SourceLocation& where);
+  // End of input: every open event is finished.
+  void finish_all();
+  // The oldest event, once it and all before it are finished. Event::sequence is left at 0.
+  std::optional<Event> pop_finished();
+
+ private:
+  struct Slot {
+    Event event;
+    bool finished = false;
+  };
+  // The last "bind" line of a session (logged with log_min_duration_statement): the parameters
+  // of an Execute that then fails and is logged only as an ERROR record.
+  struct LastBind {
+    std::string sql;
+    std::string statement_name;
+    std::vector<ParameterValue> parameters;
+  };
+  struct SessionState {
+    std::optional<std::uint64_t> open;  // position of the session's open event in the buffer
+    bool awaiting_duration = false;     // its statement line was logged before it ran
+    std::optional<LastBind> last_bind;
+  };
+
+  void add_log_message(const CsvlogRecord& record, const SourceLocation& where);
+  void add_error(const CsvlogRecord& record, const SourceLocation& where);
+  void begin_statement(const CsvlogRecord& record, const SourceLocation& where,
+                       const LogMessage& message);
+  void attach_fetch(const CsvlogRecord& record, const SourceLocation& where,
+                    const LogMessage& message);
+  void attach_duration(const CsvlogRecord& record, const SourceLocation& where, double duration_ms);
+  void remember_bind(const CsvlogRecord& record, const SourceLocation& where,
+                     const LogMessage& message);
+
+  // An event with the record's session, user, database, application, time and location; nullopt
+  // (and a problem reported) when the record's log_time cannot be read.
+  std::optional<Event> event_from(const CsvlogRecord& record, const SourceLocation& where);
+  void open_event(SessionState& session, Event event);
+  Event* open_event_of(SessionState& session);
+  void finish_open_event(SessionState& session);
+  void count_not_statement(std::string_view kind);
+  void count_in_event() { ++accounting_.lines_in_events; }
+
+  InputProblems& problems_;
+  InputAccounting& accounting_;
+  std::size_t max_buffered_events_;
+  std::deque<Slot> buffer_;
+  std::uint64_t buffer_base_ = 0;  // position of buffer_.front()
+  std::unordered_map<std::string, SessionState> sessions_;
+};
+
+}  // namespace pgshadow::capture

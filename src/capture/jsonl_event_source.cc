@@ -1,0 +1,112 @@
+#include "jsonl_event_source.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "jsonl_event_codec.h"
+#include "pgshadow/capture/capture_writer.h"
+
+namespace pgshadow::capture {
+namespace {
+
+using nlohmann::json;
+
+bool is_blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+}  // namespace
+
+JsonlEventSource::JsonlEventSource(std::vector<std::string> files, std::string description,
+                                   InputProblems& problems)
+    : files_(std::move(files)), description_(std::move(description)), problems_(problems) {}
+
+Result<std::optional<Event>> JsonlEventSource::next() {
+  std::string line;
+  for (;;) {
+    if (!file_open_) {
+      if (next_file_ == files_.size()) return std::optional<Event>{};
+      const std::string& file = files_[next_file_++];
+      stream_.close();
+      stream_.clear();
+      stream_.open(file, std::ios::binary);
+      if (!stream_) return Error::bad_input("cannot open " + file + ": " + std::strerror(errno));
+      file_open_ = true;
+      header_seen_ = false;
+      line_number_ = 0;
+    }
+    if (!std::getline(stream_, line)) {
+      if (stream_.bad()) return Error::bad_input("cannot read " + here().file + ": I/O error");
+      file_open_ = false;
+      continue;
+    }
+    ++line_number_;
+    ++accounting_.lines_read;
+    auto result = read_line(line);
+    if (!result || result->has_value()) return result;
+  }
+}
+
+Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line) {
+  const auto count_not_statement = [this](const char* kind) {
+    ++accounting_.lines_not_statements;
+    ++accounting_.not_statement_by_kind[kind];
+  };
+  if (is_blank(line)) {
+    count_not_statement("blank_line");
+    return std::optional<Event>{};
+  }
+  json object;
+  std::string parse_error;
+  try {
+    object = json::parse(line);
+  } catch (const json::parse_error& e) {
+    parse_error = e.what();
+  }
+  const auto version = object.is_object() ? object.find("pgshadow_capture") : object.end();
+  if (object.is_object() && version != object.end()) {
+    if (!version->is_number_integer() || version->get<int>() != kCaptureFormatVersion) {
+      return Error::bad_input(here().to_string() + ": unsupported capture format version " +
+                              version->dump() + " (this pgshadow reads version " +
+                              std::to_string(kCaptureFormatVersion) + ")");
+    }
+    header_seen_ = true;
+    count_not_statement("header");
+    return std::optional<Event>{};
+  }
+  if (!header_seen_) {
+    return Error::bad_input(here().to_string() +
+                            ": not a pgshadow capture file: the first line must be the header "
+                            "{\"pgshadow_capture\":1,...}");
+  }
+  if (!parse_error.empty()) {
+    problems_.report(here(), "not JSON", parse_error);
+    return std::optional<Event>{};
+  }
+  if (!object.is_object()) {
+    problems_.report(here(), "not a JSON object", "an event line must be a JSON object");
+    return std::optional<Event>{};
+  }
+  Event event;
+  if (auto problem = decode_event(object, event)) {
+    problems_.report(here(), std::move(problem->reason), std::move(problem->detail));
+    return std::optional<Event>{};
+  }
+  event.source = here();
+  ++accounting_.lines_in_events;
+  ++accounting_.events;
+  return std::optional<Event>{std::move(event)};
+}
+
+std::optional<std::int64_t> JsonlEventSource::first_timestamp(const std::string& file) {
+  InputProblems ignored;  // reported when the file is really read
+  JsonlEventSource source({file}, file, ignored);
+  auto first = source.next();
+  if (!first || !first->has_value()) return std::nullopt;
+  return (*first)->start_us;
+}
+
+}  // namespace pgshadow::capture

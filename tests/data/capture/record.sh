@@ -1,0 +1,110 @@
+#!/bin/sh
+# Records the real PostgreSQL 15 csvlog files that tests/capture/*_test.cc read.
+#
+# Starts a throwaway cluster (private temp dir, private socket dir, no TCP listener), runs the
+# same workload under each logging setup the capture reader must understand, copies the
+# csvlog files here and removes everything else. Run as root (initdb/postgres run as the
+# `postgres` user). Re-recording changes timestamps, pgbench values and durations, so the
+# exact numbers asserted by csvlog_recorded_test.cc must be re-checked afterwards.
+#
+#   statement_all.csv         log_statement='all'
+#   duration_only.csv         log_min_duration_statement=0 alone
+#   statement_and_duration.csv  both
+#   rotated/part-a.csv, rotated/part-b.csv
+#                             log_statement='all', log_timezone='Etc/GMT-3' (times end in "+03"),
+#                             one session rotated across two files; part-b holds the EARLIER
+#                             records, so name order is not time order.
+set -eu
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PORT=${PORT:-55477}
+OUT=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d /tmp/pgshadow-record.XXXXXX)
+
+as_postgres() { runuser -u postgres -- "$@"; }
+stop_server() { as_postgres "$PGBIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 || true; }
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+chown postgres "$WORK"
+as_postgres mkdir "$WORK/sock" "$WORK/log"
+as_postgres "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+cc -o "$WORK/extended_client" "$OUT/extended_client.c" -I"$("$PGBIN/pg_config" --includedir)" -lpq
+
+# start NAME TIMEZONE SETTINGS...: one server run whose csvlog goes to $WORK/log/NAME*.csv
+start_server() {
+  name=$1 tz=$2; shift 2
+  as_postgres "$PGBIN/pg_ctl" -D "$WORK/data" -w -l "$WORK/$name.stderr" start -o \
+    "-p $PORT -k $WORK/sock -c listen_addresses='' -c logging_collector=on \
+     -c log_destination=csvlog -c log_directory=$WORK/log -c log_filename=$name.log \
+     -c log_timezone=$tz -c log_connections=on -c log_disconnections=on \
+     -c autovacuum=off $*" >/dev/null
+}
+
+export PGHOST="$WORK/sock" PGPORT="$PORT" PGUSER=postgres
+psql_quiet() { psql -X -q "$@" >/dev/null 2>&1 || true; }
+
+# Schema and pgbench data, with statement logging off (not part of any recording).
+start_server setup UTC
+psql_quiet -d postgres -c "CREATE DATABASE shop"
+psql_quiet -d shop -c "CREATE TABLE capture_t (id int PRIMARY KEY, v text)"
+pgbench -q -i -s 1 -I dtgp shop >/dev/null 2>&1
+stop_server
+
+# The simple-protocol session: a multi-line statement, quotes and unicode in literals, two
+# failing statements (42703 alone; 22012 then 25P02 inside a transaction), two statements in
+# one query string.
+simple_workload() {
+  psql_quiet -d shop -v ON_ERROR_STOP=0 <<'SQL'
+INSERT INTO capture_t (id, v) VALUES (1, 'it''s'), (2, 'héllo ✓');
+SELECT id,
+       v
+  FROM capture_t
+ WHERE v LIKE 'it''s%';
+SELECT nosuchcolumn FROM capture_t;
+BEGIN;
+UPDATE capture_t SET v = 'two' WHERE id = 2;
+SELECT 1 / 0;
+SELECT 1;
+ROLLBACK;
+SQL
+  psql_quiet -d shop -c "SELECT count(*) FROM capture_t; SELECT 'a,b' AS \"quoted \"\"name\"\"\""
+}
+
+workload() {
+  simple_workload
+  "$WORK/extended_client" "dbname=shop application_name=extended_client" 2>/dev/null
+  for mode in simple extended prepared; do
+    pgbench -n -M "$mode" -c 2 -j 1 -t 3 shop >/dev/null 2>&1
+  done
+  psql_quiet -d shop -c "DELETE FROM capture_t"
+}
+
+record() {
+  name=$1; shift
+  start_server "$name" UTC "$@"
+  workload
+  stop_server
+  install -m 644 "$WORK/log/$name.csv" "$OUT/$name.csv"
+}
+
+record statement_all "-c log_statement=all"
+record duration_only "-c log_min_duration_statement=0"
+record statement_and_duration "-c log_statement=all -c log_min_duration_statement=0"
+
+# Rotation: one session whose statement is logged in the first file and whose error, raised
+# after pg_rotate_logfile() took effect, is logged in the second.
+start_server rotated Etc/GMT-3 "-c log_statement=all -c log_filename=rotated-%H%M%S.log"
+psql_quiet -d shop <<'SQL'
+SELECT 'before rotation';
+SELECT pg_sleep(1.1);
+SELECT pg_rotate_logfile(), pg_sleep(0.5), 1 / (random() * 0)::int;
+SELECT 'after rotation';
+SQL
+stop_server
+set -- "$WORK"/log/rotated-*.csv
+[ $# -eq 2 ] || { echo "expected 2 rotated files, got $#" >&2; exit 1; }
+mkdir -p "$OUT/rotated"
+install -m 644 "$1" "$OUT/rotated/part-b.csv"
+install -m 644 "$2" "$OUT/rotated/part-a.csv"
+ls -l "$OUT"/*.csv "$OUT"/rotated/*.csv
