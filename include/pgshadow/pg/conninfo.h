@@ -19,4 +19,8 @@ Result<std::string> with_database(std::string_view conninfo, std::string_view da
 // The database name the conninfo connects to (after PG* defaults), for messages.
 std::string database_of(std::string_view conninfo);
 
+// A value written for a key=value conninfo: bare when it can be, else single-quoted with
+// backslash escapes ("/tmp/x" stays, "a b" becomes 'a b', "it's" becomes 'it\'s').
+std::string quote_conninfo_value(std::string_view value);
+
 }  // namespace pgshadow::pg

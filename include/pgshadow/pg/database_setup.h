@@ -10,9 +10,11 @@
 namespace pgshadow::pg {
 
 // Loads a baseline into an existing empty database with the server's own client tools from
-// bin_dir: a plain SQL file through `psql -X -v ON_ERROR_STOP=1 -f`, a custom-format archive
-// (pg_dump -Fc, recognised by its PGDMP magic) through `pg_restore --no-owner`.
-// Error kBadInput with the tool's message when the file is unreadable or fails to load.
+// bin_dir: a plain SQL file through `psql -X -q -v ON_ERROR_STOP=1 -f`, a custom-format archive
+// (pg_dump -Fc, recognised by its PGDMP magic) through `pg_restore --no-owner
+// --no-privileges --exit-on-error`. A password in conninfo reaches the tool via PGPASSWORD,
+// never its command line. Error kBadInput with the tool's message (its last lines) when the
+// file is unreadable or fails to load; kInfrastructure when the server cannot be reached.
 Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
                      const std::string& baseline_file);
 
@@ -32,8 +34,9 @@ struct MigrationFailure {
 // Applies migration files in order to the database, statement by statement in autocommit,
 // like `psql -v ON_ERROR_STOP=1 -f` (explicit BEGIN/COMMIT honoured, CREATE INDEX
 // CONCURRENTLY works). Returns the failure, or nullopt when all applied.
-// Error kBadInput: a file cannot be read or parsed (file:line named). kInfrastructure: cannot
-// connect.
+// Every file is read and split before anything runs. Error kBadInput: a file cannot be read or
+// parsed (file:line named; all bad files at once), or a file ends inside a BEGIN without
+// COMMIT. kInfrastructure: cannot connect, or the connection is lost.
 Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
                                                          const std::vector<std::string>& files);
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pgshadow/util/result.h"
 
@@ -19,6 +20,9 @@ struct EmbeddedServerOptions {
   std::string bin_dir;        // empty: discover (see find_server_binaries)
   std::string parent_dir;     // where the private directory is made; empty: $TMPDIR or /tmp
   bool keep = false;          // leave the cluster running at exit (prints how to connect)
+  // postgresql.conf lines added after pgshadow's own, so they win: e.g. "log_statement = 'all'"
+  // to record traffic. A setting the server rejects makes start() fail with the log's reason.
+  std::vector<std::string> settings;
 };
 
 // The directory holding initdb, pg_ctl, postgres, psql and pg_restore. Order: explicit_dir,
@@ -40,8 +44,10 @@ class EmbeddedServer {
   const std::string& bin_dir() const { return bin_dir_; }
   const std::string& directory() const { return directory_; }  // the private directory
   int port() const { return port_; }
-  // How to connect with psql, for --keep-server.
+  // How to connect with psql (to the given database, default "postgres") and how to stop the
+  // server and remove its directory afterwards, for --keep-server.
   std::string connect_hint() const;
+  std::string connect_hint(std::string_view database) const;
 
   // Stops the server and removes the directory now (idempotent; the destructor calls it).
   void stop();
