@@ -1,0 +1,114 @@
+#pragma once
+// Judge: groups every compared statement by query shape, explains each difference, accounts
+// for every event, and decides the run's verdict. FindingsBook is the ReplayObserver the CLI
+// hands to the replay; not thread-safe (the replay calls it from one thread).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgshadow/core/divergence_class.h"
+#include "pgshadow/core/verdict.h"
+#include "pgshadow/pg/database_setup.h"
+#include "pgshadow/replay/replay.h"
+
+namespace pgshadow::judge {
+
+// One side's result, reduced to what a reviewer needs; no data values unless asked for.
+struct OutcomeSummary {
+  bool succeeded = true;
+  std::string command_tag_verb;
+  std::optional<std::uint64_t> affected_rows;
+  std::uint64_t row_count = 0;
+  std::vector<std::string> columns;  // "name type" (type name from its OID)
+  std::string sqlstate;
+  std::string message;  // empty when withheld (see JudgeSettings::include_literals)
+  std::vector<compare::SampleRow> sample_rows;  // only with include_literals
+};
+
+struct DivergenceExample {
+  std::uint64_t sequence = 0;
+  std::string source;  // "traffic/postgresql.csv:812"
+  std::string session_id;
+  DivergenceClass divergence = DivergenceClass::kMatch;
+  std::string explanation;  // one line a reviewer understands, no literals
+  OutcomeSummary baseline;
+  OutcomeSummary shadow;
+  std::optional<std::string> root_fingerprint;  // for consequences
+};
+
+struct ShapeFindings {
+  std::string fingerprint;
+  std::string normalized;
+  std::uint64_t statements = 0;
+  std::map<DivergenceClass, std::uint64_t> classes;
+  std::map<std::string, std::uint64_t> baseline_errors;  // SQLSTATE -> count
+  std::map<std::string, std::uint64_t> shadow_errors;
+  std::optional<DivergenceExample> first_divergence;  // first statement that did not match
+  std::optional<std::string> sql_example;  // the first statement's text: only with include_literals
+
+  Severity severity() const;  // the heaviest class seen
+};
+
+struct MigrationFinding {
+  pg::MigrationFailure failure;
+  std::string explanation;
+};
+
+struct Accounting {
+  std::uint64_t events = 0;
+  std::uint64_t compared = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t not_replayed = 0;  // the replay did not run (migration failed)
+  std::map<std::string, std::uint64_t> skipped_by_reason;
+  std::map<std::string, std::uint64_t> failed_by_reason;
+  std::map<DivergenceClass, std::uint64_t> classes;
+
+  bool balanced() const { return events == compared + skipped + failed + not_replayed; }
+};
+
+struct JudgeSettings {
+  bool include_literals = false;  // statement texts, error messages and row samples in reports
+};
+
+class FindingsBook final : public replay::ReplayObserver {
+ public:
+  explicit FindingsBook(JudgeSettings settings = {}) : settings_(settings) {}
+
+  void on_compared(const replay::ComparedStatement& statement) override;
+  void on_skipped(const Event& event, const std::string& reason) override;
+  void on_failed(const Event& event, const std::string& reason) override;
+  void on_migration_failed(const pg::MigrationFailure& failure);
+  // Events the replay never saw because the run stopped before it (counted for the balance).
+  void on_not_replayed(std::uint64_t events);
+
+  Verdict verdict() const;
+  // Why the verdict is what it is, one line each, most important first.
+  std::vector<std::string> verdict_reasons() const;
+
+  // Shapes ordered by severity (breaking first), then by statements that did not match.
+  std::vector<const ShapeFindings*> shapes_by_importance() const;
+  const std::optional<MigrationFinding>& migration_finding() const { return migration_; }
+  const Accounting& accounting() const { return accounting_; }
+  const JudgeSettings& settings() const { return settings_; }
+
+ private:
+  ShapeFindings& shape_for(const sql::QueryShape& shape);
+
+  JudgeSettings settings_;
+  std::map<std::string, ShapeFindings> shapes_;  // by fingerprint
+  std::optional<MigrationFinding> migration_;
+  Accounting accounting_;
+};
+
+// One line explaining a difference: "column \"name\" does not exist on the shadow (42703
+// undefined_column); the baseline succeeds". Never quotes a data value.
+std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
+                    const OutcomeSummary& shadow);
+
+// "integer", "text", ... for common type OIDs; "oid 1234" otherwise.
+std::string type_name(std::uint32_t oid);
+
+}  // namespace pgshadow::judge

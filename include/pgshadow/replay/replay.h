@@ -1,0 +1,78 @@
+#pragma once
+// The replay stage: runs every captured statement on the baseline and on the shadow, in
+// lockstep, one connection per captured session and side, and hands each pair of results,
+// classified, to a ReplayObserver.
+//
+// Ordering: events are dispatched in capture order. A statement waits for every earlier
+// statement still in flight, except one that overlapped it in production (its logged end is
+// after this statement's start) or one that is waiting on a lock (it cannot finish before a
+// later statement of another session releases that lock). This keeps every happens-before
+// that production showed while letting lock waits resolve as they did in production.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "pgshadow/capture/event_source.h"
+#include "pgshadow/compare/result_signature.h"
+#include "pgshadow/core/divergence_class.h"
+#include "pgshadow/core/event.h"
+#include "pgshadow/sql/query_shape.h"
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::replay {
+
+struct ReplayTargets {
+  std::string baseline_conninfo;
+  std::string shadow_conninfo;
+  // Pristine clones for the isolation probe: the data the replay started from, the shadow
+  // migrated. Empty: no probe, and every difference is reported as a root finding.
+  std::string pristine_baseline_conninfo;
+  std::string pristine_shadow_conninfo;
+};
+
+struct ReplaySettings {
+  std::string statement_timeout = "30s";
+  std::string lock_timeout = "5s";
+  std::size_t max_open_sessions = 200;  // idle sessions beyond this are closed, oldest first
+  bool show_progress = false;           // a one-line progress display on stderr
+};
+
+struct ComparedStatement {
+  const Event& event;
+  const sql::QueryShape& shape;
+  DivergenceClass divergence;
+  const compare::ResultSignature& baseline;
+  const compare::ResultSignature& shadow;
+  // For kConsequence: the shape whose earlier finding caused this one (an aborted transaction
+  // in this session, or a write that left the two sides' data different, confirmed by the
+  // isolation probe).
+  std::optional<std::string> root_fingerprint;
+};
+
+// Receives every event's fate exactly once. Called from the replay thread only.
+class ReplayObserver {
+ public:
+  virtual ~ReplayObserver() = default;
+  virtual void on_compared(const ComparedStatement& statement) = 0;
+  virtual void on_skipped(const Event& event, const std::string& reason) = 0;
+  virtual void on_failed(const Event& event, const std::string& reason) = 0;
+};
+
+struct ReplaySummary {
+  std::uint64_t events = 0;
+  std::uint64_t compared = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t sessions = 0;
+  double wall_seconds = 0;
+};
+
+// Errors: kInfrastructure when a side cannot be reached at all; kInterrupted when *interrupted
+// becomes true (statements in flight are drained first); capture read errors as returned.
+Result<ReplaySummary> replay(capture::EventSource& source, const ReplayTargets& targets,
+                             const ReplaySettings& settings, ReplayObserver& observer,
+                             const std::atomic<bool>* interrupted = nullptr);
+
+}  // namespace pgshadow::replay

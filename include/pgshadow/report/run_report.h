@@ -1,0 +1,52 @@
+#pragma once
+// Everything a run produced, in the form the exporters read: the JSON report (the machine
+// contract, docs/report-format.md) and the terminal summary.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pgshadow/capture/event_source.h"
+#include "pgshadow/judge/findings.h"
+
+namespace pgshadow::report {
+
+inline constexpr int kReportFormatVersion = 1;
+
+struct InputFile {
+  std::string path;
+  std::string xxh3;  // XXH3-128 of the file's bytes, hex; empty for a directory
+};
+
+struct RunDescription {
+  std::optional<std::string> scenario;  // the scenario directory's name
+  std::optional<InputFile> baseline;
+  std::vector<InputFile> migrations;
+  std::vector<InputFile> captures;
+  std::string capture_description;      // what the capture reader said it read
+  std::string server_mode;              // "embedded" or "dsn"
+  std::string server_version;           // e.g. "15.20"
+  std::string baseline_target;          // redacted conninfo or "embedded:baseline"
+  std::string shadow_target;
+  std::string started_at;               // ISO-8601 UTC
+  double wall_seconds = 0;
+  capture::InputAccounting capture_accounting;
+  const InputProblems* capture_problems = nullptr;
+  std::uint64_t sessions = 0;
+};
+
+// The hex XXH3-128 digest of a file's contents, or an Error naming the file.
+Result<std::string> file_digest(const std::string& path);
+
+nlohmann::json to_json(const RunDescription& run, const judge::FindingsBook& findings);
+
+// The human summary: verdict first, then the breaking and review shapes with one line of
+// explanation each, then the accounting. No literals unless the findings were built with them.
+void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
+                   bool use_color);
+
+}  // namespace pgshadow::report

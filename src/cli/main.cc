@@ -1,0 +1,98 @@
+// pgshadow's command line: parses flags, calls the stages, maps errors to exit statuses.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "interrupt.h"
+#include "verify_options.h"
+
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit status:\n"
+    "  0  safe (or review, unless --fail-on review)\n"
+    "  1  breaking (or review with --fail-on review)\n"
+    "  2  bad usage or input (flags, files, capture, migration syntax)\n"
+    "  3  infrastructure failure (cannot start or reach a server)\n"
+    "  130/143  interrupted by SIGINT/SIGTERM (the embedded server is removed)\n";
+
+void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Replay captured production traffic against the baseline schema and the migrated (shadow) "
+      "schema, compare every result, and give a verdict.\n\n"
+      "  pgshadow verify SCENARIO_DIR\n"
+      "  pgshadow verify --baseline FILE --migration FILE... --capture PATH... [options]\n\n"
+      "Without --baseline-dsn/--shadow-dsn, pgshadow starts a throwaway PostgreSQL cluster, loads\n"
+      "the baseline once, clones it into the baseline and shadow databases, applies the migration\n"
+      "to the shadow, replays, and removes the cluster.");
+  verify->footer(kExitCodes);
+  verify->add_option("scenario", options.scenario_dir,
+                     "Scenario directory: baseline.sql|baseline.dump, migrations/*.sql, traffic/")
+      ->type_name("DIR");
+  verify->add_option("--baseline", options.baseline_file,
+                     "The database before the migration: plain SQL, or a pg_dump -Fc archive")
+      ->type_name("FILE");
+  verify->add_option("--migration", options.migration_files,
+                     "Migration file, applied to the shadow only; repeat for several, applied in order")
+      ->type_name("FILE");
+  verify->add_option("--capture", options.capture_paths,
+                     "Captured traffic: a pgshadow .jsonl capture or PostgreSQL csvlog file(s) or a "
+                     "directory of them; repeatable")
+      ->type_name("PATH");
+  verify->add_option("--baseline-dsn", options.baseline_dsn,
+                     "Use this existing database as the baseline (libpq URI or key=value; PG* variables apply)")
+      ->type_name("DSN");
+  verify->add_option("--shadow-dsn", options.shadow_dsn,
+                     "Use this existing database as the shadow (the migration, if given, is applied to it)")
+      ->type_name("DSN");
+  verify->add_option("--report", options.report_file, "Write the JSON report (docs/report-format.md) here")
+      ->type_name("FILE");
+  verify->add_option("--fail-on", options.fail_on, "Weakest verdict that exits 1: review or breaking")
+      ->capture_default_str();
+  verify->add_option("--pg-bin", options.pg_bin,
+                     "PostgreSQL server binaries for the embedded server (default: $PGSHADOW_PG_BIN, "
+                     "pg_config --bindir, /usr/lib/postgresql/*/bin)")
+      ->type_name("DIR");
+  verify->add_flag("--keep-server", options.keep_server,
+                   "Leave the embedded server running at the end and print how to connect");
+  verify->add_option("--statement-timeout", options.statement_timeout,
+                     "statement_timeout for every replayed statement")
+      ->capture_default_str();
+  verify->add_option("--lock-timeout", options.lock_timeout, "lock_timeout for every replayed statement")
+      ->capture_default_str();
+  verify->add_flag("--include-literals", options.include_literals,
+                   "Put statement texts, error messages and sample rows in the report (local use only: "
+                   "captured traffic holds personal data)");
+  verify->add_flag("!--no-color", options.color, "No colors in the summary");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pgshadow — shadow-traffic schema verifier for PostgreSQL", "pgshadow"};
+  app.set_version_flag("--version", std::string("pgshadow ") + PGSHADOW_VERSION);
+  app.require_subcommand(1);
+  app.footer(kExitCodes);
+  pgshadow::cli::VerifyOptions verify_options;
+  add_verify_command(app, verify_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return static_cast<int>(pgshadow::ExitCode::kBadInput);
+  }
+
+  pgshadow::cli::install_interrupt_handlers();
+  if (app.got_subcommand("verify")) {
+    if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
+      std::cerr << "pgshadow: " << s.error().message << "\n";
+      return static_cast<int>(pgshadow::ExitCode::kBadInput);
+    }
+    return pgshadow::cli::run_verify(verify_options);
+  }
+  return static_cast<int>(pgshadow::ExitCode::kBadInput);
+}

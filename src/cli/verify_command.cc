@@ -1,0 +1,230 @@
+// `pgshadow verify`: the driver. Each pass is one call; the comment above it states what holds
+// once it returns.
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "interrupt.h"
+#include "pgshadow/capture/event_source.h"
+#include "pgshadow/judge/findings.h"
+#include "pgshadow/pg/conninfo.h"
+#include "pgshadow/pg/database_setup.h"
+#include "pgshadow/pg/embedded_server.h"
+#include "pgshadow/pg/session_connection.h"
+#include "pgshadow/replay/replay.h"
+#include "pgshadow/report/run_report.h"
+#include "pgshadow/sql/script.h"
+#include "verify_options.h"
+
+namespace pgshadow::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kTemplateDatabase = "pgshadow_template";
+constexpr const char* kBaselineDatabase = "baseline";
+constexpr const char* kShadowDatabase = "shadow";
+constexpr const char* kPristineBaselineDatabase = "baseline_pristine";
+constexpr const char* kPristineShadowDatabase = "shadow_pristine";
+
+int exit_status_for(const Error& error) {
+  std::cerr << "pgshadow: " << error.message << "\n";
+  switch (error.kind) {
+    case ErrorKind::kBadInput: return static_cast<int>(ExitCode::kBadInput);
+    case ErrorKind::kInfrastructure: return static_cast<int>(ExitCode::kInfrastructure);
+    case ErrorKind::kInterrupted: return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  }
+  return static_cast<int>(ExitCode::kInfrastructure);
+}
+
+std::string now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+Result<report::InputFile> describe_input(const std::string& path) {
+  std::error_code ignored;
+  if (fs::is_directory(path, ignored)) return report::InputFile{path, ""};
+  auto digest = report::file_digest(path);
+  if (!digest) return digest.error();
+  return report::InputFile{path, *digest};
+}
+
+// Every migration file parses before any server starts: bad input fails fast, with file:line.
+Status check_migrations_parse(const std::vector<std::string>& files) {
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error::bad_input("cannot read migration file " + file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto statements = sql::split_script(text, file);
+    if (!statements) return statements.error();
+  }
+  return Status::success();
+}
+
+Status check_interrupt() {
+  if (interrupt_requested().load()) return Error{ErrorKind::kInterrupted, "interrupted"};
+  return Status::success();
+}
+
+// The two databases the replay runs against, and the server that holds them when embedded.
+struct Targets {
+  std::unique_ptr<pg::EmbeddedServer> server;
+  replay::ReplayTargets conninfo;
+};
+
+Result<Targets> prepare_embedded(const VerifyOptions& options) {
+  pg::EmbeddedServerOptions server_options;
+  server_options.bin_dir = options.pg_bin;
+  server_options.keep = options.keep_server;
+  auto server = pg::EmbeddedServer::start(server_options);
+  if (!server) return server.error();
+  Targets targets;
+  targets.server = std::move(server).value();
+  pg::EmbeddedServer& pg = *targets.server;
+
+  const std::string admin = pg.conninfo("postgres");
+  if (Status s = pg::clone_database(admin, kTemplateDatabase, "template0"); !s) return s.error();
+  if (Status s = pg::load_baseline(pg.bin_dir(), pg.conninfo(kTemplateDatabase), options.baseline_file); !s) {
+    return s.error();
+  }
+  // Both sides are clones of one template: they start byte-identical.
+  for (const char* side : {kBaselineDatabase, kShadowDatabase}) {
+    if (Status s = pg::clone_database(admin, side, kTemplateDatabase); !s) return s.error();
+  }
+  targets.conninfo.baseline_conninfo = pg.conninfo(kBaselineDatabase);
+  targets.conninfo.shadow_conninfo = pg.conninfo(kShadowDatabase);
+  return targets;
+}
+
+Result<std::string> server_version(const std::string& conninfo) {
+  auto connection = pg::SessionConnection::open(conninfo, {});
+  if (!connection) return connection.error();
+  return (*connection)->query_scalar("SHOW server_version");
+}
+
+void write_outputs(const VerifyOptions& options, const report::RunDescription& run,
+                   const judge::FindingsBook& findings) {
+  if (!options.report_file.empty()) {
+    std::ofstream out(options.report_file);
+    out << report::to_json(run, findings).dump(2) << "\n";
+    if (!out) std::cerr << "pgshadow: cannot write the report to " << options.report_file << "\n";
+  }
+  report::print_summary(std::cout, run, findings, options.color && isatty(STDOUT_FILENO));
+}
+
+}  // namespace
+
+int run_verify(const VerifyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  report::RunDescription run;
+  run.started_at = now_iso8601();
+  if (!options.scenario_dir.empty()) {
+    run.scenario = fs::path(options.scenario_dir).lexically_normal().filename().string();
+    if (run.scenario->empty()) run.scenario = fs::path(options.scenario_dir).lexically_normal().parent_path().filename().string();
+  }
+
+  // Inputs are readable, the migrations parse, and the capture opens: nothing is started for
+  // input that cannot work.
+  if (!options.baseline_file.empty()) {
+    auto baseline = describe_input(options.baseline_file);
+    if (!baseline) return exit_status_for(baseline.error());
+    run.baseline = *baseline;
+  }
+  for (const auto& file : options.migration_files) {
+    auto migration = describe_input(file);
+    if (!migration) return exit_status_for(migration.error());
+    run.migrations.push_back(*migration);
+  }
+  for (const auto& path : options.capture_paths) {
+    auto capture = describe_input(path);
+    if (!capture) return exit_status_for(capture.error());
+    run.captures.push_back(*capture);
+  }
+  if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
+  auto source = capture::open_capture(options.capture_paths);
+  if (!source) return exit_status_for(source.error());
+  run.capture_description = (*source)->description();
+
+  // Both sides exist with identical data; the shadow does not have the migration yet.
+  Targets targets;
+  if (options.baseline_dsn.empty()) {
+    std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
+    auto prepared = prepare_embedded(options);
+    if (!prepared) return exit_status_for(prepared.error());
+    targets = std::move(prepared).value();
+    run.server_mode = "embedded";
+    run.baseline_target = "embedded:" + std::string(kBaselineDatabase);
+    run.shadow_target = "embedded:" + std::string(kShadowDatabase);
+  } else {
+    if (pg::redact(options.baseline_dsn) == pg::redact(options.shadow_dsn)) {
+      return exit_status_for(Error::bad_input("--baseline-dsn and --shadow-dsn name the same database"));
+    }
+    targets.conninfo.baseline_conninfo = options.baseline_dsn;
+    targets.conninfo.shadow_conninfo = options.shadow_dsn;
+    run.server_mode = "dsn";
+    run.baseline_target = pg::redact(options.baseline_dsn);
+    run.shadow_target = pg::redact(options.shadow_dsn);
+  }
+  auto version = server_version(targets.conninfo.baseline_conninfo);
+  if (!version) return exit_status_for(version.error());
+  run.server_version = *version;
+  if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+
+  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals});
+  // The shadow carries the candidate schema, or the migration's failure is the finding.
+  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
+  if (!migrated) return exit_status_for(migrated.error());
+  if (migrated->has_value()) {
+    findings.on_migration_failed(**migrated);
+    // The traffic is not replayed, but every event is still accounted for.
+    std::uint64_t events = 0;
+    for (;;) {
+      auto next = (*source)->next();
+      if (!next) return exit_status_for(next.error());
+      if (!next->has_value()) break;
+      ++events;
+    }
+    findings.on_not_replayed(events);
+  } else {
+    if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+    // The isolation probe has pristine copies of both sides (embedded server only: it can
+    // clone databases freely there).
+    if (targets.server) {
+      pg::EmbeddedServer& server = *targets.server;
+      const std::string admin = server.conninfo("postgres");
+      Status cloned = pg::clone_database(admin, kPristineBaselineDatabase, kTemplateDatabase);
+      if (cloned) cloned = pg::clone_database(admin, kPristineShadowDatabase, kShadowDatabase);
+      if (!cloned) return exit_status_for(cloned.error());
+      targets.conninfo.pristine_baseline_conninfo = server.conninfo(kPristineBaselineDatabase);
+      targets.conninfo.pristine_shadow_conninfo = server.conninfo(kPristineShadowDatabase);
+    }
+    // Every event was compared, skipped or failed, exactly once.
+    replay::ReplaySettings settings;
+    settings.statement_timeout = options.statement_timeout;
+    settings.lock_timeout = options.lock_timeout;
+    settings.show_progress = isatty(STDERR_FILENO) != 0;
+    auto replayed = replay::replay(**source, targets.conninfo, settings, findings, &interrupt_requested());
+    if (!replayed) return exit_status_for(replayed.error());
+    run.sessions = replayed->sessions;
+  }
+  run.capture_accounting = (*source)->accounting();
+  run.capture_problems = &(*source)->problems();
+  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  write_outputs(options, run, findings);
+  if (targets.server && options.keep_server) {
+    std::cerr << "pgshadow: the embedded server keeps running: " << targets.server->connect_hint() << "\n";
+  }
+  return static_cast<int>(exit_code_for(findings.verdict(), *verdict_from_string(options.fail_on)));
+}
+
+}  // namespace pgshadow::cli

@@ -1,0 +1,38 @@
+#pragma once
+// The inputs of `pgshadow verify`, as given on the command line and completed from a scenario
+// directory.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pgshadow/core/verdict.h"
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::cli {
+
+struct VerifyOptions {
+  std::string scenario_dir;  // optional positional argument
+  std::string baseline_file;
+  std::vector<std::string> migration_files;
+  std::vector<std::string> capture_paths;
+  std::string baseline_dsn;
+  std::string shadow_dsn;
+  std::string report_file;
+  std::string fail_on = "breaking";
+  std::string pg_bin;
+  bool keep_server = false;
+  std::string statement_timeout = "30s";
+  std::string lock_timeout = "5s";
+  bool include_literals = false;
+  bool color = true;
+};
+
+// Fills what the scenario directory provides and the flags did not: baseline.sql or
+// baseline.dump, migrations/*.sql in name order, traffic/. Then checks that every named file
+// exists. Error kBadInput naming the missing piece.
+Status complete_from_scenario(VerifyOptions& options);
+
+// Runs the whole verification and returns the process exit status.
+int run_verify(const VerifyOptions& options);
+
+}  // namespace pgshadow::cli

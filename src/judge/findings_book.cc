@@ -1,0 +1,160 @@
+#include <algorithm>
+
+#include "pgshadow/core/sqlstate.h"
+#include "pgshadow/judge/findings.h"
+
+namespace pgshadow::judge {
+namespace {
+
+OutcomeSummary summarize(const compare::ResultSignature& signature, const JudgeSettings& settings) {
+  OutcomeSummary summary;
+  summary.succeeded = signature.succeeded;
+  summary.command_tag_verb = signature.command_verb;
+  summary.affected_rows = signature.affected_rows;
+  summary.row_count = signature.row_count;
+  for (const auto& column : signature.columns) {
+    summary.columns.push_back(column.name + " " + type_name(column.type_oid));
+  }
+  summary.sqlstate = signature.sqlstate;
+  if (settings.include_literals || sqlstate_message_is_data_free(signature.sqlstate)) {
+    summary.message = signature.error_message;
+  }
+  if (settings.include_literals) summary.sample_rows = signature.sample_rows;
+  return summary;
+}
+
+int weight(Severity severity) { return static_cast<int>(severity); }
+
+}  // namespace
+
+Severity ShapeFindings::severity() const {
+  Severity heaviest = Severity::kNone;
+  for (const auto& [divergence, count] : classes) {
+    if (count > 0 && weight(severity_of(divergence)) > weight(heaviest)) heaviest = severity_of(divergence);
+  }
+  return heaviest;
+}
+
+ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
+  auto [it, inserted] = shapes_.try_emplace(shape.fingerprint);
+  if (inserted) {
+    it->second.fingerprint = shape.fingerprint;
+    it->second.normalized = shape.normalized;
+  }
+  return it->second;
+}
+
+void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
+  ++accounting_.events;
+  ++accounting_.compared;
+  ++accounting_.classes[statement.divergence];
+
+  ShapeFindings& findings = shape_for(statement.shape);
+  ++findings.statements;
+  ++findings.classes[statement.divergence];
+  if (!statement.baseline.succeeded) ++findings.baseline_errors[statement.baseline.sqlstate];
+  if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];
+  if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
+
+  // Keep the first example of the heaviest kind of difference this shape has shown.
+  if (statement.divergence == DivergenceClass::kMatch) return;
+  const bool heavier = !findings.first_divergence ||
+                       weight(severity_of(statement.divergence)) >
+                           weight(severity_of(findings.first_divergence->divergence));
+  if (!heavier) return;
+  DivergenceExample example;
+  example.sequence = statement.event.sequence;
+  example.source = statement.event.source.to_string();
+  example.session_id = statement.event.session_id;
+  example.divergence = statement.divergence;
+  example.baseline = summarize(statement.baseline, settings_);
+  example.shadow = summarize(statement.shadow, settings_);
+  example.explanation = explain(statement.divergence, example.baseline, example.shadow);
+  example.root_fingerprint = statement.root_fingerprint;
+  if (statement.divergence == DivergenceClass::kConsequence && statement.root_fingerprint) {
+    example.explanation = "consequence of an earlier finding on shape " + *statement.root_fingerprint +
+                          " (its transaction was aborted on one side): " + example.explanation;
+  }
+  findings.first_divergence = std::move(example);
+}
+
+void FindingsBook::on_skipped(const Event& /*event*/, const std::string& reason) {
+  ++accounting_.events;
+  ++accounting_.skipped;
+  ++accounting_.skipped_by_reason[reason];
+}
+
+void FindingsBook::on_failed(const Event& /*event*/, const std::string& reason) {
+  ++accounting_.events;
+  ++accounting_.failed;
+  ++accounting_.failed_by_reason[reason];
+}
+
+void FindingsBook::on_not_replayed(std::uint64_t events) {
+  accounting_.events += events;
+  accounting_.not_replayed += events;
+}
+
+void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
+  MigrationFinding finding{failure, {}};
+  const std::string_view name = sqlstate_name(failure.sqlstate);
+  finding.explanation = "the migration fails on the baseline's data at " + failure.file + ":" +
+                        std::to_string(failure.line) + " with SQLSTATE " + failure.sqlstate +
+                        (name.empty() ? "" : " (" + std::string(name) + ")") +
+                        ": production would fail the same way";
+  if (!settings_.include_literals && !sqlstate_message_is_data_free(failure.sqlstate)) {
+    finding.failure.message.clear();
+  }
+  migration_ = std::move(finding);
+}
+
+Verdict FindingsBook::verdict() const {
+  if (migration_) return Verdict::kBreaking;
+  Verdict verdict = Verdict::kSafe;
+  for (const auto& [divergence, count] : accounting_.classes) {
+    if (count == 0) continue;
+    if (severity_of(divergence) == Severity::kBreaking) return Verdict::kBreaking;
+    if (severity_of(divergence) == Severity::kReview) verdict = Verdict::kReview;
+  }
+  return verdict;
+}
+
+std::vector<std::string> FindingsBook::verdict_reasons() const {
+  std::vector<std::string> reasons;
+  if (migration_) reasons.push_back(migration_->explanation);
+  std::size_t breaking = 0;
+  std::size_t review = 0;
+  for (const auto& [fingerprint, findings] : shapes_) {
+    if (findings.severity() == Severity::kBreaking) ++breaking;
+    if (findings.severity() == Severity::kReview) ++review;
+  }
+  const auto plural = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  if (breaking > 0) {
+    reasons.push_back(plural(breaking, "query shape") + " the application runs today " +
+                      (breaking == 1 ? "breaks" : "break") + " on the shadow schema");
+  }
+  if (review > 0) reasons.push_back(plural(review, "query shape") + " changed in a way to review");
+  if (reasons.empty()) {
+    reasons.push_back("every replayed statement gave the same result on both sides");
+  }
+  return reasons;
+}
+
+std::vector<const ShapeFindings*> FindingsBook::shapes_by_importance() const {
+  std::vector<const ShapeFindings*> ordered;
+  for (const auto& [fingerprint, findings] : shapes_) ordered.push_back(&findings);
+  const auto differing = [](const ShapeFindings* f) {
+    auto match = f->classes.find(DivergenceClass::kMatch);
+    return f->statements - (match == f->classes.end() ? 0 : match->second);
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const ShapeFindings* a, const ShapeFindings* b) {
+    if (a->severity() != b->severity()) return weight(a->severity()) > weight(b->severity());
+    if (differing(a) != differing(b)) return differing(a) > differing(b);
+    return a->statements > b->statements;
+  });
+  return ordered;
+}
+
+}  // namespace pgshadow::judge

@@ -1,0 +1,74 @@
+#include "isolation_probe.h"
+
+#include <poll.h>
+
+#include "pgshadow/compare/classify.h"
+#include "signature_sink.h"
+
+namespace pgshadow::replay {
+
+Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(const std::string& baseline_conninfo,
+                                                             const std::string& shadow_conninfo,
+                                                             const std::string& statement_timeout) {
+  std::unique_ptr<IsolationProbe> probe(new IsolationProbe());
+  const std::vector<std::pair<std::string, std::string>> settings = {{"statement_timeout", statement_timeout}};
+  auto baseline = pg::SessionConnection::open(baseline_conninfo, settings);
+  if (!baseline) return Error::infrastructure("isolation probe, baseline: " + baseline.error().message);
+  auto shadow = pg::SessionConnection::open(shadow_conninfo, settings);
+  if (!shadow) return Error::infrastructure("isolation probe, shadow: " + shadow.error().message);
+  probe->baseline_ = std::move(baseline).value();
+  probe->shadow_ = std::move(shadow).value();
+  return probe;
+}
+
+namespace {
+
+// Runs one statement to completion on an otherwise idle connection.
+Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection,
+                                             const pg::StatementRequest& request, pg::RowSink& sink) {
+  if (Status sent = connection.send(request); !sent) return sent.error();
+  for (;;) {
+    auto advanced = connection.advance(sink);
+    if (!advanced) return advanced.error();
+    if (advanced->has_value()) return **advanced;
+    pollfd descriptor{connection.socket(), POLLIN, 0};
+    ::poll(&descriptor, 1, 100);
+  }
+}
+
+class DiscardingSink final : public pg::RowSink {
+ public:
+  void on_columns(const std::vector<pg::ColumnDescription>&) override {}
+  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
+};
+
+}  // namespace
+
+Result<compare::ResultSignature> IsolationProbe::run(pg::SessionConnection& connection, const Event& event) {
+  DiscardingSink discard;
+  const pg::StatementRequest begin{"BEGIN", false, "", nullptr};
+  if (auto begun = run_blocking(connection, begin, discard); !begun) return begun.error();
+  // Unnamed on purpose: the probe connection keeps no prepared statements between probes.
+  const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, "", &event.parameters};
+  SignatureSink sink;
+  auto completion = run_blocking(connection, request, sink);
+  if (!completion) return completion.error();
+  compare::ResultSignature signature = sink.finish(*completion);
+  const pg::StatementRequest rollback{"ROLLBACK", false, "", nullptr};
+  if (auto rolled_back = run_blocking(connection, rollback, discard); !rolled_back) return rolled_back.error();
+  return signature;
+}
+
+Result<bool> IsolationProbe::equal_on_pristine_data(const Event& event,
+                                                    const compare::ResultSignature& replayed_baseline,
+                                                    bool ordered) {
+  auto baseline = run(*baseline_, event);
+  if (!baseline) return baseline.error();
+  auto shadow = run(*shadow_, event);
+  if (!shadow) return shadow.error();
+  const bool conclusive = baseline->succeeded ||
+                          (!replayed_baseline.succeeded && baseline->sqlstate == replayed_baseline.sqlstate);
+  return conclusive && compare::classify(*baseline, *shadow, {ordered}) == DivergenceClass::kMatch;
+}
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,356 @@
+#include <poll.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
+
+#include "pgshadow/compare/classify.h"
+#include "pgshadow/replay/replay.h"
+#include "pgshadow/sql/query_shape.h"
+#include "isolation_probe.h"
+#include "session_run.h"
+
+namespace pgshadow::replay {
+
+bool SessionRun::progressing() const {
+  if (!event) return false;
+  for (const SideRun& side : sides) {
+    if (side.in_flight && !side.waiting_on_lock) return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool writes(const compare::ResultSignature& signature) {
+  if (!signature.succeeded) return false;
+  const std::string& verb = signature.command_verb;
+  return verb == "INSERT" || verb == "UPDATE" || verb == "DELETE" || verb == "MERGE" || verb == "COPY";
+}
+
+constexpr auto kLockCheckAfter = std::chrono::milliseconds(20);
+constexpr int kPollMillis = 10;
+
+class ReplayEngine {
+ public:
+  ReplayEngine(const ReplayTargets& targets, const ReplaySettings& settings,
+               ReplayObserver& observer, const std::atomic<bool>* interrupted)
+      : targets_(targets), settings_(settings), observer_(observer), interrupted_(interrupted) {}
+
+  Result<ReplaySummary> run(capture::EventSource& source);
+
+ private:
+  Status open_monitors();
+  SessionRun& session_for(const std::string& id);
+  void close_idle_sessions();
+  Status wait_until_dispatchable(const SessionRun& session, const Event& event);
+  bool must_precede(const SessionRun& earlier, const Event& event) const;
+  void dispatch(SessionRun& session, Event event);
+  Status pump();
+  void check_locks(SideRun& side, Side which);
+  void finish_if_done(SessionRun& session);
+  void report_progress(bool final_line);
+  bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
+  void cancel_in_flight();
+
+  const ReplayTargets& targets_;
+  const ReplaySettings& settings_;
+  ReplayObserver& observer_;
+  const std::atomic<bool>* interrupted_;
+  bool cancelled_ = false;
+  std::array<std::unique_ptr<pg::SessionConnection>, 2> monitors_;
+  std::unique_ptr<IsolationProbe> probe_;
+  // The first root finding of a write: from then on the two sides' data may differ, and a
+  // difference is a root finding only if the isolation probe still sees it on pristine data.
+  std::optional<std::string> data_divergence_root_;
+  std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
+  std::vector<SessionRun*> in_flight_;
+  ReplaySummary summary_;
+  std::uint64_t dispatched_ = 0;
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point progress_at_ = Clock::now();
+};
+
+std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
+  return {{"statement_timeout", s.statement_timeout}, {"lock_timeout", s.lock_timeout}};
+}
+
+const std::string& conninfo_of(const ReplayTargets& targets, int side) {
+  return side == kBaselineSide ? targets.baseline_conninfo : targets.shadow_conninfo;
+}
+
+Status ReplayEngine::open_monitors() {
+  for (int side = 0; side < 2; ++side) {
+    auto monitor = pg::SessionConnection::open(conninfo_of(targets_, side), {});
+    if (!monitor) return Error::infrastructure(std::string(kSideNames[side]) + ": " + monitor.error().message);
+    monitors_[static_cast<std::size_t>(side)] = std::move(monitor).value();
+  }
+  if (!targets_.pristine_baseline_conninfo.empty()) {
+    auto probe = IsolationProbe::open(targets_.pristine_baseline_conninfo,
+                                      targets_.pristine_shadow_conninfo, settings_.statement_timeout);
+    if (!probe) return probe.error();
+    probe_ = std::move(probe).value();
+  }
+  return Status::success();
+}
+
+SessionRun& ReplayEngine::session_for(const std::string& id) {
+  auto found = sessions_.find(id);
+  if (found != sessions_.end()) return *found->second;
+  close_idle_sessions();
+  auto session = std::make_unique<SessionRun>();
+  session->id = id;
+  ++summary_.sessions;
+  return *sessions_.emplace(id, std::move(session)).first->second;
+}
+
+// Keeps the number of open connections bounded on long captures: a session that is idle and
+// outside a transaction can be closed and reopened later without changing what it sees.
+void ReplayEngine::close_idle_sessions() {
+  while (sessions_.size() >= settings_.max_open_sessions) {
+    auto oldest = sessions_.end();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+      const SessionRun& run = *it->second;
+      bool closable = !run.busy();
+      for (const SideRun& side : run.sides) {
+        if (side.connection && side.connection->transaction_state() != pg::TransactionState::kIdle) {
+          closable = false;
+        }
+      }
+      if (closable && (oldest == sessions_.end() || run.last_dispatch < oldest->second->last_dispatch)) {
+        oldest = it;
+      }
+    }
+    if (oldest == sessions_.end()) return;  // every session is busy or in a transaction
+    sessions_.erase(oldest);
+  }
+}
+
+// A statement that finished in production before `event` started must finish in the replay
+// before `event` starts. Without a logged duration the end is unknown: assume it finished.
+bool ReplayEngine::must_precede(const SessionRun& earlier, const Event& event) const {
+  const Event& previous = *earlier.event;
+  if (previous.duration_ms) {
+    const auto end_us = previous.start_us + static_cast<std::int64_t>(*previous.duration_ms * 1000.0);
+    if (end_us > event.start_us) return false;  // they overlapped in production
+  }
+  return true;
+}
+
+Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Event& event) {
+  for (;;) {
+    bool blocked = session.busy();
+    for (const SessionRun* other : in_flight_) {
+      if (other != &session && other->progressing() && must_precede(*other, event)) blocked = true;
+    }
+    if (!blocked) return Status::success();
+    if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
+    Status pumped = pump();
+    if (!pumped) return pumped;
+  }
+}
+
+void ReplayEngine::dispatch(SessionRun& session, Event event) {
+  session.event = std::move(event);
+  session.last_dispatch = ++dispatched_;
+  const Event& current = *session.event;
+  const pg::StatementRequest request{current.sql, current.protocol == Protocol::kExtended,
+                                     current.statement_name, &current.parameters};
+  for (int index = 0; index < 2; ++index) {
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    side.result.reset();
+    side.failure.reset();
+    side.waiting_on_lock = false;
+    if (!side.connection) {
+      auto opened = pg::SessionConnection::open(conninfo_of(targets_, index), session_settings(settings_));
+      if (!opened) {
+        side.failure = "cannot open a connection: " + opened.error().message;
+        continue;
+      }
+      side.connection = std::move(opened).value();
+    }
+    side.state_before = side.connection->transaction_state();
+    Status sent = side.connection->send(request);
+    if (!sent) {
+      side.failure = sent.error().message;
+      side.connection.reset();
+      continue;
+    }
+    side.in_flight = true;
+    side.sent_at = side.lock_checked_at = Clock::now();
+  }
+  in_flight_.push_back(&session);
+  finish_if_done(session);
+}
+
+void ReplayEngine::check_locks(SideRun& side, Side which) {
+  const auto now = Clock::now();
+  if (now - side.sent_at < kLockCheckAfter || now - side.lock_checked_at < kLockCheckAfter) return;
+  side.lock_checked_at = now;
+  auto blockers = monitors_[which]->query_scalar(
+      "SELECT cardinality(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "))");
+  side.waiting_on_lock = blockers.ok() && !blockers->empty() && *blockers != "0";
+}
+
+// On interruption the statements in flight are cancelled rather than waited for, so that a
+// long statement cannot hold the run (and the embedded server) for its whole duration.
+void ReplayEngine::cancel_in_flight() {
+  if (cancelled_) return;
+  cancelled_ = true;
+  for (SessionRun* session : in_flight_) {
+    for (SideRun& side : session->sides) {
+      if (side.in_flight) side.connection->cancel();
+    }
+  }
+}
+
+Status ReplayEngine::pump() {
+  if (interrupted()) cancel_in_flight();
+  std::vector<pollfd> descriptors;
+  std::vector<std::pair<SessionRun*, int>> owners;
+  for (SessionRun* session : in_flight_) {
+    for (int index = 0; index < 2; ++index) {
+      SideRun& side = session->sides[static_cast<std::size_t>(index)];
+      if (!side.in_flight) continue;
+      descriptors.push_back({side.connection->socket(), POLLIN, 0});
+      owners.emplace_back(session, index);
+    }
+  }
+  if (descriptors.empty()) return Status::success();
+  const int ready = ::poll(descriptors.data(), descriptors.size(), kPollMillis);
+  if (ready < 0 && errno != EINTR) return Error::infrastructure("poll failed");
+
+  for (std::size_t i = 0; i < descriptors.size(); ++i) {
+    auto [session, index] = owners[i];
+    SideRun& side = session->sides[static_cast<std::size_t>(index)];
+    if (descriptors[i].revents == 0) {
+      check_locks(side, static_cast<Side>(index));
+      continue;
+    }
+    auto advanced = side.connection->advance(side.sink);
+    if (!advanced) {
+      side.failure = std::string("connection lost: ") + advanced.error().message;
+      side.connection.reset();  // reopened for the session's next statement
+      side.in_flight = false;
+    } else if (advanced->has_value()) {
+      side.result = side.sink.finish(**advanced);
+      side.in_flight = false;
+    }
+  }
+  // finish_if_done may remove sessions from in_flight_: iterate over a copy.
+  for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
+  report_progress(false);
+  return Status::success();
+}
+
+void ReplayEngine::finish_if_done(SessionRun& session) {
+  if (!session.busy()) return;
+  for (const SideRun& side : session.sides) {
+    if (side.in_flight) return;
+  }
+  std::erase(in_flight_, &session);
+  Event event = std::move(*session.event);
+  session.event.reset();
+
+  const SideRun& baseline = session.sides[kBaselineSide];
+  const SideRun& shadow = session.sides[kShadowSide];
+  if (baseline.failure || shadow.failure) {
+    const std::string reason = baseline.failure ? "baseline: " + *baseline.failure
+                                                : "shadow: " + *shadow.failure;
+    ++summary_.failed;
+    observer_.on_failed(event, reason);
+    return;
+  }
+
+  const sql::QueryShape shape = sql::shape_of(event.sql);
+  const sql::StatementFacts facts = sql::facts_of(event.sql);
+  DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
+                                                 {facts.has_top_level_order_by});
+  std::optional<std::string> root;
+
+  const auto failed = [](pg::TransactionState s) { return s == pg::TransactionState::kFailed; };
+  const bool diverged_before = failed(baseline.state_before) != failed(shadow.state_before);
+  const bool diverged_after = failed(baseline.connection->transaction_state()) !=
+                              failed(shadow.connection->transaction_state());
+  if (diverged_before && divergence != DivergenceClass::kMatch) {
+    divergence = DivergenceClass::kConsequence;
+    root = session.divergence_root;
+  }
+  if (!diverged_after) {
+    session.divergence_root.reset();
+  } else if (!diverged_before) {
+    session.divergence_root = shape.fingerprint;
+  }
+  if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kConsequence &&
+      data_divergence_root_ && probe_ && !facts.is_transaction_control) {
+    auto equal = probe_->equal_on_pristine_data(event, *baseline.result, facts.has_top_level_order_by);
+    if (equal.ok() && *equal) {
+      divergence = DivergenceClass::kConsequence;
+      root = data_divergence_root_;
+    }
+  }
+  if (divergence != DivergenceClass::kMatch && !data_divergence_root_ &&
+      (writes(*baseline.result) || writes(*shadow.result))) {
+    data_divergence_root_ = root.value_or(shape.fingerprint);
+  }
+
+  ++summary_.compared;
+  observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root});
+}
+
+void ReplayEngine::report_progress(bool final_line) {
+  if (!settings_.show_progress) return;
+  const auto now = Clock::now();
+  if (!final_line && now - progress_at_ < std::chrono::milliseconds(500)) return;
+  progress_at_ = now;
+  const double seconds = std::chrono::duration<double>(now - started_).count();
+  std::fprintf(stderr, "\r  replaying: %llu events, %.0f/s, %zu sessions open, %zu in flight   %s",
+               static_cast<unsigned long long>(summary_.events),
+               seconds > 0 ? static_cast<double>(summary_.events) / seconds : 0.0,
+               sessions_.size(), in_flight_.size(), final_line ? "\n" : "");
+  std::fflush(stderr);
+}
+
+Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
+  if (Status opened = open_monitors(); !opened) return opened.error();
+  for (;;) {
+    if (interrupted()) break;
+    auto next = source.next();
+    if (!next) return next.error();
+    if (!next->has_value()) break;
+    Event event = std::move(**next);
+    ++summary_.events;
+    if (event.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "empty statement");
+      continue;
+    }
+    SessionRun& session = session_for(event.session_id);
+    if (Status ready = wait_until_dispatchable(session, event); !ready) {
+      if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
+      break;
+    }
+    dispatch(session, std::move(event));
+  }
+  while (!in_flight_.empty()) {
+    if (Status pumped = pump(); !pumped) return pumped.error();
+  }
+  report_progress(true);
+  summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  if (interrupted()) {
+    return Error{ErrorKind::kInterrupted, "interrupted after " + std::to_string(summary_.events) + " events"};
+  }
+  return summary_;
+}
+
+}  // namespace
+
+Result<ReplaySummary> replay(capture::EventSource& source, const ReplayTargets& targets,
+                             const ReplaySettings& settings, ReplayObserver& observer,
+                             const std::atomic<bool>* interrupted) {
+  ReplayEngine engine(targets, settings, observer, interrupted);
+  return engine.run(source);
+}
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,49 @@
+#pragma once
+// The replay state of one captured session: a connection per side and the statement in flight.
+#include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "pgshadow/compare/result_signature.h"
+#include "pgshadow/core/event.h"
+#include "pgshadow/pg/session_connection.h"
+#include "signature_sink.h"
+
+namespace pgshadow::replay {
+
+using Clock = std::chrono::steady_clock;
+
+enum Side { kBaselineSide = 0, kShadowSide = 1 };
+inline constexpr const char* kSideNames[] = {"baseline", "shadow"};
+
+struct SideRun {
+  std::unique_ptr<pg::SessionConnection> connection;
+  SignatureSink sink;
+  bool in_flight = false;
+  std::optional<compare::ResultSignature> result;  // set when the statement finished
+  std::optional<std::string> failure;              // connection lost or not opened
+  pg::TransactionState state_before = pg::TransactionState::kIdle;
+  Clock::time_point sent_at;
+  Clock::time_point lock_checked_at;
+  bool waiting_on_lock = false;
+
+  bool finished() const { return !in_flight; }
+};
+
+struct SessionRun {
+  std::string id;
+  std::array<SideRun, 2> sides;
+  std::optional<Event> event;  // the statement in flight on either side
+  std::uint64_t last_dispatch = 0;
+  // Fingerprint of the statement after which the two sides' transactions diverged (one side
+  // aborted, the other not): every difference until they converge again is its consequence.
+  std::optional<std::string> divergence_root;
+
+  bool busy() const { return event.has_value(); }
+  // A statement in flight that may still finish without help from another session.
+  bool progressing() const;
+};
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,166 @@
+#include <fstream>
+
+#include "pgshadow/core/sqlstate.h"
+#include "pgshadow/report/run_report.h"
+#include "pgshadow/util/xxh3.h"
+
+namespace pgshadow::report {
+namespace {
+
+using nlohmann::json;
+
+json input_file(const InputFile& file) { return {{"path", file.path}, {"xxh3_128", file.xxh3}}; }
+
+json outcome(const judge::OutcomeSummary& side) {
+  json out = {{"succeeded", side.succeeded}};
+  if (side.succeeded) {
+    out["command"] = side.command_tag_verb;
+    if (side.affected_rows) out["affected_rows"] = *side.affected_rows;
+    out["row_count"] = side.row_count;
+    out["columns"] = side.columns;
+  } else {
+    out["sqlstate"] = side.sqlstate;
+    out["condition"] = std::string(sqlstate_name(side.sqlstate));
+    out["message"] = side.message.empty() ? json(nullptr) : json(side.message);
+  }
+  if (!side.sample_rows.empty()) {
+    json rows = json::array();
+    for (const auto& row : side.sample_rows) {
+      json values = json::array();
+      for (const auto& value : row) values.push_back(value ? json(*value) : json(nullptr));
+      rows.push_back(std::move(values));
+    }
+    out["sample_rows"] = std::move(rows);
+  }
+  return out;
+}
+
+json class_counts(const std::map<DivergenceClass, std::uint64_t>& counts, bool all_classes) {
+  json out = json::object();
+  if (all_classes) {
+    for (DivergenceClass c : kAllDivergenceClasses) out[std::string(to_string(c))] = 0;
+  }
+  for (const auto& [divergence, count] : counts) out[std::string(to_string(divergence))] = count;
+  return out;
+}
+
+json shape(const judge::ShapeFindings& findings) {
+  json out = {
+      {"fingerprint", findings.fingerprint},
+      {"normalized", findings.normalized},
+      {"statements", findings.statements},
+      {"severity", std::string(to_string(findings.severity()))},
+      {"classes", class_counts(findings.classes, false)},
+      {"baseline_errors", findings.baseline_errors},
+      {"shadow_errors", findings.shadow_errors},
+  };
+  if (findings.sql_example) out["sql_example"] = *findings.sql_example;
+  if (const auto& example = findings.first_divergence) {
+    out["first_divergence"] = {
+        {"sequence", example->sequence},
+        {"source", example->source},
+        {"class", std::string(to_string(example->divergence))},
+        {"explanation", example->explanation},
+        {"baseline", outcome(example->baseline)},
+        {"shadow", outcome(example->shadow)},
+        {"root_fingerprint", example->root_fingerprint ? json(*example->root_fingerprint) : json(nullptr)},
+    };
+  }
+  return out;
+}
+
+json accounting(const RunDescription& run, const judge::FindingsBook& findings) {
+  const judge::Accounting& a = findings.accounting();
+  json problems = json::object();
+  json problem_examples = json::array();
+  if (run.capture_problems != nullptr) {
+    problems = run.capture_problems->count_by_reason();
+    for (const auto& problem : run.capture_problems->kept()) {
+      problem_examples.push_back({{"where", problem.where.to_string()}, {"reason", problem.reason}});
+    }
+  }
+  return {
+      {"events", a.events},
+      {"compared", a.compared},
+      {"skipped", a.skipped},
+      {"failed", a.failed},
+      {"not_replayed", a.not_replayed},
+      {"skipped_by_reason", a.skipped_by_reason},
+      {"failed_by_reason", a.failed_by_reason},
+      {"balanced", a.balanced()},
+      {"sessions", run.sessions},
+      {"input",
+       {{"lines_read", run.capture_accounting.lines_read},
+        {"lines_in_events", run.capture_accounting.lines_in_events},
+        {"lines_not_statements", run.capture_accounting.lines_not_statements},
+        {"not_statements_by_kind", run.capture_accounting.not_statement_by_kind},
+        {"unusable_lines", run.capture_problems ? run.capture_problems->total() : 0},
+        {"unusable_by_reason", problems},
+        {"unusable_examples", problem_examples}}},
+  };
+}
+
+}  // namespace
+
+Result<std::string> file_digest(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::bad_input("cannot read " + path);
+  Xxh3Hasher hasher;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    hasher.update(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  return hasher.digest().to_hex();
+}
+
+json to_json(const RunDescription& run, const judge::FindingsBook& findings) {
+  json inputs = {
+      {"scenario", run.scenario ? json(*run.scenario) : json(nullptr)},
+      {"baseline", run.baseline ? input_file(*run.baseline) : json(nullptr)},
+      {"migrations", json::array()},
+      {"captures", json::array()},
+      {"capture_description", run.capture_description},
+  };
+  for (const auto& file : run.migrations) inputs["migrations"].push_back(input_file(file));
+  for (const auto& file : run.captures) inputs["captures"].push_back(input_file(file));
+
+  json migration = {{"applied", !findings.migration_finding().has_value()}, {"failure", nullptr}};
+  if (const auto& failed = findings.migration_finding()) {
+    migration["failure"] = {
+        {"file", failed->failure.file},
+        {"line", failed->failure.line},
+        {"sqlstate", failed->failure.sqlstate},
+        {"condition", std::string(sqlstate_name(failed->failure.sqlstate))},
+        {"message", failed->failure.message.empty() ? json(nullptr) : json(failed->failure.message)},
+        {"statement", failed->failure.statement_shape},
+        {"explanation", failed->explanation},
+    };
+  }
+
+  json shapes = json::array();
+  for (const judge::ShapeFindings* findings_of_shape : findings.shapes_by_importance()) {
+    shapes.push_back(shape(*findings_of_shape));
+  }
+
+  return {
+      {"pgshadow_report", kReportFormatVersion},
+      {"pgshadow_version", PGSHADOW_VERSION},
+      {"started_at", run.started_at},
+      {"wall_seconds", run.wall_seconds},
+      {"verdict", std::string(to_string(findings.verdict()))},
+      {"verdict_reasons", findings.verdict_reasons()},
+      {"literals_included", findings.settings().include_literals},
+      {"inputs", inputs},
+      {"servers",
+       {{"mode", run.server_mode},
+        {"version", run.server_version},
+        {"baseline", run.baseline_target},
+        {"shadow", run.shadow_target}}},
+      {"migration", migration},
+      {"accounting", accounting(run, findings)},
+      {"classes", class_counts(findings.accounting().classes, true)},
+      {"shapes", shapes},
+  };
+}
+
+}  // namespace pgshadow::report

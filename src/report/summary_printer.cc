@@ -1,0 +1,118 @@
+#include <iomanip>
+
+#include "pgshadow/core/sqlstate.h"
+#include "pgshadow/report/run_report.h"
+
+namespace pgshadow::report {
+namespace {
+
+struct Style {
+  bool color;
+  std::string paint(const std::string& text, const char* code) const {
+    return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+  }
+  std::string bold(const std::string& text) const { return paint(text, "1"); }
+  std::string verdict(Verdict v) const {
+    std::string text = std::string(to_string(v));
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const char* code = v == Verdict::kBreaking ? "1;31" : v == Verdict::kReview ? "1;33" : "1;32";
+    return paint(text, code);
+  }
+};
+
+std::string class_list(const std::map<DivergenceClass, std::uint64_t>& classes, bool skip_match) {
+  std::string text;
+  for (const auto& [divergence, count] : classes) {
+    if (count == 0 || (skip_match && divergence == DivergenceClass::kMatch)) continue;
+    text += (text.empty() ? "" : ", ") + std::string(to_string(divergence)) + " " + std::to_string(count);
+  }
+  return text;
+}
+
+std::string error_list(const std::map<std::string, std::uint64_t>& errors) {
+  std::string text;
+  for (const auto& [sqlstate, count] : errors) {
+    const std::string_view name = sqlstate_name(sqlstate);
+    text += (text.empty() ? "" : ", ") + sqlstate + (name.empty() ? "" : " " + std::string(name));
+  }
+  return text;
+}
+
+void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style) {
+  const std::string label = shape.severity() == Severity::kBreaking ? style.paint("BREAKING", "31")
+                                                                     : style.paint("REVIEW  ", "33");
+  out << "  " << label << "  " << class_list(shape.classes, true) << " of " << shape.statements
+      << " statement" << (shape.statements == 1 ? "" : "s");
+  if (!shape.shadow_errors.empty()) out << "  [shadow: " << error_list(shape.shadow_errors) << "]";
+  out << "\n    " << style.bold(shape.normalized) << "\n";
+  if (shape.first_divergence) {
+    out << "    -> " << shape.first_divergence->explanation << "\n";
+    out << "       first at " << shape.first_divergence->source << "\n";
+  }
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
+                   bool use_color) {
+  const Style style{use_color};
+  out << "\n" << style.bold("pgshadow " PGSHADOW_VERSION) << (run.scenario ? " — " + *run.scenario : "")
+      << "\n";
+  if (run.baseline) out << "  baseline   " << run.baseline->path << "\n";
+  for (const auto& migration : run.migrations) out << "  migration  " << migration.path << "\n";
+  out << "  traffic    " << run.capture_description << "\n";
+  out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n\n";
+
+  const Verdict verdict = findings.verdict();
+  out << "VERDICT: " << style.verdict(verdict) << "\n";
+  for (const auto& reason : findings.verdict_reasons()) out << "  " << reason << "\n";
+  out << "\n";
+
+  if (const auto& migration = findings.migration_finding()) {
+    out << "  " << style.paint("BREAKING", "31") << "  migration_failed  SQLSTATE "
+        << migration->failure.sqlstate << " " << sqlstate_name(migration->failure.sqlstate) << "\n";
+    out << "    " << style.bold(migration->failure.statement_shape) << "\n";
+    if (!migration->failure.message.empty()) out << "    -> " << migration->failure.message << "\n";
+    out << "       at " << migration->failure.file << ":" << migration->failure.line << "\n";
+    out << "    The traffic was not replayed: fix the migration (or the data) first.\n\n";
+  }
+
+  std::size_t quiet_shapes = 0;
+  std::size_t shown_shapes = 0;
+  for (const judge::ShapeFindings* shape : findings.shapes_by_importance()) {
+    if (shape->severity() == Severity::kNone) {
+      ++quiet_shapes;
+      continue;
+    }
+    ++shown_shapes;
+    print_shape(out, *shape, style);
+    out << "\n";
+  }
+  if (quiet_shapes > 0) {
+    out << "  " << quiet_shapes << (shown_shapes > 0 ? " other" : "") << " query shape"
+        << (quiet_shapes == 1 ? "" : "s")
+        << ": no breaking or review finding.\n\n";
+  }
+
+  const judge::Accounting& a = findings.accounting();
+  out << "Accounting: " << a.events << " events = " << a.compared << " compared + " << a.skipped
+      << " skipped + " << a.failed << " failed";
+  if (a.not_replayed > 0) out << " + " << a.not_replayed << " not replayed";
+  out << (a.balanced() ? "" : "  (UNBALANCED: a bug, please report it)") << "\n";
+  if (a.compared > 0) out << "  compared by class: " << class_list(a.classes, false) << "\n";
+  for (const auto& [reason, count] : a.skipped_by_reason) out << "  skipped " << count << ": " << reason << "\n";
+  for (const auto& [reason, count] : a.failed_by_reason) out << "  failed " << count << ": " << reason << "\n";
+  const std::uint64_t unusable = run.capture_problems ? run.capture_problems->total() : 0;
+  out << "  input: " << run.capture_accounting.lines_read << " log lines = "
+      << run.capture_accounting.lines_in_events << " in statements + "
+      << run.capture_accounting.lines_not_statements << " other + " << unusable << " unusable\n";
+  if (run.capture_problems != nullptr) {
+    for (const auto& [reason, count] : run.capture_problems->count_by_reason()) {
+      out << "    unusable " << count << ": " << reason << "\n";
+    }
+  }
+  out << "  " << run.sessions << " sessions, " << std::fixed << std::setprecision(1) << run.wall_seconds
+      << " s\n";
+}
+
+}  // namespace pgshadow::report

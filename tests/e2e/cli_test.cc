@@ -1,0 +1,187 @@
+// What a user sees from the pgshadow binary on bad usage, bad input, failing migrations and
+// interruption: exact messages and exit statuses.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "run_support.h"
+
+namespace pgshadow::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kCaptureHeader = R"({"pgshadow_capture":1})";
+
+std::string capture_event(int index, const std::string& sql) {
+  return json{{"session", "s1"},
+              {"user", "app"},
+              {"database", "app"},
+              {"application", "test"},
+              {"start", "2026-11-23T10:00:0" + std::to_string(index) + ".000000Z"},
+              {"sql", sql},
+              {"protocol", "simple"},
+              {"outcome", {{"ok", true}}}}
+      .dump();
+}
+
+// A small scenario: a table with a NULL, a capture reading it.
+void write_scenario(const TempDir& dir, const std::string& migration) {
+  dir.write("baseline.sql",
+            "CREATE TABLE users (id int PRIMARY KEY, name text, email text);\n"
+            "INSERT INTO users VALUES (1, 'ann', NULL), (2, 'bob', 'bob@example.com');\n");
+  dir.write("migrations/001.sql", migration);
+  dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" +
+                                         capture_event(1, "SELECT id, name FROM users WHERE id = 1") + "\n" +
+                                         capture_event(2, "SELECT email FROM users ORDER BY id") + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("no subcommand is bad usage", "[cli]") {
+  const RunOutput run = run_pgshadow({});
+  CHECK(run.exit_status == 2);
+  CHECK_THAT(run.err, Catch::Contains("A subcommand is required"));
+}
+
+TEST_CASE("an unknown flag is bad usage and names the flag", "[cli]") {
+  const RunOutput run = run_pgshadow({"verify", "--no-such-flag"});
+  CHECK(run.exit_status == 2);
+  CHECK_THAT(run.err, Catch::Contains("--no-such-flag"));
+}
+
+TEST_CASE("--help explains the command and the exit statuses", "[cli]") {
+  const RunOutput run = run_pgshadow({"verify", "--help"});
+  CHECK(run.exit_status == 0);
+  CHECK_THAT(run.out, Catch::Contains("--baseline-dsn"));
+  CHECK_THAT(run.out, Catch::Contains("3  infrastructure failure"));
+}
+
+TEST_CASE("a missing scenario directory is bad input, named exactly", "[cli]") {
+  const RunOutput run = run_pgshadow({"verify", "/nonexistent/scenario"});
+  CHECK(run.exit_status == 2);
+  CHECK(run.err == "pgshadow: scenario directory not found: /nonexistent/scenario\n");
+}
+
+TEST_CASE("a missing baseline file is bad input, named exactly", "[cli]") {
+  TempDir dir;
+  dir.write("capture.jsonl", kCaptureHeader + "\n");
+  const RunOutput run = run_pgshadow({"verify", "--baseline", dir.file("nope.sql"), "--capture", dir.file("capture.jsonl")});
+  CHECK(run.exit_status == 2);
+  CHECK(run.err == "pgshadow: baseline file not found: " + dir.file("nope.sql") + "\n");
+}
+
+TEST_CASE("--fail-on accepts only review or breaking", "[cli]") {
+  TempDir dir;
+  write_scenario(dir, "SELECT 1;\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--fail-on", "sometimes"});
+  CHECK(run.exit_status == 2);
+  CHECK(run.err == "pgshadow: --fail-on must be 'review' or 'breaking', not 'sometimes'\n");
+}
+
+TEST_CASE("a migration with a syntax error is bad input with file and line, before any server starts", "[cli]") {
+  TempDir dir;
+  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n\nALTER TABLEX users DROP COLUMN age;\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path()});
+  CHECK(run.exit_status == 2);
+  CHECK_THAT(run.err, Catch::StartsWith("pgshadow: " + dir.file("migrations/001.sql") + ":3: syntax error"));
+  CHECK_THAT(run.err, !Catch::Contains("starting an embedded PostgreSQL"));
+}
+
+TEST_CASE("a password in a DSN never appears in an error", "[cli]") {
+  TempDir dir;
+  dir.write("capture.jsonl", kCaptureHeader + "\n");
+  const RunOutput run = run_pgshadow({"verify", "--capture", dir.file("capture.jsonl"), "--baseline-dsn",
+                                      "postgresql://app:sup3rsecret@127.0.0.1:1/base", "--shadow-dsn",
+                                      "postgresql://app:sup3rsecret@127.0.0.1:1/shadow"});
+  CHECK(run.exit_status == 3);
+  CHECK_THAT(run.err, Catch::Contains("cannot connect"));
+  CHECK_THAT(run.err + run.out, !Catch::Contains("sup3rsecret"));
+}
+
+TEST_CASE("a migration that fails on the baseline's data is a breaking finding and nothing is replayed", "[cli][server]") {
+  TempDir dir;
+  write_scenario(dir, "-- make email mandatory\nALTER TABLE users\n  ALTER COLUMN email SET NOT NULL;\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json"), "--no-color"});
+  INFO(run.out << run.err);
+  CHECK(run.exit_status == 1);
+  const json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["verdict"] == "breaking");
+  CHECK(report["migration"]["applied"] == false);
+  CHECK(report["migration"]["failure"]["file"] == dir.file("migrations/001.sql"));
+  CHECK(report["migration"]["failure"]["line"] == 2);
+  CHECK(report["migration"]["failure"]["sqlstate"] == "23502");
+  CHECK(report["accounting"]["events"] == 2);
+  CHECK(report["accounting"]["not_replayed"] == 2);
+  CHECK(report["accounting"]["balanced"] == true);
+  CHECK_THAT(run.out, Catch::Contains("migration_failed"));
+}
+
+TEST_CASE("a malformed capture line is counted with its file and line and the rest is replayed", "[cli][server]") {
+  TempDir dir;
+  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" +
+                                         capture_event(1, "SELECT id, name FROM users WHERE id = 1") + "\n" +
+                                         "{this is not json\n" +
+                                         capture_event(3, "SELECT email FROM users ORDER BY id") + "\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
+  INFO(run.out << run.err);
+  CHECK(run.exit_status == 0);
+  const json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["verdict"] == "safe");
+  CHECK(report["accounting"]["compared"] == 2);
+  CHECK(report["accounting"]["input"]["unusable_lines"] == 1);
+  REQUIRE(report["accounting"]["input"]["unusable_examples"].size() == 1);
+  CHECK(report["accounting"]["input"]["unusable_examples"][0]["where"] == dir.file("traffic/capture.jsonl") + ":3");
+}
+
+TEST_CASE("SIGTERM during a run leaves no server process and no directory behind", "[cli][server]") {
+  TempDir dir;
+  TempDir tmp;  // pgshadow's TMPDIR: its private cluster directory goes here
+  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  // A statement that runs long enough to be interrupted.
+  dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" + capture_event(1, "SELECT pg_sleep(30)") + "\n");
+
+  const pid_t child = fork();
+  if (child == 0) {
+    setenv("TMPDIR", tmp.path().c_str(), 1);
+    const std::string binary = PGSHADOW_BINARY;
+    execl(binary.c_str(), binary.c_str(), "verify", dir.path().c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto has_cluster = [&] { return !fs::is_empty(tmp.path()); };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!has_cluster() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(has_cluster());
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // well into the replay
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+
+  // The cluster is removed on the way out (or by the guardian just after).
+  const auto removal_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (has_cluster() && std::chrono::steady_clock::now() < removal_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK_FALSE(has_cluster());
+  // No process still runs from that directory.
+  bool server_left = false;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string cmdline = read_file(entry.path().string() + "/cmdline");
+    if (cmdline.find(tmp.path()) != std::string::npos) server_left = true;
+  }
+  CHECK_FALSE(server_left);
+}
+
+}  // namespace pgshadow::e2e

@@ -1,0 +1,34 @@
+#pragma once
+// Runs the pgshadow binary as a user would and captures what it printed.
+#include <string>
+#include <vector>
+
+namespace pgshadow::e2e {
+
+struct RunOutput {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs build/pgshadow with the arguments (no shell involved); waits for it.
+RunOutput run_pgshadow(const std::vector<std::string>& arguments);
+
+// A fresh private directory under the build's temporary area, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  void write(const std::string& name, const std::string& contents) const;
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+
+}  // namespace pgshadow::e2e

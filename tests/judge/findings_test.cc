@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include "pgshadow/judge/findings.h"
+
+namespace pgshadow::judge {
+namespace {
+
+compare::ResultSignature success(std::string verb, std::uint64_t rows) {
+  compare::ResultSignature s;
+  s.command_verb = std::move(verb);
+  s.affected_rows = rows;
+  s.row_count = rows;
+  s.columns = {{"id", 23}, {"name", 25}};
+  return s;
+}
+
+compare::ResultSignature failure(std::string sqlstate, std::string message) {
+  compare::ResultSignature s;
+  s.succeeded = false;
+  s.sqlstate = std::move(sqlstate);
+  s.error_message = std::move(message);
+  return s;
+}
+
+struct Book {
+  FindingsBook book;
+  explicit Book(JudgeSettings settings = {}) : book(settings) {}
+  void compare(const std::string& fingerprint, DivergenceClass divergence,
+               const compare::ResultSignature& baseline, const compare::ResultSignature& shadow,
+               std::uint64_t sequence = 0) {
+    Event event;
+    event.sequence = sequence;
+    event.sql = "SELECT secret_literal";
+    event.source = {"traffic/log.csv", 10 + sequence};
+    const sql::QueryShape shape{fingerprint, "SELECT $1"};
+    book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the verdict is the heaviest class seen", "[judge]") {
+  Book safe;
+  safe.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  safe.compare("b", DivergenceClass::kNondeterministic, success("SELECT", 1), success("SELECT", 2));
+  CHECK(safe.book.verdict() == Verdict::kSafe);
+
+  Book review;
+  review.compare("a", DivergenceClass::kTypesChanged, success("SELECT", 1), success("SELECT", 1));
+  CHECK(review.book.verdict() == Verdict::kReview);
+
+  Book breaking;
+  breaking.compare("a", DivergenceClass::kTypesChanged, success("SELECT", 1), success("SELECT", 1));
+  breaking.compare("b", DivergenceClass::kRowsChanged, success("SELECT", 1), success("SELECT", 2));
+  CHECK(breaking.book.verdict() == Verdict::kBreaking);
+  CHECK(breaking.book.verdict_reasons().front() ==
+        "1 query shape the application runs today breaks on the shadow schema");
+}
+
+TEST_CASE("a failed migration makes the run breaking with its location", "[judge]") {
+  FindingsBook book;
+  book.on_migration_failed({"migrations/002.sql", 7, "23502", "column \"email\" of relation \"users\" contains null values",
+                            "ALTER TABLE users ALTER COLUMN email SET NOT NULL"});
+  CHECK(book.verdict() == Verdict::kBreaking);
+  CHECK(book.verdict_reasons().front() ==
+        "the migration fails on the baseline's data at migrations/002.sql:7 with SQLSTATE 23502 "
+        "(not_null_violation): production would fail the same way");
+}
+
+TEST_CASE("every event is accounted for once", "[judge]") {
+  Book b;
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.book.on_skipped(Event{}, "empty statement");
+  b.book.on_failed(Event{}, "shadow: connection lost");
+  b.book.on_not_replayed(2);
+  const Accounting& a = b.book.accounting();
+  CHECK(a.events == 5);
+  CHECK(a.compared == 1);
+  CHECK(a.skipped_by_reason.at("empty statement") == 1);
+  CHECK(a.failed_by_reason.at("shadow: connection lost") == 1);
+  CHECK(a.balanced());
+}
+
+TEST_CASE("shapes are grouped by fingerprint and ordered breaking first", "[judge]") {
+  Book b;
+  b.compare("quiet", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("quiet", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("review", DivergenceClass::kOrderChanged, success("SELECT", 2), success("SELECT", 2));
+  b.compare("broken", DivergenceClass::kErrorShadowOnly, success("SELECT", 1),
+            failure("42703", "column \"name\" does not exist"), 5);
+  const auto shapes = b.book.shapes_by_importance();
+  REQUIRE(shapes.size() == 3);
+  CHECK(shapes[0]->fingerprint == "broken");
+  CHECK(shapes[1]->fingerprint == "review");
+  CHECK(shapes[2]->fingerprint == "quiet");
+  CHECK(shapes[2]->statements == 2);
+  CHECK(shapes[0]->shadow_errors.at("42703") == 1);
+  REQUIRE(shapes[0]->first_divergence);
+  CHECK(shapes[0]->first_divergence->source == "traffic/log.csv:15");
+  CHECK(shapes[0]->first_divergence->explanation ==
+        "fails on the shadow with SQLSTATE 42703 undefined_column: column \"name\" does not exist; "
+        "succeeds on the baseline: the application's statement no longer works");
+}
+
+TEST_CASE("messages that may quote data are withheld unless literals are asked for", "[judge]") {
+  Book private_book;
+  private_book.compare("a", DivergenceClass::kErrorShadowOnly, success("INSERT", 1),
+                       failure("22P02", "invalid input syntax for type integer: \"555-1234\""));
+  const auto& example = *private_book.book.shapes_by_importance()[0]->first_divergence;
+  CHECK(example.shadow.message.empty());
+  CHECK(example.explanation.find("555-1234") == std::string::npos);
+  CHECK_FALSE(private_book.book.shapes_by_importance()[0]->sql_example.has_value());
+
+  Book local_book(JudgeSettings{true});
+  local_book.compare("a", DivergenceClass::kErrorShadowOnly, success("INSERT", 1),
+                     failure("22P02", "invalid input syntax for type integer: \"555-1234\""));
+  const auto* shape = local_book.book.shapes_by_importance()[0];
+  CHECK(shape->first_divergence->shadow.message == "invalid input syntax for type integer: \"555-1234\"");
+  CHECK(shape->sql_example == "SELECT secret_literal");
+}
+
+TEST_CASE("explanations name what changed without data", "[judge]") {
+  OutcomeSummary baseline;
+  baseline.columns = {"id integer", "name text"};
+  baseline.row_count = 3;
+  OutcomeSummary shadow;
+  shadow.columns = {"id integer", "full_name text"};
+  shadow.row_count = 2;
+  CHECK(explain(DivergenceClass::kColumnsChanged, baseline, shadow) ==
+        "result columns differ: baseline (id, name), shadow (id, full_name)");
+  CHECK(explain(DivergenceClass::kRowsChanged, baseline, shadow) == "baseline returned 3 rows, shadow 2");
+  baseline.command_tag_verb = shadow.command_tag_verb = "UPDATE";
+  baseline.affected_rows = 3;
+  shadow.affected_rows = 0;
+  CHECK(explain(DivergenceClass::kCommandChanged, baseline, shadow) ==
+        "command result differs: baseline UPDATE 3, shadow UPDATE 0");
+  CHECK(type_name(20) == "bigint");
+  CHECK(type_name(99999) == "oid 99999");
+}
+
+}  // namespace pgshadow::judge

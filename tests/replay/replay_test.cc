@@ -1,0 +1,257 @@
+// The replay against real PostgreSQL servers: a baseline and a shadow database on one embedded
+// cluster, events from an in-memory source.
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include "pgshadow/pg/database_setup.h"
+#include "pgshadow/pg/embedded_server.h"
+#include "pgshadow/replay/replay.h"
+
+namespace pgshadow::replay {
+namespace {
+
+// Events handed out in order, as a capture reader would.
+class VectorSource final : public capture::EventSource {
+ public:
+  explicit VectorSource(std::vector<Event> events) : events_(std::move(events)) {}
+  Result<std::optional<Event>> next() override {
+    if (position_ == events_.size()) return std::optional<Event>();
+    Event event = events_[position_];
+    event.sequence = position_++;
+    return std::optional<Event>(std::move(event));
+  }
+  const capture::InputAccounting& accounting() const override { return accounting_; }
+  const InputProblems& problems() const override { return problems_; }
+  std::string description() const override { return "test events"; }
+
+ private:
+  std::vector<Event> events_;
+  std::size_t position_ = 0;
+  capture::InputAccounting accounting_;
+  InputProblems problems_;
+};
+
+struct Recorded {
+  std::string session;
+  std::string sql;
+  DivergenceClass divergence;
+  std::string baseline_sqlstate;
+  std::string shadow_sqlstate;
+  std::uint64_t baseline_rows;
+  std::optional<std::string> root;
+};
+
+class RecordingObserver final : public ReplayObserver {
+ public:
+  void on_compared(const ComparedStatement& s) override {
+    compared.push_back({s.event.session_id, s.event.sql, s.divergence, s.baseline.sqlstate,
+                        s.shadow.sqlstate, s.baseline.row_count, s.root_fingerprint});
+  }
+  void on_skipped(const Event& event, const std::string& reason) override {
+    skipped.emplace_back(event.sql, reason);
+  }
+  void on_failed(const Event& event, const std::string& reason) override {
+    failed.emplace_back(event.sql, reason);
+  }
+  const Recorded& find(const std::string& sql) const {
+    for (const auto& r : compared) {
+      if (r.sql == sql) return r;
+    }
+    FAIL("statement not compared: " << sql);
+    return compared.front();
+  }
+  std::vector<Recorded> compared;
+  std::vector<std::pair<std::string, std::string>> skipped;
+  std::vector<std::pair<std::string, std::string>> failed;
+};
+
+Event statement(const std::string& session, std::int64_t start_ms, const std::string& sql) {
+  Event event;
+  event.session_id = session;
+  event.start_us = start_ms * 1000;
+  event.sql = sql;
+  return event;
+}
+
+Event extended(const std::string& session, std::int64_t start_ms, const std::string& sql,
+               std::vector<ParameterValue> parameters, const std::string& name = "") {
+  Event event = statement(session, start_ms, sql);
+  event.protocol = Protocol::kExtended;
+  event.parameters = std::move(parameters);
+  event.statement_name = name;
+  return event;
+}
+
+// One embedded cluster for the file: baseline and shadow cloned from one template.
+struct Cluster {
+  Cluster() {
+    auto started = pg::EmbeddedServer::start({});
+    REQUIRE(started.ok());
+    server = std::move(started).value();
+    pqxx::connection admin(server->conninfo("postgres"));
+    pqxx::nontransaction(admin).exec(
+        "CREATE DATABASE tmpl");
+    pqxx::connection tmpl(server->conninfo("tmpl"));
+    pqxx::nontransaction(tmpl).exec(
+        "CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text);"
+        "INSERT INTO users SELECT g, 'user' || g, 'u' || g || '@example.com' FROM generate_series(1, 50) g;");
+  }
+  ReplayTargets fresh_pair(const std::string& shadow_migration) {
+    const std::string suffix = std::to_string(++pairs);
+    REQUIRE(pg::clone_database(server->conninfo("postgres"), "b" + suffix, "tmpl").ok());
+    REQUIRE(pg::clone_database(server->conninfo("postgres"), "s" + suffix, "tmpl").ok());
+    if (!shadow_migration.empty()) {
+      pqxx::connection shadow(server->conninfo("s" + suffix));
+      pqxx::nontransaction(shadow).exec(shadow_migration);
+    }
+    return {server->conninfo("b" + suffix), server->conninfo("s" + suffix), "", ""};
+  }
+  // A pair with pristine clones for the isolation probe.
+  ReplayTargets fresh_pair_with_probe(const std::string& shadow_migration) {
+    ReplayTargets targets = fresh_pair(shadow_migration);
+    const std::string suffix = std::to_string(pairs);
+    REQUIRE(pg::clone_database(server->conninfo("postgres"), "pb" + suffix, "tmpl").ok());
+    REQUIRE(pg::clone_database(server->conninfo("postgres"), "ps" + suffix, "s" + suffix).ok());
+    targets.pristine_baseline_conninfo = server->conninfo("pb" + suffix);
+    targets.pristine_shadow_conninfo = server->conninfo("ps" + suffix);
+    return targets;
+  }
+  std::unique_ptr<pg::EmbeddedServer> server;
+  int pairs = 0;
+};
+
+Cluster& cluster() {
+  static Cluster instance;
+  return instance;
+}
+
+RecordingObserver run(const ReplayTargets& targets, std::vector<Event> events) {
+  VectorSource source(std::move(events));
+  RecordingObserver observer;
+  ReplaySettings settings;
+  settings.lock_timeout = "3s";
+  auto summary = replay(source, targets, settings, observer);
+  REQUIRE(summary.ok());
+  CHECK(summary->events == summary->compared + summary->skipped + summary->failed);
+  return observer;
+}
+
+}  // namespace
+
+TEST_CASE("identical schemas give match for reads, writes, transactions and every protocol", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("");
+  const auto observed = run(targets, {
+      statement("a", 1, "SELECT * FROM users WHERE id = 3"),
+      extended("b", 2, "SELECT name FROM users WHERE id = $1", {std::string("4")}),
+      extended("b", 3, "SELECT email FROM users WHERE id = $1 OR email = $2", {std::string("5"), std::nullopt}, "named"),
+      extended("b", 4, "SELECT email FROM users WHERE id = $1 OR email = $2", {std::string("6"), std::nullopt}, "named"),
+      statement("a", 5, "BEGIN"),
+      statement("a", 6, "UPDATE users SET email = 'x' WHERE id < 10"),
+      statement("a", 7, "COMMIT"),
+      statement("c", 8, "SELECT count(*) FROM users WHERE email = 'x'"),
+  });
+  REQUIRE(observed.compared.size() == 8);
+  for (const auto& r : observed.compared) {
+    INFO(r.sql);
+    CHECK(r.divergence == DivergenceClass::kMatch);
+  }
+  CHECK(observed.find("SELECT * FROM users WHERE id = 3").baseline_rows == 1);
+}
+
+TEST_CASE("a renamed column gives error_shadow_only and columns_changed", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("ALTER TABLE users RENAME COLUMN name TO full_name");
+  const auto observed = run(targets, {
+      statement("a", 1, "SELECT id, name FROM users WHERE id = 3"),
+      statement("a", 2, "SELECT * FROM users WHERE id = 3"),
+      statement("a", 3, "SELECT email FROM users WHERE id = 3"),
+  });
+  const Recorded& named = observed.find("SELECT id, name FROM users WHERE id = 3");
+  CHECK(named.divergence == DivergenceClass::kErrorShadowOnly);
+  CHECK(named.shadow_sqlstate == "42703");
+  CHECK(observed.find("SELECT * FROM users WHERE id = 3").divergence == DivergenceClass::kColumnsChanged);
+  CHECK(observed.find("SELECT email FROM users WHERE id = 3").divergence == DivergenceClass::kMatch);
+}
+
+TEST_CASE("statements after a shadow-only error in a transaction are its consequences", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("ALTER TABLE users RENAME COLUMN name TO full_name");
+  const auto observed = run(targets, {
+      statement("a", 1, "BEGIN"),
+      statement("a", 2, "UPDATE users SET name = 'n' WHERE id = 1"),
+      statement("a", 3, "UPDATE users SET email = 'e' WHERE id = 1"),
+      statement("a", 4, "COMMIT"),
+      statement("a", 5, "SELECT 1"),
+  });
+  CHECK(observed.find("UPDATE users SET name = 'n' WHERE id = 1").divergence == DivergenceClass::kErrorShadowOnly);
+  const Recorded& after = observed.find("UPDATE users SET email = 'e' WHERE id = 1");
+  CHECK(after.divergence == DivergenceClass::kConsequence);
+  CHECK(after.shadow_sqlstate == "25P02");
+  CHECK(after.root.has_value());
+  CHECK(observed.find("COMMIT").divergence == DivergenceClass::kConsequence);
+  CHECK(observed.find("SELECT 1").divergence == DivergenceClass::kMatch);
+}
+
+TEST_CASE("a read that differs only because an earlier write failed on the shadow is a consequence", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair_with_probe(
+      "ALTER TABLE users ADD COLUMN phone text NOT NULL DEFAULT ''; ALTER TABLE users ALTER COLUMN phone DROP DEFAULT");
+  const auto observed = run(targets, {
+      statement("a", 1, "SELECT count(*) FROM users"),
+      statement("a", 2, "INSERT INTO users (id, name) VALUES (100, 'new')"),
+      statement("b", 3, "SELECT count(*) FROM users"),
+      statement("b", 4, "SELECT id, name FROM users WHERE id = 100"),
+      statement("b", 5, "SELECT * FROM users WHERE id = 1"),
+  });
+  const Recorded& insert = observed.find("INSERT INTO users (id, name) VALUES (100, 'new')");
+  CHECK(insert.divergence == DivergenceClass::kErrorShadowOnly);
+  CHECK(insert.shadow_sqlstate == "23502");
+  CHECK(observed.compared[2].divergence == DivergenceClass::kConsequence);
+  CHECK(observed.compared[2].root.has_value());
+  CHECK(observed.find("SELECT id, name FROM users WHERE id = 100").divergence == DivergenceClass::kConsequence);
+  // A difference the migration itself causes stays a root finding after the data diverged.
+  CHECK(observed.find("SELECT * FROM users WHERE id = 1").divergence == DivergenceClass::kColumnsChanged);
+}
+
+TEST_CASE("without the probe, a difference after diverged data stays a root finding", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair(
+      "ALTER TABLE users ADD COLUMN phone text NOT NULL DEFAULT ''; ALTER TABLE users ALTER COLUMN phone DROP DEFAULT");
+  const auto observed = run(targets, {
+      statement("a", 1, "INSERT INTO users (id, name) VALUES (100, 'new')"),
+      statement("b", 2, "SELECT count(*) FROM users"),
+  });
+  CHECK(observed.find("SELECT count(*) FROM users").divergence == DivergenceClass::kRowsChanged);
+}
+
+TEST_CASE("a lock wait that production resolved is resolved in the replay, not timed out", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("");
+  // b's UPDATE waits for a's transaction, which commits after b's UPDATE started.
+  const auto observed = run(targets, {
+      statement("a", 1, "BEGIN"),
+      statement("a", 2, "UPDATE users SET email = 'a' WHERE id = 7"),
+      statement("b", 3, "UPDATE users SET email = 'b' WHERE id = 7"),
+      statement("a", 4, "COMMIT"),
+      statement("c", 5, "SELECT email FROM users WHERE id = 7"),
+  });
+  const Recorded& waited = observed.find("UPDATE users SET email = 'b' WHERE id = 7");
+  CHECK(waited.divergence == DivergenceClass::kMatch);
+  CHECK(waited.baseline_sqlstate.empty());
+  CHECK(observed.find("SELECT email FROM users WHERE id = 7").divergence == DivergenceClass::kMatch);
+}
+
+TEST_CASE("an empty statement is skipped with a reason", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("");
+  const auto observed = run(targets, {statement("a", 1, " ;"), statement("a", 2, "SELECT 1")});
+  REQUIRE(observed.skipped.size() == 1);
+  CHECK(observed.skipped[0].second == "empty statement");
+  CHECK(observed.compared.size() == 1);
+}
+
+TEST_CASE("an unreachable side is an infrastructure error naming the side", "[replay]") {
+  VectorSource source({statement("a", 1, "SELECT 1")});
+  RecordingObserver observer;
+  auto summary = replay(source, {"host=127.0.0.1 port=1 dbname=x connect_timeout=2", "host=127.0.0.1 port=1 dbname=y", "", ""},
+                        {}, observer);
+  REQUIRE_FALSE(summary.ok());
+  CHECK(summary.error().kind == ErrorKind::kInfrastructure);
+  CHECK_THAT(summary.error().message, Catch::StartsWith("baseline: cannot connect"));
+}
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,75 @@
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "pgshadow/report/run_report.h"
+
+namespace pgshadow::report {
+namespace {
+
+judge::FindingsBook breaking_book() {
+  judge::FindingsBook book;
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  ok.row_count = 1;
+  ok.affected_rows = 1;
+  compare::ResultSignature error;
+  error.succeeded = false;
+  error.sqlstate = "42703";
+  error.error_message = "column \"name\" does not exist";
+  Event event;
+  event.sql = "SELECT id, name FROM users WHERE email = 'ann@example.com'";
+  event.source = {"traffic/postgresql.csv", 42};
+  const sql::QueryShape shape{"0123456789abcdef", "SELECT id, name FROM users WHERE email = $1"};
+  book.on_compared({event, shape, DivergenceClass::kErrorShadowOnly, ok, error, std::nullopt});
+  return book;
+}
+
+RunDescription description() {
+  RunDescription run;
+  run.scenario = "demo";
+  run.capture_description = "csvlog: 1 file";
+  run.server_mode = "embedded";
+  run.server_version = "15.20";
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.captures.push_back({"traffic", ""});
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("the JSON report carries the verdict, every class and the shapes without literals", "[report]") {
+  const judge::FindingsBook book = breaking_book();
+  const nlohmann::json json = to_json(description(), book);
+  CHECK(json["pgshadow_report"] == kReportFormatVersion);
+  CHECK(json["verdict"] == "breaking");
+  CHECK(json["classes"].size() == std::size(kAllDivergenceClasses));
+  CHECK(json["classes"]["error_shadow_only"] == 1);
+  CHECK(json["classes"]["match"] == 0);
+  REQUIRE(json["shapes"].size() == 1);
+  CHECK(json["shapes"][0]["normalized"] == "SELECT id, name FROM users WHERE email = $1");
+  CHECK(json["shapes"][0]["first_divergence"]["source"] == "traffic/postgresql.csv:42");
+  CHECK(json["shapes"][0]["first_divergence"]["shadow"]["condition"] == "undefined_column");
+  CHECK(json["accounting"]["balanced"] == true);
+  CHECK(json.dump().find("ann@example.com") == std::string::npos);
+}
+
+TEST_CASE("the summary puts the verdict first and explains the breaking shape", "[report]") {
+  const judge::FindingsBook book = breaking_book();
+  std::ostringstream out;
+  print_summary(out, description(), book, false);
+  const std::string text = out.str();
+  CHECK(text.find("VERDICT: BREAKING") != std::string::npos);
+  CHECK(text.find("VERDICT") < text.find("SELECT id, name FROM users WHERE email = $1"));
+  CHECK(text.find("column \"name\" does not exist") != std::string::npos);
+  CHECK(text.find("Accounting: 1 events = 1 compared + 0 skipped + 0 failed") != std::string::npos);
+  CHECK(text.find("ann@example.com") == std::string::npos);
+  CHECK(text.find("\033[") == std::string::npos);  // no color codes when asked for none
+}
+
+TEST_CASE("file digests name a file that cannot be read", "[report]") {
+  auto missing = file_digest("/nonexistent/baseline.sql");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message == "cannot read /nonexistent/baseline.sql");
+}
+
+}  // namespace pgshadow::report
