@@ -106,8 +106,32 @@ Status failed_tool(const std::string& what, const Result<ChildOutcome>& outcome)
                                last_lines(outcome->output, kLogLinesInErrors));
 }
 
+// The server runs as another user when pgshadow is root, so every directory above its own must
+// let that user through; a private TMPDIR (mode 0700, owned by root) does not.
+Status check_reachable_by(const std::string& parent, const ServerUser& user) {
+  for (fs::path dir = fs::absolute(parent); !dir.empty(); dir = dir.parent_path()) {
+    struct stat info {};
+    if (stat(dir.c_str(), &info) != 0) break;
+    const bool traversable = (info.st_uid == user.uid && (info.st_mode & S_IXUSR)) ||
+                             (info.st_gid == user.gid && (info.st_mode & S_IXGRP)) ||
+                             (info.st_mode & S_IXOTH);
+    if (!traversable) {
+      return Error::infrastructure("the embedded server runs as user " + user.name +
+                                   " (pgshadow runs as root), which cannot enter " + dir.string() +
+                                   ": point TMPDIR at a directory that user can reach");
+    }
+    if (dir == dir.root_path()) break;
+  }
+  return {};
+}
+
 Status make_private_directories(const std::string& directory, const std::string& socket_dir,
                                 const std::optional<ServerUser>& user) {
+  if (user) {
+    if (Status reachable = check_reachable_by(fs::path(directory).parent_path().string(), *user); !reachable) {
+      return reachable;
+    }
+  }
   if (mkdir(socket_dir.c_str(), 0700) != 0) {
     return Error::infrastructure("cannot create " + socket_dir + ": " + strerror(errno));
   }

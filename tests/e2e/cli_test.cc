@@ -28,6 +28,7 @@ std::string capture_event(int index, const std::string& sql) {
               {"start", "2026-11-23T10:00:0" + std::to_string(index) + ".000000Z"},
               {"sql", sql},
               {"protocol", "simple"},
+              {"parameters", json::array()},
               {"outcome", {{"ok", true}}}}
       .dump();
 }
@@ -57,7 +58,7 @@ TEST_CASE("an unknown flag is bad usage and names the flag", "[cli]") {
   CHECK_THAT(run.err, Catch::Contains("--no-such-flag"));
 }
 
-TEST_CASE("--help explains the command and the exit statuses", "[cli]") {
+TEST_CASE("help explains the command and the exit statuses", "[cli]") {
   const RunOutput run = run_pgshadow({"verify", "--help"});
   CHECK(run.exit_status == 0);
   CHECK_THAT(run.out, Catch::Contains("--baseline-dsn"));
@@ -78,7 +79,7 @@ TEST_CASE("a missing baseline file is bad input, named exactly", "[cli]") {
   CHECK(run.err == "pgshadow: baseline file not found: " + dir.file("nope.sql") + "\n");
 }
 
-TEST_CASE("--fail-on accepts only review or breaking", "[cli]") {
+TEST_CASE("the fail-on option accepts only review or breaking", "[cli]") {
   TempDir dir;
   write_scenario(dir, "SELECT 1;\n");
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--fail-on", "sometimes"});
@@ -142,9 +143,24 @@ TEST_CASE("a malformed capture line is counted with its file and line and the re
   CHECK(report["accounting"]["input"]["unusable_examples"][0]["where"] == dir.file("traffic/capture.jsonl") + ":3");
 }
 
+TEST_CASE("as root, a TMPDIR the server user cannot enter is an infrastructure error that says so", "[cli][server]") {
+  if (geteuid() != 0) return;  // only root hands the server to another user
+  TempDir dir;
+  TempDir tmp;  // mode 0700, owned by root
+  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  setenv("TMPDIR", tmp.path().c_str(), 1);
+  const RunOutput run = run_pgshadow({"verify", dir.path()});
+  unsetenv("TMPDIR");
+  CHECK(run.exit_status == 3);
+  CHECK_THAT(run.err, Catch::Contains("which cannot enter " + tmp.path() +
+                                      ": point TMPDIR at a directory that user can reach"));
+  CHECK(fs::is_empty(tmp.path()));
+}
+
 TEST_CASE("SIGTERM during a run leaves no server process and no directory behind", "[cli][server]") {
   TempDir dir;
   TempDir tmp;  // pgshadow's TMPDIR: its private cluster directory goes here
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
   write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
   // A statement that runs long enough to be interrupted.
   dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" + capture_event(1, "SELECT pg_sleep(30)") + "\n");
