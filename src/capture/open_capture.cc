@@ -76,7 +76,8 @@ Result<InputFiles> files_of_directory(const std::string& directory) {
   InputFiles input{format, {}, {}};
   for (Dated& d : dated) input.files.push_back(std::move(d.file));
   input.description = std::string(format == Format::kCsvlog ? "csvlog" : "capture") + ": " +
-                      std::to_string(input.files.size()) + " files in " + directory;
+                      std::to_string(input.files.size()) + (input.files.size() == 1 ? " file in " : " files in ") +
+                      directory;
   return input;
 }
 
