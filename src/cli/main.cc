@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "capture_command.h"
 #include "interrupt.h"
 #include "verify_options.h"
 
@@ -65,6 +66,7 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                    "Put statement texts, error messages and sample rows in the report (local use only: "
                    "captured traffic holds personal data)");
   verify->add_flag("!--no-color", options.color, "No colors in the summary");
+  pgshadow::cli::add_filter_options(*verify, options.filters);
 }
 
 }  // namespace
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
   app.footer(kExitCodes);
   pgshadow::cli::VerifyOptions verify_options;
   add_verify_command(app, verify_options);
+  pgshadow::cli::CaptureOptions capture_options;
+  pgshadow::cli::add_capture_command(app, capture_options);
 
   try {
     app.parse(argc, argv);
@@ -94,5 +98,6 @@ int main(int argc, char** argv) {
     }
     return pgshadow::cli::run_verify(verify_options);
   }
+  if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
   return static_cast<int>(pgshadow::ExitCode::kBadInput);
 }

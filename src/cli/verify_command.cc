@@ -150,7 +150,8 @@ int run_verify(const VerifyOptions& options) {
     run.captures.push_back(*capture);
   }
   if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
-  auto source = capture::open_capture(options.capture_paths);
+  const capture::FilteredEventSource* filtered = nullptr;
+  auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
   if (!source) return exit_status_for(source.error());
   run.capture_description = (*source)->description();
 
@@ -216,6 +217,7 @@ int run_verify(const VerifyOptions& options) {
     if (!replayed) return exit_status_for(replayed.error());
     run.sessions = replayed->sessions;
   }
+  if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
   run.capture_accounting = (*source)->accounting();
   run.capture_problems = &(*source)->problems();
   run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "filter_options.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/util/result.h"
 
@@ -25,6 +26,7 @@ struct VerifyOptions {
   std::string lock_timeout = "5s";
   bool include_literals = false;
   bool color = true;
+  FilterOptions filters;
 };
 
 // Fills what the scenario directory provides and the flags did not: baseline.sql or

@@ -95,6 +95,14 @@ void FindingsBook::on_not_replayed(std::uint64_t events) {
   accounting_.not_replayed += events;
 }
 
+void FindingsBook::on_filtered(const std::map<std::string, std::uint64_t>& by_reason) {
+  for (const auto& [reason, count] : by_reason) {
+    accounting_.events += count;
+    accounting_.filtered += count;
+    accounting_.filtered_by_reason[reason] += count;
+  }
+}
+
 void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
   MigrationFinding finding{failure, {}};
   const std::string_view name = sqlstate_name(failure.sqlstate);

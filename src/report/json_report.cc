@@ -85,6 +85,8 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
       {"skipped", a.skipped},
       {"failed", a.failed},
       {"not_replayed", a.not_replayed},
+      {"filtered", a.filtered},
+      {"filtered_by_reason", a.filtered_by_reason},
       {"skipped_by_reason", a.skipped_by_reason},
       {"failed_by_reason", a.failed_by_reason},
       {"balanced", a.balanced()},

@@ -98,8 +98,10 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   out << "Accounting: " << a.events << " events = " << a.compared << " compared + " << a.skipped
       << " skipped + " << a.failed << " failed";
   if (a.not_replayed > 0) out << " + " << a.not_replayed << " not replayed";
+  if (a.filtered > 0) out << " + " << a.filtered << " filtered";
   out << (a.balanced() ? "" : "  (UNBALANCED: a bug, please report it)") << "\n";
   if (a.compared > 0) out << "  compared by class: " << class_list(a.classes, false) << "\n";
+  for (const auto& [reason, count] : a.filtered_by_reason) out << "  filtered " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.skipped_by_reason) out << "  skipped " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.failed_by_reason) out << "  failed " << count << ": " << reason << "\n";
   const std::uint64_t unusable = run.capture_problems ? run.capture_problems->total() : 0;

@@ -201,3 +201,66 @@ TEST_CASE("SIGTERM during a run leaves no server process and no directory behind
 }
 
 }  // namespace pgshadow::e2e
+
+namespace pgshadow::e2e {
+
+TEST_CASE("capture --stats counts what the recorded traffic holds, every line accounted for", "[cli][capture]") {
+  const std::string traffic = std::string(PGSHADOW_SOURCE_DIR) + "/scenarios/rename-column-breaking/traffic";
+  const RunOutput run = run_pgshadow({"capture", traffic, "--stats", "--json"});
+  INFO(run.err);
+  REQUIRE(run.exit_status == 0);
+  const nlohmann::json stats = nlohmann::json::parse(run.out);
+  // The workload: 3 pgbench runs (simple, extended, prepared) of 3 clients each.
+  CHECK(stats["sessions"] == 9);
+  CHECK(stats["statements"] == stats["protocol"]["simple"].get<int>() + stats["protocol"]["extended"].get<int>());
+  CHECK(stats["protocol"]["extended_named"].get<int>() > 0);
+  CHECK(stats["lines"]["balanced"] == true);
+  CHECK(stats["lines"]["unusable"] == 0);
+}
+
+TEST_CASE("a capture written by pgshadow capture verifies exactly like the logs it came from", "[cli][capture][server]") {
+  TempDir dir;
+  const std::string scenario = std::string(PGSHADOW_SOURCE_DIR) + "/scenarios/rename-column-breaking";
+  const RunOutput captured = run_pgshadow({"capture", scenario + "/traffic", "-o", dir.file("capture.jsonl")});
+  REQUIRE(captured.exit_status == 0);
+  const RunOutput from_logs = run_pgshadow({"verify", scenario, "--report", dir.file("logs.json")});
+  const RunOutput from_capture = run_pgshadow({"verify", scenario, "--capture", dir.file("capture.jsonl"),
+                                               "--report", dir.file("capture.json")});
+  CHECK(from_logs.exit_status == 1);
+  CHECK(from_capture.exit_status == 1);
+  const auto logs = nlohmann::json::parse(read_file(dir.file("logs.json")));
+  const auto capture = nlohmann::json::parse(read_file(dir.file("capture.json")));
+  CHECK(logs["classes"] == capture["classes"]);
+  CHECK(logs["accounting"]["events"] == capture["accounting"]["events"]);
+  REQUIRE(logs["shapes"].size() == capture["shapes"].size());
+  for (std::size_t i = 0; i < logs["shapes"].size(); ++i) {
+    CHECK(logs["shapes"][i]["fingerprint"] == capture["shapes"][i]["fingerprint"]);
+    CHECK(logs["shapes"][i]["classes"] == capture["shapes"][i]["classes"]);
+  }
+}
+
+TEST_CASE("verify with a shard replays only that shard's sessions and accounts for the rest", "[cli][server]") {
+  TempDir dir;
+  const std::string scenario = std::string(PGSHADOW_SOURCE_DIR) + "/scenarios/rename-column-with-view";
+  std::uint64_t compared = 0;
+  std::uint64_t events = 0;
+  for (const char* shard : {"0/2", "1/2"}) {
+    const RunOutput run = run_pgshadow({"verify", scenario, "--shard", shard, "--report", dir.file("r.json")});
+    INFO(run.out << run.err);
+    CHECK(run.exit_status == 0);
+    const auto report = nlohmann::json::parse(read_file(dir.file("r.json")));
+    CHECK(report["accounting"]["balanced"] == true);
+    compared += report["accounting"]["compared"].get<std::uint64_t>();
+    events = report["accounting"]["events"].get<std::uint64_t>();
+    CHECK(report["accounting"]["filtered_by_reason"]["other shard"].get<std::uint64_t>() > 0);
+  }
+  CHECK(compared == events);  // the two shards together replay every event once
+}
+
+TEST_CASE("capture without an output or --stats is bad usage", "[cli][capture]") {
+  const RunOutput run = run_pgshadow({"capture", std::string(PGSHADOW_SOURCE_DIR) + "/scenarios"});
+  CHECK(run.exit_status == 2);
+  CHECK(run.err == "pgshadow: capture needs -o FILE, --stats, or both\n");
+}
+
+}  // namespace pgshadow::e2e

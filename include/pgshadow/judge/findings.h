@@ -62,11 +62,13 @@ struct Accounting {
   std::uint64_t skipped = 0;
   std::uint64_t failed = 0;
   std::uint64_t not_replayed = 0;  // the replay did not run (migration failed)
+  std::uint64_t filtered = 0;      // left out by --database, --user, --since, --shard, ...
+  std::map<std::string, std::uint64_t> filtered_by_reason;
   std::map<std::string, std::uint64_t> skipped_by_reason;
   std::map<std::string, std::uint64_t> failed_by_reason;
   std::map<DivergenceClass, std::uint64_t> classes;
 
-  bool balanced() const { return events == compared + skipped + failed + not_replayed; }
+  bool balanced() const { return events == compared + skipped + failed + not_replayed + filtered; }
 };
 
 struct JudgeSettings {
@@ -83,6 +85,8 @@ class FindingsBook final : public replay::ReplayObserver {
   void on_migration_failed(const pg::MigrationFailure& failure);
   // Events the replay never saw because the run stopped before it (counted for the balance).
   void on_not_replayed(std::uint64_t events);
+  // Events the filters left out, by reason.
+  void on_filtered(const std::map<std::string, std::uint64_t>& by_reason);
 
   Verdict verdict() const;
   // Why the verdict is what it is, one line each, most important first.

@@ -1,0 +1,68 @@
+#include "filter_options.h"
+
+namespace pgshadow::cli {
+
+void add_filter_options(CLI::App& command, FilterOptions& options) {
+  const char* group = "Filters (whole sessions are kept or left out by the sample and the shard)";
+  command.add_option("--database", options.databases, "Only events of this database; repeatable")
+      ->type_name("NAME")->group(group);
+  command.add_option("--user", options.users, "Only events of this user; repeatable")->type_name("NAME")->group(group);
+  command.add_option("--application", options.applications, "Only events of this application_name; repeatable")
+      ->type_name("NAME")->group(group);
+  command.add_option("--since", options.since, "Only events starting at or after this time (UTC)")
+      ->type_name("TIME")->group(group);
+  command.add_option("--until", options.until, "Only events starting before this time (UTC)")
+      ->type_name("TIME")->group(group);
+  command.add_option("--sessions-sample", options.sessions_sample,
+                     "Keep this fraction of the sessions, chosen reproducibly by --seed")
+      ->type_name("FRACTION")->check(CLI::Range(0.0, 1.0))->group(group);
+  command.add_option("--seed", options.seed, "Seed of the session sample")->group(group);
+  command.add_option("--shard", options.shard,
+                     "Keep shard i of n (by session), e.g. 0/4: N replays side by side cover the capture once")
+      ->type_name("i/n")->group(group);
+}
+
+Result<capture::EventFilter> build_filter(const FilterOptions& options) {
+  capture::EventFilter filter;
+  filter.databases = options.databases;
+  filter.users = options.users;
+  filter.applications = options.applications;
+  if (!options.since.empty()) {
+    auto since = capture::parse_time_bound(options.since);
+    if (!since) return Error::bad_input("--since: " + since.error().message);
+    filter.since_us = *since;
+  }
+  if (!options.until.empty()) {
+    auto until = capture::parse_time_bound(options.until);
+    if (!until) return Error::bad_input("--until: " + until.error().message);
+    filter.until_us = *until;
+  }
+  if (options.sessions_sample) {
+    if (*options.sessions_sample <= 0.0) return Error::bad_input("--sessions-sample must be above 0");
+    filter.sessions_sample = options.sessions_sample;
+  }
+  filter.seed = options.seed;
+  if (!options.shard.empty()) {
+    auto shard = capture::parse_shard(options.shard);
+    if (!shard) return shard.error();
+    filter.shard_index = shard->first;
+    filter.shard_count = shard->second;
+  }
+  return filter;
+}
+
+Result<std::unique_ptr<capture::EventSource>> open_filtered_capture(
+    const std::vector<std::string>& paths, const FilterOptions& options,
+    const capture::FilteredEventSource** filtered) {
+  *filtered = nullptr;
+  auto filter = build_filter(options);
+  if (!filter) return filter.error();
+  auto source = capture::open_capture(paths);
+  if (!source) return source.error();
+  if (filter->empty()) return std::move(source).value();
+  auto wrapped = std::make_unique<capture::FilteredEventSource>(std::move(source).value(), *filter);
+  *filtered = wrapped.get();
+  return std::unique_ptr<capture::EventSource>(std::move(wrapped));
+}
+
+}  // namespace pgshadow::cli
