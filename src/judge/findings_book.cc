@@ -55,6 +55,7 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   if (!statement.baseline.succeeded) ++findings.baseline_errors[statement.baseline.sqlstate];
   if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];
   if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
+  if (findings.nondeterminism.empty()) findings.nondeterminism = statement.nondeterminism;
 
   // Keep the first example of the heaviest kind of difference this shape has shown.
   if (statement.divergence == DivergenceClass::kMatch) return;
@@ -71,6 +72,9 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   example.shadow = summarize(statement.shadow, settings_);
   example.explanation = explain(statement.divergence, example.baseline, example.shadow);
   example.root_fingerprint = statement.root_fingerprint;
+  if (statement.divergence == DivergenceClass::kNondeterministic && !statement.nondeterminism.empty()) {
+    example.explanation += " (" + statement.nondeterminism + "): not counted toward the verdict";
+  }
   if (statement.divergence == DivergenceClass::kConsequence && statement.root_fingerprint) {
     example.explanation = "consequence of an earlier finding on shape " + *statement.root_fingerprint +
                           " (its transaction was aborted on one side): " + example.explanation;

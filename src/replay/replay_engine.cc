@@ -282,21 +282,31 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   } else if (!diverged_before) {
     session.divergence_root = shape.fingerprint;
   }
+  // Different values from a statement that cannot repeat them are no finding; an error, a
+  // column or a command tag that changed still is.
+  if ((divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged) &&
+      !facts.nondeterminism.empty()) {
+    divergence = DivergenceClass::kNondeterministic;
+  }
   if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kConsequence &&
-      data_divergence_root_ && probe_ && !facts.is_transaction_control) {
+      divergence != DivergenceClass::kNondeterministic && data_divergence_root_ && probe_ &&
+      !facts.is_transaction_control) {
     auto equal = probe_->equal_on_pristine_data(event, *baseline.result, facts.has_top_level_order_by);
     if (equal.ok() && *equal) {
       divergence = DivergenceClass::kConsequence;
       root = data_divergence_root_;
     }
   }
-  if (divergence != DivergenceClass::kMatch && !data_divergence_root_ &&
-      (writes(*baseline.result) || writes(*shadow.result))) {
+  // A write that differed, or that wrote values no replay can repeat (now(), random()), leaves
+  // the two sides' data different from here on.
+  const bool diverging_write = divergence != DivergenceClass::kMatch || !facts.nondeterminism.empty();
+  if (diverging_write && !data_divergence_root_ && (writes(*baseline.result) || writes(*shadow.result))) {
     data_divergence_root_ = root.value_or(shape.fingerprint);
   }
 
   ++summary_.compared;
-  observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root});
+  observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
+                         divergence == DivergenceClass::kNondeterministic ? facts.nondeterminism : ""});
 }
 
 void ReplayEngine::report_progress(bool final_line) {

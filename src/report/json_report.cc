@@ -55,6 +55,7 @@ json shape(const judge::ShapeFindings& findings) {
       {"shadow_errors", findings.shadow_errors},
   };
   if (findings.sql_example) out["sql_example"] = *findings.sql_example;
+  if (!findings.nondeterminism.empty()) out["nondeterministic_reason"] = findings.nondeterminism;
   if (const auto& example = findings.first_divergence) {
     out["first_divergence"] = {
         {"sequence", example->sequence},

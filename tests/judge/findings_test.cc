@@ -33,7 +33,7 @@ struct Book {
     event.sql = "SELECT secret_literal";
     event.source = {"traffic/log.csv", 10 + sequence};
     const sql::QueryShape shape{fingerprint, "SELECT $1"};
-    book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt});
+    book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, ""});
   }
 };
 

@@ -220,6 +220,16 @@ TEST_CASE("without the probe, a difference after diverged data stays a root find
   CHECK(observed.find("SELECT count(*) FROM users").divergence == DivergenceClass::kRowsChanged);
 }
 
+TEST_CASE("values a statement cannot repeat are nondeterministic, but its errors still count", "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("ALTER TABLE users RENAME COLUMN name TO full_name");
+  const auto observed = run(targets, {
+      statement("a", 1, "SELECT clock_timestamp()"),
+      statement("a", 2, "SELECT name, now() FROM users WHERE id = 1"),
+  });
+  CHECK(observed.find("SELECT clock_timestamp()").divergence == DivergenceClass::kNondeterministic);
+  CHECK(observed.find("SELECT name, now() FROM users WHERE id = 1").divergence == DivergenceClass::kErrorShadowOnly);
+}
+
 TEST_CASE("a lock wait that production resolved is resolved in the replay, not timed out", "[replay]") {
   const ReplayTargets targets = cluster().fresh_pair("");
   // b's UPDATE waits for a's transaction, which commits after b's UPDATE started.

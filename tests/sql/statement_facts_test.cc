@@ -92,3 +92,29 @@ TEST_CASE("SQL the parser rejects gives parsed = false and nothing else") {
   CHECK_FALSE(facts.has_top_level_order_by);
   CHECK_FALSE(facts.is_transaction_control);
 }
+
+namespace pgshadow::sql {
+
+TEST_CASE("statements that cannot repeat their results are recognised, with the reason", "[sql][nondeterminism]") {
+  CHECK(facts_of("SELECT id, now() FROM t").nondeterminism == "calls now()");
+  CHECK(facts_of("SELECT * FROM t WHERE x < random()").nondeterminism == "calls random()");
+  CHECK(facts_of("INSERT INTO t (id) VALUES (gen_random_uuid())").nondeterminism == "calls gen_random_uuid()");
+  CHECK(facts_of("SELECT current_timestamp").nondeterminism == "reads the clock (CURRENT_TIMESTAMP)");
+  CHECK(facts_of("SELECT * FROM t LIMIT 5").nondeterminism == "LIMIT or OFFSET without ORDER BY");
+  CHECK(facts_of("SELECT * FROM t WHERE id IN (SELECT id FROM u LIMIT 2) ORDER BY id").nondeterminism ==
+        "LIMIT or OFFSET without ORDER BY");
+  CHECK(facts_of("SELECT DISTINCT ON (a) a, b FROM t").nondeterminism == "DISTINCT ON without ORDER BY");
+  CHECK(facts_of("SELECT * FROM t TABLESAMPLE system (10)").nondeterminism == "TABLESAMPLE");
+  CHECK(facts_of("SELECT id FROM jobs FOR UPDATE SKIP LOCKED").nondeterminism == "SKIP LOCKED");
+}
+
+TEST_CASE("deterministic statements have no nondeterminism reason", "[sql][nondeterminism]") {
+  CHECK(facts_of("SELECT * FROM t ORDER BY id LIMIT 5").nondeterminism.empty());
+  CHECK(facts_of("SELECT DISTINCT a FROM t").nondeterminism.empty());
+  CHECK(facts_of("SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b").nondeterminism.empty());
+  CHECK(facts_of("UPDATE t SET x = 1 WHERE id = $1").nondeterminism.empty());
+  CHECK(facts_of("SELECT nextval('s')").nondeterminism.empty());
+  CHECK(facts_of("SELECT id FROM jobs FOR UPDATE").nondeterminism.empty());
+}
+
+}  // namespace pgshadow::sql

@@ -47,6 +47,7 @@ struct ShapeFindings {
   std::map<std::string, std::uint64_t> shadow_errors;
   std::optional<DivergenceExample> first_divergence;  // first statement that did not match
   std::optional<std::string> sql_example;  // the first statement's text: only with include_literals
+  std::string nondeterminism;  // why its statements were judged nondeterministic, when they were
 
   Severity severity() const;  // the heaviest class seen
 };

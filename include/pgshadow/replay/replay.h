@@ -49,6 +49,8 @@ struct ComparedStatement {
   // in this session, or a write that left the two sides' data different, confirmed by the
   // isolation probe).
   std::optional<std::string> root_fingerprint;
+  // For kNondeterministic: why the statement cannot repeat its results ("calls now()").
+  std::string nondeterminism;
 };
 
 // Receives every event's fate exactly once. Called from the replay thread only.

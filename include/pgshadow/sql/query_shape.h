@@ -28,6 +28,10 @@ struct StatementFacts {
   // TRANSACTION (a multi-statement text counts if any of its statements is one).
   bool is_transaction_control = false;
   int statement_count = 0;             // a simple-protocol query may hold several
+  // Why the statement cannot give repeatable results, when it cannot: "calls now()",
+  // "LIMIT without ORDER BY", "TABLESAMPLE", "SKIP LOCKED", "DISTINCT ON without ORDER BY".
+  // ORDER BY is taken as total (pgshadow does not know the table's keys).
+  std::string nondeterminism;
 };
 
 StatementFacts facts_of(std::string_view sql);
