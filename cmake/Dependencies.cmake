@@ -8,6 +8,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
+# capture reads .gz logs through Boost.Iostreams' gzip_decompressor (streaming, with zlib).
+find_package(Boost 1.74 REQUIRED COMPONENTS iostreams)
 
 find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
 find_library(PG_QUERY_LIBRARY NAMES pg_query REQUIRED)

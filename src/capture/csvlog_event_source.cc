@@ -1,17 +1,42 @@
 #include "csvlog_event_source.h"
 
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
-#include "csvlog_record.h"
+#include "log_record.h"
 #include "timestamp.h"
 
 namespace pgshadow::capture {
+namespace {
+
+// The csvlog columns are fixed by the server (PostgreSQL 15: 26; 13: 24; 12 and older: 23 —
+// later versions only append).
+constexpr std::size_t kMinColumns = 23;  // up to application_name
+constexpr std::size_t kMaxColumns = 26;  // + backend_type, leader_pid, query_id
+
+bool has_valid_column_count(std::size_t n) { return n >= kMinColumns && n <= kMaxColumns; }
+
+// Precondition: has_valid_column_count(fields.size()). The record borrows from `fields`.
+LogRecord log_record_of(const std::vector<std::string>& fields) {
+  LogRecord record;
+  record.log_time = fields[0];
+  record.user_name = fields[1];
+  record.database_name = fields[2];
+  record.session_id = fields[5];
+  record.command_tag = fields[7];
+  record.error_severity = fields[11];
+  record.sql_state_code = fields[12];
+  record.message = fields[13];
+  record.detail = fields[14];
+  record.query = fields[19];
+  record.application_name = fields[22];
+  return record;
+}
+
+}  // namespace
 
 CsvlogEventSource::CsvlogEventSource(std::vector<std::string> files, std::string description,
-                                     InputProblems& problems)
-    : files_(std::move(files)),
+                                     InputProblems& problems, std::unique_ptr<InputStream> first_opened)
+    : files_(std::move(files), std::move(first_opened)),
       description_(std::move(description)),
       problems_(problems),
       assembler_(problems, accounting_) {}
@@ -24,32 +49,28 @@ Result<std::optional<Event>> CsvlogEventSource::next() {
     }
     if (input_ended_) return std::optional<Event>{};
     if (!reader_) {
-      if (next_file_ == files_.size()) {
+      auto opened = files_.open_next();
+      if (!opened) return opened.error();
+      if (!*opened) {
         assembler_.finish_all();
         input_ended_ = true;
         continue;
       }
-      if (Status opened = open_next_file(); !opened) return opened.error();
+      reader_ = std::make_unique<CsvRecordReader>(files_.stream(), files_.file(), problems_);
     }
-    read_one_record();
-    if (stream_.bad()) return Error::bad_input("cannot read " + files_[next_file_ - 1] + ": I/O error");
+    try {
+      read_one_record();
+    } catch (...) {
+      return read_error(files_.file());
+    }
   }
-}
-
-Status CsvlogEventSource::open_next_file() {
-  const std::string& file = files_[next_file_++];
-  stream_.close();
-  stream_.clear();
-  stream_.open(file, std::ios::binary);
-  if (!stream_) return Error::bad_input("cannot open " + file + ": " + std::strerror(errno));
-  reader_ = std::make_unique<CsvRecordReader>(stream_, file, problems_);
-  return Status::success();
 }
 
 void CsvlogEventSource::read_one_record() {
   switch (reader_->next(record_)) {
     case CsvRecordReader::Status::kEnd:
       reader_.reset();
+      files_.close();
       return;
     case CsvRecordReader::Status::kMalformed:
       ++accounting_.lines_read;  // already reported by the reader
@@ -58,30 +79,35 @@ void CsvlogEventSource::read_one_record() {
       break;
   }
   ++accounting_.lines_read;
-  const SourceLocation where{files_[next_file_ - 1], record_.first_line};
-  if (!CsvlogRecord::has_valid_column_count(record_.fields.size())) {
+  const SourceLocation where{files_.file(), record_.first_line};
+  if (!has_valid_column_count(record_.fields.size())) {
     problems_.report(where, "wrong number of columns",
                      std::to_string(record_.fields.size()) +
                          " columns; a PostgreSQL csvlog record has 23 to 26");
     return;
   }
-  assembler_.add(CsvlogRecord(record_.fields), where);
+  assembler_.add(log_record_of(record_.fields), where);
 }
 
 std::optional<std::int64_t> CsvlogEventSource::first_timestamp(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
+  auto in = InputStream::open(file);
   if (!in) return std::nullopt;
   InputProblems ignored;  // reported when the file is really read
-  CsvRecordReader reader(in, file, ignored);
+  CsvRecordReader reader((*in)->stream(), file, ignored);
   CsvRecord record;
   for (;;) {
-    const auto status = reader.next(record);
+    CsvRecordReader::Status status;
+    try {
+      status = reader.next(record);
+    } catch (...) {
+      return std::nullopt;  // a read error is reported when the file is really read
+    }
     if (status == CsvRecordReader::Status::kEnd) return std::nullopt;
     if (status != CsvRecordReader::Status::kRecord ||
-        !CsvlogRecord::has_valid_column_count(record.fields.size())) {
+        !has_valid_column_count(record.fields.size())) {
       continue;
     }
-    if (auto time = parse_log_time(CsvlogRecord(record.fields).log_time())) return *time;
+    if (auto time = parse_log_time(log_record_of(record.fields).log_time)) return *time;
   }
 }
 

@@ -49,10 +49,10 @@ std::optional<JsonlDecodeProblem> read_outcome(const json& object, Event& event)
   if (ok == it->end() || !ok->is_boolean()) return wrong_type("outcome.ok", "true or false");
   event.outcome.succeeded = ok->get<bool>();
   if (event.outcome.succeeded) return std::nullopt;
-  if (auto problem = read_string(*it, "sqlstate", event.outcome.sqlstate)) {
-    problem->detail = "a failed outcome needs 'sqlstate': " + problem->detail;
-    return problem;
-  }
+  // Absent or null: the log did not say (a stderr log without %e and with terse errors).
+  const auto sqlstate = it->find("sqlstate");
+  if (sqlstate == it->end() || sqlstate->is_null()) return std::nullopt;
+  if (auto problem = read_string(*it, "sqlstate", event.outcome.sqlstate)) return problem;
   if (event.outcome.sqlstate.size() != 5) {
     return JsonlDecodeProblem{"bad field value", "field 'outcome.sqlstate' must have 5 characters"};
   }
@@ -82,7 +82,9 @@ nlohmann::ordered_json encode_event(const Event& event) {
   }
   line["outcome"] = event.outcome.succeeded
                         ? nlohmann::ordered_json{{"ok", true}}
-                        : nlohmann::ordered_json{{"ok", false}, {"sqlstate", event.outcome.sqlstate}};
+                        : event.outcome.sqlstate.empty()
+                              ? nlohmann::ordered_json{{"ok", false}}
+                              : nlohmann::ordered_json{{"ok", false}, {"sqlstate", event.outcome.sqlstate}};
   return line;
 }
 

@@ -1,7 +1,5 @@
 #include "jsonl_event_source.h"
 
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -21,27 +19,26 @@ bool is_blank(const std::string& line) {
 }  // namespace
 
 JsonlEventSource::JsonlEventSource(std::vector<std::string> files, std::string description,
-                                   InputProblems& problems)
-    : files_(std::move(files)), description_(std::move(description)), problems_(problems) {}
+                                   InputProblems& problems, std::unique_ptr<InputStream> first_opened)
+    : files_(std::move(files), std::move(first_opened)), description_(std::move(description)), problems_(problems) {}
 
 Result<std::optional<Event>> JsonlEventSource::next() {
   std::string line;
   for (;;) {
-    if (!file_open_) {
-      if (next_file_ == files_.size()) return std::optional<Event>{};
-      const std::string& file = files_[next_file_++];
-      stream_.close();
-      stream_.clear();
-      stream_.open(file, std::ios::binary);
-      if (!stream_) return Error::bad_input("cannot open " + file + ": " + std::strerror(errno));
-      file_open_ = true;
+    if (!files_.is_open()) {
+      auto opened = files_.open_next();
+      if (!opened) return opened.error();
+      if (!*opened) return std::optional<Event>{};
       header_seen_ = false;
       line_number_ = 0;
     }
-    if (!std::getline(stream_, line)) {
-      if (stream_.bad()) return Error::bad_input("cannot read " + here().file + ": I/O error");
-      file_open_ = false;
-      continue;
+    try {
+      if (!std::getline(files_.stream(), line)) {
+        files_.close();
+        continue;
+      }
+    } catch (...) {
+      return read_error(files_.file());
     }
     ++line_number_;
     ++accounting_.lines_read;

@@ -4,18 +4,21 @@
 // skipped; a missing header or a version this build does not know stops the read with an Error.
 // Not thread-safe; borrows the problem sink.
 #include <cstdint>
-#include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "file_sequence.h"
 #include "pgshadow/capture/event_source.h"
 
 namespace pgshadow::capture {
 
 class JsonlEventSource final : public EventSource {
  public:
-  JsonlEventSource(std::vector<std::string> files, std::string description, InputProblems& problems);
+  // `first_opened`: files[0] already opened (standard input), as for FileSequence.
+  JsonlEventSource(std::vector<std::string> files, std::string description, InputProblems& problems,
+                   std::unique_ptr<InputStream> first_opened = nullptr);
 
   Result<std::optional<Event>> next() override;
   const InputAccounting& accounting() const override { return accounting_; }
@@ -28,15 +31,12 @@ class JsonlEventSource final : public EventSource {
  private:
   // One line: an event, nothing (a header, a blank or a reported bad line), or a fatal Error.
   Result<std::optional<Event>> read_line(const std::string& line);
-  SourceLocation here() const { return {files_[next_file_ - 1], line_number_}; }
+  SourceLocation here() const { return {files_.file(), line_number_}; }
 
-  std::vector<std::string> files_;
-  std::size_t next_file_ = 0;
+  FileSequence files_;
   std::string description_;
   InputProblems& problems_;
   InputAccounting accounting_;
-  std::ifstream stream_;
-  bool file_open_ = false;
   bool header_seen_ = false;
   std::uint64_t line_number_ = 0;
 };

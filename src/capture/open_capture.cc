@@ -1,116 +1,85 @@
 // open_capture: from the paths a user named to one EventSource. Each path is one input (a file,
-// or a directory of rotated files of one format); inputs are merged by MergedEventSource.
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
-#include <optional>
+// standard input, or a directory or glob of rotated files of one format); inputs are merged by
+// MergedEventSource.
+#include <memory>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "csvlog_event_source.h"
+#include "input_selection.h"
+#include "input_stream.h"
 #include "jsonl_event_source.h"
+#include "jsonlog_event_source.h"
 #include "merged_event_source.h"
 #include "pgshadow/capture/event_source.h"
+#include "stderr_event_source.h"
 
 namespace pgshadow::capture {
 namespace {
 
-namespace fs = std::filesystem;
-
-enum class Format { kCsvlog, kJsonl };
-
-std::optional<Format> format_of(const fs::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension == ".csv") return Format::kCsvlog;
-  if (extension == ".jsonl") return Format::kJsonl;
-  return std::nullopt;
+// `first_opened`: selection.files[0] already opened (standard input).
+Result<std::unique_ptr<EventSource>> source_for(InputSelection selection, const CaptureReadOptions& options,
+                                                InputProblems& problems,
+                                                std::unique_ptr<InputStream> first_opened = nullptr) {
+  auto& [format, files, description] = selection;
+  switch (format) {
+    case LogFormat::kCsvlog:
+      return std::unique_ptr<EventSource>(std::make_unique<CsvlogEventSource>(
+          std::move(files), std::move(description), problems, std::move(first_opened)));
+    case LogFormat::kJsonlog:
+      return std::unique_ptr<EventSource>(std::make_unique<JsonlogEventSource>(
+          std::move(files), std::move(description), problems, std::move(first_opened)));
+    case LogFormat::kCapture:
+      return std::unique_ptr<EventSource>(std::make_unique<JsonlEventSource>(
+          std::move(files), std::move(description), problems, std::move(first_opened)));
+    case LogFormat::kStderr: {
+      const StderrOptions stderr_options{options.log_line_prefix, options.log_settings_file};
+      auto source = open_stderr_log(std::move(files), std::move(description), stderr_options, problems,
+                                    std::move(first_opened));
+      if (!source) return source.error();
+      return std::unique_ptr<EventSource>(std::move(*source));
+    }
+  }
+  return Error::bad_input("unknown input format: " + description);
 }
 
-std::optional<std::int64_t> first_timestamp(Format format, const std::string& file) {
-  return format == Format::kCsvlog ? CsvlogEventSource::first_timestamp(file)
-                                   : JsonlEventSource::first_timestamp(file);
-}
-
-struct InputFiles {
-  Format format;
-  std::vector<std::string> files;  // reading order
-  std::string description;
-};
-
-// A directory holds the rotated files of one log: read them in the order of their first
-// record's time, since names need not sort by time. Files without a timestamp go last.
-Result<InputFiles> files_of_directory(const std::string& directory) {
-  std::vector<std::string> csv, jsonl;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(directory, error)) {
-    if (!entry.is_regular_file()) continue;
-    const auto format = format_of(entry.path());
-    if (format) (*format == Format::kCsvlog ? csv : jsonl).push_back(entry.path().string());
+// Standard input has no name: its format is told from its first line.
+Result<std::unique_ptr<EventSource>> source_for_standard_input(const CaptureReadOptions& options,
+                                                               InputProblems& problems) {
+  auto input = InputStream::open(InputStream::kStandardInput);
+  if (!input) return input.error();
+  LogFormat format;
+  try {
+    format = format_of_first_line((*input)->peek_first_line());
+  } catch (...) {
+    return read_error("standard input");
   }
-  if (error) return Error::bad_input("cannot read directory " + directory + ": " + error.message());
-  if (csv.empty() && jsonl.empty()) {
-    return Error::bad_input("empty directory: " + directory + " (no .csv or .jsonl files)");
-  }
-  if (!csv.empty() && !jsonl.empty()) {
-    return Error::bad_input("directory " + directory +
-                            " holds both .csv and .jsonl files; name one kind at a time");
-  }
-  const Format format = csv.empty() ? Format::kJsonl : Format::kCsvlog;
-  std::vector<std::string>& files = csv.empty() ? jsonl : csv;
-
-  struct Dated {
-    std::optional<std::int64_t> first;
-    std::string file;
-  };
-  std::vector<Dated> dated;
-  for (std::string& file : files) dated.push_back({first_timestamp(format, file), std::move(file)});
-  std::sort(dated.begin(), dated.end(), [](const Dated& a, const Dated& b) {
-    if (a.first.has_value() != b.first.has_value()) return a.first.has_value();
-    if (a.first != b.first) return *a.first < *b.first;
-    return a.file < b.file;
-  });
-  InputFiles input{format, {}, {}};
-  for (Dated& d : dated) input.files.push_back(std::move(d.file));
-  input.description = std::string(format == Format::kCsvlog ? "csvlog" : "capture") + ": " +
-                      std::to_string(input.files.size()) + (input.files.size() == 1 ? " file in " : " files in ") +
-                      directory;
-  return input;
-}
-
-Result<InputFiles> resolve(const std::string& path) {
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (!fs::exists(status)) return Error::bad_input("no such file or directory: " + path);
-  if (fs::is_directory(status)) return files_of_directory(path);
-  const auto format = format_of(path);
-  if (!format) {
-    return Error::bad_input("unknown capture format: " + path +
-                            " (expected a .jsonl capture file or a .csv PostgreSQL csvlog)");
-  }
-  return InputFiles{*format, {path},
-                    std::string(*format == Format::kCsvlog ? "csvlog" : "capture") + ": " + path};
+  InputSelection selection{format, {InputStream::kStandardInput},
+                           std::string(format_name(format)) + ": standard input"};
+  return source_for(std::move(selection), options, problems, std::move(*input));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths) {
+Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths,
+                                                  const CaptureReadOptions& options) {
   if (paths.empty()) return Error::bad_input("no capture input given");
   auto merged = std::make_unique<MergedEventSource>();
+  bool standard_input_used = false;
   for (const std::string& path : paths) {
-    auto input = resolve(path);
-    if (!input) return input.error();
-    InputFiles& files = *input;
-    if (files.format == Format::kCsvlog) {
-      merged->add_input(std::make_unique<CsvlogEventSource>(
-          std::move(files.files), std::move(files.description), merged->problem_sink()));
+    Result<std::unique_ptr<EventSource>> source = Error::bad_input("");
+    if (path == InputStream::kStandardInput) {
+      if (standard_input_used) return Error::bad_input("standard input (\"-\") named more than once");
+      standard_input_used = true;
+      source = source_for_standard_input(options, merged->problem_sink());
     } else {
-      merged->add_input(std::make_unique<JsonlEventSource>(
-          std::move(files.files), std::move(files.description), merged->problem_sink()));
+      auto selection = select_input(path);
+      if (!selection) return selection.error();
+      source = source_for(std::move(*selection), options, merged->problem_sink());
     }
+    if (!source) return source.error();
+    merged->add_input(std::move(*source));
   }
   return std::unique_ptr<EventSource>(std::move(merged));
 }

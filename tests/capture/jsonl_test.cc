@@ -84,6 +84,18 @@ TEST_CASE("a written capture reads back to the same events", "[jsonl]") {
   CHECK(all.accounting.not_statement_by_kind.at("header") == 1);
 }
 
+TEST_CASE("a failed outcome without a SQLSTATE (a stderr log without %e) reads and writes as unknown", "[jsonl]") {
+  TempDir dir;
+  const std::string file = dir.write(
+      "unknown.jsonl", std::string(kHeader) +
+                           R"({"session":"s","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","sql":"X","protocol":"simple","parameters":[],"outcome":{"ok":false}})" "\n");
+  const ReadAll all = read_all({file});
+  REQUIRE(all.events.size() == 1);
+  CHECK_FALSE(all.events[0].outcome.succeeded);
+  CHECK(all.events[0].outcome.sqlstate.empty());
+  CHECK(all.problem_total == 0);
+}
+
 TEST_CASE("malformed capture lines are reported with file:line and reading continues", "[jsonl]") {
   TempDir dir;
   const std::string bad_start = R"({"session":"s","user":"u","database":"d","application":"a","start":"yesterday","sql":"SELECT 1","protocol":"simple","parameters":[],"outcome":{"ok":true}})";
@@ -92,7 +104,7 @@ TEST_CASE("malformed capture lines are reported with file:line and reading conti
                        R"({"session":"s","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","protocol":"simple","parameters":[],"outcome":{"ok":true}})" "\n" +
                        R"({"session":"s","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","sql":42,"protocol":"simple","parameters":[],"outcome":{"ok":true}})" "\n" +
                        "[1,2]\n" + bad_start + "\n" +
-                       R"({"session":"s","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","sql":"X","protocol":"simple","parameters":[],"outcome":{"ok":false}})" "\n" +
+                       R"({"session":"s","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","sql":"X","protocol":"simple","parameters":[],"outcome":{"ok":false,"sqlstate":"427"}})" "\n" +
                        "\n" + kGoodEvent);
   const ReadAll all = read_all({file});
   CHECK(all.events.size() == 2);
@@ -109,7 +121,7 @@ TEST_CASE("malformed capture lines are reported with file:line and reading conti
   CHECK(all.problems[3].reason == "not a JSON object");
   CHECK(all.problems[4].where.to_string() == file + ":7");
   CHECK(all.problems[4].reason == "bad field value");
-  CHECK(all.problems[5].detail == "a failed outcome needs 'sqlstate': field 'sqlstate' is missing");
+  CHECK(all.problems[5].detail == "field 'outcome.sqlstate' must have 5 characters");
   check_accounting_invariant(all);
   CHECK(all.accounting.lines_read == 10);
 }

@@ -38,17 +38,27 @@ TEST_CASE("a path that does not exist is named in the error", "[open_capture]") 
   CHECK(open_error({"/nonexistent/traffic.csv"}) == "no such file or directory: /nonexistent/traffic.csv");
 }
 
-TEST_CASE("a file that is neither .csv nor .jsonl is an unknown format", "[open_capture]") {
+TEST_CASE("a file of no known log or capture extension is an unknown format", "[open_capture]") {
   TempDir dir;
-  const std::string file = dir.write("postgresql.log", "x\n");
+  const std::string file = dir.write("notes.txt", "x\n");
   CHECK(open_error({file}) == "unknown capture format: " + file +
-                                  " (expected a .jsonl capture file or a .csv PostgreSQL csvlog)");
+                                  " (expected a .jsonl capture, or a PostgreSQL log: .csv csvlog, "
+                                  ".json jsonlog or .log stderr; any of them may be .gz)");
 }
 
-TEST_CASE("a directory without capture files is an error", "[open_capture]") {
+TEST_CASE("a directory without log or capture files is an error", "[open_capture]") {
   TempDir dir;
   dir.write("notes.txt", "x\n");
-  CHECK(open_error({dir.path()}) == "empty directory: " + dir.path() + " (no .csv or .jsonl files)");
+  CHECK(open_error({dir.path()}) == "no log or capture files in " + dir.path() +
+                                        " (expected .csv, .json, .log or .jsonl files, optionally .gz)");
+}
+
+TEST_CASE("a .log file is read as a stderr log", "[open_capture]") {
+  const ReadAll all = read_all({data_path("all_formats/postgresql.log")});
+  CHECK(all.description ==
+        "stderr: " + data_path("all_formats/postgresql.log") + " (guessed log_line_prefix '%m [%p] ')");
+  CHECK_FALSE(all.events.empty());
+  check_accounting_invariant(all);
 }
 
 TEST_CASE("no path at all is an error", "[open_capture]") {
@@ -94,10 +104,10 @@ TEST_CASE("merged inputs interleave by start time and keep input order on ties",
   CHECK(all.description == "capture: " + one + "; capture: " + two);
 }
 
-TEST_CASE("a directory mixing csvlog and capture files is refused", "[open_capture]") {
+TEST_CASE("a directory mixing server logs and capture files is refused", "[open_capture]") {
   TempDir dir;
   dir.write("a.csv", "");
   dir.write("b.jsonl", "");
-  CHECK(open_error({dir.path()}) == "directory " + dir.path() +
-                                        " holds both .csv and .jsonl files; name one kind at a time");
+  CHECK(open_error({dir.path()}) == "both pgshadow captures (.jsonl) and server logs in " + dir.path() +
+                                        "; name one kind at a time");
 }

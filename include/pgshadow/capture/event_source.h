@@ -40,11 +40,24 @@ class EventSource {
   virtual std::string description() const = 0;
 };
 
-// Opens one or more capture inputs: canonical capture files (*.jsonl, documented in
-// docs/capture-format.md) and PostgreSQL csvlog files (*.csv), or directories of them
-// (rotated files, read in the order of their first timestamp, not their names).
+// Opens one or more capture inputs (docs/capture-format.md, "Input formats"): canonical capture
+// files (*.jsonl), PostgreSQL csvlog (*.csv), jsonlog (*.json) and stderr (*.log, prefix
+// guessed) logs, any of them gzipped
+// (*.gz), standard input ("-", format told from its first line), directories and glob patterns
+// of rotated files (read in the order of their first timestamp, not their names; where the server
+// wrote several formats side by side, only the most structured is read).
 // Several inputs are merged by start time, ties kept in input order.
-// Errors: a path that does not exist, an unknown format, an empty directory.
-Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths);
+// Errors: a path that does not exist, a pattern matching nothing, an unknown format, a directory
+// without log or capture files, a stderr log whose prefix cannot be guessed.
+// How to read stderr logs: the server's log_line_prefix, given or read from a settings file
+// (postgresql.conf, `SHOW log_line_prefix` or `postgres -C log_line_prefix` output); neither:
+// guessed from the first lines, and the description says what was guessed.
+struct CaptureReadOptions {
+  std::optional<std::string> log_line_prefix;
+  std::string log_settings_file;
+};
+
+Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths,
+                                                  const CaptureReadOptions& options = {});
 
 }  // namespace pgshadow::capture

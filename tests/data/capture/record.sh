@@ -14,7 +14,19 @@
 #                             log_statement='all', log_timezone='Etc/GMT-3' (times end in "+03"),
 #                             one session rotated across two files; part-b holds the EARLIER
 #                             records, so name order is not time order.
+#   all_formats/postgresql.{csv,json,log}
+#                             log_statement='all' and log_min_duration_statement=0, written by ONE
+#                             server run with log_destination='stderr,csvlog,jsonlog': the csvlog
+#                             and the jsonlog carry the same messages, so they must give identical
+#                             events (all_formats_recorded_test.cc).
+#   statement_all.csv.gz      statement_all.csv, gzip -n (no name or time: reproducible).
+#
+# Usage: record.sh [RECORDING...]   with RECORDING among statement_all duration_only
+# statement_and_duration rotated all_formats gzip; none given: all of them.
 set -eu
+
+RECORDINGS=${*:-statement_all duration_only statement_and_duration rotated all_formats gzip}
+wanted() { case " $RECORDINGS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${PORT:-55477}
@@ -36,7 +48,7 @@ start_server() {
   name=$1 tz=$2; shift 2
   as_postgres "$PGBIN/pg_ctl" -D "$WORK/data" -w -l "$WORK/$name.stderr" start -o \
     "-p $PORT -k $WORK/sock -c listen_addresses='' -c logging_collector=on \
-     -c log_destination=csvlog -c log_directory=$WORK/log -c log_filename=$name.log \
+     -c log_destination=${LOG_DESTINATION:-csvlog} -c log_directory=$WORK/log -c log_filename=$name.log \
      -c log_timezone=$tz -c log_connections=on -c log_disconnections=on \
      -c autovacuum=off $*" >/dev/null
 }
@@ -88,12 +100,28 @@ record() {
   install -m 644 "$WORK/log/$name.csv" "$OUT/$name.csv"
 }
 
-record statement_all "-c log_statement=all"
-record duration_only "-c log_min_duration_statement=0"
-record statement_and_duration "-c log_statement=all -c log_min_duration_statement=0"
+wanted statement_all && record statement_all "-c log_statement=all"
+wanted duration_only && record duration_only "-c log_min_duration_statement=0"
+wanted statement_and_duration && record statement_and_duration "-c log_statement=all -c log_min_duration_statement=0"
+
+if wanted all_formats; then
+  LOG_DESTINATION=stderr,csvlog,jsonlog start_server all_formats UTC \
+    "-c log_statement=all -c log_min_duration_statement=0"
+  workload
+  stop_server
+  mkdir -p "$OUT/all_formats"
+  for ext in csv json log; do
+    install -m 644 "$WORK/log/all_formats.$ext" "$OUT/all_formats/postgresql.$ext"
+  done
+fi
+
+if wanted gzip; then
+  gzip -n -9 -c "$OUT/statement_all.csv" >"$OUT/statement_all.csv.gz"
+fi
 
 # Rotation: one session whose statement is logged in the first file and whose error, raised
 # after pg_rotate_logfile() took effect, is logged in the second.
+wanted rotated || { ls -lR "$OUT"; exit 0; }
 start_server rotated Etc/GMT-3 "-c log_statement=all -c log_filename=rotated-%H%M%S.log"
 psql_quiet -d shop <<'SQL'
 SELECT 'before rotation';

@@ -1,4 +1,4 @@
-#include "csvlog_event_assembler.h"
+#include "log_event_assembler.h"
 
 #include <cmath>
 #include <utility>
@@ -20,12 +20,12 @@ bool is_error_severity(std::string_view severity) {
 
 }  // namespace
 
-CsvlogEventAssembler::CsvlogEventAssembler(InputProblems& problems, InputAccounting& accounting,
+LogEventAssembler::LogEventAssembler(InputProblems& problems, InputAccounting& accounting,
                                            std::size_t max_buffered_events)
     : problems_(problems), accounting_(accounting), max_buffered_events_(max_buffered_events) {}
 
-void CsvlogEventAssembler::add(const CsvlogRecord& record, const SourceLocation& where) {
-  const std::string& severity = record.error_severity();
+void LogEventAssembler::add(const LogRecord& record, const SourceLocation& where) {
+  const std::string_view severity = record.error_severity;
   if (severity == "LOG") return add_log_message(record, where);
   if (is_error_severity(severity)) return add_error(record, where);
   if (const auto kind = not_statement_kind_for_severity(severity); !kind.empty()) {
@@ -34,8 +34,8 @@ void CsvlogEventAssembler::add(const CsvlogRecord& record, const SourceLocation&
   problems_.report(where, "unknown error_severity", "error_severity '" + excerpt(severity) + "'");
 }
 
-void CsvlogEventAssembler::add_log_message(const CsvlogRecord& record, const SourceLocation& where) {
-  const LogMessage message = parse_log_message(record.message());
+void LogEventAssembler::add_log_message(const LogRecord& record, const SourceLocation& where) {
+  const LogMessage message = parse_log_message(record.message);
   switch (message.kind) {
     case LogMessageKind::kStatement:
     case LogMessageKind::kExecute:
@@ -45,13 +45,13 @@ void CsvlogEventAssembler::add_log_message(const CsvlogRecord& record, const Sou
     case LogMessageKind::kBareDuration:
       return attach_duration(record, where, *message.duration_ms);
     case LogMessageKind::kParse:
-      finish_open_event(sessions_[record.session_id()]);
+      finish_open_event(session_of(record.session_id));
       return count_not_statement("parse");
     case LogMessageKind::kBind:
       return remember_bind(record, where, message);
     case LogMessageKind::kNotStatement:
       if (message.not_statement_kind == "disconnection") {
-        if (auto it = sessions_.find(record.session_id()); it != sessions_.end()) {
+        if (auto it = sessions_.find(record.session_id); it != sessions_.end()) {
           finish_open_event(it->second);
           sessions_.erase(it);  // bounds the session table by the sessions alive
         }
@@ -61,20 +61,20 @@ void CsvlogEventAssembler::add_log_message(const CsvlogRecord& record, const Sou
       break;
   }
   problems_.report(where, "unrecognised log message",
-                   "LOG message starting '" + excerpt(record.message()) + "'");
+                   "LOG message starting '" + excerpt(record.message) + "'");
 }
 
-void CsvlogEventAssembler::begin_statement(const CsvlogRecord& record, const SourceLocation& where,
+void LogEventAssembler::begin_statement(const LogRecord& record, const SourceLocation& where,
                                            const LogMessage& message) {
-  SessionState& session = sessions_[record.session_id()];
+  SessionState& session = session_of(record.session_id);
   finish_open_event(session);
   std::optional<Event> event = event_from(record, where);
   if (!event) return;
   event->sql = std::string(message.sql);
   if (message.kind != LogMessageKind::kStatement) {
-    auto parameters = parse_parameters_detail(record.detail());
+    auto parameters = parse_parameters_detail(record.detail);
     if (!parameters) {
-      problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail()) + "'");
+      problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
       return;
     }
     event->protocol = Protocol::kExtended;
@@ -94,9 +94,9 @@ void CsvlogEventAssembler::begin_statement(const CsvlogRecord& record, const Sou
 
 // "execute fetch from": more rows from the portal the session's open event started. It is the
 // same statement execution, so it adds to that event (and its duration), not a new one.
-void CsvlogEventAssembler::attach_fetch(const CsvlogRecord& record, const SourceLocation& where,
+void LogEventAssembler::attach_fetch(const LogRecord& record, const SourceLocation& where,
                                         const LogMessage& message) {
-  SessionState& session = sessions_[record.session_id()];
+  SessionState& session = session_of(record.session_id);
   Event* open = open_event_of(session);
   if (open == nullptr || open->protocol != Protocol::kExtended || open->sql != message.sql ||
       !open->outcome.succeeded) {
@@ -107,13 +107,13 @@ void CsvlogEventAssembler::attach_fetch(const CsvlogRecord& record, const Source
   count_in_event();
 }
 
-void CsvlogEventAssembler::attach_duration(const CsvlogRecord& record, const SourceLocation& where,
+void LogEventAssembler::attach_duration(const LogRecord& record, const SourceLocation& where,
                                            double duration_ms) {
-  auto it = sessions_.find(record.session_id());
+  auto it = sessions_.find(record.session_id);
   Event* open = it == sessions_.end() ? nullptr : open_event_of(it->second);
   if (open == nullptr || !it->second.awaiting_duration) {
     problems_.report(where, "duration without statement",
-                     "no statement of session " + record.session_id() + " is waiting for a duration");
+                     "no statement of session " + std::string(record.session_id) + " is waiting for a duration");
     return;
   }
   open->duration_ms = open->duration_ms.value_or(0.0) + duration_ms;
@@ -121,14 +121,14 @@ void CsvlogEventAssembler::attach_duration(const CsvlogRecord& record, const Sou
   count_in_event();
 }
 
-void CsvlogEventAssembler::remember_bind(const CsvlogRecord& record, const SourceLocation& where,
+void LogEventAssembler::remember_bind(const LogRecord& record, const SourceLocation& where,
                                          const LogMessage& message) {
-  auto parameters = parse_parameters_detail(record.detail());
+  auto parameters = parse_parameters_detail(record.detail);
   if (!parameters) {
-    problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail()) + "'");
+    problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
     return;
   }
-  SessionState& session = sessions_[record.session_id()];
+  SessionState& session = session_of(record.session_id);
   finish_open_event(session);
   session.last_bind = LastBind{std::string(message.sql), std::string(message.statement_name),
                                std::move(*parameters)};
@@ -139,18 +139,18 @@ void CsvlogEventAssembler::remember_bind(const CsvlogRecord& record, const Sourc
 // statement was logged before it ran and the record names the same query; otherwise, when it
 // names a query, that query was never logged as a statement (log_statement off, or it failed
 // in Parse/Bind before Execute could log it) and the record becomes a failed event itself.
-void CsvlogEventAssembler::add_error(const CsvlogRecord& record, const SourceLocation& where) {
-  const std::string& query = record.query();
-  const bool before_execute = record.command_tag() == "PARSE" || record.command_tag() == "BIND";
-  SessionState& session = sessions_[record.session_id()];
+void LogEventAssembler::add_error(const LogRecord& record, const SourceLocation& where) {
+  const std::string_view query = record.query;
+  const bool before_execute = record.command_tag == "PARSE" || record.command_tag == "BIND";
+  SessionState& session = session_of(record.session_id);
   Event* open = open_event_of(session);
   // An ERROR without a query still belongs to a running statement (log_min_error_statement
   // hides it); a FATAL without one ends an idle session and says nothing about its last statement.
   const bool fails_open_statement =
       open != nullptr && session.awaiting_duration && !before_execute &&
-      (query.empty() ? record.error_severity() == "ERROR" : query == open->sql);
+      (query.empty() ? record.error_severity == "ERROR" : query == open->sql);
   if (fails_open_statement) {
-    open->outcome = {false, record.sql_state_code()};
+    open->outcome = {false, std::string(record.sql_state_code)};
     session.awaiting_duration = false;
     return count_in_event();
   }
@@ -159,8 +159,8 @@ void CsvlogEventAssembler::add_error(const CsvlogRecord& record, const SourceLoc
   finish_open_event(session);
   std::optional<Event> event = event_from(record, where);
   if (!event) return;
-  event->sql = query;
-  event->outcome = {false, record.sql_state_code()};
+  event->sql = std::string(query);
+  event->outcome = {false, std::string(record.sql_state_code)};
   if (before_execute) {
     event->protocol = Protocol::kExtended;  // its parameters were never logged
   } else if (session.last_bind && session.last_bind->sql == query) {
@@ -173,24 +173,24 @@ void CsvlogEventAssembler::add_error(const CsvlogRecord& record, const SourceLoc
   count_in_event();
 }
 
-std::optional<Event> CsvlogEventAssembler::event_from(const CsvlogRecord& record,
+std::optional<Event> LogEventAssembler::event_from(const LogRecord& record,
                                                       const SourceLocation& where) {
-  auto start = parse_log_time(record.log_time());
+  auto start = parse_log_time(record.log_time);
   if (!start) {
     problems_.report(where, "bad log_time", start.error().message);
     return std::nullopt;
   }
   Event event;
-  event.session_id = record.session_id();
-  event.user = record.user_name();
-  event.database = record.database_name();
-  event.application = record.application_name();
+  event.session_id = std::string(record.session_id);
+  event.user = std::string(record.user_name);
+  event.database = std::string(record.database_name);
+  event.application = std::string(record.application_name);
   event.start_us = *start;
   event.source = where;
   return event;
 }
 
-void CsvlogEventAssembler::open_event(SessionState& session, Event event) {
+void LogEventAssembler::open_event(SessionState& session, Event event) {
   session.open = buffer_base_ + buffer_.size();
   buffer_.push_back({std::move(event), false});
   if (buffer_.size() > max_buffered_events_) {
@@ -204,23 +204,28 @@ void CsvlogEventAssembler::open_event(SessionState& session, Event event) {
   }
 }
 
-Event* CsvlogEventAssembler::open_event_of(SessionState& session) {
+Event* LogEventAssembler::open_event_of(SessionState& session) {
   if (!session.open) return nullptr;
   return &buffer_[*session.open - buffer_base_].event;
 }
 
-void CsvlogEventAssembler::finish_open_event(SessionState& session) {
+void LogEventAssembler::finish_open_event(SessionState& session) {
   if (session.open) buffer_[*session.open - buffer_base_].finished = true;
   session.open.reset();
   session.awaiting_duration = false;
 }
 
-void CsvlogEventAssembler::count_not_statement(std::string_view kind) {
+LogEventAssembler::SessionState& LogEventAssembler::session_of(std::string_view session_id) {
+  if (auto it = sessions_.find(session_id); it != sessions_.end()) return it->second;
+  return sessions_.emplace(std::string(session_id), SessionState{}).first->second;
+}
+
+void LogEventAssembler::count_not_statement(std::string_view kind) {
   ++accounting_.lines_not_statements;
   ++accounting_.not_statement_by_kind[std::string(kind)];
 }
 
-void CsvlogEventAssembler::finish_all() {
+void LogEventAssembler::finish_all() {
   for (Slot& slot : buffer_) slot.finished = true;
   for (auto& [id, session] : sessions_) {
     session.open.reset();
@@ -228,7 +233,7 @@ void CsvlogEventAssembler::finish_all() {
   }
 }
 
-std::optional<Event> CsvlogEventAssembler::pop_finished() {
+std::optional<Event> LogEventAssembler::pop_finished() {
   if (buffer_.empty() || !buffer_.front().finished) return std::nullopt;
   Event event = std::move(buffer_.front().event);
   buffer_.pop_front();

@@ -1,5 +1,6 @@
 #pragma once
-// Turns csvlog records into Events. The server logs what one statement did over several
+// Turns server log records (LogRecord: csvlog, jsonlog or stderr, the format does not matter
+// here) into Events. The server logs what one statement did over several
 // records: the statement line (log_statement), then maybe a bare "duration:" line
 // (log_min_duration_statement) or an ERROR record with its SQLSTATE — or, with
 // log_min_duration_statement alone, one "duration: ... statement:" line after the fact, or only
@@ -17,28 +18,30 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "csvlog_message.h"
-#include "csvlog_record.h"
+#include "log_message.h"
+#include "log_record.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/core/event.h"
 
 namespace pgshadow::capture {
 
-class CsvlogEventAssembler {
+class LogEventAssembler {
  public:
   static constexpr std::size_t kDefaultMaxBufferedEvents = 100'000;
 
-  CsvlogEventAssembler(InputProblems& problems, InputAccounting& accounting,
+  LogEventAssembler(InputProblems& problems, InputAccounting& accounting,
                        std::size_t max_buffered_events = kDefaultMaxBufferedEvents);
 
-  // One well-formed record; `where` is its file and first physical line.
-  void add(const CsvlogRecord& record, const SourceLocation& where);
+  // One well-formed record; `where` is its file and first physical line. The record's views need
+  // only live for the call: the assembler copies what it keeps.
+  void add(const LogRecord& record, const SourceLocation& where);
   // End of input: every open event is finished.
   void finish_all();
   // The oldest event, once it and all before it are finished. Event::sequence is left at 0.
@@ -62,22 +65,24 @@ class CsvlogEventAssembler {
     std::optional<LastBind> last_bind;
   };
 
-  void add_log_message(const CsvlogRecord& record, const SourceLocation& where);
-  void add_error(const CsvlogRecord& record, const SourceLocation& where);
-  void begin_statement(const CsvlogRecord& record, const SourceLocation& where,
+  void add_log_message(const LogRecord& record, const SourceLocation& where);
+  void add_error(const LogRecord& record, const SourceLocation& where);
+  void begin_statement(const LogRecord& record, const SourceLocation& where,
                        const LogMessage& message);
-  void attach_fetch(const CsvlogRecord& record, const SourceLocation& where,
+  void attach_fetch(const LogRecord& record, const SourceLocation& where,
                     const LogMessage& message);
-  void attach_duration(const CsvlogRecord& record, const SourceLocation& where, double duration_ms);
-  void remember_bind(const CsvlogRecord& record, const SourceLocation& where,
+  void attach_duration(const LogRecord& record, const SourceLocation& where, double duration_ms);
+  void remember_bind(const LogRecord& record, const SourceLocation& where,
                      const LogMessage& message);
 
   // An event with the record's session, user, database, application, time and location; nullopt
   // (and a problem reported) when the record's log_time cannot be read.
-  std::optional<Event> event_from(const CsvlogRecord& record, const SourceLocation& where);
+  std::optional<Event> event_from(const LogRecord& record, const SourceLocation& where);
   void open_event(SessionState& session, Event event);
   Event* open_event_of(SessionState& session);
   void finish_open_event(SessionState& session);
+  // The session's state, created on first use.
+  SessionState& session_of(std::string_view session_id);
   void count_not_statement(std::string_view kind);
   void count_in_event() { ++accounting_.lines_in_events; }
 
@@ -86,7 +91,12 @@ class CsvlogEventAssembler {
   std::size_t max_buffered_events_;
   std::deque<Slot> buffer_;
   std::uint64_t buffer_base_ = 0;  // position of buffer_.front()
-  std::unordered_map<std::string, SessionState> sessions_;
+  // Looked up by the record's string_view without a copy (heterogeneous lookup).
+  struct SessionIdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, SessionState, SessionIdHash, std::equal_to<>> sessions_;
 };
 
 }  // namespace pgshadow::capture

@@ -1,5 +1,5 @@
 #pragma once
-// What a csvlog LOG message says, in the server's own words (PostgreSQL 15, postgres.c and
+// What a server LOG message says, in the server's own words (PostgreSQL 15, postgres.c and
 // friends). Pure functions over the message text, thread-safe. The views returned point into
 // the message passed in.
 #include <optional>

@@ -1,4 +1,4 @@
-#include "csvlog_message.h"
+#include "log_message.h"
 
 #include <charconv>
 #include <string>

@@ -1,11 +1,11 @@
-#include "../../src/capture/csvlog_message.h"
+#include "../../src/capture/log_message.h"
 
 #include <catch2/catch.hpp>
 
 using namespace pgshadow::capture;
 using pgshadow::ParameterValue;
 
-TEST_CASE("a simple-protocol statement line gives its SQL", "[csvlog-message]") {
+TEST_CASE("a simple-protocol statement line gives its SQL", "[log-message]") {
   const auto m = parse_log_message("statement: SELECT 1;\nSELECT 2");
   CHECK(m.kind == LogMessageKind::kStatement);
   CHECK(m.sql == "SELECT 1;\nSELECT 2");
@@ -13,7 +13,7 @@ TEST_CASE("a simple-protocol statement line gives its SQL", "[csvlog-message]") 
 }
 
 TEST_CASE("execute lines give the statement name (empty when unnamed) and the SQL",
-          "[csvlog-message]") {
+          "[log-message]") {
   auto m = parse_log_message("execute <unnamed>: SELECT $1");
   CHECK(m.kind == LogMessageKind::kExecute);
   CHECK(m.statement_name.empty());
@@ -30,7 +30,7 @@ TEST_CASE("execute lines give the statement name (empty when unnamed) and the SQ
   CHECK(m.sql == "SELECT * FROM big");
 }
 
-TEST_CASE("duration lines carry the duration and, unless bare, what it timed", "[csvlog-message]") {
+TEST_CASE("duration lines carry the duration and, unless bare, what it timed", "[log-message]") {
   auto m = parse_log_message("duration: 0.5 ms");
   CHECK(m.kind == LogMessageKind::kBareDuration);
   CHECK(*m.duration_ms == Approx(0.5));
@@ -50,7 +50,7 @@ TEST_CASE("duration lines carry the duration and, unless bare, what it timed", "
   CHECK(*m.duration_ms == Approx(0.2));
 }
 
-TEST_CASE("known non-statement lines are classified by kind", "[csvlog-message]") {
+TEST_CASE("known non-statement lines are classified by kind", "[log-message]") {
   CHECK(parse_log_message("connection received: host=[local]").not_statement_kind == "connection");
   CHECK(parse_log_message("connection authorized: user=u database=d").not_statement_kind == "connection");
   CHECK(parse_log_message("disconnection: session time: 0:00:00.022").not_statement_kind ==
@@ -65,7 +65,7 @@ TEST_CASE("known non-statement lines are classified by kind", "[csvlog-message]"
 }
 
 TEST_CASE("a parameters detail is unquoted: doubled quotes, NULL, newlines, commas, unicode",
-          "[csvlog-message]") {
+          "[log-message]") {
   const auto values = parse_parameters_detail(
       "parameters: $1 = 'it''s', $2 = NULL, $3 = 'line1\nline2, with comma', $4 = 'héllo ✓', $5 = ''");
   REQUIRE(values);
@@ -75,7 +75,7 @@ TEST_CASE("a parameters detail is unquoted: doubled quotes, NULL, newlines, comm
   CHECK(parse_parameters_detail("")->empty());
 }
 
-TEST_CASE("a parameters detail that breaks the grammar is rejected", "[csvlog-message]") {
+TEST_CASE("a parameters detail that breaks the grammar is rejected", "[log-message]") {
   CHECK_FALSE(parse_parameters_detail("parameters: $1 = 'open"));
   CHECK_FALSE(parse_parameters_detail("parameters: $2 = '1'"));  // numbering must start at $1
   CHECK_FALSE(parse_parameters_detail("parameters: $1 = 1"));

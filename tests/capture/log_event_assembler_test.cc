@@ -1,5 +1,6 @@
-// How csvlog records of interleaved sessions become events: ordering, outcomes, durations and
-// the accounting of every record. Inputs are small csvlog files written by the test.
+// How log records of interleaved sessions become events: ordering, outcomes, durations and the
+// accounting of every record. The assembler is format-neutral; the inputs are small csvlog files
+// written by the test, csvlog being the simplest format to write.
 #include <catch2/catch.hpp>
 
 #include "capture_test_support.h"
@@ -74,7 +75,7 @@ ReadAll read_log(const std::vector<LogLine>& lines) {
 }  // namespace
 
 TEST_CASE("events come out in statement order although a later session finishes first",
-          "[csvlog][assembler]") {
+          "[assembler]") {
   const ReadAll all = read_log({
       statement("a", "SELECT 'a1'"),
       statement("b", "SELECT 'b1'"),
@@ -93,7 +94,7 @@ TEST_CASE("events come out in statement order although a later session finishes 
   CHECK(all.accounting.not_statement_by_kind.at("disconnection") == 1);
 }
 
-TEST_CASE("an error naming another query is a failed event of its own", "[csvlog][assembler]") {
+TEST_CASE("an error naming another query is a failed event of its own", "[assembler]") {
   const ReadAll all = read_log({
       statement("a", "SELECT 1"),
       error("a", "42601", "SELEC 2"),
@@ -106,7 +107,7 @@ TEST_CASE("an error naming another query is a failed event of its own", "[csvlog
 }
 
 TEST_CASE("a FATAL without a query does not fail the session's last statement",
-          "[csvlog][assembler]") {
+          "[assembler]") {
   LogLine fatal = error("a", "57P01", "");
   fatal.severity = "FATAL";
   const ReadAll all = read_log({statement("a", "SELECT 1"), fatal});
@@ -116,7 +117,7 @@ TEST_CASE("a FATAL without a query does not fail the session's last statement",
   check_accounting_invariant(all);
 }
 
-TEST_CASE("fetches from a portal add to the execute they continue", "[csvlog][assembler]") {
+TEST_CASE("fetches from a portal add to the execute they continue", "[assembler]") {
   const ReadAll all = read_log({
       log("a", "duration: 1.0 ms  execute <unnamed>/C_1: SELECT * FROM big", "parameters: $1 = '7'"),
       log("a", "duration: 2.0 ms  execute fetch from <unnamed>/C_1: SELECT * FROM big",
@@ -136,7 +137,7 @@ TEST_CASE("fetches from a portal add to the execute they continue", "[csvlog][as
 }
 
 TEST_CASE("lines that cannot be placed are problems with file and line, never dropped",
-          "[csvlog][assembler]") {
+          "[assembler]") {
   LogLine bad_time = statement("a", "SELECT 2", "2026-11-23 10:00:00.000 CET");
   const ReadAll all = read_log({
       log("a", "duration: 0.5 ms"),                           // no statement waiting
@@ -159,7 +160,7 @@ TEST_CASE("lines that cannot be placed are problems with file and line, never dr
   check_accounting_invariant(all);
 }
 
-TEST_CASE("a record with too few columns is a problem", "[csvlog][assembler]") {
+TEST_CASE("a record with too few columns is a problem", "[assembler]") {
   TempDir dir;
   const std::string file = dir.write("short.csv", "2026-11-23 10:00:00.000 UTC,a,b\n" + csv(statement("a", "SELECT 1")));
   const ReadAll all = read_all({file});

@@ -1,0 +1,46 @@
+#pragma once
+// One input opened for reading, however it is stored: a plain file, a gzip file (name ending in
+// ".gz", decompressed as it is read, so memory does not depend on its size), or standard input
+// (the path "-", itself plain or gzip, told apart by the gzip magic bytes).
+//
+// A read error (I/O, corrupt or truncated gzip data) throws out of the stream (badbit is in its
+// exceptions mask: a reader going through the streambuf directly would otherwise miss it); a
+// reader catches it and turns it into an Error with read_error(). Not thread-safe.
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "pgshadow/util/result.h"
+
+namespace pgshadow::capture {
+
+class InputStream {
+ public:
+  static constexpr const char* kStandardInput = "-";
+
+  // Errors: the file cannot be opened (names it and the system's reason).
+  static Result<std::unique_ptr<InputStream>> open(const std::string& path);
+
+  ~InputStream();
+  InputStream(const InputStream&) = delete;
+  InputStream& operator=(const InputStream&) = delete;
+
+  std::istream& stream() { return *stream_; }
+
+  // The first line (without its newline, at most max_bytes) without consuming it: stream() still
+  // starts at the beginning. For telling the format of standard input. Call before reading.
+  std::string peek_first_line(std::size_t max_bytes = 1 << 20);
+
+ private:
+  struct Parts;
+  InputStream();
+
+  std::unique_ptr<Parts> parts_;
+  std::istream* stream_ = nullptr;
+};
+
+// The Error for the exception being handled (call only inside a catch block) while reading
+// `name`: "cannot read NAME: corrupt or truncated gzip data" or the system's reason.
+Error read_error(const std::string& name);
+
+}  // namespace pgshadow::capture
