@@ -3,6 +3,15 @@
 namespace pgshadow::cli {
 
 void add_filter_options(CLI::App& command, FilterOptions& options) {
+  const char* input = "Reading stderr logs";
+  command.add_option("--log-line-prefix", options.log_line_prefix,
+                     "The server's log_line_prefix, for stderr logs (default: guessed from the first "
+                     "lines, and the guess is shown)")
+      ->type_name("PREFIX")->group(input);
+  command.add_option("--log-settings", options.log_settings,
+                     "Read log_line_prefix from this file: postgresql.conf, or the output of "
+                     "'SHOW log_line_prefix' or 'postgres -C log_line_prefix'")
+      ->type_name("FILE")->group(input);
   const char* group = "Filters (whole sessions are kept or left out by the sample and the shard)";
   command.add_option("--database", options.databases, "Only events of this database; repeatable")
       ->type_name("NAME")->group(group);
@@ -57,7 +66,7 @@ Result<std::unique_ptr<capture::EventSource>> open_filtered_capture(
   *filtered = nullptr;
   auto filter = build_filter(options);
   if (!filter) return filter.error();
-  auto source = capture::open_capture(paths);
+  auto source = capture::open_capture(paths, {options.log_line_prefix, options.log_settings});
   if (!source) return source.error();
   if (filter->empty()) return std::move(source).value();
   auto wrapped = std::make_unique<capture::FilteredEventSource>(std::move(source).value(), *filter);

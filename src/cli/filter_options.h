@@ -1,5 +1,5 @@
 #pragma once
-// The capture filters, shared by `verify` and `capture`.
+// How captures are read and filtered: options shared by `verify` and `capture`.
 #include <CLI/CLI.hpp>
 
 #include <optional>
@@ -20,6 +20,8 @@ struct FilterOptions {
   std::optional<double> sessions_sample;
   std::uint64_t seed = 0;
   std::string shard;
+  std::optional<std::string> log_line_prefix;  // stderr logs
+  std::string log_settings;                    // stderr logs: where to read log_line_prefix
 };
 
 void add_filter_options(CLI::App& command, FilterOptions& options);

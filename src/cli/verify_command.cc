@@ -180,7 +180,7 @@ int run_verify(const VerifyOptions& options) {
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
 
-  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals});
+  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}});
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
   if (!migrated) return exit_status_for(migrated.error());

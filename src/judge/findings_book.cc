@@ -28,7 +28,7 @@ int weight(Severity severity) { return static_cast<int>(severity); }
 }  // namespace
 
 Severity ShapeFindings::severity() const {
-  Severity heaviest = Severity::kNone;
+  Severity heaviest = latency_regression ? Severity::kReview : Severity::kNone;
   for (const auto& [divergence, count] : classes) {
     if (count > 0 && weight(severity_of(divergence)) > weight(heaviest)) heaviest = severity_of(divergence);
   }
@@ -56,6 +56,13 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];
   if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
   if (findings.nondeterminism.empty()) findings.nondeterminism = statement.nondeterminism;
+  // Latency says something only when both sides did the same work.
+  if (statement.baseline.succeeded && statement.shadow.succeeded) {
+    findings.baseline_latency.add(statement.baseline_ms);
+    findings.shadow_latency.add(statement.shadow_ms);
+    findings.latency_regression =
+        is_latency_regression(findings.baseline_latency, findings.shadow_latency, settings_.latency);
+  }
 
   // Keep the first example of the heaviest kind of difference this shape has shown.
   if (statement.divergence == DivergenceClass::kMatch) return;
@@ -123,6 +130,9 @@ void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
 Verdict FindingsBook::verdict() const {
   if (migration_) return Verdict::kBreaking;
   Verdict verdict = Verdict::kSafe;
+  for (const auto& [fingerprint, findings] : shapes_) {
+    if (findings.latency_regression) verdict = Verdict::kReview;
+  }
   for (const auto& [divergence, count] : accounting_.classes) {
     if (count == 0) continue;
     if (severity_of(divergence) == Severity::kBreaking) return Verdict::kBreaking;
@@ -147,7 +157,13 @@ std::vector<std::string> FindingsBook::verdict_reasons() const {
     reasons.push_back(plural(breaking, "query shape") + " the application runs today " +
                       (breaking == 1 ? "breaks" : "break") + " on the shadow schema");
   }
+  std::size_t slower = 0;
+  for (const auto& [fingerprint, findings] : shapes_) slower += findings.latency_regression ? 1 : 0;
   if (review > 0) reasons.push_back(plural(review, "query shape") + " changed in a way to review");
+  if (slower > 0) {
+    reasons.push_back(plural(slower, "query shape") + " much slower on the shadow (p95 at least " +
+                      std::to_string(static_cast<int>(settings_.latency.ratio)) + "x the baseline's)");
+  }
   if (reasons.empty()) {
     reasons.push_back("every replayed statement gave the same result on both sides");
   }

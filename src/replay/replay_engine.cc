@@ -23,6 +23,10 @@ bool SessionRun::progressing() const {
 
 namespace {
 
+double milliseconds(Clock::duration elapsed) {
+  return std::chrono::duration<double, std::milli>(elapsed).count();
+}
+
 bool writes(const compare::ResultSignature& signature) {
   if (!signature.succeeded) return false;
   const std::string& verb = signature.command_verb;
@@ -236,6 +240,7 @@ Status ReplayEngine::pump() {
     } else if (advanced->has_value()) {
       side.result = side.sink.finish(**advanced);
       side.in_flight = false;
+      side.finished_at = Clock::now();
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.
@@ -306,7 +311,9 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 
   ++summary_.compared;
   observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
-                         divergence == DivergenceClass::kNondeterministic ? facts.nondeterminism : ""});
+                         divergence == DivergenceClass::kNondeterministic ? facts.nondeterminism : "",
+                         milliseconds(baseline.finished_at - baseline.sent_at),
+                         milliseconds(shadow.finished_at - shadow.sent_at)});
 }
 
 void ReplayEngine::report_progress(bool final_line) {

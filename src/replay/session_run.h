@@ -26,6 +26,7 @@ struct SideRun {
   std::optional<std::string> failure;              // connection lost or not opened
   pg::TransactionState state_before = pg::TransactionState::kIdle;
   Clock::time_point sent_at;
+  Clock::time_point finished_at;
   Clock::time_point lock_checked_at;
   bool waiting_on_lock = false;
 

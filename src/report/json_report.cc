@@ -56,6 +56,13 @@ json shape(const judge::ShapeFindings& findings) {
   };
   if (findings.sql_example) out["sql_example"] = *findings.sql_example;
   if (!findings.nondeterminism.empty()) out["nondeterministic_reason"] = findings.nondeterminism;
+  const auto latency = [](const judge::LatencyHistogram& h) {
+    return json{{"count", h.count()}, {"p50_ms", h.quantile(0.5)}, {"p95_ms", h.quantile(0.95)},
+                {"p99_ms", h.quantile(0.99)}};
+  };
+  out["latency"] = {{"baseline", latency(findings.baseline_latency)},
+                    {"shadow", latency(findings.shadow_latency)},
+                    {"regression", findings.latency_regression}};
   if (const auto& example = findings.first_divergence) {
     out["first_divergence"] = {
         {"sequence", example->sequence},

@@ -41,10 +41,16 @@ std::string error_list(const std::map<std::string, std::uint64_t>& errors) {
 void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style) {
   const std::string label = shape.severity() == Severity::kBreaking ? style.paint("BREAKING", "31")
                                                                      : style.paint("REVIEW  ", "33");
-  out << "  " << label << "  " << class_list(shape.classes, true) << " of " << shape.statements
+  const std::string classes = class_list(shape.classes, true);
+  out << "  " << label << "  " << (classes.empty() ? "latency" : classes) << " of " << shape.statements
       << " statement" << (shape.statements == 1 ? "" : "s");
   if (!shape.shadow_errors.empty()) out << "  [shadow: " << error_list(shape.shadow_errors) << "]";
   out << "\n    " << style.bold(shape.normalized) << "\n";
+  if (shape.latency_regression) {
+    out << "    -> slower on the shadow: p95 " << std::fixed << std::setprecision(2)
+        << shape.baseline_latency.quantile(0.95) << " ms -> " << shape.shadow_latency.quantile(0.95)
+        << " ms over " << shape.shadow_latency.count() << " statements (a lost index or a worse plan?)\n";
+  }
   if (shape.first_divergence) {
     out << "    -> " << shape.first_divergence->explanation << "\n";
     out << "       first at " << shape.first_divergence->source << "\n";

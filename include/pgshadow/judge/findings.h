@@ -10,6 +10,7 @@
 
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/verdict.h"
+#include "pgshadow/judge/latency.h"
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/replay/replay.h"
 
@@ -48,8 +49,11 @@ struct ShapeFindings {
   std::optional<DivergenceExample> first_divergence;  // first statement that did not match
   std::optional<std::string> sql_example;  // the first statement's text: only with include_literals
   std::string nondeterminism;  // why its statements were judged nondeterministic, when they were
+  LatencyHistogram baseline_latency;
+  LatencyHistogram shadow_latency;
+  bool latency_regression = false;  // the shadow is much slower (FindingsBook's LatencyPolicy)
 
-  Severity severity() const;  // the heaviest class seen
+  Severity severity() const;  // the heaviest class seen, or review for a latency regression
 };
 
 struct MigrationFinding {
@@ -74,6 +78,7 @@ struct Accounting {
 
 struct JudgeSettings {
   bool include_literals = false;  // statement texts, error messages and row samples in reports
+  LatencyPolicy latency;
 };
 
 class FindingsBook final : public replay::ReplayObserver {

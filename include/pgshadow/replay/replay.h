@@ -51,6 +51,8 @@ struct ComparedStatement {
   std::optional<std::string> root_fingerprint;
   // For kNondeterministic: why the statement cannot repeat its results ("calls now()").
   std::string nondeterminism;
+  double baseline_ms = 0;  // wall time from send to the last result, per side
+  double shadow_ms = 0;
 };
 
 // Receives every event's fate exactly once. Called from the replay thread only.
