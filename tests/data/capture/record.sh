@@ -21,7 +21,7 @@
 #                             events (all_formats_recorded_test.cc).
 #   statement_all.csv.gz      statement_all.csv, gzip -n (no name or time: reproducible).
 #
-# Usage: record.sh [RECORDING...]   with RECORDING among statement_all duration_only
+# Usage: [RECORD_OUT=DIR] record.sh [RECORDING...]   with RECORDING among statement_all duration_only
 # statement_and_duration rotated all_formats gzip; none given: all of them.
 set -eu
 
@@ -30,7 +30,9 @@ wanted() { case " $RECORDINGS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${PORT:-55477}
-OUT=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$(dirname "$0")" && pwd)
+# RECORD_OUT: where the logs go (the test suite records into a temporary directory).
+OUT=${RECORD_OUT:-$SRC}
 WORK=$(mktemp -d /tmp/pgshadow-record.XXXXXX)
 
 as_postgres() { runuser -u postgres -- "$@"; }
@@ -41,7 +43,7 @@ trap cleanup EXIT INT TERM
 chown postgres "$WORK"
 as_postgres mkdir "$WORK/sock" "$WORK/log"
 as_postgres "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-cc -o "$WORK/extended_client" "$OUT/extended_client.c" -I"$("$PGBIN/pg_config" --includedir)" -lpq
+cc -o "$WORK/extended_client" "$SRC/extended_client.c" -I"$("$PGBIN/pg_config" --includedir)" -lpq
 
 # start NAME TIMEZONE SETTINGS...: one server run whose csvlog goes to $WORK/log/NAME*.csv
 start_server() {

@@ -21,8 +21,10 @@ set -eu
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 PORT=${PORT:-55478}
-OUT=$(cd "$(dirname "$0")" && pwd)
-CLIENT_SOURCE="$OUT/../extended_client.c"
+SRC=$(cd "$(dirname "$0")" && pwd)
+# RECORD_OUT: where the logs go (the test suite records into a temporary directory).
+OUT=${RECORD_OUT:-$SRC}
+CLIENT_SOURCE="$SRC/../extended_client.c"
 WORK=$(mktemp -d /tmp/pgshadow-record-stderr.XXXXXX)
 
 as_postgres() { runuser -u postgres -- "$@"; }
