@@ -1,5 +1,6 @@
 #include "pgshadow/report/capture_stats.h"
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <iomanip>
@@ -34,7 +35,25 @@ std::string counts_line(const std::map<std::string, std::uint64_t>& counts) {
   return text.empty() ? "none" : text;
 }
 
+std::uint64_t hash_of(std::string_view text) {
+  Xxh3Hasher hasher;
+  hasher.update(text);
+  return hasher.digest().low;
+}
+
 }  // namespace
+
+void CaptureStatistics::DistinctCounter::add(std::uint64_t hash) {
+  hashes_.push_back(hash);
+  if (hashes_.size() >= 2 * deduplicated_ + 1024) count();
+}
+
+std::size_t CaptureStatistics::DistinctCounter::count() {
+  std::sort(hashes_.begin(), hashes_.end());
+  hashes_.erase(std::unique(hashes_.begin(), hashes_.end()), hashes_.end());
+  deduplicated_ = hashes_.size();
+  return deduplicated_;
+}
 
 std::string statement_kind(std::string_view sql) {
   std::size_t i = 0;
@@ -71,19 +90,17 @@ void CaptureStatistics::add(const Event& event) {
     ++errors_by_sqlstate_[event.outcome.sqlstate.empty() ? "unknown" : event.outcome.sqlstate];
   }
   ++by_kind_[statement_kind(event.sql)];
-  sessions_.insert(event.session_id);
+  sessions_.add(hash_of(event.session_id));
   if (!first_start_us_ || event.start_us < *first_start_us_) first_start_us_ = event.start_us;
   if (!last_start_us_ || event.start_us > *last_start_us_) last_start_us_ = event.start_us;
 
-  Xxh3Hasher hasher;
-  hasher.update(event.sql);
-  const std::uint64_t text_hash = hasher.digest().low;
+  const std::uint64_t text_hash = hash_of(event.sql);
   auto cached = fingerprint_by_text_.find(text_hash);
   if (cached == fingerprint_by_text_.end()) {
     if (fingerprint_by_text_.size() >= kFingerprintCacheLimit) fingerprint_by_text_.clear();
-    cached = fingerprint_by_text_.emplace(text_hash, sql::shape_of(event.sql).fingerprint).first;
+    cached = fingerprint_by_text_.emplace(text_hash, hash_of(sql::shape_of(event.sql).fingerprint)).first;
   }
-  shapes_.insert(cached->second);
+  shapes_.add(cached->second);
 }
 
 json CaptureStatistics::to_json(const capture::EventSource& source,
@@ -100,13 +117,13 @@ json CaptureStatistics::to_json(const capture::EventSource& source,
   return {
       {"pgshadow_capture_stats", 1},
       {"input", source.description()},
-      {"sessions", sessions_.size()},
+      {"sessions", sessions_.count()},
       {"statements", statements_},
       {"protocol", {{"simple", statements_ - extended_}, {"extended", extended_}, {"extended_named", named_}}},
       {"statements_by_kind", by_kind_},
       {"production_errors", failed_},
       {"production_errors_by_sqlstate", errors},
-      {"shapes", shapes_.size()},
+      {"shapes", shapes_.count()},
       {"first_start", first_start_us_ ? json(iso8601(*first_start_us_)) : json(nullptr)},
       {"last_start", last_start_us_ ? json(iso8601(*last_start_us_)) : json(nullptr)},
       {"filtered", filtered ? filtered->filtered() : 0},
@@ -133,11 +150,11 @@ void CaptureStatistics::print(std::ostream& out, const capture::EventSource& sou
         << std::fixed << std::setprecision(1)
         << static_cast<double>(*last_start_us_ - *first_start_us_) / 1e6 << " s)\n";
   }
-  out << "sessions   " << sessions_.size() << "\n";
+  out << "sessions   " << sessions_.count() << "\n";
   out << "statements " << statements_ << ": simple " << statements_ - extended_ << ", extended "
       << extended_ << " (" << named_ << " of them named prepared statements)\n";
   out << "  by kind  " << counts_line(by_kind_) << "\n";
-  out << "shapes     " << shapes_.size() << "\n";
+  out << "shapes     " << shapes_.count() << "\n";
   out << "production errors " << failed_;
   if (failed_ > 0) {
     out << ":";

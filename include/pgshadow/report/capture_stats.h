@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,11 +36,22 @@ class CaptureStatistics {
   std::uint64_t failed_ = 0;
   std::map<std::string, std::uint64_t> by_kind_;
   std::map<std::string, std::uint64_t> errors_by_sqlstate_;
-  std::unordered_set<std::string> sessions_;
-  std::unordered_set<std::string> shapes_;
+  // Distinct sessions and shapes as 64-bit hashes (8 bytes each, deduplicated as they grow):
+  // memory follows the number of sessions, never the size of the log, and stays small.
+  class DistinctCounter {
+   public:
+    void add(std::uint64_t hash);
+    std::size_t count();
+
+   private:
+    std::vector<std::uint64_t> hashes_;
+    std::size_t deduplicated_ = 0;  // hashes_[0, deduplicated_) is sorted and unique
+  };
+  mutable DistinctCounter sessions_;
+  mutable DistinctCounter shapes_;
   // Fingerprinting is the costly part; statements of the extended protocol repeat their text
   // exactly, so a cache by text hash saves most of it. Cleared when it grows too large.
-  std::unordered_map<std::uint64_t, std::string> fingerprint_by_text_;
+  std::unordered_map<std::uint64_t, std::uint64_t> fingerprint_by_text_;
   std::optional<std::int64_t> first_start_us_;
   std::optional<std::int64_t> last_start_us_;
 };
