@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -13,18 +14,36 @@
 #include "csvlog_event_source.h"
 #include "jsonl_event_source.h"
 #include "jsonlog_event_source.h"
+#include "stderr_event_source.h"
+#include "stderr_line_prefix.h"
+#include "stderr_prefix_guess.h"
 
 namespace pgshadow::capture {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A stderr file's time needs its log_line_prefix: guessed from the file's first lines (the
+// reader later uses the prefix the user gave, or the same guess). A compressed file, or one
+// no known prefix fits, has no time here and goes last, by name.
+std::optional<std::int64_t> stderr_first_timestamp(const std::string& file) {
+  if (file.size() > 3 && file.compare(file.size() - 3, 3, ".gz") == 0) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<std::string> first_lines;
+  for (std::string line; first_lines.size() < 200 && std::getline(in, line);) first_lines.push_back(line);
+  auto guess = guess_log_line_prefix(first_lines, file);
+  if (!guess) return std::nullopt;
+  auto prefix = LinePrefix::compile(guess->log_line_prefix);
+  if (!prefix) return std::nullopt;
+  return StderrEventSource::first_timestamp(file, *prefix);
+}
+
 std::optional<std::int64_t> first_timestamp(LogFormat format, const std::string& file) {
   switch (format) {
     case LogFormat::kCsvlog: return CsvlogEventSource::first_timestamp(file);
     case LogFormat::kJsonlog: return JsonlogEventSource::first_timestamp(file);
     case LogFormat::kCapture: return JsonlEventSource::first_timestamp(file);
-    case LogFormat::kStderr: break;  // TODO(issue 4): order stderr files once they can be read
+    case LogFormat::kStderr: return stderr_first_timestamp(file);
   }
   return std::nullopt;
 }
