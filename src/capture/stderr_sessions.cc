@@ -1,5 +1,8 @@
 #include "stderr_sessions.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace pgshadow::capture {
 namespace {
 
@@ -49,7 +52,18 @@ StderrSessions::Session& StderrSessions::start_session(const std::string& key, s
   return session;
 }
 
+void StderrSessions::forget_least_recently_seen() {
+  std::vector<std::uint64_t> seen;
+  seen.reserve(sessions_.size());
+  for (const auto& [key, session] : sessions_) seen.push_back(session.last_seen);
+  auto middle = seen.begin() + static_cast<std::ptrdiff_t>(seen.size() / 2);
+  std::nth_element(seen.begin(), middle, seen.end());
+  const std::uint64_t threshold = *middle;
+  std::erase_if(sessions_, [&](const auto& entry) { return entry.second.last_seen < threshold; });
+}
+
 SessionIdentity StderrSessions::identify(const StderrMessage& message) {
+  if (sessions_.size() > kMaxTracked) forget_least_recently_seen();
   if (!ended_key_.empty()) {
     sessions_.erase(ended_key_);
     ended_key_.clear();
@@ -69,6 +83,7 @@ SessionIdentity StderrSessions::identify(const StderrMessage& message) {
       session == nullptr || received || (authorized && !session->only_connection_received);
   if (session == nullptr || (!by_session_id_ && new_connection)) session = &start_session(key_, message.pid);
   session->only_connection_received = received;
+  session->last_seen = ++calls_;
   if (authorized) {
     const Authorized names = parse_authorized(text);
     session->user = names.user;

@@ -11,7 +11,10 @@
 // User, database and application come from the prefix's %u/%d/%a when it has them, otherwise
 // from the session's "connection authorized: user=... database=... application_name=..." line.
 // Memory: one entry per session alive (an ended session's entry is dropped at its
-// disconnection). Not thread-safe.
+// disconnection). Processes that never log a disconnection (background workers, sessions
+// whose disconnection was not logged) would pile up on a long log, so past kMaxTracked
+// entries the least recently seen half is forgotten: a forgotten process that writes again
+// starts a new session. Not thread-safe.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,6 +34,8 @@ struct SessionIdentity {
 
 class StderrSessions {
  public:
+  static constexpr std::size_t kMaxTracked = 100'000;
+
   explicit StderrSessions(const LinePrefix& prefix);
 
   // The identity of `message`'s session; the views are valid until the next call.
@@ -41,9 +46,11 @@ class StderrSessions {
     std::string id;
     std::string user, database, application;  // from "connection authorized:"
     bool only_connection_received = false;    // nothing but "connection received:" so far
+    std::uint64_t last_seen = 0;              // identify() calls, for forgetting the idle
   };
 
   Session& start_session(const std::string& key, std::string_view pid);
+  void forget_least_recently_seen();
 
   bool by_session_id_;  // %c
   bool by_pid_;         // %p without %c
@@ -52,6 +59,7 @@ class StderrSessions {
   std::string ended_key_;  // the session that ended with the last message: dropped on the next call
   std::string key_;
   std::uint64_t sessions_started_ = 0;
+  std::uint64_t calls_ = 0;
 };
 
 }  // namespace pgshadow::capture
