@@ -66,6 +66,14 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                    "Put statement texts, error messages and sample rows in the report (local use only: "
                    "captured traffic holds personal data)");
   verify->add_flag("!--no-color", options.color, "No colors in the summary");
+  verify->add_option("--order", options.order,
+                     "causal: a statement waits for what finished before it started in production, "
+                     "concurrent sessions overlap; strict: one statement at a time, in log order")
+      ->capture_default_str();
+  verify->add_option("--production-dsn", options.production_dsn,
+                     "The production database the traffic came from: pgshadow refuses to replay "
+                     "against it (writes are replayed)")
+      ->type_name("DSN");
   pgshadow::cli::add_filter_options(*verify, options.filters);
 }
 

@@ -166,7 +166,15 @@ int run_verify(const VerifyOptions& options) {
     run.baseline_target = "embedded:" + std::string(kBaselineDatabase);
     run.shadow_target = "embedded:" + std::string(kShadowDatabase);
   } else {
-    if (pg::redact(options.baseline_dsn) == pg::redact(options.shadow_dsn)) {
+    if (!options.production_dsn.empty()) {
+      for (const auto& [side, dsn] : {std::pair{"baseline", options.baseline_dsn}, std::pair{"shadow", options.shadow_dsn}}) {
+        if (pg::same_database(dsn, options.production_dsn)) {
+          return exit_status_for(Error::bad_input(std::string("refusing to replay: the ") + side + " (" +
+                                                  pg::redact(dsn) + ") is the production database (--production-dsn)"));
+        }
+      }
+    }
+    if (pg::same_database(options.baseline_dsn, options.shadow_dsn)) {
       return exit_status_for(Error::bad_input("--baseline-dsn and --shadow-dsn name the same database"));
     }
     targets.conninfo.baseline_conninfo = options.baseline_dsn;
@@ -213,6 +221,7 @@ int run_verify(const VerifyOptions& options) {
     settings.statement_timeout = options.statement_timeout;
     settings.lock_timeout = options.lock_timeout;
     settings.show_progress = isatty(STDERR_FILENO) != 0;
+    settings.order = options.order == "strict" ? replay::ReplayOrder::kStrict : replay::ReplayOrder::kCausal;
     auto replayed = replay::replay(**source, targets.conninfo, settings, findings, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     run.sessions = replayed->sessions;
@@ -225,6 +234,12 @@ int run_verify(const VerifyOptions& options) {
   write_outputs(options, run, findings);
   if (targets.server && options.keep_server) {
     std::cerr << "pgshadow: the embedded server keeps running: " << targets.server->connect_hint() << "\n";
+  }
+  if (findings.accounting().failed > 0) {
+    // Statements that could not be run leave the verdict unproven: an infrastructure failure.
+    std::cerr << "pgshadow: " << findings.accounting().failed
+              << " statements could not be replayed (see 'failed' in the accounting): the run is incomplete\n";
+    return static_cast<int>(ExitCode::kInfrastructure);
   }
   return static_cast<int>(exit_code_for(findings.verdict(), *verdict_from_string(options.fail_on)));
 }

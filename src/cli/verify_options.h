@@ -25,6 +25,8 @@ struct VerifyOptions {
   std::string statement_timeout = "30s";
   std::string lock_timeout = "5s";
   bool include_literals = false;
+  std::string production_dsn;  // refuse to replay against this database
+  std::string order = "causal";
   bool color = true;
   FilterOptions filters;
 };

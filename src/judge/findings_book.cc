@@ -51,6 +51,16 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
 
   ShapeFindings& findings = shape_for(statement.shape);
   ++findings.statements;
+  const ProductionOutcome& production = statement.event.outcome;
+  const bool reproduced = production.succeeded == statement.baseline.succeeded &&
+                          (production.succeeded || production.sqlstate.empty() ||
+                           production.sqlstate == statement.baseline.sqlstate);
+  if (reproduced) {
+    ++accounting_.reproduced;
+  } else {
+    ++accounting_.not_reproduced;
+    ++findings.not_reproduced;
+  }
   ++findings.classes[statement.divergence];
   if (!statement.baseline.succeeded) ++findings.baseline_errors[statement.baseline.sqlstate];
   if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];

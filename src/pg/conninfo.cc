@@ -118,6 +118,25 @@ std::string database_of(std::string_view conninfo) {
   return {};
 }
 
+bool same_database(std::string_view a, std::string_view b) {
+  const auto endpoint = [](std::string_view conninfo) -> std::optional<std::string> {
+    auto settings = parse(conninfo);
+    if (!settings) return std::nullopt;
+    const auto pick = [&](const char* keyword, const char* fallback) {
+      std::string value = value_of(*settings, keyword);
+      if (value.empty()) value = default_of(keyword);
+      return value.empty() ? std::string(fallback) : value;
+    };
+    std::string host = value_of(*settings, "hostaddr");
+    if (host.empty()) host = pick("host", "localhost");
+    if (host == "127.0.0.1" || host == "::1") host = "localhost";
+    return host + "\n" + pick("port", "5432") + "\n" + database_of(conninfo);
+  };
+  const auto first = endpoint(a);
+  const auto second = endpoint(b);
+  return !first || !second || *first == *second;
+}
+
 Result<ConninfoForTool> conninfo_for_tool(std::string_view conninfo) {
   auto settings = parse(conninfo);
   if (!settings) return unparsable_error();

@@ -146,6 +146,7 @@ Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Ev
   for (;;) {
     bool blocked = session.busy();
     for (const SessionRun* other : in_flight_) {
+      if (settings_.order == ReplayOrder::kStrict) blocked = true;
       if (other != &session && other->progressing() && must_precede(*other, event)) blocked = true;
     }
     if (!blocked) return Status::success();
@@ -341,6 +342,11 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (event.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
       ++summary_.skipped;
       observer_.on_skipped(event, "empty statement");
+      continue;
+    }
+    if (sql::facts_of(event.sql).copies_from_client) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
       continue;
     }
     SessionRun& session = session_for(event.session_id);

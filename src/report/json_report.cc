@@ -60,6 +60,7 @@ json shape(const judge::ShapeFindings& findings) {
     return json{{"count", h.count()}, {"p50_ms", h.quantile(0.5)}, {"p95_ms", h.quantile(0.95)},
                 {"p99_ms", h.quantile(0.99)}};
   };
+  out["not_reproduced"] = findings.not_reproduced;
   out["latency"] = {{"baseline", latency(findings.baseline_latency)},
                     {"shadow", latency(findings.shadow_latency)},
                     {"regression", findings.latency_regression}};
@@ -98,6 +99,7 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
       {"skipped_by_reason", a.skipped_by_reason},
       {"failed_by_reason", a.failed_by_reason},
       {"balanced", a.balanced()},
+      {"fidelity", {{"reproduced", a.reproduced}, {"not_reproduced", a.not_reproduced}}},
       {"sessions", run.sessions},
       {"input",
        {{"lines_read", run.capture_accounting.lines_read},

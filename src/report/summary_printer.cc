@@ -107,6 +107,11 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   if (a.filtered > 0) out << " + " << a.filtered << " filtered";
   out << (a.balanced() ? "" : "  (UNBALANCED: a bug, please report it)") << "\n";
   if (a.compared > 0) out << "  compared by class: " << class_list(a.classes, false) << "\n";
+  if (a.not_reproduced > 0) {
+    out << "  fidelity: " << a.not_reproduced << " of " << a.compared
+        << " statements did not do on the baseline what they did in production (success or SQLSTATE):"
+           " their comparison is weak evidence\n";
+  }
   for (const auto& [reason, count] : a.filtered_by_reason) out << "  filtered " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.skipped_by_reason) out << "  skipped " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.failed_by_reason) out << "  failed " << count << ": " << reason << "\n";

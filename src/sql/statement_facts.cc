@@ -105,6 +105,12 @@ StatementFacts facts_of(std::string_view sql) {
     if (node == raw_statement.end()) continue;
     ++facts.statement_count;
     if (is_node_of_type(*node, "TransactionStmt")) facts.is_transaction_control = true;
+    if (is_node_of_type(*node, "CopyStmt")) {
+      const json& copy = *node->begin();
+      if (copy.value("is_from", false) && !copy.contains("filename") && !copy.value("is_program", false)) {
+        facts.copies_from_client = true;
+      }
+    }
     // The last statement's result is the one a simple-protocol client sees.
     facts.has_top_level_order_by = sorts_at_top(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = find_nondeterminism(*node);

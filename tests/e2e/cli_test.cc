@@ -264,3 +264,48 @@ TEST_CASE("capture without an output or --stats is bad usage", "[cli][capture]")
 }
 
 }  // namespace pgshadow::e2e
+
+namespace pgshadow::e2e {
+
+TEST_CASE("verify refuses to replay against the production database", "[cli]") {
+  TempDir dir;
+  dir.write("capture.jsonl", R"({"pgshadow_capture":1})" "\n");
+  const RunOutput run = run_pgshadow({"verify", "--capture", dir.file("capture.jsonl"), "--baseline-dsn",
+                                      "host=db.internal dbname=shop", "--shadow-dsn",
+                                      "host=db.internal dbname=shop_shadow", "--production-dsn",
+                                      "postgresql://app:sup3rsecret@db.internal:5432/shop"});
+  CHECK(run.exit_status == 2);
+  CHECK(run.err ==
+        "pgshadow: refusing to replay: the baseline (dbname=shop host=db.internal) is the production database "
+        "(--production-dsn)\n");
+}
+
+TEST_CASE("a backend terminated mid-replay is reported, every event accounted, exit 3", "[cli][server]") {
+  TempDir dir;
+  dir.write("baseline.sql", "CREATE TABLE t (id int);\n");
+  dir.write("migrations/001.sql", "ALTER TABLE t ADD COLUMN v int;\n");
+  std::string capture = R"({"pgshadow_capture":1})" "\n";
+  const auto event = [](const std::string& session, int second, const std::string& sql) {
+    return nlohmann::json{{"session", session}, {"user", ""}, {"database", ""}, {"application", ""},
+                          {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
+                          {"sql", sql}, {"protocol", "simple"}, {"parameters", nlohmann::json::array()},
+                          {"outcome", {{"ok", true}}}}.dump() + "\n";
+  };
+  // Session b terminates session a's backends while a sleeps; a then goes on.
+  capture += event("a", 1, "SELECT pg_sleep(5)");
+  capture += event("b", 2, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE query = 'SELECT pg_sleep(5)' AND pid <> pg_backend_pid()");
+  capture += event("a", 3, "SELECT count(*) FROM t");
+  dir.write("traffic/capture.jsonl", capture);
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
+  INFO(run.out << run.err);
+  CHECK(run.exit_status == 3);
+  CHECK_THAT(run.err, Catch::Contains("1 statements could not be replayed"));
+  const auto report = nlohmann::json::parse(read_file(dir.file("report.json")));
+  CHECK(report["accounting"]["events"] == 3);
+  CHECK(report["accounting"]["failed"] == 1);
+  CHECK(report["accounting"]["compared"] == 2);
+  CHECK(report["accounting"]["balanced"] == true);
+}
+
+}  // namespace pgshadow::e2e

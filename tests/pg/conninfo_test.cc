@@ -78,3 +78,15 @@ TEST_CASE("quote_conninfo_value quotes only what needs quoting") {
   CHECK(quote_conninfo_value("back\\slash") == "'back\\\\slash'");
   CHECK(quote_conninfo_value("") == "''");
 }
+
+namespace pgshadow::pg {
+
+TEST_CASE("same_database compares host, port and database after defaults", "[conninfo]") {
+  CHECK(same_database("host=db port=5432 dbname=shop", "postgresql://app:pw@db/shop"));
+  CHECK(same_database("host=127.0.0.1 dbname=shop", "host=localhost port=5432 dbname=shop"));
+  CHECK_FALSE(same_database("host=db dbname=shop", "host=db dbname=shop_shadow"));
+  CHECK_FALSE(same_database("host=db port=5433 dbname=shop", "host=db dbname=shop"));
+  CHECK(same_database("not a conninfo ===", "host=db dbname=shop"));  // unparsable: refuse
+}
+
+}  // namespace pgshadow::pg

@@ -118,3 +118,15 @@ TEST_CASE("deterministic statements have no nondeterminism reason", "[sql][nonde
 }
 
 }  // namespace pgshadow::sql
+
+namespace pgshadow::sql {
+
+TEST_CASE("COPY FROM STDIN is recognised: its rows are not in the log", "[sql]") {
+  CHECK(facts_of("COPY t (a, b) FROM STDIN").copies_from_client);
+  CHECK(facts_of("copy t from stdin with (format csv)").copies_from_client);
+  CHECK_FALSE(facts_of("COPY t TO STDOUT").copies_from_client);
+  CHECK_FALSE(facts_of("COPY t FROM '/data/t.csv'").copies_from_client);
+  CHECK_FALSE(facts_of("SELECT 1").copies_from_client);
+}
+
+}  // namespace pgshadow::sql

@@ -52,6 +52,9 @@ struct ShapeFindings {
   LatencyHistogram baseline_latency;
   LatencyHistogram shadow_latency;
   bool latency_regression = false;  // the shadow is much slower (FindingsBook's LatencyPolicy)
+  // Replay fidelity: statements whose baseline outcome is not what production saw (it
+  // succeeded where production failed, or failed differently): such results are weak evidence.
+  std::uint64_t not_reproduced = 0;
 
   Severity severity() const;  // the heaviest class seen, or review for a latency regression
 };
@@ -72,6 +75,8 @@ struct Accounting {
   std::map<std::string, std::uint64_t> skipped_by_reason;
   std::map<std::string, std::uint64_t> failed_by_reason;
   std::map<DivergenceClass, std::uint64_t> classes;
+  std::uint64_t reproduced = 0;      // compared statements whose baseline outcome matched production's
+  std::uint64_t not_reproduced = 0;  // ... and those whose did not
 
   bool balanced() const { return events == compared + skipped + failed + not_replayed + filtered; }
 };

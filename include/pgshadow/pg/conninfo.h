@@ -19,6 +19,11 @@ Result<std::string> with_database(std::string_view conninfo, std::string_view da
 // The database name the conninfo connects to (after PG* defaults), for messages.
 std::string database_of(std::string_view conninfo);
 
+// Whether two conninfos reach the same database: the same host (or socket directory), port and
+// database name, after libpq's defaults (PG* variables, localhost, 5432). Unparsable: true, so a
+// safety check built on it refuses rather than allows.
+bool same_database(std::string_view a, std::string_view b);
+
 // A value written for a key=value conninfo: bare when it can be, else single-quoted with
 // backslash escapes ("/tmp/x" stays, "a b" becomes 'a b', "it's" becomes 'it\'s').
 std::string quote_conninfo_value(std::string_view value);

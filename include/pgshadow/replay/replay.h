@@ -32,7 +32,13 @@ struct ReplayTargets {
   std::string pristine_shadow_conninfo;
 };
 
+enum class ReplayOrder {
+  kCausal,  // happens-before kept, overlap allowed (see above)
+  kStrict,  // one statement at a time, in capture order (lock waits then end in lock_timeout)
+};
+
 struct ReplaySettings {
+  ReplayOrder order = ReplayOrder::kCausal;
   std::string statement_timeout = "30s";
   std::string lock_timeout = "5s";
   std::size_t max_open_sessions = 200;  // idle sessions beyond this are closed, oldest first

@@ -32,6 +32,8 @@ struct StatementFacts {
   // "LIMIT without ORDER BY", "TABLESAMPLE", "SKIP LOCKED", "DISTINCT ON without ORDER BY".
   // ORDER BY is taken as total (pgshadow does not know the table's keys).
   std::string nondeterminism;
+  // COPY ... FROM STDIN: the rows come from the client and are not in the server's log.
+  bool copies_from_client = false;
 };
 
 StatementFacts facts_of(std::string_view sql);
