@@ -50,7 +50,7 @@ class ReplayEngine {
   void close_idle_sessions();
   Status wait_until_dispatchable(const SessionRun& session, const Event& event);
   bool must_precede(const SessionRun& earlier, const Event& event) const;
-  void dispatch(SessionRun& session, Event event);
+  void dispatch(SessionRun& session, Event event, sql::StatementFacts facts);
   Status pump();
   void check_locks(SideRun& side, Side which);
   void finish_if_done(SessionRun& session);
@@ -156,8 +156,9 @@ Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Ev
   }
 }
 
-void ReplayEngine::dispatch(SessionRun& session, Event event) {
+void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFacts facts) {
   session.event = std::move(event);
+  session.facts = std::move(facts);
   session.last_dispatch = ++dispatched_;
   const Event& current = *session.event;
   const pg::StatementRequest request{current.sql, current.protocol == Protocol::kExtended,
@@ -270,7 +271,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   }
 
   const sql::QueryShape shape = sql::shape_of(event.sql);
-  const sql::StatementFacts facts = sql::facts_of(event.sql);
+  const sql::StatementFacts& facts = session.facts;
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
   std::optional<std::string> root;
@@ -344,7 +345,8 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       observer_.on_skipped(event, "empty statement");
       continue;
     }
-    if (sql::facts_of(event.sql).copies_from_client) {
+    sql::StatementFacts facts = sql::facts_of(event.sql);
+    if (facts.copies_from_client) {
       ++summary_.skipped;
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
       continue;
@@ -354,7 +356,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       break;
     }
-    dispatch(session, std::move(event));
+    dispatch(session, std::move(event), std::move(facts));
   }
   while (!in_flight_.empty()) {
     if (Status pumped = pump(); !pumped) return pumped.error();

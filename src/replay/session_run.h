@@ -9,6 +9,7 @@
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/event.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/sql/query_shape.h"
 #include "signature_sink.h"
 
 namespace pgshadow::replay {
@@ -37,6 +38,7 @@ struct SessionRun {
   std::string id;
   std::array<SideRun, 2> sides;
   std::optional<Event> event;  // the statement in flight on either side
+  sql::StatementFacts facts;   // of `event`, parsed once when it was read
   std::uint64_t last_dispatch = 0;
   // Fingerprint of the statement after which the two sides' transactions diverged (one side
   // aborted, the other not): every difference until they converge again is its consequence.
