@@ -171,7 +171,7 @@ std::vector<std::string> FindingsBook::verdict_reasons() const {
   for (const auto& [fingerprint, findings] : shapes_) slower += findings.latency_regression ? 1 : 0;
   if (review > 0) reasons.push_back(plural(review, "query shape") + " changed in a way to review");
   if (slower > 0) {
-    reasons.push_back(plural(slower, "query shape") + " much slower on the shadow (p95 at least " +
+    reasons.push_back(plural(slower, "query shape") + " much slower on the shadow (median and p95 at least " +
                       std::to_string(static_cast<int>(settings_.latency.ratio)) + "x the baseline's)");
   }
   if (reasons.empty()) {

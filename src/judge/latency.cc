@@ -30,9 +30,12 @@ double LatencyHistogram::quantile(double q) const {
 bool is_latency_regression(const LatencyHistogram& baseline, const LatencyHistogram& shadow,
                            const LatencyPolicy& policy) {
   if (baseline.count() < policy.min_count || shadow.count() < policy.min_count) return false;
-  const double before = baseline.quantile(0.95);
-  const double after = shadow.quantile(0.95);
-  return after >= before * policy.ratio && after - before >= policy.min_extra_ms;
+  const auto moved = [&](double q) {
+    const double before = baseline.quantile(q);
+    const double after = shadow.quantile(q);
+    return after >= before * policy.ratio && after - before >= policy.min_extra_ms;
+  };
+  return moved(0.95) && moved(0.5);
 }
 
 }  // namespace pgshadow::judge

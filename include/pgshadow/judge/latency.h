@@ -21,7 +21,10 @@ class LatencyHistogram {
 };
 
 // When a shape's shadow is flagged as slower: its p95 at least `ratio` times the baseline's and
-// `min_extra_ms` more, over at least `min_count` statements on each side.
+// `min_extra_ms` more, over at least `min_count` statements on each side, and its median moved by
+// the same ratio and margin. The median condition is what keeps a busy replay machine from crying
+// wolf: a stall of the client or the scheduler lands on a few statements of either side and moves
+// the tail, while a lost index or a worse plan slows every execution and moves the median too.
 struct LatencyPolicy {
   double ratio = 2.0;
   double min_extra_ms = 1.0;
