@@ -47,10 +47,6 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
   verify->add_option("--shadow-dsn", options.shadow_dsn,
                      "Use this existing database as the shadow (the migration, if given, is applied to it)")
       ->type_name("DSN");
-  verify->add_option("--report", options.report_file, "Write the JSON report (docs/report-format.md) here")
-      ->type_name("FILE");
-  verify->add_option("--fail-on", options.fail_on, "Weakest verdict that exits 1: review or breaking")
-      ->capture_default_str();
   verify->add_option("--pg-bin", options.pg_bin,
                      "PostgreSQL server binaries for the embedded server (default: $PGSHADOW_PG_BIN, "
                      "pg_config --bindir, /usr/lib/postgresql/*/bin)")
@@ -65,7 +61,6 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
   verify->add_flag("--include-literals", options.include_literals,
                    "Put statement texts, error messages and sample rows in the report (local use only: "
                    "captured traffic holds personal data)");
-  verify->add_flag("!--no-color", options.color, "No colors in the summary");
   verify->add_option("--order", options.order,
                      "causal: a statement waits for what finished before it started in production, "
                      "concurrent sessions overlap; strict: one statement at a time, in log order")
@@ -75,6 +70,8 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                      "against it (writes are replayed)")
       ->type_name("DSN");
   pgshadow::cli::add_filter_options(*verify, options.filters);
+  pgshadow::cli::add_output_options(*verify, options.outputs);
+  pgshadow::cli::add_observability_options(*verify, options.observability);
 }
 
 }  // namespace

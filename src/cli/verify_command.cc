@@ -15,6 +15,7 @@
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/pg/embedded_server.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/replay/observer_fanout.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
@@ -111,16 +112,6 @@ Result<std::string> server_version(const std::string& conninfo) {
   return (*connection)->query_scalar("SHOW server_version");
 }
 
-void write_outputs(const VerifyOptions& options, const report::RunDescription& run,
-                   const judge::FindingsBook& findings) {
-  if (!options.report_file.empty()) {
-    std::ofstream out(options.report_file);
-    out << report::to_json(run, findings).dump(2) << "\n";
-    if (!out) std::cerr << "pgshadow: cannot write the report to " << options.report_file << "\n";
-  }
-  report::print_summary(std::cout, run, findings, options.color && isatty(STDOUT_FILENO));
-}
-
 }  // namespace
 
 int run_verify(const VerifyOptions& options) {
@@ -150,6 +141,7 @@ int run_verify(const VerifyOptions& options) {
     run.captures.push_back(*capture);
   }
   if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
+  if (Status s = check_output_options(options.outputs); !s) return exit_status_for(s.error());
   const capture::FilteredEventSource* filtered = nullptr;
   auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
   if (!source) return exit_status_for(source.error());
@@ -189,6 +181,11 @@ int run_verify(const VerifyOptions& options) {
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
 
   judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}});
+  auto observability = RunObservability::start(options.observability, run, findings);
+  if (!observability) return exit_status_for(observability.error());
+  replay::ObserverFanout observers;
+  observers.add(findings);
+  observers.add((*observability)->observer());
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
   if (!migrated) return exit_status_for(migrated.error());
@@ -222,7 +219,7 @@ int run_verify(const VerifyOptions& options) {
     settings.lock_timeout = options.lock_timeout;
     settings.show_progress = isatty(STDERR_FILENO) != 0;
     settings.order = options.order == "strict" ? replay::ReplayOrder::kStrict : replay::ReplayOrder::kCausal;
-    auto replayed = replay::replay(**source, targets.conninfo, settings, findings, &interrupt_requested());
+    auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     run.sessions = replayed->sessions;
   }
@@ -231,17 +228,12 @@ int run_verify(const VerifyOptions& options) {
   run.capture_problems = &(*source)->problems();
   run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  write_outputs(options, run, findings);
+  const int status = finish_outputs(options.outputs, run, findings);
   if (targets.server && options.keep_server) {
     std::cerr << "pgshadow: the embedded server keeps running: " << targets.server->connect_hint() << "\n";
   }
-  if (findings.accounting().failed > 0) {
-    // Statements that could not be run leave the verdict unproven: an infrastructure failure.
-    std::cerr << "pgshadow: " << findings.accounting().failed
-              << " statements could not be replayed (see 'failed' in the accounting): the run is incomplete\n";
-    return static_cast<int>(ExitCode::kInfrastructure);
-  }
-  return static_cast<int>(exit_code_for(findings.verdict(), *verdict_from_string(options.fail_on)));
+  (*observability)->finish(status);
+  return status;
 }
 
 }  // namespace pgshadow::cli

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "filter_options.h"
+#include "observability.h"
+#include "verify_outputs.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/util/result.h"
 
@@ -18,8 +20,6 @@ struct VerifyOptions {
   std::vector<std::string> capture_paths;
   std::string baseline_dsn;
   std::string shadow_dsn;
-  std::string report_file;
-  std::string fail_on = "breaking";
   std::string pg_bin;
   bool keep_server = false;
   std::string statement_timeout = "30s";
@@ -27,8 +27,9 @@ struct VerifyOptions {
   bool include_literals = false;
   std::string production_dsn;  // refuse to replay against this database
   std::string order = "causal";
-  bool color = true;
   FilterOptions filters;
+  OutputOptions outputs;
+  ObservabilityOptions observability;
 };
 
 // Fills what the scenario directory provides and the flags did not: baseline.sql or

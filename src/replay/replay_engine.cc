@@ -74,6 +74,8 @@ class ReplayEngine {
   std::uint64_t dispatched_ = 0;
   Clock::time_point started_ = Clock::now();
   Clock::time_point progress_at_ = Clock::now();
+  std::int64_t first_capture_us_ = 0;
+  std::int64_t current_capture_us_ = 0;
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -319,14 +321,25 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 }
 
 void ReplayEngine::report_progress(bool final_line) {
-  if (!settings_.show_progress) return;
   const auto now = Clock::now();
-  if (!final_line && now - progress_at_ < std::chrono::milliseconds(500)) return;
+  if (!final_line && now - progress_at_ < std::chrono::milliseconds(250)) return;
   progress_at_ = now;
-  const double seconds = std::chrono::duration<double>(now - started_).count();
+  ReplayProgress progress;
+  progress.events = summary_.events;
+  progress.compared = summary_.compared;
+  progress.skipped = summary_.skipped;
+  progress.failed = summary_.failed;
+  progress.sessions_open = sessions_.size();
+  progress.in_flight = in_flight_.size();
+  progress.first_capture_us = first_capture_us_;
+  progress.current_capture_us = current_capture_us_;
+  progress.wall_seconds = std::chrono::duration<double>(now - started_).count();
+  progress.final = final_line;
+  observer_.on_progress(progress);
+  if (!settings_.show_progress) return;
   std::fprintf(stderr, "\r  replaying: %llu events, %.0f/s, %zu sessions open, %zu in flight   %s",
                static_cast<unsigned long long>(summary_.events),
-               seconds > 0 ? static_cast<double>(summary_.events) / seconds : 0.0,
+               progress.wall_seconds > 0 ? static_cast<double>(summary_.events) / progress.wall_seconds : 0.0,
                sessions_.size(), in_flight_.size(), final_line ? "\n" : "");
   std::fflush(stderr);
 }
@@ -340,6 +353,8 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (!next->has_value()) break;
     Event event = std::move(**next);
     ++summary_.events;
+    if (summary_.events == 1) first_capture_us_ = event.start_us;
+    current_capture_us_ = event.start_us;
     if (event.sql.find_first_not_of(" \t\r\n;") == std::string::npos) {
       ++summary_.skipped;
       observer_.on_skipped(event, "empty statement");
@@ -357,6 +372,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       break;
     }
     dispatch(session, std::move(event), std::move(facts));
+    report_progress(false);
   }
   while (!in_flight_.empty()) {
     if (Status pumped = pump(); !pumped) return pumped.error();

@@ -61,6 +61,20 @@ struct ComparedStatement {
   double shadow_ms = 0;
 };
 
+// Where the replay is, for progress displays and metrics.
+struct ReplayProgress {
+  std::uint64_t events = 0;  // read from the capture so far
+  std::uint64_t compared = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t failed = 0;
+  std::size_t sessions_open = 0;
+  std::size_t in_flight = 0;             // sessions with a statement running
+  std::int64_t first_capture_us = 0;     // start time of the first event (µs since epoch), 0 before
+  std::int64_t current_capture_us = 0;   // start time of the latest event read
+  double wall_seconds = 0;               // since the replay started
+  bool final = false;                    // the last call, after every event has its fate
+};
+
 // Receives every event's fate exactly once. Called from the replay thread only.
 class ReplayObserver {
  public:
@@ -68,6 +82,8 @@ class ReplayObserver {
   virtual void on_compared(const ComparedStatement& statement) = 0;
   virtual void on_skipped(const Event& event, const std::string& reason) = 0;
   virtual void on_failed(const Event& event, const std::string& reason) = 0;
+  // About every 250 ms while the replay runs, and once with `final` at its end.
+  virtual void on_progress(const ReplayProgress& /*progress*/) {}
 };
 
 struct ReplaySummary {
