@@ -72,6 +72,7 @@ struct ReplayProgress {
   std::int64_t first_capture_us = 0;     // start time of the first event (µs since epoch), 0 before
   std::int64_t current_capture_us = 0;   // start time of the latest event read
   double wall_seconds = 0;               // since the replay started
+  double input_fraction = -1;            // share of the capture's bytes read (0..1), -1 unknown
   bool final = false;                    // the last call, after every event has its fate
 };
 
