@@ -5,6 +5,7 @@
 
 #include "capture_command.h"
 #include "interrupt.h"
+#include "replay_options.h"
 #include "verify_options.h"
 
 namespace {
@@ -53,23 +54,15 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
       ->type_name("DIR");
   verify->add_flag("--keep-server", options.keep_server,
                    "Leave the embedded server running at the end and print how to connect");
-  verify->add_option("--statement-timeout", options.statement_timeout,
-                     "statement_timeout for every replayed statement")
-      ->capture_default_str();
-  verify->add_option("--lock-timeout", options.lock_timeout, "lock_timeout for every replayed statement")
-      ->capture_default_str();
   verify->add_flag("--include-literals", options.include_literals,
                    "Put statement texts, error messages and sample rows in the report (local use only: "
                    "captured traffic holds personal data)");
-  verify->add_option("--order", options.order,
-                     "causal: a statement waits for what finished before it started in production, "
-                     "concurrent sessions overlap; strict: one statement at a time, in log order")
-      ->capture_default_str();
   verify->add_option("--production-dsn", options.production_dsn,
                      "The production database the traffic came from: pgshadow refuses to replay "
                      "against it (writes are replayed)")
       ->type_name("DSN");
   pgshadow::cli::add_filter_options(*verify, options.filters);
+  pgshadow::cli::add_replay_options(*verify, options.replay);
   pgshadow::cli::add_output_options(*verify, options.outputs);
   pgshadow::cli::add_observability_options(*verify, options.observability);
 }

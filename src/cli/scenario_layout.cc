@@ -62,9 +62,7 @@ Status complete_from_scenario(VerifyOptions& options) {
   for (const auto& path : options.capture_paths) {
     if (Status s = require_exists(path, "capture"); !s) return s;
   }
-  if (options.order != "causal" && options.order != "strict") {
-    return Error::bad_input("--order must be 'causal' or 'strict', not '" + options.order + "'");
-  }
+  if (auto settings = replay_settings_from(options.replay); !settings) return settings.error();
   return Status::success();
 }
 

@@ -159,10 +159,16 @@ int run_verify(const VerifyOptions& options) {
     run.shadow_target = "embedded:" + std::string(kShadowDatabase);
   } else {
     if (!options.production_dsn.empty()) {
-      for (const auto& [side, dsn] : {std::pair{"baseline", options.baseline_dsn}, std::pair{"shadow", options.shadow_dsn}}) {
-        if (pg::same_database(dsn, options.production_dsn)) {
+      // Writes are what production must never see: the replay's unless --read-only, and the
+      // migration's on the shadow.
+      const bool replay_writes = !options.replay.read_only;
+      const bool migrates_shadow = !options.migration_files.empty();
+      for (const auto& [side, dsn, writes] : {std::tuple{"baseline", options.baseline_dsn, replay_writes},
+                                              std::tuple{"shadow", options.shadow_dsn, replay_writes || migrates_shadow}}) {
+        if (writes && pg::same_database(dsn, options.production_dsn)) {
           return exit_status_for(Error::bad_input(std::string("refusing to replay: the ") + side + " (" +
-                                                  pg::redact(dsn) + ") is the production database (--production-dsn)"));
+                                                  pg::redact(dsn) + ") is the production database (--production-dsn)" +
+                                                  (options.replay.read_only ? " and the migration would write to it" : "")));
         }
       }
     }
@@ -214,11 +220,8 @@ int run_verify(const VerifyOptions& options) {
       targets.conninfo.pristine_shadow_conninfo = server.conninfo(kPristineShadowDatabase);
     }
     // Every event was compared, skipped or failed, exactly once.
-    replay::ReplaySettings settings;
-    settings.statement_timeout = options.statement_timeout;
-    settings.lock_timeout = options.lock_timeout;
+    replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
     settings.show_progress = isatty(STDERR_FILENO) != 0;
-    settings.order = options.order == "strict" ? replay::ReplayOrder::kStrict : replay::ReplayOrder::kCausal;
     auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     run.sessions = replayed->sessions;

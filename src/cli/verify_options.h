@@ -7,6 +7,7 @@
 
 #include "filter_options.h"
 #include "observability.h"
+#include "replay_options.h"
 #include "verify_outputs.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/util/result.h"
@@ -22,12 +23,10 @@ struct VerifyOptions {
   std::string shadow_dsn;
   std::string pg_bin;
   bool keep_server = false;
-  std::string statement_timeout = "30s";
-  std::string lock_timeout = "5s";
   bool include_literals = false;
   std::string production_dsn;  // refuse to replay against this database
-  std::string order = "causal";
   FilterOptions filters;
+  ReplayOptions replay;
   OutputOptions outputs;
   ObservabilityOptions observability;
 };

@@ -1,8 +1,7 @@
 #include "isolation_probe.h"
 
-#include <poll.h>
-
 #include "pgshadow/compare/classify.h"
+#include "blocking_run.h"
 #include "signature_sink.h"
 
 namespace pgshadow::replay {
@@ -23,19 +22,6 @@ Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(const std::string& 
 
 namespace {
 
-// Runs one statement to completion on an otherwise idle connection.
-Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection,
-                                             const pg::StatementRequest& request, pg::RowSink& sink) {
-  if (Status sent = connection.send(request); !sent) return sent.error();
-  for (;;) {
-    auto advanced = connection.advance(sink);
-    if (!advanced) return advanced.error();
-    if (advanced->has_value()) return **advanced;
-    pollfd descriptor{connection.socket(), POLLIN, 0};
-    ::poll(&descriptor, 1, 100);
-  }
-}
-
 class DiscardingSink final : public pg::RowSink {
  public:
   void on_columns(const std::vector<pg::ColumnDescription>&) override {}
@@ -50,13 +36,11 @@ Result<compare::ResultSignature> IsolationProbe::run(pg::SessionConnection& conn
   if (auto begun = run_blocking(connection, begin, discard); !begun) return begun.error();
   // Unnamed on purpose: the probe connection keeps no prepared statements between probes.
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, "", &event.parameters};
-  SignatureSink sink;
-  auto completion = run_blocking(connection, request, sink);
-  if (!completion) return completion.error();
-  compare::ResultSignature signature = sink.finish(*completion);
+  auto signature = signature_blocking(connection, request);
+  if (!signature) return signature.error();
   const pg::StatementRequest rollback{"ROLLBACK", false, "", nullptr};
   if (auto rolled_back = run_blocking(connection, rollback, discard); !rolled_back) return rolled_back.error();
-  return signature;
+  return std::move(signature).value();
 }
 
 Result<bool> IsolationProbe::equal_on_pristine_data(const Event& event,

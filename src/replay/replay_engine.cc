@@ -2,12 +2,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "pgshadow/compare/classify.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/sql/query_shape.h"
+#include "blocking_run.h"
 #include "isolation_probe.h"
 #include "session_run.h"
 
@@ -55,6 +57,11 @@ class ReplayEngine {
   void check_locks(SideRun& side, Side which);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
+  std::vector<std::pair<std::string, std::string>> session_settings_for(int side, const std::string& user);
+  bool may_become(int side, const std::string& user);
+  Status wait_for_production_time(const Event& event);
+  std::size_t progressing_sessions() const;
+  bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
   void cancel_in_flight();
 
@@ -76,10 +83,26 @@ class ReplayEngine {
   Clock::time_point progress_at_ = Clock::now();
   std::int64_t first_capture_us_ = 0;
   std::int64_t current_capture_us_ = 0;
+  // Per side: captured user -> whether this side's sessions may run as that role.
+  std::array<std::unordered_map<std::string, bool>, 2> role_allowed_;
+  std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
-  return {{"statement_timeout", s.statement_timeout}, {"lock_timeout", s.lock_timeout}};
+  std::vector<std::pair<std::string, std::string>> settings = {{"statement_timeout", s.statement_timeout},
+                                                               {"lock_timeout", s.lock_timeout}};
+  if (s.read_only) settings.emplace_back("default_transaction_read_only", "on");
+  return settings;
+}
+
+// A role name as a SQL string literal (role names may hold any character).
+std::string quote_literal(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + "'";
 }
 
 const std::string& conninfo_of(const ReplayTargets& targets, int side) {
@@ -133,6 +156,64 @@ void ReplayEngine::close_idle_sessions() {
   }
 }
 
+bool ReplayEngine::may_become(int side, const std::string& user) {
+  auto& known = role_allowed_[static_cast<std::size_t>(side)];
+  if (auto found = known.find(user); found != known.end()) return found->second;
+  // A superuser may become any role; anyone else only the roles it is a member of.
+  auto allowed = monitors_[static_cast<std::size_t>(side)]->query_scalar(
+      "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " + quote_literal(user));
+  const bool yes = allowed.ok() && *allowed == "t";
+  known.emplace(user, yes);
+  return yes;
+}
+
+std::vector<std::pair<std::string, std::string>> ReplayEngine::session_settings_for(int side,
+                                                                                  const std::string& user) {
+  auto settings = session_settings(settings_);
+  if (!settings_.run_as_captured_user || user.empty()) return settings;
+  auto [entry, added] = role_index_.emplace(user, summary_.roles.size());
+  if (added) summary_.roles.push_back(RoleUse{user, may_become(kBaselineSide, user), may_become(kShadowSide, user), 0});
+  if (side == kBaselineSide) ++summary_.roles[entry->second].sessions;
+  if (may_become(side, user)) settings.emplace_back("role", user);
+  return settings;
+}
+
+std::size_t ReplayEngine::progressing_sessions() const {
+  std::size_t count = 0;
+  for (const SessionRun* session : in_flight_) count += session->progressing() ? 1 : 0;
+  return count;
+}
+
+// Timed order: production's pacing, scaled. The wait keeps the statements in flight moving.
+Status ReplayEngine::wait_for_production_time(const Event& event) {
+  const auto offset_us = static_cast<double>(event.start_us - first_capture_us_) / settings_.speed;
+  const auto due = started_ + std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, offset_us)));
+  while (Clock::now() < due) {
+    if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
+    if (in_flight_.empty()) {
+      std::this_thread::sleep_for(std::min<Clock::duration>(due - Clock::now(), std::chrono::milliseconds(10)));
+    } else if (Status pumped = pump(); !pumped) {
+      return pumped;
+    }
+  }
+  return Status::success();
+}
+
+// --probe-nondeterminism: the statement runs again on the baseline session; a result different
+// from the first says the statement cannot repeat itself, whatever the migration does.
+bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& event) {
+  SideRun& baseline = session.sides[kBaselineSide];
+  if (!baseline.connection || baseline.connection->transaction_state() == pg::TransactionState::kFailed) {
+    return false;
+  }
+  const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
+                                     &event.parameters};
+  auto again = signature_blocking(*baseline.connection, request);
+  if (!again) return false;
+  return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
+         DivergenceClass::kMatch;
+}
+
 // A statement that finished in production before `event` started must finish in the replay
 // before `event` starts. Without a logged duration the end is unknown: assume it finished.
 bool ReplayEngine::must_precede(const SessionRun& earlier, const Event& event) const {
@@ -145,8 +226,12 @@ bool ReplayEngine::must_precede(const SessionRun& earlier, const Event& event) c
 }
 
 Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Event& event) {
+  if (settings_.order == ReplayOrder::kTimed) {
+    if (Status waited = wait_for_production_time(event); !waited) return waited;
+  }
   for (;;) {
     bool blocked = session.busy();
+    if (settings_.jobs > 0 && progressing_sessions() >= settings_.jobs) blocked = true;
     for (const SessionRun* other : in_flight_) {
       if (settings_.order == ReplayOrder::kStrict) blocked = true;
       if (other != &session && other->progressing() && must_precede(*other, event)) blocked = true;
@@ -171,7 +256,7 @@ void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFact
     side.failure.reset();
     side.waiting_on_lock = false;
     if (!side.connection) {
-      auto opened = pg::SessionConnection::open(conninfo_of(targets_, index), session_settings(settings_));
+      auto opened = pg::SessionConnection::open(conninfo_of(targets_, index), session_settings_for(index, current.user));
       if (!opened) {
         side.failure = "cannot open a connection: " + opened.error().message;
         continue;
@@ -293,8 +378,14 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   }
   // Different values from a statement that cannot repeat them are no finding; an error, a
   // column or a command tag that changed still is.
-  if ((divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged) &&
-      !facts.nondeterminism.empty()) {
+  std::string nondeterminism = facts.nondeterminism;
+  const bool values_differ =
+      divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (values_differ && nondeterminism.empty() && settings_.probe_nondeterminism && facts.is_plain_read &&
+      differs_on_baseline_alone(session, event)) {
+    nondeterminism = "gave two different results on the baseline (--probe-nondeterminism)";
+  }
+  if (values_differ && !nondeterminism.empty()) {
     divergence = DivergenceClass::kNondeterministic;
   }
   if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kConsequence &&
@@ -315,7 +406,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 
   ++summary_.compared;
   observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
-                         divergence == DivergenceClass::kNondeterministic ? facts.nondeterminism : "",
+                         divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
                          milliseconds(baseline.finished_at - baseline.sent_at),
                          milliseconds(shadow.finished_at - shadow.sent_at)});
 }
@@ -366,6 +457,12 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
       continue;
     }
+    if (settings_.read_only && facts.may_write) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "may write: not replayed with --read-only");
+      continue;
+    }
+    if (!event.duration_ms) ++summary_.events_without_duration;
     SessionRun& session = session_for(event.session_id);
     if (Status ready = wait_until_dispatchable(session, event); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();

@@ -85,6 +85,80 @@ std::string find_nondeterminism(const json& node) {
   return {};
 }
 
+// Functions that write (sequences, large objects, notifications) or take a transaction id:
+// a read-only transaction rejects them.
+bool is_writing_function(std::string_view name) {
+  static constexpr std::string_view kWriting[] = {
+      "nextval", "setval", "pg_notify", "txid_current", "pg_current_xact_id", "lo_create", "lo_creat",
+      "lo_import", "lo_unlink", "lo_put", "lo_from_bytea", "pg_advisory_xact_lock", "pg_advisory_lock",
+  };
+  for (std::string_view known : kWriting) {
+    if (known == name) return true;
+  }
+  return false;
+}
+
+bool contains_write(const json& node) {
+  if (node.is_array()) {
+    for (const json& child : node) {
+      if (contains_write(child)) return true;
+    }
+    return false;
+  }
+  if (!node.is_object()) return false;
+  if (node.size() == 1) {
+    const std::string& type = node.begin().key();
+    const json& body = *node.begin();
+    if (type == "InsertStmt" || type == "UpdateStmt" || type == "DeleteStmt" || type == "MergeStmt") return true;
+    if (type == "LockingClause") return true;  // FOR UPDATE/SHARE takes row locks, which write
+    if (type == "FuncCall" && body.contains("funcname") && !body["funcname"].empty()) {
+      const json& last = body["funcname"].back();
+      if (last.contains("String") && is_writing_function(last["String"].value("sval", ""))) return true;
+    }
+  }
+  for (const auto& [key, child] : node.items()) {
+    if (key == "intoClause" || contains_write(child)) return true;  // SELECT ... INTO creates a table
+  }
+  return false;
+}
+
+bool is_query_node(const json& node) {
+  return is_node_of_type(node, "SelectStmt");  // SELECT, VALUES, TABLE, set operations
+}
+
+// Statements that cannot write by their kind, when what they wrap cannot either.
+bool statement_may_write(const json& node) {
+  if (is_query_node(node)) return contains_write(node);
+  if (!node.is_object() || node.size() != 1) return true;
+  const std::string& type = node.begin().key();
+  const json& body = *node.begin();
+  if (type == "VariableShowStmt" || type == "VariableSetStmt" || type == "TransactionStmt" ||
+      type == "FetchStmt" || type == "ClosePortalStmt" || type == "DeallocateStmt" ||
+      type == "ListenStmt" || type == "UnlistenStmt" || type == "DiscardStmt") {
+    return false;
+  }
+  if (type == "ExplainStmt") {
+    // EXPLAIN ANALYZE runs the statement.
+    for (const json& option : body.value("options", json::array())) {
+      if (option.contains("DefElem") && option["DefElem"].value("defname", "") == "analyze") {
+        const auto query = body.find("query");
+        return query == body.end() || statement_may_write(*query);
+      }
+    }
+    return false;
+  }
+  if (type == "DeclareCursorStmt" || type == "PrepareStmt") {
+    const auto query = body.find("query");
+    return query == body.end() || statement_may_write(*query);
+  }
+  return true;
+}
+
+bool statement_is_plain_read(const json& node) {
+  if (is_query_node(node)) return !contains_write(node);
+  return is_node_of_type(node, "VariableShowStmt");
+}
+
 }  // namespace
 
 StatementFacts facts_of(std::string_view sql) {
@@ -100,11 +174,15 @@ StatementFacts facts_of(std::string_view sql) {
 
   const auto statements = tree.find("stmts");
   if (statements == tree.end() || !statements->is_array() || statements->empty()) return facts;
+  facts.may_write = false;
+  facts.is_plain_read = true;
   for (const json& raw_statement : *statements) {
     const auto node = raw_statement.find("stmt");
     if (node == raw_statement.end()) continue;
     ++facts.statement_count;
     if (is_node_of_type(*node, "TransactionStmt")) facts.is_transaction_control = true;
+    if (statement_may_write(*node)) facts.may_write = true;
+    if (!statement_is_plain_read(*node)) facts.is_plain_read = false;
     if (is_node_of_type(*node, "CopyStmt")) {
       const json& copy = *node->begin();
       if (copy.value("is_from", false) && !copy.contains("filename") && !copy.value("is_program", false)) {

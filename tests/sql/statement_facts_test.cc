@@ -130,3 +130,39 @@ TEST_CASE("COPY FROM STDIN is recognised: its rows are not in the log", "[sql]")
 }
 
 }  // namespace pgshadow::sql
+
+namespace pgshadow::sql {
+
+TEST_CASE("what may write is told from the parse tree, for --read-only", "[sql][read-only]") {
+  for (const char* read : {"SELECT id FROM users WHERE id = $1", "SELECT 1; SELECT 2", "SHOW search_path",
+                           "SET statement_timeout = 0", "BEGIN", "COMMIT", "VALUES (1), (2)",
+                           "TABLE users", "EXPLAIN SELECT * FROM users", "FETCH 10 FROM c",
+                           "DECLARE c CURSOR FOR SELECT * FROM users", "PREPARE p AS SELECT 1",
+                           "LISTEN jobs", "CLOSE c", "DEALLOCATE p",
+                           "WITH recent AS (SELECT * FROM orders) SELECT count(*) FROM recent"}) {
+    INFO(read);
+    CHECK_FALSE(facts_of(read).may_write);
+  }
+  for (const char* write : {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 1", "DELETE FROM t",
+                            "SELECT * FROM t FOR UPDATE", "SELECT * INTO t2 FROM t",
+                            "WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) FROM gone",
+                            "SELECT nextval('s')", "SELECT 1; DELETE FROM t", "CREATE TABLE t (a int)",
+                            "TRUNCATE t", "NOTIFY jobs", "CALL p()", "DO $$ BEGIN END $$", "EXECUTE p",
+                            "EXPLAIN ANALYZE DELETE FROM t", "COPY t FROM STDIN", "VACUUM t",
+                            "PREPARE p AS INSERT INTO t VALUES (1)", "SELEC broken"}) {
+    INFO(write);
+    CHECK(facts_of(write).may_write);
+  }
+}
+
+TEST_CASE("a plain read can run twice on one connection without moving its state", "[sql][read-only]") {
+  CHECK(facts_of("SELECT * FROM users ORDER BY random()").is_plain_read);
+  CHECK(facts_of("SHOW TimeZone").is_plain_read);
+  CHECK_FALSE(facts_of("FETCH 10 FROM c").is_plain_read);
+  CHECK_FALSE(facts_of("DECLARE c CURSOR FOR SELECT 1").is_plain_read);
+  CHECK_FALSE(facts_of("SELECT nextval('s')").is_plain_read);
+  CHECK_FALSE(facts_of("BEGIN").is_plain_read);
+  CHECK_FALSE(facts_of("SELEC broken").is_plain_read);
+}
+
+}  // namespace pgshadow::sql

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/compare/result_signature.h"
@@ -33,15 +34,29 @@ struct ReplayTargets {
 };
 
 enum class ReplayOrder {
-  kCausal,  // happens-before kept, overlap allowed (see above)
+  kCausal,  // happens-before kept, overlap allowed (see above), as fast as the servers go
   kStrict,  // one statement at a time, in capture order (lock waits then end in lock_timeout)
+  kTimed,   // causal, and no statement earlier than its production start (scaled by speed)
 };
 
 struct ReplaySettings {
   ReplayOrder order = ReplayOrder::kCausal;
+  double speed = 1.0;  // kTimed: 2.0 replays an hour of traffic in half an hour
   std::string statement_timeout = "30s";
   std::string lock_timeout = "5s";
   std::size_t max_open_sessions = 200;  // idle sessions beyond this are closed, oldest first
+  // Sessions with a statement running at once, 0 for no bound (as many as production had).
+  // Sessions waiting on a lock do not count: the one holding the lock must be able to go on.
+  std::size_t jobs = 0;
+  // Only statements that cannot write (sql::StatementFacts::may_write) are replayed, in
+  // read-only transactions (default_transaction_read_only): for replicas. Writes are skipped.
+  bool read_only = false;
+  // A session runs as the user the capture names (SET ROLE) where that role exists on the side
+  // and the connecting user may become it; else as the connecting user.
+  bool run_as_captured_user = true;
+  // A read that differs between the sides runs again on the baseline: a different result there
+  // too makes it nondeterministic.
+  bool probe_nondeterminism = false;
   bool show_progress = false;           // a one-line progress display on stderr
 };
 
@@ -87,12 +102,24 @@ class ReplayObserver {
   virtual void on_progress(const ReplayProgress& /*progress*/) {}
 };
 
+// Which role a captured user's statements ran as, per side.
+struct RoleUse {
+  std::string user;                 // as captured
+  bool as_captured_on_baseline = false;
+  bool as_captured_on_shadow = false;
+  std::uint64_t sessions = 0;
+};
+
 struct ReplaySummary {
   std::uint64_t events = 0;
   std::uint64_t compared = 0;
   std::uint64_t skipped = 0;
   std::uint64_t failed = 0;
   std::uint64_t sessions = 0;
+  // Events without a logged duration: their end in production is unknown, so the replay took
+  // them as finished before the next event started (log order).
+  std::uint64_t events_without_duration = 0;
+  std::vector<RoleUse> roles;  // by user, in order of first appearance
   double wall_seconds = 0;
 };
 

@@ -34,6 +34,16 @@ struct StatementFacts {
   std::string nondeterminism;
   // COPY ... FROM STDIN: the rows come from the client and are not in the server's log.
   bool copies_from_client = false;
+  // Some statement of the text may change data, sequences or other sessions' view (INSERT,
+  // UPDATE, DELETE, MERGE, DDL, SELECT ... FOR UPDATE / INTO, a data-modifying WITH, nextval(),
+  // NOTIFY, CALL, DO, SQL-level EXECUTE, ...). Text that does not parse counts as a write. What
+  // --read-only leaves out; read-only transactions still guard against writes hidden in
+  // functions.
+  bool may_write = true;
+  // Every statement of the text is a SELECT (or SHOW, VALUES, TABLE) that neither writes nor
+  // moves session state (no cursor, no prepared statement): running it again on the same
+  // connection must give the same result unless it is nondeterministic.
+  bool is_plain_read = false;
 };
 
 StatementFacts facts_of(std::string_view sql);

@@ -1,0 +1,58 @@
+#include "replay_options.h"
+
+namespace pgshadow::cli {
+
+void add_replay_options(CLI::App& verify, ReplayOptions& options) {
+  verify.add_option("--order", options.order,
+                    "causal: a statement waits for what finished before it started in production, "
+                    "concurrent sessions overlap, as fast as the servers go; strict: one statement at "
+                    "a time, in log order; timed: causal, paced like production (see --speed)")
+      ->capture_default_str();
+  verify.add_option("--speed", options.speed,
+                    "With --order timed: replay N times faster than production (0.5: twice slower)")
+      ->capture_default_str();
+  verify.add_option("--jobs", options.jobs,
+                    "At most N sessions with a statement running at once (0: as many as production "
+                    "had); sessions waiting on a lock do not count")
+      ->capture_default_str();
+  verify.add_option("--statement-timeout", options.statement_timeout,
+                    "statement_timeout for every replayed statement")
+      ->capture_default_str();
+  verify.add_option("--lock-timeout", options.lock_timeout, "lock_timeout for every replayed statement")
+      ->capture_default_str();
+  verify.add_flag("--read-only", options.read_only,
+                  "Replay only statements that cannot write (told from the parse tree), in read-only "
+                  "transactions: for a live replica. Writes are skipped and counted");
+  verify.add_flag("!--no-set-role", options.set_role,
+                  "Run every statement as the connecting user, not as the captured user (by default a "
+                  "session runs as its captured user where that role exists and may be assumed)");
+  verify.add_flag("--probe-nondeterminism", options.probe_nondeterminism,
+                  "Run a read whose results differ between the sides again on the baseline: if it "
+                  "differs there too, it is nondeterministic, not a finding");
+}
+
+Result<replay::ReplaySettings> replay_settings_from(const ReplayOptions& options) {
+  replay::ReplaySettings settings;
+  if (options.order == "causal") {
+    settings.order = replay::ReplayOrder::kCausal;
+  } else if (options.order == "strict") {
+    settings.order = replay::ReplayOrder::kStrict;
+  } else if (options.order == "timed") {
+    settings.order = replay::ReplayOrder::kTimed;
+  } else {
+    return Error::bad_input("--order must be 'causal', 'strict' or 'timed', not '" + options.order + "'");
+  }
+  if (!(options.speed > 0)) {
+    return Error::bad_input("--speed must be a positive factor, not " + std::to_string(options.speed));
+  }
+  settings.speed = options.speed;
+  settings.jobs = options.jobs;
+  settings.statement_timeout = options.statement_timeout;
+  settings.lock_timeout = options.lock_timeout;
+  settings.read_only = options.read_only;
+  settings.run_as_captured_user = options.set_role;
+  settings.probe_nondeterminism = options.probe_nondeterminism;
+  return settings;
+}
+
+}  // namespace pgshadow::cli
