@@ -23,3 +23,7 @@ set_target_properties(pg_query::pg_query PROPERTIES
 if(PGSHADOW_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
 endif()
+
+# metrics: prometheus-cpp's registry and text format (core) and its Pushgateway client (push,
+# over libcurl). Its pull component (civetweb) is not used: the HTTP server is Boost.Beast.
+find_package(prometheus-cpp REQUIRED COMPONENTS core push)
