@@ -6,6 +6,7 @@
 #include "capture_command.h"
 #include "interrupt.h"
 #include "replay_options.h"
+#include "report_command.h"
 #include "verify_options.h"
 
 namespace {
@@ -13,9 +14,11 @@ namespace {
 constexpr const char* kExitCodes =
     "Exit status:\n"
     "  0  safe (or review, unless --fail-on review)\n"
-    "  1  breaking (or review with --fail-on review)\n"
-    "  2  bad usage or input (flags, files, capture, migration syntax)\n"
-    "  3  infrastructure failure (cannot start or reach a server)\n"
+    "  1  breaking (or review with --fail-on review, or a --max budget exceeded)\n"
+    "  2  bad usage or input (flags, files, capture, migration syntax, an allowlist that is\n"
+    "     malformed or has an expired entry)\n"
+    "  3  infrastructure failure (cannot start or reach a server), or statements that could not\n"
+    "     be replayed (the reports are still written)\n"
     "  130/143  interrupted by SIGINT/SIGTERM (the embedded server is removed)\n";
 
 void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
   add_verify_command(app, verify_options);
   pgshadow::cli::CaptureOptions capture_options;
   pgshadow::cli::add_capture_command(app, capture_options);
+  pgshadow::cli::ReportOptions report_options;
+  pgshadow::cli::add_report_command(app, report_options);
 
   try {
     app.parse(argc, argv);
@@ -97,5 +102,6 @@ int main(int argc, char** argv) {
     return pgshadow::cli::run_verify(verify_options);
   }
   if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
+  if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
   return static_cast<int>(pgshadow::ExitCode::kBadInput);
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "interrupt.h"
+#include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
 #include "pgshadow/pg/conninfo.h"
@@ -192,6 +193,12 @@ int run_verify(const VerifyOptions& options) {
   replay::ObserverFanout observers;
   observers.add(findings);
   observers.add((*observability)->observer());
+  report::Timeline timeline;
+  observers.add(timeline);
+  run.timeline = &timeline;
+  auto progress = make_progress_display(findings, isatty(STDERR_FILENO) != 0, std::cerr);
+  observers.add(*progress);
+  replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
   if (!migrated) return exit_status_for(migrated.error());
@@ -221,10 +228,13 @@ int run_verify(const VerifyOptions& options) {
     }
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
-    settings.show_progress = isatty(STDERR_FILENO) != 0;
     auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
+    replay_summary = *replayed;
     run.sessions = replayed->sessions;
+    run.replay = &replay_summary;
+    run.order = options.replay.order;
+    run.read_only = options.replay.read_only;
   }
   if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
   run.capture_accounting = (*source)->accounting();

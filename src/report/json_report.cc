@@ -78,6 +78,34 @@ json shape(const judge::ShapeFindings& findings) {
   return out;
 }
 
+json gate_json(const judge::GateDecision& gate) {
+  json allowed = json::array();
+  for (const auto& finding : gate.allowed) {
+    allowed.push_back({{"fingerprint", finding.fingerprint},
+                       {"normalized", finding.normalized},
+                       {"class", std::string(to_string(finding.divergence))},
+                       {"statements", finding.statements},
+                       {"reason", finding.reason},
+                       {"expires", finding.expires},
+                       {"entry", finding.entry}});
+  }
+  json budgets = json::array();
+  for (const auto& outcome : gate.budgets) {
+    budgets.push_back({{"class", std::string(to_string(outcome.budget.divergence))},
+                       {"limit", outcome.budget.text.substr(outcome.budget.text.find('=') + 1)},
+                       {"statements", outcome.statements},
+                       {"share", outcome.share},
+                       {"exceeded", outcome.exceeded}});
+  }
+  return {{"verdict", std::string(to_string(gate.verdict))},
+          {"fail_on", std::string(to_string(gate.fail_on))},
+          {"exit_code", static_cast<int>(gate.exit_code)},
+          {"passed", gate.exit_code == ExitCode::kSafe},
+          {"reasons", gate.reasons},
+          {"allowed", allowed},
+          {"budgets", budgets}};
+}
+
 json accounting(const RunDescription& run, const judge::FindingsBook& findings) {
   const judge::Accounting& a = findings.accounting();
   json problems = json::object();
@@ -125,7 +153,7 @@ Result<std::string> file_digest(const std::string& path) {
   return hasher.digest().to_hex();
 }
 
-json to_json(const RunDescription& run, const judge::FindingsBook& findings) {
+json to_json(const RunDescription& run, const judge::FindingsBook& findings, const judge::GateDecision* gate) {
   json inputs = {
       {"scenario", run.scenario ? json(*run.scenario) : json(nullptr)},
       {"baseline", run.baseline ? input_file(*run.baseline) : json(nullptr)},
@@ -151,10 +179,21 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings) {
 
   json shapes = json::array();
   for (const judge::ShapeFindings* findings_of_shape : findings.shapes_by_importance()) {
-    shapes.push_back(shape(*findings_of_shape));
+    json entry = shape(*findings_of_shape);
+    if (gate != nullptr) {
+      json allowed = json::array();
+      for (const auto& finding : gate->allowed) {
+        if (finding.fingerprint != findings_of_shape->fingerprint) continue;
+        allowed.push_back({{"class", std::string(to_string(finding.divergence))},
+                           {"reason", finding.reason},
+                           {"entry", finding.entry}});
+      }
+      entry["allowed"] = std::move(allowed);
+    }
+    shapes.push_back(std::move(entry));
   }
 
-  return {
+  json report = {
       {"pgshadow_report", kReportFormatVersion},
       {"pgshadow_version", PGSHADOW_VERSION},
       {"started_at", run.started_at},
@@ -173,6 +212,25 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings) {
       {"classes", class_counts(findings.accounting().classes, true)},
       {"shapes", shapes},
   };
+  if (gate != nullptr) report["gate"] = gate_json(*gate);
+  if (run.timeline != nullptr) report["timeline"] = run.timeline->to_json();
+  if (run.replay != nullptr) {
+    json roles = json::array();
+    for (const auto& role : run.replay->roles) {
+      roles.push_back({{"user", role.user},
+                       {"as_captured_on_baseline", role.as_captured_on_baseline},
+                       {"as_captured_on_shadow", role.as_captured_on_shadow},
+                       {"sessions", role.sessions}});
+    }
+    report["replay"] = {{"order", run.order},
+                        {"read_only", run.read_only},
+                        {"sessions", run.replay->sessions},
+                        {"events_without_duration", run.replay->events_without_duration},
+                        {"reordered_for_locks", run.replay->reordered_for_locks},
+                        {"roles", roles},
+                        {"wall_seconds", run.replay->wall_seconds}};
+  }
+  return report;
 }
 
 }  // namespace pgshadow::report

@@ -38,7 +38,8 @@ std::string error_list(const std::map<std::string, std::uint64_t>& errors) {
   return text;
 }
 
-void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style) {
+void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style,
+                 const judge::GateDecision* gate) {
   const std::string label = shape.severity() == Severity::kBreaking ? style.paint("BREAKING", "31")
                                                                      : style.paint("REVIEW  ", "33");
   const std::string classes = class_list(shape.classes, true);
@@ -55,12 +56,18 @@ void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Sty
     out << "    -> " << shape.first_divergence->explanation << "\n";
     out << "       first at " << shape.first_divergence->source << "\n";
   }
+  if (gate == nullptr) return;
+  for (const auto& allowed : gate->allowed) {
+    if (allowed.fingerprint != shape.fingerprint) continue;
+    out << "    " << style.paint("ALLOWED", "36") << " " << to_string(allowed.divergence) << ": " << allowed.reason
+        << " (" << allowed.entry << ", until " << allowed.expires << ")\n";
+  }
 }
 
 }  // namespace
 
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
-                   bool use_color) {
+                   bool use_color, const judge::GateDecision* gate) {
   const Style style{use_color};
   out << "\n" << style.bold("pgshadow " PGSHADOW_VERSION) << (run.scenario ? " — " + *run.scenario : "")
       << "\n";
@@ -69,9 +76,12 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   out << "  traffic    " << run.capture_description << "\n";
   out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n\n";
 
-  const Verdict verdict = findings.verdict();
+  const Verdict verdict = gate != nullptr ? gate->verdict : findings.verdict();
   out << "VERDICT: " << style.verdict(verdict) << "\n";
   for (const auto& reason : findings.verdict_reasons()) out << "  " << reason << "\n";
+  if (gate != nullptr) {
+    for (const auto& reason : gate->reasons) out << "  gate: " << reason << "\n";
+  }
   out << "\n";
 
   if (const auto& migration = findings.migration_finding()) {
@@ -91,7 +101,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
       continue;
     }
     ++shown_shapes;
-    print_shape(out, *shape, style);
+    print_shape(out, *shape, style, gate);
     out << "\n";
   }
   if (quiet_shapes > 0) {

@@ -12,6 +12,9 @@
 
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
+#include "pgshadow/judge/gate.h"
+#include "pgshadow/replay/replay.h"
+#include "pgshadow/report/timeline.h"
 
 namespace pgshadow::report {
 
@@ -37,16 +40,24 @@ struct RunDescription {
   capture::InputAccounting capture_accounting;
   const InputProblems* capture_problems = nullptr;
   std::uint64_t sessions = 0;
+  const Timeline* timeline = nullptr;  // classes over the replay, when recorded
+  // How the replay went (absent when it did not run): see replay::ReplaySummary.
+  const replay::ReplaySummary* replay = nullptr;
+  std::string order;  // "causal", "strict" or "timed"
+  bool read_only = false;
 };
 
 // The hex XXH3-128 digest of a file's contents, or an Error naming the file.
 Result<std::string> file_digest(const std::string& path);
 
-nlohmann::json to_json(const RunDescription& run, const judge::FindingsBook& findings);
+// `gate` (may be null) adds the gate's decision: the final verdict, allowed findings with their
+// reasons, and the budgets.
+nlohmann::json to_json(const RunDescription& run, const judge::FindingsBook& findings,
+                       const judge::GateDecision* gate = nullptr);
 
 // The human summary: verdict first, then the breaking and review shapes with one line of
 // explanation each, then the accounting. No literals unless the findings were built with them.
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
-                   bool use_color);
+                   bool use_color, const judge::GateDecision* gate = nullptr);
 
 }  // namespace pgshadow::report

@@ -1,0 +1,210 @@
+// The HTML report: one self-contained page (inline CSS, JS and SVG; no network) with the
+// verdict, a chart of classes over the replay, a sortable and filterable table of shapes, and
+// per-shape detail with samples and latency. Everything from the JSON is escaped; the script
+// only sorts, filters and checks itself (it writes data-selfcheck="ok" on <body>, or the first
+// error, so a headless browser can tell that the page really ran).
+#include <cstdio>
+#include <sstream>
+
+#include "html_chart.h"
+#include "pgshadow/report/renderers.h"
+#include "report_view.h"
+
+namespace pgshadow::report {
+namespace {
+
+using nlohmann::json;
+using view::escape_xml;
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}.verdict{display:inline-block;padding:.2em .6em;border-radius:4px;color:#fff;font-weight:bold}
+.v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}
+table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
+tr.s-breaking td:first-child{border-left:4px solid #c62828}tr.s-review td:first-child{border-left:4px solid #ef6c00}
+tr.s-allowed td:first-child{border-left:4px solid #1565c0}code{font-size:12px;word-break:break-all}
+details{margin:.4em 0;padding:.3em .6em;border:1px solid #ddd;border-radius:4px}summary{cursor:pointer}
+.muted{color:#666}#controls{margin:.5em 0}svg{max-width:820px;display:block}
+)";
+
+constexpr const char* kScript = R"(
+(function(){
+  'use strict';
+  var table = document.getElementById('shapes');
+  var body = table.tBodies[0];
+  var filter = document.getElementById('filter');
+  var status = document.getElementById('status');
+  function apply(){
+    var text = filter.value.toLowerCase(), want = status.value, shown = 0;
+    Array.prototype.forEach.call(body.rows, function(row){
+      var ok = (want === 'all' || row.dataset.status === want) &&
+               row.textContent.toLowerCase().indexOf(text) >= 0;
+      row.hidden = !ok; if (ok) shown++;
+    });
+    document.getElementById('shown').textContent = shown + ' of ' + body.rows.length + ' shapes';
+  }
+  function sortBy(th, index){
+    var asc = !th.classList.contains('sorted-asc');
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(c){ c.classList.remove('sorted-asc','sorted-desc'); });
+    th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function(a, b){
+      var x = a.cells[index].dataset.sort || a.cells[index].textContent;
+      var y = b.cells[index].dataset.sort || b.cells[index].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? c : -c;
+    });
+    rows.forEach(function(r){ body.appendChild(r); });
+  }
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th, i){
+    th.addEventListener('click', function(){ sortBy(th, i); });
+  });
+  filter.addEventListener('input', apply);
+  status.addEventListener('change', apply);
+  apply();
+  if (!document.getElementById('verdict') || !document.getElementById('timeline')) throw new Error('page incomplete');
+  if (document.body.dataset.selfcheck === undefined) document.body.dataset.selfcheck = 'ok';
+})();
+)";
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string number(const json& value) {
+  if (!value.is_number_float()) return value.is_number() ? value.dump() : "–";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", value.get<double>());
+  return text;
+}
+
+void outcome_html(std::ostream& out, const char* side, const json& outcome) {
+  out << "<tr><th>" << side << "</th><td>";
+  if (outcome.value("succeeded", true)) {
+    out << escape_xml(outcome.value("command", "")) << ", " << number(outcome.value("row_count", json())) << " rows";
+    if (outcome.contains("affected_rows")) out << ", " << number(outcome["affected_rows"]) << " affected";
+    std::string columns;
+    for (const auto& column : outcome.value("columns", json::array())) {
+      columns += (columns.empty() ? "" : ", ") + column.get<std::string>();
+    }
+    out << "<br><span class=\"muted\">columns: " << escape_xml(columns) << "</span>";
+  } else {
+    out << "error " << escape_xml(outcome.value("sqlstate", "")) << " " << escape_xml(outcome.value("condition", ""));
+    if (outcome.contains("message") && outcome["message"].is_string()) {
+      out << ": " << escape_xml(outcome["message"].get<std::string>());
+    }
+  }
+  if (outcome.contains("sample_rows")) {
+    out << "<table class=\"sample\">";
+    for (const auto& row : outcome["sample_rows"]) {
+      out << "<tr>";
+      for (const auto& value : row) out << "<td>" << (value.is_string() ? escape_xml(value.get<std::string>()) : "NULL") << "</td>";
+      out << "</tr>";
+    }
+    out << "</table>";
+  }
+  out << "</td></tr>";
+}
+
+void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
+  const std::string status = view::shape_status(shape);
+  out << "<details id=\"shape-" << index << "\"" << (status == "breaking" ? " open" : "") << "><summary>"
+      << escape_xml(upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
+      << "<p>fingerprint <code>" << escape_xml(shape.value("fingerprint", "")) << "</code>; "
+      << shape.value("statements", std::uint64_t{0}) << " statements: "
+      << escape_xml(view::class_list(shape.value("classes", json::object()), false)) << "</p>\n";
+  const std::string allowed = view::allowed_reasons(shape);
+  if (!allowed.empty()) out << "<p><b>Allowed:</b> " << escape_xml(allowed) << "</p>\n";
+  if (shape.contains("nondeterministic_reason")) {
+    out << "<p class=\"muted\">nondeterministic: " << escape_xml(shape.value("nondeterministic_reason", "")) << "</p>\n";
+  }
+  if (shape.contains("sql_example")) out << "<p>example: <code>" << escape_xml(shape.value("sql_example", "")) << "</code></p>\n";
+  if (shape.contains("first_divergence") && shape["first_divergence"].is_object()) {
+    const json& first = shape["first_divergence"];
+    out << "<p>" << escape_xml(first.value("explanation", "")) << "<br><span class=\"muted\">first at "
+        << escape_xml(first.value("source", "")) << " (event " << first.value("sequence", std::uint64_t{0})
+        << ", " << escape_xml(first.value("class", "")) << ")</span></p>\n<table>";
+    outcome_html(out, "baseline", first.value("baseline", json::object()));
+    outcome_html(out, "shadow", first.value("shadow", json::object()));
+    out << "</table>\n";
+  }
+  const json latency = shape.value("latency", json::object());
+  out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";
+  for (const char* side : {"baseline", "shadow"}) {
+    const json l = latency.value(side, json::object());
+    out << "<tr><td>" << side << "</td><td>" << number(l.value("count", json())) << "</td><td>"
+        << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
+        << number(l.value("p99_ms", json())) << "</td></tr>";
+  }
+  out << "</table>" << (latency.value("regression", false) ? "<p><b>much slower on the shadow</b></p>" : "")
+      << "</details>\n";
+}
+
+}  // namespace
+
+std::string render_html(const json& report) {
+  std::ostringstream out;
+  const std::string verdict = view::verdict(report);
+  const json inputs = report.value("inputs", json::object());
+  const std::string scenario = inputs.contains("scenario") && inputs["scenario"].is_string()
+                                   ? inputs["scenario"].get<std::string>() : std::string();
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'; img-src data:\">"
+      << "<title>pgshadow " << escape_xml(verdict) << (scenario.empty() ? "" : " — " + escape_xml(scenario))
+      << "</title><style>" << kStyle << "</style></head>\n<body>\n"
+      << "<h1>pgshadow report" << (scenario.empty() ? "" : ": " + escape_xml(scenario)) << "</h1>\n"
+      << "<p>Verdict: <span id=\"verdict\" class=\"verdict v-" << escape_xml(verdict) << "\">"
+      << escape_xml(upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
+  for (const auto& reason : report.value("verdict_reasons", json::array())) out << "<li>" << escape_xml(reason.get<std::string>()) << "</li>";
+  if (report.contains("gate")) {
+    for (const auto& reason : report["gate"].value("reasons", json::array())) {
+      out << "<li>gate: " << escape_xml(reason.get<std::string>()) << "</li>";
+    }
+  }
+  out << "</ul>\n";
+  const json migration = report.value("migration", json::object());
+  if (migration.contains("failure") && migration["failure"].is_object()) {
+    const json& failure = migration["failure"];
+    out << "<p id=\"migration-failure\" class=\"s-breaking\"><b>migration_failed</b> "
+        << escape_xml(failure.value("explanation", "")) << "<br><code>" << escape_xml(failure.value("statement", ""))
+        << "</code></p>\n";
+  }
+  out << "<h2>Classes over the replay</h2>\n" << classes_chart_svg(report);
+
+  out << "<h2>Query shapes</h2>\n<div id=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"filter…\"> "
+      << "<select id=\"status\"><option value=\"all\">all</option><option>breaking</option><option>review</option>"
+      << "<option>allowed</option><option>none</option></select> <span id=\"shown\" class=\"muted\"></span></div>\n"
+      << "<table id=\"shapes\"><thead><tr><th>status</th><th>query shape</th><th>classes</th><th>SQLSTATE</th>"
+      << "<th>differing</th><th>statements</th><th>shadow p95 ms</th></tr></thead><tbody>\n";
+  const json shapes = report.value("shapes", json::array());
+  const auto rank = [](const std::string& status) {
+    return status == "breaking" ? 3 : status == "review" ? 2 : status == "allowed" ? 1 : 0;
+  };
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const json& shape = shapes[i];
+    const std::string status = view::shape_status(shape);
+    const json p95 = shape.value("latency", json::object()).value("shadow", json::object()).value("p95_ms", json());
+    out << "<tr class=\"s-" << status << "\" data-status=\"" << status << "\"><td data-sort=\"" << rank(status)
+        << "\">" << status << "</td><td><a href=\"#shape-" << i << "\"><code>"
+        << escape_xml(shape.value("normalized", "")) << "</code></a></td><td>"
+        << escape_xml(view::class_list(shape.value("classes", json::object()), false)) << "</td><td>"
+        << escape_xml(view::sqlstates(shape)) << "</td><td>" << view::differing(shape) << "</td><td>"
+        << shape.value("statements", std::uint64_t{0}) << "</td><td>" << number(p95) << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n<h2>Details</h2>\n";
+  for (std::size_t i = 0; i < shapes.size(); ++i) shape_detail(out, shapes[i], i);
+  out << "<h2>Accounting</h2>\n<p id=\"accounting\">" << escape_xml(view::accounting_line(report)) << "</p>\n<p>"
+      << escape_xml(view::class_list(report.value("classes", json::object()), false)) << "</p>\n"
+      << "<p class=\"muted\">pgshadow " << escape_xml(report.value("pgshadow_version", "")) << ", started "
+      << escape_xml(report.value("started_at", "")) << ", " << number(report.value("wall_seconds", json()))
+      << " s; literals " << (report.value("literals_included", false) ? "included" : "withheld") << "</p>\n"
+      << "<script>window.addEventListener('error',function(e){document.body.dataset.selfcheck='error: '+e.message;});"
+      << "</script>\n<script>" << kScript << "</script>\n</body></html>\n";
+  return out.str();
+}
+
+}  // namespace pgshadow::report

@@ -1,0 +1,137 @@
+#include "report_view.h"
+
+#include "pgshadow/core/divergence_class.h"
+#include "pgshadow/core/sqlstate.h"
+
+namespace pgshadow::report::view {
+namespace {
+
+std::string text_of(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool is_allowed(const json& shape, const std::string& divergence) {
+  for (const auto& allowed : shape.value("allowed", json::array())) {
+    if (text_of(allowed, "class") == divergence) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string verdict(const json& report) {
+  if (report.contains("gate") && report["gate"].is_object()) return text_of(report["gate"], "verdict");
+  return text_of(report, "verdict");
+}
+
+std::vector<std::string> weighing_classes(const json& shape) {
+  std::vector<std::string> classes;
+  const json counts = shape.value("classes", json::object());  // items() must not outlive it
+  for (const auto& [name, count] : counts.items()) {
+    const auto divergence = divergence_class_from_string(name);
+    if (divergence && severity_of(*divergence) != Severity::kNone && count.get<std::uint64_t>() > 0) {
+      classes.push_back(name);
+    }
+  }
+  return classes;
+}
+
+std::string shape_status(const json& shape) {
+  const std::string severity = text_of(shape, "severity");
+  if (severity == "none" || severity.empty()) return "none";
+  const auto classes = weighing_classes(shape);
+  if (classes.empty()) return severity;  // a latency regression
+  Severity heaviest = Severity::kNone;
+  for (const auto& name : classes) {
+    if (is_allowed(shape, name)) continue;
+    const Severity s = severity_of(*divergence_class_from_string(name));
+    if (static_cast<int>(s) > static_cast<int>(heaviest)) heaviest = s;
+  }
+  if (heaviest == Severity::kNone) {
+    return shape.value("latency", json::object()).value("regression", false) ? "review" : "allowed";
+  }
+  return std::string(to_string(heaviest));
+}
+
+std::string class_list(const json& classes, bool skip_match) {
+  std::string text;
+  for (const auto& [name, count] : classes.items()) {
+    if (count.get<std::uint64_t>() == 0 || (skip_match && name == "match")) continue;
+    text += (text.empty() ? "" : ", ") + name + " " + std::to_string(count.get<std::uint64_t>());
+  }
+  return text;
+}
+
+std::string sqlstates(const json& shape) {
+  json errors = shape.value("shadow_errors", json::object());
+  if (errors.empty()) errors = shape.value("baseline_errors", json::object());
+  std::string text;
+  for (const auto& [sqlstate, count] : errors.items()) {
+    const std::string_view name = sqlstate_name(sqlstate);
+    text += (text.empty() ? "" : ", ") + sqlstate + (name.empty() ? "" : " " + std::string(name));
+  }
+  return text;
+}
+
+std::string explanation(const json& shape) {
+  if (shape.contains("first_divergence") && shape["first_divergence"].is_object()) {
+    return text_of(shape["first_divergence"], "explanation");
+  }
+  const json latency = shape.value("latency", json::object());
+  if (latency.value("regression", false)) {
+    return "slower on the shadow: p95 " + latency["baseline"].value("p95_ms", json(0)).dump() + " ms -> " +
+           latency["shadow"].value("p95_ms", json(0)).dump() + " ms (a lost index or a worse plan?)";
+  }
+  return "";
+}
+
+std::uint64_t differing(const json& shape) {
+  const std::uint64_t statements = shape.value("statements", std::uint64_t{0});
+  const std::uint64_t matched = shape.value("classes", json::object()).value("match", std::uint64_t{0});
+  return statements >= matched ? statements - matched : 0;
+}
+
+std::string allowed_reasons(const json& shape) {
+  std::string text;
+  for (const auto& allowed : shape.value("allowed", json::array())) {
+    text += (text.empty() ? "" : "; ") + text_of(allowed, "class") + ": " + text_of(allowed, "reason") + " (" +
+            text_of(allowed, "entry") + ")";
+  }
+  return text;
+}
+
+std::string accounting_line(const json& report) {
+  const json a = report.value("accounting", json::object());
+  const auto n = [&](const char* key) { return std::to_string(a.value(key, std::uint64_t{0})); };
+  std::string text = n("events") + " events = " + n("compared") + " compared + " + n("skipped") + " skipped + " +
+                     n("failed") + " failed";
+  if (a.value("not_replayed", std::uint64_t{0}) > 0) text += " + " + n("not_replayed") + " not replayed";
+  if (a.value("filtered", std::uint64_t{0}) > 0) text += " + " + n("filtered") + " filtered";
+  if (!a.value("balanced", true)) text += " (UNBALANCED)";
+  return text;
+}
+
+std::string escape_xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        // XML 1.0 forbids most control characters even as references: show them as '?'.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace pgshadow::report::view

@@ -1,0 +1,35 @@
+#pragma once
+// Private to the renderers: what they all read out of the JSON report, read one way.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pgshadow::report::view {
+
+using nlohmann::json;
+
+// The verdict the gate decided (after the allowlist and budgets), or the judge's when the
+// report has no gate section.
+std::string verdict(const json& report);
+// "breaking", "review" or "none" for a shape, "allowed" when every class that made it
+// breaking or review is allowed by the allowlist.
+std::string shape_status(const json& shape);
+// "error_shadow_only 3, rows_changed 1" (match left out when skip_match).
+std::string class_list(const json& classes, bool skip_match);
+// The classes of a shape that weigh in the verdict: "error_shadow_only" ...
+std::vector<std::string> weighing_classes(const json& shape);
+// "42703 undefined_column, ..." from shadow_errors (or baseline_errors when the shadow has none).
+std::string sqlstates(const json& shape);
+// The one-line explanation of the shape's finding.
+std::string explanation(const json& shape);
+// Statements of a shape that did not match.
+std::uint64_t differing(const json& shape);
+// "why it is allowed" per allowed class, "" when none.
+std::string allowed_reasons(const json& shape);
+// "12 events = 10 compared + 2 skipped + 0 failed (+ ...)".
+std::string accounting_line(const json& report);
+
+std::string escape_xml(std::string_view text);  // & < > " ' ; also for HTML
+
+}  // namespace pgshadow::report::view

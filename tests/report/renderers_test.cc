@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include "pgshadow/report/renderers.h"
+#include "pgshadow/report/run_report.h"
+
+namespace pgshadow::report {
+namespace {
+
+// A run with one breaking shape whose normalized text carries markup, one review shape, one
+// matching shape; the statements' literal email must never appear in a rendering.
+judge::FindingsBook book() {
+  judge::FindingsBook findings;
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  ok.row_count = 1;
+  compare::ResultSignature error;
+  error.succeeded = false;
+  error.sqlstate = "42703";
+  error.error_message = "column \"name\" does not exist";
+  Event event;
+  event.sql = "SELECT id, name FROM users WHERE email = 'ann@example.com'";
+  event.source = {"traffic/postgresql.csv", 42};
+  event.sequence = 7;
+  const sql::QueryShape breaking{"0123456789abcdef", "SELECT name FROM users WHERE note <> $1 AND x = '<b>' || '|'"};
+  const sql::QueryShape review{"1111111111111111", "SELECT total FROM orders WHERE id = $1"};
+  const sql::QueryShape fine{"2222222222222222", "SELECT id FROM users"};
+  findings.on_compared({event, breaking, DivergenceClass::kErrorShadowOnly, ok, error, std::nullopt, ""});
+  findings.on_compared({event, review, DivergenceClass::kTypesChanged, ok, ok, std::nullopt, ""});
+  findings.on_compared({event, fine, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  return findings;
+}
+
+nlohmann::json report_json(const judge::FindingsBook& findings, const judge::GatePolicy& policy = {}) {
+  RunDescription run;
+  run.scenario = "demo";
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.wall_seconds = 1.5;
+  const judge::GateDecision gate = judge::decide(findings, policy);
+  return to_json(run, findings, &gate);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the Markdown report puts the verdict first, then breaking and review tables", "[renderers]") {
+  const std::string md = render_markdown(report_json(book()));
+  CHECK(md.rfind("## ❌ pgshadow: BREAKING — demo\n", 0) == 0);
+  const auto breaking = md.find("### Breaking (1 query shape)");
+  const auto review = md.find("### To review (1)");
+  const auto accounting = md.find("### Accounting");
+  REQUIRE(breaking != std::string::npos);
+  CHECK(breaking < review);
+  CHECK(review < accounting);
+  CHECK(md.find("| error_shadow_only | 42703 undefined_column | 1 of 1 | "
+                "`SELECT name FROM users WHERE note <> $1 AND x = '<b>' \\|\\| '\\|'` | ") != std::string::npos);
+  CHECK(md.find("ann@example.com") == std::string::npos);
+}
+
+TEST_CASE("a safe run's Markdown report is short", "[renderers]") {
+  judge::FindingsBook findings;
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  Event event;
+  const sql::QueryShape fine{"2222222222222222", "SELECT id FROM users"};
+  findings.on_compared({event, fine, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  const std::string md = render_markdown(report_json(findings));
+  CHECK(md.rfind("## ✅ pgshadow: SAFE", 0) == 0);
+  CHECK(md.find("###") == std::string::npos);
+  CHECK(md.find("1 events = 1 compared + 0 skipped + 0 failed; 1 query shape, all fine.") != std::string::npos);
+  CHECK(count(md, "\n") <= 6);
+}
+
+TEST_CASE("allowed findings stay in every report, marked allowed with their reason", "[renderers]") {
+  judge::GatePolicy policy;
+  judge::AllowlistEntry entry;
+  entry.fingerprint = "0123456789abcdef";
+  entry.divergence = DivergenceClass::kErrorShadowOnly;
+  entry.reason = "retired job <JIRA-7>";
+  entry.expires = "2099-01-01";
+  entry.where = "allow.yaml:2";
+  policy.allowlist.push_back(entry);
+  const nlohmann::json json = report_json(book(), policy);
+  CHECK(json["gate"]["verdict"] == "review");
+  CHECK(json["verdict"] == "breaking");
+  CHECK(json["gate"]["allowed"][0]["reason"] == "retired job <JIRA-7>");
+  CHECK(json["shapes"][0]["allowed"][0]["class"] == "error_shadow_only");
+
+  const std::string md = render_markdown(json);
+  CHECK(md.rfind("## ⚠️ pgshadow: REVIEW", 0) == 0);
+  CHECK(md.find("### Breaking") == std::string::npos);
+  CHECK(md.find("error_shadow_only: retired job &lt;JIRA-7&gt; (allow.yaml:2)") != std::string::npos);
+  const std::string xml = render_junit(json);
+  CHECK(xml.find("<skipped message=\"allowed: error_shadow_only: retired job &lt;JIRA-7&gt; (allow.yaml:2)\"/>") !=
+        std::string::npos);
+  CHECK(count(xml, "<failure") == 0);
+  const std::string html = render_html(json);
+  CHECK(html.find("data-status=\"allowed\"") != std::string::npos);
+  CHECK(html.find("retired job &lt;JIRA-7&gt;") != std::string::npos);
+}
+
+TEST_CASE("JUnit has one test case per shape: failure for breaking, skipped for review", "[renderers]") {
+  const std::string xml = render_junit(report_json(book()));
+  CHECK(xml.find("<testsuite name=\"pgshadow verify demo\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
+                 "time=\"1.500000\" timestamp=\"2026-11-23T10:00:00\">") != std::string::npos);
+  CHECK(count(xml, "<testcase ") == 3);
+  CHECK(xml.find("<testcase name=\"SELECT name FROM users WHERE note &lt;&gt; $1 AND x = &#39;&lt;b&gt;&#39; || "
+                 "&#39;|&#39;\" classname=\"pgshadow.shape.0123456789abcdef\"") != std::string::npos);
+  CHECK(xml.find("type=\"error_shadow_only\"") != std::string::npos);
+  CHECK(xml.find("<skipped message=\"review: ") != std::string::npos);
+  CHECK(xml.find("<property name=\"verdict\" value=\"breaking\"/>") != std::string::npos);
+  CHECK(xml.find("ann@example.com") == std::string::npos);
+}
+
+TEST_CASE("the HTML report escapes every text and carries its own script and chart", "[renderers]") {
+  const std::string html = render_html(report_json(book()));
+  CHECK(html.find("<span id=\"verdict\" class=\"verdict v-breaking\">BREAKING</span>") != std::string::npos);
+  CHECK(html.find("'<b>'") == std::string::npos);
+  CHECK(html.find("&#39;&lt;b&gt;&#39;") != std::string::npos);
+  CHECK(html.find("<svg id=\"timeline\"") != std::string::npos);
+  CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no other URL: nothing to fetch
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("ann@example.com") == std::string::npos);
+  CHECK(count(html, "<tr class=\"s-") == 3);
+}
+
+TEST_CASE("render picks the format by name and refuses an unknown one", "[renderers]") {
+  const nlohmann::json json = report_json(book());
+  CHECK(render(json, "md")->rfind("## ", 0) == 0);
+  CHECK(render(json, "junit")->rfind("<?xml", 0) == 0);
+  CHECK(render(json, "html")->rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(render(json, "pdf").error().message == "--format must be md, html, junit or json, not 'pdf'");
+  CHECK(check_report_json(json, "r.json").ok());
+  CHECK(check_report_json(nlohmann::json{{"a", 1}}, "r.json").error().message ==
+        "r.json: not a pgshadow JSON report (no 'pgshadow_report' field)");
+}
+}  // namespace pgshadow::report
