@@ -1,7 +1,10 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <deque>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -36,6 +39,13 @@ bool writes(const compare::ResultSignature& signature) {
 }
 
 constexpr auto kLockCheckAfter = std::chrono::milliseconds(20);
+constexpr auto kStallBreakAfter = std::chrono::milliseconds(50);
+constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
+
+struct Pending {
+  Event event;
+  sql::StatementFacts facts;
+};
 constexpr int kPollMillis = 10;
 
 class ReplayEngine {
@@ -45,22 +55,36 @@ class ReplayEngine {
       : targets_(targets), settings_(settings), observer_(observer), interrupted_(interrupted) {}
 
   Result<ReplaySummary> run(capture::EventSource& source);
+  // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering, for
+  // finding out why a replay waited.
+  template <class... Args>
+  void trace(const char* format, Args... args) const {
+    if (!tracing_) return;
+    std::fprintf(stderr, "[%9.3f] ", std::chrono::duration<double>(Clock::now() - started_).count());
+    std::fprintf(stderr, format, args...);
+    std::fputc('\n', stderr);
+  }
 
  private:
   Status open_monitors();
   SessionRun& session_for(const std::string& id);
   void close_idle_sessions();
-  Status wait_until_dispatchable(const SessionRun& session, const Event& event);
+  Status wait_until_dispatchable(const SessionRun& session, const Event& event, const sql::StatementFacts& facts);
   bool must_precede(const SessionRun& earlier, const Event& event) const;
   void dispatch(SessionRun& session, Event event, sql::StatementFacts facts);
   Status pump();
   void check_locks(SideRun& side, Side which);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
+  Result<std::optional<Pending>> read_pending();
+  Result<std::optional<Pending>> take_next();
+  std::vector<SessionRun*> lock_holders();
+  Result<bool> break_stall(const std::vector<SessionRun*>& holders);
   std::vector<std::pair<std::string, std::string>> session_settings_for(int side, const std::string& user);
   bool may_become(int side, const std::string& user);
   Status wait_for_production_time(const Event& event);
   std::size_t progressing_sessions() const;
+  bool publishes(const SessionRun& session, const sql::StatementFacts& facts) const;
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
   void cancel_in_flight();
@@ -75,12 +99,18 @@ class ReplayEngine {
   // The first root finding of a write: from then on the two sides' data may differ, and a
   // difference is a root finding only if the isolation probe still sees it on pristine data.
   std::optional<std::string> data_divergence_root_;
+  // The first write of values no replay can repeat (now(), random()): fingerprint and reason.
+  std::optional<std::pair<std::string, std::string>> unrepeatable_write_;
   std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
   std::vector<SessionRun*> in_flight_;
   ReplaySummary summary_;
   std::uint64_t dispatched_ = 0;
   Clock::time_point started_ = Clock::now();
   Clock::time_point progress_at_ = Clock::now();
+  capture::EventSource* source_ = nullptr;
+  std::deque<Pending> lookahead_;  // read ahead by break_stall, replayed first
+  std::optional<Clock::time_point> stalled_since_;
+  const bool tracing_ = std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr;
   std::int64_t first_capture_us_ = 0;
   std::int64_t current_capture_us_ = 0;
   // Per side: captured user -> whether this side's sessions may run as that role.
@@ -178,6 +208,19 @@ std::vector<std::pair<std::string, std::string>> ReplayEngine::session_settings_
   return settings;
 }
 
+// Whether the statement makes changes visible to other sessions' snapshots when it ends: a
+// transaction control statement (COMMIT and friends; BEGIN too, harmlessly) or a write outside
+// a transaction block.
+bool ReplayEngine::publishes(const SessionRun& session, const sql::StatementFacts& facts) const {
+  if (facts.is_transaction_control) return true;
+  if (!facts.may_write) return false;
+  const SideRun& baseline = session.sides[kBaselineSide];
+  const pg::TransactionState state = baseline.connection ? (session.busy() ? baseline.state_before
+                                                                           : baseline.connection->transaction_state())
+                                                         : pg::TransactionState::kIdle;
+  return state == pg::TransactionState::kIdle || state == pg::TransactionState::kUnknown;
+}
+
 std::size_t ReplayEngine::progressing_sessions() const {
   std::size_t count = 0;
   for (const SessionRun* session : in_flight_) count += session->progressing() ? 1 : 0;
@@ -219,27 +262,60 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
 bool ReplayEngine::must_precede(const SessionRun& earlier, const Event& event) const {
   const Event& previous = *earlier.event;
   if (previous.duration_ms) {
+    // Log timestamps have a resolution (milliseconds for %m, csvlog and jsonlog; seconds for
+    // %t): an overlap shorter than that is not known to have happened, and taking it for one
+    // would let two statements race for a row lock in an order production never showed.
+    const bool second_resolution = previous.start_us % 1'000'000 == 0 && event.start_us % 1'000'000 == 0;
+    const std::int64_t resolution_us = second_resolution ? 1'000'000 : 1'000;
     const auto end_us = previous.start_us + static_cast<std::int64_t>(*previous.duration_ms * 1000.0);
-    if (end_us > event.start_us) return false;  // they overlapped in production
+    if (end_us > event.start_us + resolution_us) return false;  // they overlapped in production
   }
   return true;
 }
 
-Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Event& event) {
+Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Event& event,
+                                             const sql::StatementFacts& facts) {
   if (settings_.order == ReplayOrder::kTimed) {
     if (Status waited = wait_for_production_time(event); !waited) return waited;
   }
+  const bool publishing = publishes(session, facts);
   for (;;) {
     bool blocked = session.busy();
     if (settings_.jobs > 0 && progressing_sessions() >= settings_.jobs) blocked = true;
     for (const SessionRun* other : in_flight_) {
       if (settings_.order == ReplayOrder::kStrict) blocked = true;
-      if (other != &session && other->progressing() && must_precede(*other, event)) blocked = true;
+      if (other == &session) continue;
+      // What finished before this statement started in production finishes first here too, even
+      // when it waits on a lock: the statement that releases that lock overlapped it in
+      // production, so it is not held back (and break_stall handles what the log cannot tell).
+      if (must_precede(*other, event)) blocked = true;
+      // A commit and the statements around it run one after the other, in log order, so that
+      // every statement's snapshot sees the same commits on both sides; except beside a
+      // statement that waits on a lock, which the commit may be the one to release.
+      if (other->progressing() && (publishing || publishes(*other, other->facts))) blocked = true;
     }
     if (!blocked) return Status::success();
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     Status pumped = pump();
     if (!pumped) return pumped;
+    const bool stalled = !in_flight_.empty() && progressing_sessions() == 0;
+    if (!stalled) {
+      stalled_since_.reset();
+    } else if (!stalled_since_) {
+      stalled_since_ = Clock::now();
+    } else if (Clock::now() - *stalled_since_ >= kStallBreakAfter) {
+      // The statement waiting for its turn may itself be the one that releases the lock.
+      const std::vector<SessionRun*> holders = lock_holders();
+      if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
+        ++summary_.reordered_for_locks;
+        trace("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
+        stalled_since_.reset();
+        return Status::success();
+      }
+      auto broken = break_stall(holders);
+      if (!broken) return broken.error();
+      stalled_since_.reset();
+    }
   }
 }
 
@@ -248,6 +324,7 @@ void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFact
   session.facts = std::move(facts);
   session.last_dispatch = ++dispatched_;
   const Event& current = *session.event;
+  trace("dispatch %s %s", current.session_id.c_str(), current.source.to_string().c_str());
   const pg::StatementRequest request{current.sql, current.protocol == Protocol::kExtended,
                                      current.statement_name, &current.parameters};
   for (int index = 0; index < 2; ++index) {
@@ -283,7 +360,12 @@ void ReplayEngine::check_locks(SideRun& side, Side which) {
   side.lock_checked_at = now;
   auto blockers = monitors_[which]->query_scalar(
       "SELECT cardinality(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "))");
+  const bool was_waiting = side.waiting_on_lock;
   side.waiting_on_lock = blockers.ok() && !blockers->empty() && *blockers != "0";
+  if (side.waiting_on_lock != was_waiting) {
+    trace("%s backend %d %s", kSideNames[which], side.connection->backend_pid(),
+          side.waiting_on_lock ? "waits on a lock" : "no longer waits");
+  }
 }
 
 // On interruption the statements in flight are cancelled rather than waited for, so that a
@@ -388,20 +470,38 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   if (values_differ && !nondeterminism.empty()) {
     divergence = DivergenceClass::kNondeterministic;
   }
-  if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kConsequence &&
-      divergence != DivergenceClass::kNondeterministic && data_divergence_root_ && probe_ &&
-      !facts.is_transaction_control) {
+  // After the two sides' data diverged, the isolation probe tells a difference the migration
+  // causes (still there on pristine clones) from one the diverged data causes. Data that differs
+  // only by values no replay can repeat (an earlier now() or random() write) excuses differing
+  // values, never an error, a changed column or a changed command result.
+  // Only differing rows or counts: an error, a changed column or type is what the application
+  // would meet whatever data it found (a pristine clone lacks the rows the replay wrote alike on
+  // both sides, so the probe cannot tell those cases apart).
+  const bool values_only = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  const bool probe_applies = (values_only || divergence == DivergenceClass::kCommandChanged) && probe_ &&
+                             !facts.is_transaction_control;
+  if (probe_applies && (data_divergence_root_ || (unrepeatable_write_ && values_only))) {
     auto equal = probe_->equal_on_pristine_data(event, *baseline.result, facts.has_top_level_order_by);
     if (equal.ok() && *equal) {
-      divergence = DivergenceClass::kConsequence;
-      root = data_divergence_root_;
+      if (data_divergence_root_) {
+        divergence = DivergenceClass::kConsequence;
+        root = data_divergence_root_;
+      } else {
+        divergence = DivergenceClass::kNondeterministic;
+        nondeterminism = "reads data an earlier write made with unrepeatable values (" + unrepeatable_write_->second +
+                         ", shape " + unrepeatable_write_->first + ")";
+      }
     }
   }
-  // A write that differed, or that wrote values no replay can repeat (now(), random()), leaves
-  // the two sides' data different from here on.
-  const bool diverging_write = divergence != DivergenceClass::kMatch || !facts.nondeterminism.empty();
-  if (diverging_write && !data_divergence_root_ && (writes(*baseline.result) || writes(*shadow.result))) {
+  const bool wrote = writes(*baseline.result) || writes(*shadow.result);
+  // A write that differed leaves the two sides' data different from here on: its finding is the
+  // root of what follows.
+  if (wrote && !data_divergence_root_ && divergence != DivergenceClass::kMatch &&
+      divergence != DivergenceClass::kNondeterministic) {
     data_divergence_root_ = root.value_or(shape.fingerprint);
+  }
+  if (wrote && !unrepeatable_write_ && !facts.nondeterminism.empty()) {
+    unrepeatable_write_.emplace(shape.fingerprint, facts.nondeterminism);
   }
 
   ++summary_.compared;
@@ -427,21 +527,15 @@ void ReplayEngine::report_progress(bool final_line) {
   progress.wall_seconds = std::chrono::duration<double>(now - started_).count();
   progress.final = final_line;
   observer_.on_progress(progress);
-  if (!settings_.show_progress) return;
-  std::fprintf(stderr, "\r  replaying: %llu events, %.0f/s, %zu sessions open, %zu in flight   %s",
-               static_cast<unsigned long long>(summary_.events),
-               progress.wall_seconds > 0 ? static_cast<double>(summary_.events) / progress.wall_seconds : 0.0,
-               sessions_.size(), in_flight_.size(), final_line ? "\n" : "");
-  std::fflush(stderr);
 }
 
-Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
-  if (Status opened = open_monitors(); !opened) return opened.error();
+// The next event to replay with its facts, skipping (and accounting for) what is not replayed;
+// nullopt at the end of the capture.
+Result<std::optional<Pending>> ReplayEngine::read_pending() {
   for (;;) {
-    if (interrupted()) break;
-    auto next = source.next();
+    auto next = source_->next();
     if (!next) return next.error();
-    if (!next->has_value()) break;
+    if (!next->has_value()) return std::optional<Pending>();
     Event event = std::move(**next);
     ++summary_.events;
     if (summary_.events == 1) first_capture_us_ = event.start_us;
@@ -463,12 +557,99 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       continue;
     }
     if (!event.duration_ms) ++summary_.events_without_duration;
-    SessionRun& session = session_for(event.session_id);
-    if (Status ready = wait_until_dispatchable(session, event); !ready) {
+    return std::optional<Pending>(Pending{std::move(event), std::move(facts)});
+  }
+}
+
+Result<std::optional<Pending>> ReplayEngine::take_next() {
+  if (!lookahead_.empty()) {
+    Pending pending = std::move(lookahead_.front());
+    lookahead_.pop_front();
+    return std::optional<Pending>(std::move(pending));
+  }
+  return read_pending();
+}
+
+// The sessions holding the locks that the statements in flight wait for, per side.
+std::vector<SessionRun*> ReplayEngine::lock_holders() {
+  std::vector<SessionRun*> holders;
+  for (SessionRun* waiting : in_flight_) {
+    for (int index = 0; index < 2; ++index) {
+      const SideRun& side = waiting->sides[static_cast<std::size_t>(index)];
+      if (!side.in_flight || !side.waiting_on_lock) continue;
+      auto pids = monitors_[static_cast<std::size_t>(index)]->query_scalar(
+          "SELECT array_to_string(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "), ',')");
+      if (!pids) continue;
+      std::size_t position = 0;
+      while (position < pids->size()) {
+        const std::size_t comma = std::min(pids->find(',', position), pids->size());
+        const int pid = std::atoi(pids->substr(position, comma - position).c_str());
+        position = comma + 1;
+        for (auto& [id, candidate] : sessions_) {
+          const SideRun& candidate_side = candidate->sides[static_cast<std::size_t>(index)];
+          if (candidate_side.connection && candidate_side.connection->backend_pid() == pid) {
+            trace("  %s waits on %s for %s (%s)", waiting->id.c_str(), kSideNames[index], candidate->id.c_str(),
+                  candidate->busy() ? ("busy with " + candidate->event->source.to_string()).c_str() : "idle");
+          }
+          if (candidate_side.connection && candidate_side.connection->backend_pid() == pid &&
+              std::find(holders.begin(), holders.end(), candidate.get()) == holders.end()) {
+            holders.push_back(candidate.get());
+          }
+        }
+      }
+    }
+  }
+  return holders;
+}
+
+// Every statement in flight waits on a lock, and the next statement cannot start: the replay
+// granted a row lock in another order than production did (production logs only say when a
+// statement started and how long it took, not when it got its locks). Production went on by
+// letting the lock holder continue, so the replay does the same: the holder's next statement
+// runs ahead of its turn. Without this, the waits would end in lock_timeout on both sides.
+Result<bool> ReplayEngine::break_stall(const std::vector<SessionRun*>& holders) {
+  const auto holds = [&](const Pending& pending) {
+    for (SessionRun* holder : holders) {
+      if (!holder->busy() && holder->id == pending.event.session_id) return holder;
+    }
+    return static_cast<SessionRun*>(nullptr);
+  };
+  trace("stalled: %zu lock holders found", holders.size());
+  if (holders.empty()) return false;
+  for (std::size_t i = 0;; ++i) {
+    if (i == lookahead_.size()) {
+      if (lookahead_.size() >= kMaxLookahead) return false;
+      auto more = read_pending();
+      if (!more) return more.error();
+      if (!more->has_value()) return false;
+      lookahead_.push_back(std::move(**more));
+    }
+    if (SessionRun* holder = holds(lookahead_[i]); holder != nullptr) {
+      Pending pending = std::move(lookahead_[i]);
+      lookahead_.erase(lookahead_.begin() + static_cast<std::ptrdiff_t>(i));
+      ++summary_.reordered_for_locks;
+      trace("stalled: %s runs ahead of its turn (it holds a lock others wait for)", holder->id.c_str());
+      dispatch(*holder, std::move(pending.event), std::move(pending.facts));
+      return true;
+    }
+  }
+}
+
+Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
+  source_ = &source;
+  if (Status opened = open_monitors(); !opened) return opened.error();
+  for (;;) {
+    if (interrupted()) break;
+    auto next = take_next();
+    if (!next) return next.error();
+    if (!next->has_value()) break;
+    Pending pending = std::move(**next);
+    SessionRun& session = session_for(pending.event.session_id);
+    if (Status ready = wait_until_dispatchable(session, pending.event, pending.facts); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       break;
     }
-    dispatch(session, std::move(event), std::move(facts));
+    dispatch(session, std::move(pending.event), std::move(pending.facts));
     report_progress(false);
   }
   while (!in_flight_.empty()) {

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -306,6 +307,52 @@ TEST_CASE("a backend terminated mid-replay is reported, every event accounted, e
   CHECK(report["accounting"]["failed"] == 1);
   CHECK(report["accounting"]["compared"] == 2);
   CHECK(report["accounting"]["balanced"] == true);
+}
+
+TEST_CASE("the server killed mid-replay: reported, every event accounted, exit 3, nothing left behind", "[cli][server]") {
+  TempDir dir;
+  TempDir server_parent;
+  std::filesystem::permissions(server_parent.path(), std::filesystem::perms::owner_all |
+                                                         std::filesystem::perms::group_exec |
+                                                         std::filesystem::perms::others_exec);
+  dir.write("baseline.sql", "CREATE TABLE t (id int);\n");
+  dir.write("migrations/001.sql", "ALTER TABLE t ADD COLUMN v int;\n");
+  std::string capture = R"({"pgshadow_capture":1})" "\n";
+  const auto event = [](const std::string& session, int second, const std::string& sql) {
+    return nlohmann::json{{"session", session}, {"user", ""}, {"database", ""}, {"application", ""},
+                          {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
+                          {"sql", sql}, {"protocol", "simple"}, {"parameters", nlohmann::json::array()},
+                          {"outcome", {{"ok", true}}}}.dump() + "\n";
+  };
+  // The traffic itself kills the postmaster (SIGKILL, as the OOM killer would), then goes on.
+  capture += event("a", 1, "SELECT count(*) FROM t");
+  capture += event("a", 2, "DO $$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'kill -9 $(head -1 ' || "
+                           "current_setting('data_directory') || '/postmaster.pid)'); END $$");
+  capture += event("b", 3, "SELECT count(*) FROM t");
+  capture += event("a", 4, "SELECT 1");
+  dir.write("traffic/capture.jsonl", capture);
+
+  const char* saved = std::getenv("TMPDIR");
+  const std::string saved_tmpdir = saved != nullptr ? saved : "";
+  setenv("TMPDIR", server_parent.path().c_str(), 1);
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
+  if (saved != nullptr) setenv("TMPDIR", saved_tmpdir.c_str(), 1); else unsetenv("TMPDIR");
+  INFO(run.out << run.err);
+
+  CHECK(run.exit_status == 3);
+  const auto report = nlohmann::json::parse(read_file(dir.file("report.json")));
+  CHECK(report["accounting"]["events"] == 4);
+  CHECK(report["accounting"]["balanced"] == true);
+  CHECK(report["accounting"]["failed"].get<int>() >= 2);  // everything after the kill
+  // Nothing left behind: no cluster directory and no server process of it.
+  CHECK(std::filesystem::is_empty(server_parent.path()));
+  std::vector<std::string> leftovers;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream cmdline(entry.path() / "cmdline");
+    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (text.find(server_parent.path()) != std::string::npos) leftovers.push_back(entry.path().filename().string());
+  }
+  CHECK(leftovers.empty());
 }
 
 }  // namespace pgshadow::e2e

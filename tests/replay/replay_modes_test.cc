@@ -17,7 +17,7 @@ Event as_user(Event event, const std::string& user) {
 
 }  // namespace
 
-TEST_CASE("--read-only replays reads in read-only transactions and skips every write, counted", "[replay][read-only]") {
+TEST_CASE("read-only mode (--read-only) replays reads in read-only transactions and skips every write, counted", "[replay][read-only]") {
   const ReplayTargets targets = cluster().fresh_pair("");
   ReplaySettings settings = test_settings();
   settings.read_only = true;
@@ -41,7 +41,7 @@ TEST_CASE("--read-only replays reads in read-only transactions and skips every w
   CHECK(pqxx::nontransaction(baseline).exec("SELECT count(*) FROM users")[0][0].as<int>() == 50);
 }
 
-TEST_CASE("--jobs bounds the statements running at once, without blocking a lock holder", "[replay][jobs]") {
+TEST_CASE("a jobs bound (--jobs) limits the statements running at once, without blocking a lock holder", "[replay][jobs]") {
   // b's read started while a's sleep ran in production: replayed unbounded they overlap again,
   // with --jobs 1 the read waits for the sleep to end.
   const std::vector<Event> events = {
@@ -74,7 +74,7 @@ TEST_CASE("--jobs bounds the statements running at once, without blocking a lock
   CHECK(observed.find("UPDATE users SET email = 'b' WHERE id = 7").baseline_sqlstate.empty());
 }
 
-TEST_CASE("--order timed keeps production's pacing, scaled by --speed", "[replay][timed]") {
+TEST_CASE("timed order (--order timed) keeps production's pacing, scaled by --speed", "[replay][timed]") {
   const std::vector<Event> events = {statement("a", 0, "SELECT 1"), statement("b", 400, "SELECT 2"),
                                      statement("a", 800, "SELECT 3")};
   ReplaySettings settings = test_settings();
@@ -120,7 +120,7 @@ TEST_CASE("a session runs as its captured user where the role exists, else as th
   CHECK(unchanged.compared[0].baseline_first_value == "t");
 }
 
-TEST_CASE("--probe-nondeterminism excuses a read that differs on the baseline alone, and only that", "[replay][probe]") {
+TEST_CASE("the nondeterminism probe (--probe-nondeterminism) excuses a read that differs on the baseline alone, and only that", "[replay][probe]") {
   // jitter() hides random() from the parse tree: only running it twice tells.
   const std::string function = "CREATE FUNCTION jitter() RETURNS float LANGUAGE sql VOLATILE AS 'SELECT random()'";
   const std::vector<Event> events = {statement("a", 1, "SELECT jitter() > 2"), statement("a", 2, "SELECT jitter()"),

@@ -27,7 +27,7 @@ class LatencyHistogram {
 // the tail, while a lost index or a worse plan slows every execution and moves the median too.
 struct LatencyPolicy {
   double ratio = 2.0;
-  double min_extra_ms = 1.0;
+  double min_extra_ms = 5.0;
   std::uint64_t min_count = 20;
 };
 

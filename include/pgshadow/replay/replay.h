@@ -7,7 +7,10 @@
 // statement still in flight, except one that overlapped it in production (its logged end is
 // after this statement's start) or one that is waiting on a lock (it cannot finish before a
 // later statement of another session releases that lock). This keeps every happens-before
-// that production showed while letting lock waits resolve as they did in production.
+// that production showed while letting lock waits resolve as they did in production. One more
+// wait keeps both sides seeing the same commits: a statement that publishes changes (COMMIT,
+// a write outside a transaction block) neither overlaps an earlier statement still running nor
+// is overlapped by a later one, unless that statement waits on a lock.
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -57,7 +60,6 @@ struct ReplaySettings {
   // A read that differs between the sides runs again on the baseline: a different result there
   // too makes it nondeterministic.
   bool probe_nondeterminism = false;
-  bool show_progress = false;           // a one-line progress display on stderr
 };
 
 struct ComparedStatement {
@@ -120,6 +122,9 @@ struct ReplaySummary {
   // them as finished before the next event started (log order).
   std::uint64_t events_without_duration = 0;
   std::vector<RoleUse> roles;  // by user, in order of first appearance
+  // Statements run ahead of their turn because every statement in flight waited on a lock held
+  // by their session (the replay granted a lock in another order than production did).
+  std::uint64_t reordered_for_locks = 0;
   double wall_seconds = 0;
 };
 
