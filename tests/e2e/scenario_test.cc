@@ -1,13 +1,19 @@
 // Every scenario directory reaches the verdict and the root findings of its expect.yaml, and
-// nothing breaking or to review that expect.yaml does not name. Adding a scenario adds no C++:
-// tests/e2e/CMakeLists.txt registers one ctest per scenarios/*/expect.yaml, which runs this
-// test case with PGSHADOW_SCENARIO set (the tag hides it only from the generic discovery, so
-// that each scenario is its own ctest and they run in parallel).
+// nothing else differs: a shape with a breaking or review class, a latency regression, a
+// nondeterministic or a consequence statement that expect.yaml does not declare fails the
+// test. Adding a scenario adds no C++: tests/e2e/CMakeLists.txt registers one ctest per
+// scenarios/*/expect.yaml, which runs this test case with PGSHADOW_SCENARIO set (the tag hides
+// it only from the generic discovery, so that each scenario is its own ctest and they run in
+// parallel). The expect.yaml keys are documented in scenarios/README.md; the catalogue keys
+// (case, title, seed, key_finding) belong to scripts/catalogue and are ignored here.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "run_support.h"
 
@@ -16,15 +22,92 @@ namespace {
 
 using nlohmann::json;
 
+// A latency regression is not a class of statements but a property of a shape
+// (shapes[].latency.regression); expect.yaml names it like a class.
+const std::string kLatencyRegression = "latency_regression";
+
+const std::set<std::string> kKnownClasses = {
+    "error_shadow_only", "error_baseline_only", "error_changed",   "columns_changed",
+    "types_changed",     "rows_changed",        "order_changed",   "command_changed",
+    "migration_failed",  kLatencyRegression};
+
 struct ExpectedFinding {
   std::string divergence;
   std::string sqlstate;
   std::string shape;
   std::uint64_t min_count = 1;
+  std::optional<std::uint64_t> count;  // exact, instead of min_count
 };
+
+std::string describe(const ExpectedFinding& finding) {
+  std::string text = finding.divergence;
+  if (!finding.sqlstate.empty()) text += " " + finding.sqlstate;
+  if (!finding.shape.empty()) text += " on \"" + finding.shape + "\"";
+  if (finding.count) text += " count " + std::to_string(*finding.count);
+  return text;
+}
 
 bool shape_has_error(const json& shape, const std::string& sqlstate) {
   return shape["shadow_errors"].contains(sqlstate) || shape["baseline_errors"].contains(sqlstate);
+}
+
+bool latency_regressed(const json& shape) {
+  return shape.contains("latency") && shape["latency"].is_object() && shape["latency"].contains("regression") &&
+         shape["latency"]["regression"] == true;
+}
+
+std::set<std::string> shape_list(const YAML::Node& expect, const std::string& key) {
+  std::set<std::string> shapes;
+  if (!expect[key]) return shapes;
+  for (const auto& node : expect[key]) shapes.insert(node.as<std::string>());
+  return shapes;
+}
+
+std::vector<ExpectedFinding> read_findings(const YAML::Node& expect) {
+  std::vector<ExpectedFinding> expected;
+  for (const auto& node : expect["findings"]) {
+    ExpectedFinding finding;
+    finding.divergence = node["class"].as<std::string>();
+    if (node["sqlstate"]) finding.sqlstate = node["sqlstate"].as<std::string>();
+    if (node["shape"]) finding.shape = node["shape"].as<std::string>();
+    if (node["min_count"]) finding.min_count = node["min_count"].as<std::uint64_t>();
+    if (node["count"]) finding.count = node["count"].as<std::uint64_t>();
+    INFO("expect.yaml finding: " << describe(finding));
+    CHECK(kKnownClasses.count(finding.divergence) == 1);
+    CHECK(!(node["count"] && node["min_count"]));
+    expected.push_back(finding);
+  }
+  return expected;
+}
+
+// How many statements of the shape are in the class; a latency regression counts the shape's
+// statements when it regressed, 0 otherwise.
+std::uint64_t statements_in(const json& shape, const std::string& divergence) {
+  if (divergence == kLatencyRegression) return latency_regressed(shape) ? shape["statements"].get<std::uint64_t>() : 0;
+  const auto& classes = shape["classes"];
+  return classes.contains(divergence) ? classes[divergence].get<std::uint64_t>() : 0;
+}
+
+bool finding_present(const json& report, const ExpectedFinding& finding) {
+  if (finding.divergence == "migration_failed") {
+    if (!report["migration"]["failure"].is_object()) return false;
+    return finding.sqlstate.empty() || report["migration"]["failure"]["sqlstate"] == finding.sqlstate;
+  }
+  std::uint64_t total = 0;
+  for (const auto& shape : report["shapes"]) {
+    if (!finding.shape.empty() && shape["normalized"] != finding.shape) continue;
+    if (!finding.sqlstate.empty() && !shape_has_error(shape, finding.sqlstate)) continue;
+    total += statements_in(shape, finding.divergence);
+  }
+  if (finding.count) return total == *finding.count;
+  return total >= finding.min_count && total > 0;
+}
+
+bool finding_listed(const std::vector<ExpectedFinding>& expected, const std::string& divergence,
+                    const json& shape) {
+  return std::any_of(expected.begin(), expected.end(), [&](const ExpectedFinding& finding) {
+    return finding.divergence == divergence && (finding.shape.empty() || finding.shape == shape["normalized"]);
+  });
 }
 
 void check_report_against_schema(const std::string& report_path) {
@@ -56,49 +139,37 @@ TEST_CASE("a scenario reaches the verdict and findings of its expect.yaml", "[.s
   CHECK(report["accounting"]["balanced"] == true);
   check_report_against_schema(report_path);
 
-  std::vector<ExpectedFinding> expected;
-  for (const auto& node : expect["findings"]) {
-    ExpectedFinding finding;
-    finding.divergence = node["class"].as<std::string>();
-    if (node["sqlstate"]) finding.sqlstate = node["sqlstate"].as<std::string>();
-    if (node["shape"]) finding.shape = node["shape"].as<std::string>();
-    if (node["min_count"]) finding.min_count = node["min_count"].as<std::uint64_t>();
-    expected.push_back(finding);
-  }
+  const std::vector<ExpectedFinding> expected = read_findings(expect);
+  const std::set<std::string> nondeterministic = shape_list(expect, "nondeterministic");
+  const std::set<std::string> consequences = shape_list(expect, "consequences");
 
-  // Each expected root finding is present.
+  // Each expected root finding is present (with its exact count when expect.yaml gives one).
   for (const auto& finding : expected) {
-    INFO("expected finding: " << finding.divergence << " " << finding.sqlstate << " " << finding.shape);
-    if (finding.divergence == "migration_failed") {
-      REQUIRE(report["migration"]["failure"].is_object());
-      CHECK(report["migration"]["failure"]["sqlstate"] == finding.sqlstate);
-      continue;
-    }
-    bool found = false;
-    for (const auto& shape : report["shapes"]) {
-      if (!finding.shape.empty() && shape["normalized"] != finding.shape) continue;
-      const auto& classes = shape["classes"];
-      if (!classes.contains(finding.divergence)) continue;
-      if (classes[finding.divergence].get<std::uint64_t>() < finding.min_count) continue;
-      if (!finding.sqlstate.empty() && !shape_has_error(shape, finding.sqlstate)) continue;
-      found = true;
-    }
-    CHECK(found);
+    INFO("expected finding: " << describe(finding));
+    CHECK(finding_present(report, finding));
   }
+  const bool migration_failure_expected =
+      std::any_of(expected.begin(), expected.end(), [](const auto& f) { return f.divergence == "migration_failed"; });
+  INFO("migration failure: " << report["migration"]["failure"].dump());
+  CHECK(report["migration"]["failure"].is_object() == migration_failure_expected);
 
-  // Nothing breaking or to review that the scenario does not expect.
-  const std::vector<std::string> quiet = {"match", "nondeterministic", "consequence"};
+  // Nothing differs that the scenario does not declare.
   for (const auto& shape : report["shapes"]) {
+    const std::string normalized = shape["normalized"].get<std::string>();
     for (const auto& [divergence, count] : shape["classes"].items()) {
-      if (std::find(quiet.begin(), quiet.end(), divergence) != quiet.end()) continue;
-      bool listed = false;
-      for (const auto& finding : expected) {
-        if (finding.divergence == divergence && (finding.shape.empty() || finding.shape == shape["normalized"])) {
-          listed = true;
-        }
+      if (divergence == "match") continue;
+      INFO("undeclared: " << divergence << " x" << count << " on \"" << normalized << "\"");
+      if (divergence == "nondeterministic") {
+        CHECK(nondeterministic.count(normalized) == 1);
+      } else if (divergence == "consequence") {
+        CHECK(consequences.count(normalized) == 1);
+      } else {
+        CHECK(finding_listed(expected, divergence, shape));
       }
-      INFO("unexpected finding: " << divergence << " x" << count << " on " << shape["normalized"]);
-      CHECK(listed);
+    }
+    if (latency_regressed(shape)) {
+      INFO("undeclared: latency_regression on \"" << normalized << "\": " << shape["latency"].dump());
+      CHECK(finding_listed(expected, kLatencyRegression, shape));
     }
   }
 }

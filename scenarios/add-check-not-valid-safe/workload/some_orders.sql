@@ -1,0 +1,3 @@
+-- Sidebar widget: "a few recent orders" (LIMIT without ORDER BY: any three).
+\set uid 1 + (:cbase + :client_id) * 10 + random(0, 9)
+SELECT amount_cents FROM orders WHERE customer_id = :uid LIMIT 3

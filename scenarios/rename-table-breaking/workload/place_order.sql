@@ -1,0 +1,10 @@
+-- Checkout: insert the order, then confirm the shipping name and contact address (shown
+-- back to the user), atomically.
+\set uid 1 + (:cbase + :client_id) * 10 + random(0, 9)
+\set unit_price random(100, 10000)
+BEGIN
+\set quantity random(1, 5)
+\set amount :unit_price * :quantity
+INSERT INTO orders (user_id, amount_cents) VALUES (:uid, :amount) RETURNING user_id, amount_cents \gset order_
+UPDATE users SET name = initcap(name), email = lower(email) WHERE id = :uid RETURNING email \gset confirmed_
+COMMIT

@@ -1,0 +1,2 @@
+-- Health check of the connection pool.
+SELECT now() AS server_time

@@ -1,0 +1,3 @@
+-- Profile edit.
+\set uid 1 + (:cbase + :client_id) * 10 + random(0, 9)
+UPDATE users SET name = upper(name) WHERE email = (SELECT email FROM signup_forms WHERE id = :uid)
