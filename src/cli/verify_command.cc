@@ -1,5 +1,6 @@
 // `pgshadow verify`: the driver. Each pass is one call; the comment above it states what holds
 // once it returns.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -240,6 +241,8 @@ int run_verify(const VerifyOptions& options) {
   run.capture_accounting = (*source)->accounting();
   run.capture_problems = &(*source)->problems();
   run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
   const int status = finish_outputs(options.outputs, run, findings);
   if (targets.server && options.keep_server) {

@@ -198,6 +198,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"pgshadow_version", PGSHADOW_VERSION},
       {"started_at", run.started_at},
       {"wall_seconds", run.wall_seconds},
+      {"peak_rss_bytes", run.peak_rss_bytes},
       {"verdict", std::string(to_string(findings.verdict()))},
       {"verdict_reasons", findings.verdict_reasons()},
       {"literals_included", findings.settings().include_literals},
