@@ -67,6 +67,14 @@ void SessionConnection::cancel() {
   PQfreeCancel(handle);
 }
 
+std::string SessionConnection::quote_literal(std::string_view text) const {
+  char* quoted = PQescapeLiteral(conn_, text.data(), text.size());
+  if (quoted == nullptr) return "NULL";  // out of memory or invalid encoding: matches nothing
+  std::string literal(quoted);
+  PQfreemem(quoted);
+  return literal;
+}
+
 Result<std::string> SessionConnection::query_scalar(const std::string& sql) {
   PGresult* result = PQexec(conn_, sql.c_str());
   if (PQresultStatus(result) != PGRES_TUPLES_OK) {

@@ -41,12 +41,13 @@ bool writes(const compare::ResultSignature& signature) {
 constexpr auto kLockCheckAfter = std::chrono::milliseconds(20);
 constexpr auto kStallBreakAfter = std::chrono::milliseconds(50);
 constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
+constexpr int kPollMillis = 10;
 
+// An event read from the capture and to be replayed, with the facts parsed once on reading.
 struct Pending {
   Event event;
   sql::StatementFacts facts;
 };
-constexpr int kPollMillis = 10;
 
 class ReplayEngine {
  public:
@@ -125,16 +126,6 @@ std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySe
   return settings;
 }
 
-// A role name as a SQL string literal (role names may hold any character).
-std::string quote_literal(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') quoted += '\'';
-    quoted += c;
-  }
-  return quoted + "'";
-}
-
 const std::string& conninfo_of(const ReplayTargets& targets, int side) {
   return side == kBaselineSide ? targets.baseline_conninfo : targets.shadow_conninfo;
 }
@@ -190,8 +181,9 @@ bool ReplayEngine::may_become(int side, const std::string& user) {
   auto& known = role_allowed_[static_cast<std::size_t>(side)];
   if (auto found = known.find(user); found != known.end()) return found->second;
   // A superuser may become any role; anyone else only the roles it is a member of.
-  auto allowed = monitors_[static_cast<std::size_t>(side)]->query_scalar(
-      "SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " + quote_literal(user));
+  pg::SessionConnection& monitor = *monitors_[static_cast<std::size_t>(side)];
+  auto allowed = monitor.query_scalar("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " +
+                                      monitor.quote_literal(user));
   const bool yes = allowed.ok() && *allowed == "t";
   known.emplace(user, yes);
   return yes;
@@ -471,12 +463,11 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
     divergence = DivergenceClass::kNondeterministic;
   }
   // After the two sides' data diverged, the isolation probe tells a difference the migration
-  // causes (still there on pristine clones) from one the diverged data causes. Data that differs
-  // only by values no replay can repeat (an earlier now() or random() write) excuses differing
-  // values, never an error, a changed column or a changed command result.
-  // Only differing rows or counts: an error, a changed column or type is what the application
-  // would meet whatever data it found (a pristine clone lacks the rows the replay wrote alike on
-  // both sides, so the probe cannot tell those cases apart).
+  // causes (still there on pristine clones) from one the diverged data causes. It judges only
+  // differing rows or counts: an error, a changed column or type is what the application would
+  // meet whatever data it found (a pristine clone lacks the rows the replay wrote alike on both
+  // sides, so the probe cannot tell those cases apart). Data that differs only by values no
+  // replay can repeat (an earlier now() or random() write) excuses differing rows, not counts.
   const bool values_only = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
   const bool probe_applies = (values_only || divergence == DivergenceClass::kCommandChanged) && probe_ &&
                              !facts.is_transaction_control;
@@ -587,12 +578,10 @@ std::vector<SessionRun*> ReplayEngine::lock_holders() {
         position = comma + 1;
         for (auto& [id, candidate] : sessions_) {
           const SideRun& candidate_side = candidate->sides[static_cast<std::size_t>(index)];
-          if (candidate_side.connection && candidate_side.connection->backend_pid() == pid) {
-            trace("  %s waits on %s for %s (%s)", waiting->id.c_str(), kSideNames[index], candidate->id.c_str(),
-                  candidate->busy() ? ("busy with " + candidate->event->source.to_string()).c_str() : "idle");
-          }
-          if (candidate_side.connection && candidate_side.connection->backend_pid() == pid &&
-              std::find(holders.begin(), holders.end(), candidate.get()) == holders.end()) {
+          if (!candidate_side.connection || candidate_side.connection->backend_pid() != pid) continue;
+          trace("  %s waits on %s for %s (%s)", waiting->id.c_str(), kSideNames[index], candidate->id.c_str(),
+                candidate->busy() ? ("busy with " + candidate->event->source.to_string()).c_str() : "idle");
+          if (std::find(holders.begin(), holders.end(), candidate.get()) == holders.end()) {
             holders.push_back(candidate.get());
           }
         }

@@ -21,8 +21,8 @@ using nlohmann::json;
 
 const std::string kCaptureHeader = R"({"pgshadow_capture":1})";
 
-std::string capture_event(int index, const std::string& sql) {
-  return json{{"session", "s1"},
+std::string capture_event(int index, const std::string& sql, const std::string& session = "s1") {
+  return json{{"session", session},
               {"user", "app"},
               {"database", "app"},
               {"application", "test"},
@@ -285,18 +285,12 @@ TEST_CASE("a backend terminated mid-replay is reported, every event accounted, e
   TempDir dir;
   dir.write("baseline.sql", "CREATE TABLE t (id int);\n");
   dir.write("migrations/001.sql", "ALTER TABLE t ADD COLUMN v int;\n");
-  std::string capture = R"({"pgshadow_capture":1})" "\n";
-  const auto event = [](const std::string& session, int second, const std::string& sql) {
-    return nlohmann::json{{"session", session}, {"user", ""}, {"database", ""}, {"application", ""},
-                          {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
-                          {"sql", sql}, {"protocol", "simple"}, {"parameters", nlohmann::json::array()},
-                          {"outcome", {{"ok", true}}}}.dump() + "\n";
-  };
+  std::string capture = kCaptureHeader + "\n";
   // Session b terminates session a's backends while a sleeps; a then goes on.
-  capture += event("a", 1, "SELECT pg_sleep(5)");
-  capture += event("b", 2, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE query = 'SELECT pg_sleep(5)' AND pid <> pg_backend_pid()");
-  capture += event("a", 3, "SELECT count(*) FROM t");
+  capture += capture_event(1, "SELECT pg_sleep(5)", "a") + "\n";
+  capture += capture_event(2, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE query = 'SELECT pg_sleep(5)' AND pid <> pg_backend_pid()", "b") + "\n";
+  capture += capture_event(3, "SELECT count(*) FROM t", "a") + "\n";
   dir.write("traffic/capture.jsonl", capture);
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
   INFO(run.out << run.err);
@@ -317,19 +311,13 @@ TEST_CASE("the server killed mid-replay: reported, every event accounted, exit 3
                                                          std::filesystem::perms::others_exec);
   dir.write("baseline.sql", "CREATE TABLE t (id int);\n");
   dir.write("migrations/001.sql", "ALTER TABLE t ADD COLUMN v int;\n");
-  std::string capture = R"({"pgshadow_capture":1})" "\n";
-  const auto event = [](const std::string& session, int second, const std::string& sql) {
-    return nlohmann::json{{"session", session}, {"user", ""}, {"database", ""}, {"application", ""},
-                          {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
-                          {"sql", sql}, {"protocol", "simple"}, {"parameters", nlohmann::json::array()},
-                          {"outcome", {{"ok", true}}}}.dump() + "\n";
-  };
+  std::string capture = kCaptureHeader + "\n";
   // The traffic itself kills the postmaster (SIGKILL, as the OOM killer would), then goes on.
-  capture += event("a", 1, "SELECT count(*) FROM t");
-  capture += event("a", 2, "DO $$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'kill -9 $(head -1 ' || "
-                           "current_setting('data_directory') || '/postmaster.pid)'); END $$");
-  capture += event("b", 3, "SELECT count(*) FROM t");
-  capture += event("a", 4, "SELECT 1");
+  capture += capture_event(1, "SELECT count(*) FROM t", "a") + "\n";
+  capture += capture_event(2, "DO $$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'kill -9 $(head -1 ' || "
+                           "current_setting('data_directory') || '/postmaster.pid)'); END $$", "a") + "\n";
+  capture += capture_event(3, "SELECT count(*) FROM t", "b") + "\n";
+  capture += capture_event(4, "SELECT 1", "a") + "\n";
   dir.write("traffic/capture.jsonl", capture);
 
   const char* saved = std::getenv("TMPDIR");
@@ -360,13 +348,8 @@ TEST_CASE("a statement returning ten million rows replays in bounded memory", "[
   TempDir dir;
   dir.write("baseline.sql", "CREATE TABLE t (id int);\n");
   dir.write("migrations/001.sql", "COMMENT ON TABLE t IS 'no-op';\n");
-  const auto event = [](const std::string& sql) {
-    return nlohmann::json{{"session", "a"}, {"user", ""}, {"database", ""}, {"application", ""},
-                          {"start", "2026-11-23T10:00:01.000000Z"}, {"sql", sql}, {"protocol", "simple"},
-                          {"parameters", nlohmann::json::array()}, {"outcome", {{"ok", true}}}}.dump() + "\n";
-  };
-  dir.write("traffic/capture.jsonl", std::string(R"({"pgshadow_capture":1})") + "\n" +
-                                         event("SELECT g, md5(g::text) FROM generate_series(1, 10000000) g"));
+  dir.write("traffic/capture.jsonl",
+            kCaptureHeader + "\n" + capture_event(1, "SELECT g, md5(g::text) FROM generate_series(1, 10000000) g") + "\n");
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 0);

@@ -67,6 +67,8 @@ class SessionConnection {
   // Runs a one-value query and waits for it (for a monitoring connection, never a replayed
   // session). NULL reads as "".
   Result<std::string> query_scalar(const std::string& sql);
+  // `text` as an SQL string literal, quoted by libpq for this connection's settings.
+  std::string quote_literal(std::string_view text) const;
 
   // Asks the server to cancel the statement in flight (it then ends with SQLSTATE 57014).
   void cancel();
