@@ -229,6 +229,7 @@ int run_verify(const VerifyOptions& options) {
     }
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
+    run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     replay_summary = *replayed;

@@ -15,6 +15,7 @@
 #include "blocking_run.h"
 #include "isolation_probe.h"
 #include "session_run.h"
+#include "stage_clock.h"
 
 namespace pgshadow::replay {
 
@@ -117,6 +118,7 @@ class ReplayEngine {
   // Per side: captured user -> whether this side's sessions may run as that role.
   std::array<std::unordered_map<std::string, bool>, 2> role_allowed_;
   std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
+  StageClock clock_;
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -182,6 +184,7 @@ bool ReplayEngine::may_become(int side, const std::string& user) {
   if (auto found = known.find(user); found != known.end()) return found->second;
   // A superuser may become any role; anyone else only the roles it is a member of.
   pg::SessionConnection& monitor = *monitors_[static_cast<std::size_t>(side)];
+  const auto connecting = clock_.enter(StageClock::kConnect);
   auto allowed = monitor.query_scalar("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " +
                                       monitor.quote_literal(user));
   const bool yes = allowed.ok() && *allowed == "t";
@@ -226,6 +229,7 @@ Status ReplayEngine::wait_for_production_time(const Event& event) {
   while (Clock::now() < due) {
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     if (in_flight_.empty()) {
+      const auto pacing = clock_.enter(StageClock::kPacing);
       std::this_thread::sleep_for(std::min<Clock::duration>(due - Clock::now(), std::chrono::milliseconds(10)));
     } else if (Status pumped = pump(); !pumped) {
       return pumped;
@@ -325,6 +329,7 @@ void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFact
     side.failure.reset();
     side.waiting_on_lock = false;
     if (!side.connection) {
+      const auto connecting = clock_.enter(StageClock::kConnect);
       auto opened = pg::SessionConnection::open(conninfo_of(targets_, index), session_settings_for(index, current.user));
       if (!opened) {
         side.failure = "cannot open a connection: " + opened.error().message;
@@ -333,6 +338,7 @@ void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFact
       side.connection = std::move(opened).value();
     }
     side.state_before = side.connection->transaction_state();
+    const auto sending = clock_.enter(StageClock::kSendReceiveHash);
     Status sent = side.connection->send(request);
     if (!sent) {
       side.failure = sent.error().message;
@@ -350,6 +356,7 @@ void ReplayEngine::check_locks(SideRun& side, Side which) {
   const auto now = Clock::now();
   if (now - side.sent_at < kLockCheckAfter || now - side.lock_checked_at < kLockCheckAfter) return;
   side.lock_checked_at = now;
+  const auto checking = clock_.enter(StageClock::kLockChecks);
   auto blockers = monitors_[which]->query_scalar(
       "SELECT cardinality(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "))");
   const bool was_waiting = side.waiting_on_lock;
@@ -385,7 +392,11 @@ Status ReplayEngine::pump() {
     }
   }
   if (descriptors.empty()) return Status::success();
-  const int ready = ::poll(descriptors.data(), descriptors.size(), kPollMillis);
+  int ready = 0;
+  {
+    const auto waiting = clock_.enter(StageClock::kWaitForServers);
+    ready = ::poll(descriptors.data(), descriptors.size(), kPollMillis);
+  }
   if (ready < 0 && errno != EINTR) return Error::infrastructure("poll failed");
 
   for (std::size_t i = 0; i < descriptors.size(); ++i) {
@@ -395,6 +406,7 @@ Status ReplayEngine::pump() {
       check_locks(side, static_cast<Side>(index));
       continue;
     }
+    const auto receiving = clock_.enter(StageClock::kSendReceiveHash);
     auto advanced = side.connection->advance(side.sink);
     if (!advanced) {
       side.failure = std::string("connection lost: ") + advanced.error().message;
@@ -407,6 +419,7 @@ Status ReplayEngine::pump() {
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.
+  const auto judging = clock_.enter(StageClock::kCompareAndJudge);
   for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
   report_progress(false);
   return Status::success();
@@ -431,7 +444,10 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
     return;
   }
 
-  const sql::QueryShape shape = sql::shape_of(event.sql);
+  const sql::QueryShape shape = [&] {
+    const auto parsing = clock_.enter(StageClock::kParseSql);
+    return sql::shape_of(event.sql);
+  }();
   const sql::StatementFacts& facts = session.facts;
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
@@ -524,7 +540,10 @@ void ReplayEngine::report_progress(bool final_line) {
 // nullopt at the end of the capture.
 Result<std::optional<Pending>> ReplayEngine::read_pending() {
   for (;;) {
-    auto next = source_->next();
+    auto next = [&] {
+      const auto reading = clock_.enter(StageClock::kReadCapture);
+      return source_->next();
+    }();
     if (!next) return next.error();
     if (!next->has_value()) return std::optional<Pending>();
     Event event = std::move(**next);
@@ -536,7 +555,10 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       observer_.on_skipped(event, "empty statement");
       continue;
     }
-    sql::StatementFacts facts = sql::facts_of(event.sql);
+    sql::StatementFacts facts = [&] {
+      const auto parsing = clock_.enter(StageClock::kParseSql);
+      return sql::facts_of(event.sql);
+    }();
     if (facts.copies_from_client) {
       ++summary_.skipped;
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
@@ -563,6 +585,7 @@ Result<std::optional<Pending>> ReplayEngine::take_next() {
 
 // The sessions holding the locks that the statements in flight wait for, per side.
 std::vector<SessionRun*> ReplayEngine::lock_holders() {
+  const auto checking = clock_.enter(StageClock::kLockChecks);
   std::vector<SessionRun*> holders;
   for (SessionRun* waiting : in_flight_) {
     for (int index = 0; index < 2; ++index) {
@@ -646,6 +669,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
   }
   report_progress(true);
   summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  summary_.stage_seconds = clock_.seconds();
   if (interrupted()) {
     return Error{ErrorKind::kInterrupted, "interrupted after " + std::to_string(summary_.events) + " events"};
   }

@@ -198,6 +198,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"pgshadow_version", PGSHADOW_VERSION},
       {"started_at", run.started_at},
       {"wall_seconds", run.wall_seconds},
+      {"setup_seconds", run.setup_seconds},
       {"peak_rss_bytes", run.peak_rss_bytes},
       {"verdict", std::string(to_string(findings.verdict()))},
       {"verdict_reasons", findings.verdict_reasons()},
@@ -230,6 +231,9 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
                         {"reordered_for_locks", run.replay->reordered_for_locks},
                         {"roles", roles},
                         {"wall_seconds", run.replay->wall_seconds}};
+    json stages = json::object();
+    for (const auto& [stage, seconds] : run.replay->stage_seconds) stages[stage] = seconds;
+    report["replay"]["stage_seconds"] = std::move(stages);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // What the replay tests share: one embedded cluster per test binary, fresh baseline/shadow
 // pairs cloned from a template, events from memory, and an observer that records every fate.
+#include <cmath>
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
@@ -151,6 +152,14 @@ inline RecordingObserver run(const ReplayTargets& targets, std::vector<Event> ev
   auto summary = replay(source, targets, settings, observer);
   REQUIRE(summary.ok());
   CHECK(summary->events == summary->compared + summary->skipped + summary->failed);
+  // Every moment of the replay is charged to exactly one stage.
+  double staged = 0;
+  for (const auto& [stage, seconds] : summary->stage_seconds) {
+    CHECK(seconds >= 0);
+    staged += seconds;
+  }
+  CHECK(summary->stage_seconds.size() == 9);
+  CHECK(std::abs(staged - summary->wall_seconds) < 0.005);
   if (summary_out != nullptr) *summary_out = *summary;
   return observer;
 }

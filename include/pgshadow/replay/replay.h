@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pgshadow/capture/event_source.h"
@@ -126,6 +127,10 @@ struct ReplaySummary {
   // by their session (the replay granted a lock in another order than production did).
   std::uint64_t reordered_for_locks = 0;
   double wall_seconds = 0;
+  // Where the replay thread's time went, by stage, in seconds; they add up to wall_seconds:
+  // scheduling, read_capture, parse_sql, wait_for_servers, send_receive_hash, compare_and_judge,
+  // lock_checks, connect, pacing.
+  std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
 // Errors: kInfrastructure when a side cannot be reached at all; kInterrupted when *interrupted

@@ -37,6 +37,8 @@ struct RunDescription {
   std::string shadow_target;
   std::string started_at;               // ISO-8601 UTC
   double wall_seconds = 0;
+  // Before the replay: inputs checked, servers started, baseline loaded, migration applied.
+  double setup_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;  // of the pgshadow process, at the end of the run
   capture::InputAccounting capture_accounting;
   const InputProblems* capture_problems = nullptr;
