@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -16,6 +17,7 @@
 #include "isolation_probe.h"
 #include "session_run.h"
 #include "stage_clock.h"
+#include "statement_analyzer.h"
 
 namespace pgshadow::replay {
 
@@ -44,10 +46,10 @@ constexpr auto kStallBreakAfter = std::chrono::milliseconds(50);
 constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
 constexpr int kPollMillis = 10;
 
-// An event read from the capture and to be replayed, with the facts parsed once on reading.
+// An event read from the capture and to be replayed, with what the parser said of it.
 struct Pending {
   Event event;
-  sql::StatementFacts facts;
+  StatementAnalysis analysis;
 };
 
 class ReplayEngine {
@@ -73,7 +75,8 @@ class ReplayEngine {
   void close_idle_sessions();
   Status wait_until_dispatchable(const SessionRun& session, const Event& event, const sql::StatementFacts& facts);
   bool must_precede(const SessionRun& earlier, const Event& event) const;
-  void dispatch(SessionRun& session, Event event, sql::StatementFacts facts);
+  void dispatch(SessionRun& session, Pending pending);
+  void open_connections(SessionRun& session, const std::string& user);
   Status pump();
   void check_locks(SideRun& side, Side which);
   void finish_if_done(SessionRun& session);
@@ -119,6 +122,7 @@ class ReplayEngine {
   std::array<std::unordered_map<std::string, bool>, 2> role_allowed_;
   std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
   StageClock clock_;
+  StatementAnalyzer analyzer_;
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -315,28 +319,58 @@ Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Ev
   }
 }
 
-void ReplayEngine::dispatch(SessionRun& session, Event event, sql::StatementFacts facts) {
-  session.event = std::move(event);
-  session.facts = std::move(facts);
+// Opens the session's missing connections, both sides at once: a connection costs the server a
+// process start, and a capture of short sessions opens one for nearly every statement.
+void ReplayEngine::open_connections(SessionRun& session, const std::string& user) {
+  const auto connecting = clock_.enter(StageClock::kConnect);
+  std::array<std::optional<Result<std::unique_ptr<pg::SessionConnection>>>, 2> opened;
+  std::array<std::vector<std::pair<std::string, std::string>>, 2> settings;
+  for (int index = 0; index < 2; ++index) {
+    if (!session.sides[static_cast<std::size_t>(index)].connection) settings[static_cast<std::size_t>(index)] = session_settings_for(index, user);
+  }
+  const auto open_side = [&](int index) {
+    opened[static_cast<std::size_t>(index)].emplace(
+        pg::SessionConnection::open(conninfo_of(targets_, index), settings[static_cast<std::size_t>(index)]));
+  };
+  const bool both = !session.sides[kBaselineSide].connection && !session.sides[kShadowSide].connection;
+  if (both) {
+    std::thread shadow([&] { open_side(kShadowSide); });
+    open_side(kBaselineSide);
+    shadow.join();
+  } else {
+    for (int index = 0; index < 2; ++index) {
+      if (!session.sides[static_cast<std::size_t>(index)].connection) open_side(index);
+    }
+  }
+  for (std::size_t index = 0; index < 2; ++index) {
+    if (!opened[index]) continue;
+    SideRun& side = session.sides[index];
+    if (*opened[index]) {
+      side.connection = std::move(*opened[index]).value();
+    } else {
+      side.failure = "cannot open a connection: " + opened[index]->error().message;
+    }
+  }
+}
+
+void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
+  session.event = std::move(pending.event);
+  session.facts = std::move(pending.analysis.facts);
+  session.shape = std::move(pending.analysis.shape);
   session.last_dispatch = ++dispatched_;
   const Event& current = *session.event;
   trace("dispatch %s %s", current.session_id.c_str(), current.source.to_string().c_str());
   const pg::StatementRequest request{current.sql, current.protocol == Protocol::kExtended,
                                      current.statement_name, &current.parameters};
-  for (int index = 0; index < 2; ++index) {
-    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+  for (SideRun& side : session.sides) {
     side.result.reset();
     side.failure.reset();
     side.waiting_on_lock = false;
-    if (!side.connection) {
-      const auto connecting = clock_.enter(StageClock::kConnect);
-      auto opened = pg::SessionConnection::open(conninfo_of(targets_, index), session_settings_for(index, current.user));
-      if (!opened) {
-        side.failure = "cannot open a connection: " + opened.error().message;
-        continue;
-      }
-      side.connection = std::move(opened).value();
-    }
+  }
+  open_connections(session, current.user);
+  for (int index = 0; index < 2; ++index) {
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    if (!side.connection) continue;  // failed to open: side.failure says why
     side.state_before = side.connection->transaction_state();
     const auto sending = clock_.enter(StageClock::kSendReceiveHash);
     Status sent = side.connection->send(request);
@@ -444,10 +478,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
     return;
   }
 
-  const sql::QueryShape shape = [&] {
-    const auto parsing = clock_.enter(StageClock::kParseSql);
-    return sql::shape_of(event.sql);
-  }();
+  const sql::QueryShape& shape = session.shape;
   const sql::StatementFacts& facts = session.facts;
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
@@ -555,10 +586,11 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       observer_.on_skipped(event, "empty statement");
       continue;
     }
-    sql::StatementFacts facts = [&] {
+    StatementAnalysis analysis = [&] {
       const auto parsing = clock_.enter(StageClock::kParseSql);
-      return sql::facts_of(event.sql);
+      return analyzer_.analyze(event.sql);
     }();
+    const sql::StatementFacts& facts = analysis.facts;
     if (facts.copies_from_client) {
       ++summary_.skipped;
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
@@ -570,7 +602,7 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       continue;
     }
     if (!event.duration_ms) ++summary_.events_without_duration;
-    return std::optional<Pending>(Pending{std::move(event), std::move(facts)});
+    return std::optional<Pending>(Pending{std::move(event), std::move(analysis)});
   }
 }
 
@@ -641,7 +673,7 @@ Result<bool> ReplayEngine::break_stall(const std::vector<SessionRun*>& holders) 
       lookahead_.erase(lookahead_.begin() + static_cast<std::ptrdiff_t>(i));
       ++summary_.reordered_for_locks;
       trace("stalled: %s runs ahead of its turn (it holds a lock others wait for)", holder->id.c_str());
-      dispatch(*holder, std::move(pending.event), std::move(pending.facts));
+      dispatch(*holder, std::move(pending));
       return true;
     }
   }
@@ -657,11 +689,11 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (!next->has_value()) break;
     Pending pending = std::move(**next);
     SessionRun& session = session_for(pending.event.session_id);
-    if (Status ready = wait_until_dispatchable(session, pending.event, pending.facts); !ready) {
+    if (Status ready = wait_until_dispatchable(session, pending.event, pending.analysis.facts); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       break;
     }
-    dispatch(session, std::move(pending.event), std::move(pending.facts));
+    dispatch(session, std::move(pending));
     report_progress(false);
   }
   while (!in_flight_.empty()) {

@@ -39,6 +39,7 @@ struct SessionRun {
   std::array<SideRun, 2> sides;
   std::optional<Event> event;  // the statement in flight on either side
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
+  sql::QueryShape shape;       // of `event`
   std::uint64_t last_dispatch = 0;
   // Fingerprint of the statement after which the two sides' transactions diverged (one side
   // aborted, the other not): every difference until they converge again is its consequence.
