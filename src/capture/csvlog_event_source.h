@@ -26,6 +26,7 @@ class CsvlogEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return accounting_; }
   const InputProblems& problems() const override { return problems_; }
   std::string description() const override { return description_; }
+  std::optional<ReadProgress> read_progress() const override { return files_.read_progress(); }
 
   // The log_time of the first well-formed record of `file`, for ordering rotated files; nullopt
   // when it has none or cannot be read.

@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "input_stream.h"
+#include "pgshadow/capture/event_source.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::capture {
@@ -24,12 +26,15 @@ class FileSequence {
   Result<bool> open_next();
   // The open file's stream; only between a successful open_next() and close().
   std::istream& stream() { return input_->stream(); }
-  void close() { input_.reset(); }
+  void close();
   bool is_open() const { return input_ != nullptr; }
   // The current (or last) file as problems and errors name it: its path, "<stdin>" for "-".
   const std::string& file() const { return current_name_; }
 
   static std::string display_name(const std::string& path);
+
+  // Bytes read of all the files together; nullopt when one is standard input.
+  std::optional<ReadProgress> read_progress() const;
 
  private:
   std::vector<std::string> files_;
@@ -37,6 +42,8 @@ class FileSequence {
   std::unique_ptr<InputStream> first_opened_;
   std::unique_ptr<InputStream> input_;
   std::string current_name_;
+  std::vector<std::uint64_t> sizes_;  // of files_, when every one is a file
+  std::uint64_t bytes_of_closed_files_ = 0;
 };
 
 }  // namespace pgshadow::capture

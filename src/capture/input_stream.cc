@@ -87,6 +87,13 @@ std::string InputStream::peek_first_line(std::size_t max_bytes) {
   return line;
 }
 
+std::uint64_t InputStream::file_bytes_read() {
+  if (!parts_->file.is_open()) return 0;
+  // The file buffer's own position: tellg() would give -1 once the stream reached its end.
+  const auto position = parts_->file.rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in);
+  return position < 0 ? 0 : static_cast<std::uint64_t>(position);
+}
+
 Error read_error(const std::string& name) {
   try {
     throw;

@@ -6,6 +6,7 @@
 // A read error (I/O, corrupt or truncated gzip data) throws out of the stream (badbit is in its
 // exceptions mask: a reader going through the streambuf directly would otherwise miss it); a
 // reader catches it and turns it into an Error with read_error(). Not thread-safe.
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -30,6 +31,9 @@ class InputStream {
   // The first line (without its newline, at most max_bytes) without consuming it: stream() still
   // starts at the beginning. For telling the format of standard input. Call before reading.
   std::string peek_first_line(std::size_t max_bytes = 1 << 20);
+
+  // Bytes taken from the file so far (compressed bytes for gzip); 0 for standard input.
+  std::uint64_t file_bytes_read();
 
  private:
   struct Parts;

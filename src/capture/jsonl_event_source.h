@@ -24,6 +24,7 @@ class JsonlEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return accounting_; }
   const InputProblems& problems() const override { return problems_; }
   std::string description() const override { return description_; }
+  std::optional<ReadProgress> read_progress() const override { return files_.read_progress(); }
 
   // The start of the first event of `file`, for ordering files; nullopt when there is none.
   static std::optional<std::int64_t> first_timestamp(const std::string& file);

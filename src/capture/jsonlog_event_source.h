@@ -27,6 +27,7 @@ class JsonlogEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return accounting_; }
   const InputProblems& problems() const override { return problems_; }
   std::string description() const override { return description_; }
+  std::optional<ReadProgress> read_progress() const override { return files_.read_progress(); }
 
   // The timestamp of the first readable record of `file`, for ordering rotated files; nullopt
   // when it has none.

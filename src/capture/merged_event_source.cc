@@ -53,4 +53,15 @@ std::string MergedEventSource::description() const {
   return text;
 }
 
+std::optional<ReadProgress> MergedEventSource::read_progress() const {
+  ReadProgress total;
+  for (const Input& input : inputs_) {
+    const auto progress = input.source->read_progress();
+    if (!progress) return std::nullopt;
+    total.bytes_read += progress->bytes_read;
+    total.bytes_total += progress->bytes_total;
+  }
+  return total;
+}
+
 }  // namespace pgshadow::capture

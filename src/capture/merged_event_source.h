@@ -22,6 +22,7 @@ class MergedEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return accounting_; }
   const InputProblems& problems() const override { return problems_; }
   std::string description() const override;
+  std::optional<ReadProgress> read_progress() const override;
 
  private:
   struct Input {

@@ -44,6 +44,7 @@ class StderrEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return accounting_; }
   const InputProblems& problems() const override { return problems_; }
   std::string description() const override { return description_; }
+  std::optional<ReadProgress> read_progress() const override { return files_.read_progress(); }
 
   const std::string& log_line_prefix() const { return prefix_.text(); }
 

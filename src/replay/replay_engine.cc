@@ -563,6 +563,9 @@ void ReplayEngine::report_progress(bool final_line) {
   progress.first_capture_us = first_capture_us_;
   progress.current_capture_us = current_capture_us_;
   progress.wall_seconds = std::chrono::duration<double>(now - started_).count();
+  if (const auto read = source_->read_progress(); read && read->bytes_total > 0) {
+    progress.input_fraction = static_cast<double>(read->bytes_read) / static_cast<double>(read->bytes_total);
+  }
   progress.final = final_line;
   observer_.on_progress(progress);
 }

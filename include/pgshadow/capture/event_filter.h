@@ -48,6 +48,7 @@ class FilteredEventSource final : public EventSource {
   const InputAccounting& accounting() const override { return inner_->accounting(); }
   const InputProblems& problems() const override { return inner_->problems(); }
   std::string description() const override { return inner_->description(); }
+  std::optional<ReadProgress> read_progress() const override { return inner_->read_progress(); }
 
   std::uint64_t filtered() const { return filtered_; }
   const std::map<std::string, std::uint64_t>& filtered_by_reason() const { return by_reason_; }

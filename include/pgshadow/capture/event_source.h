@@ -25,6 +25,13 @@ struct InputAccounting {
   std::map<std::string, std::uint64_t> not_statement_by_kind;  // "connection", "checkpoint", ...
 };
 
+// How far through its input bytes a source has read (compressed bytes for gzip files), for
+// progress and the time left.
+struct ReadProgress {
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_total = 0;
+};
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
@@ -38,6 +45,8 @@ class EventSource {
   virtual const InputProblems& problems() const = 0;
   // Human description of what is being read, e.g. "csvlog: 3 files in traffic/".
   virtual std::string description() const = 0;
+  // nullopt when the size is unknown (standard input).
+  virtual std::optional<ReadProgress> read_progress() const { return std::nullopt; }
 };
 
 // Opens one or more capture inputs (docs/capture-format.md, "Input formats"): canonical capture
