@@ -58,8 +58,11 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
   verify->add_flag("--keep-server", options.keep_server,
                    "Leave the embedded server running at the end and print how to connect");
   verify->add_flag("--include-literals", options.include_literals,
-                   "Put statement texts, error messages and sample rows in the report (local use only: "
+                   "Put statement texts, error messages and row values in the report; implies --show-values (local use only: "
                    "captured traffic holds personal data)");
+  verify->add_flag("--show-values", options.show_values,
+                   "Show row values in the row differences, not only NULL or their length (local use "
+                   "only: captured traffic holds personal data)");
   verify->add_option("--production-dsn", options.production_dsn,
                      "The production database the traffic came from: pgshadow refuses to replay "
                      "against it (writes are replayed)")

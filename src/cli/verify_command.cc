@@ -188,7 +188,7 @@ int run_verify(const VerifyOptions& options) {
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
 
-  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}});
+  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}, options.show_values});
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
   replay::ObserverFanout observers;

@@ -24,6 +24,7 @@ struct VerifyOptions {
   std::string pg_bin;
   bool keep_server = false;
   bool include_literals = false;
+  bool show_values = false;  // row values in the row differences (implied by include_literals)
   std::string production_dsn;  // refuse to replay against this database
   FilterOptions filters;
   ReplayOptions replay;

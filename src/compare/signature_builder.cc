@@ -13,8 +13,8 @@ void update_digest(Xxh3Hasher& hasher, const Digest128& digest) {
 
 }  // namespace
 
-SignatureBuilder::SignatureBuilder(std::size_t max_sample_rows)
-    : max_sample_rows_(max_sample_rows) {}
+SignatureBuilder::SignatureBuilder(std::size_t max_sample_rows, std::size_t max_sample_bytes)
+    : max_sample_rows_(max_sample_rows), max_sample_bytes_(max_sample_bytes) {}
 
 void SignatureBuilder::set_columns(std::vector<ColumnHeader> columns) {
   signature_.columns = std::move(columns);
@@ -42,14 +42,20 @@ void SignatureBuilder::add_row(const std::vector<std::optional<std::string_view>
   signature_.multiset_digest += row;
   ++signature_.row_count;
 
-  if (signature_.sample_rows.size() < max_sample_rows_) {
-    SampleRow sample;
-    sample.reserve(values.size());
-    for (const auto& value : values) {
-      sample.push_back(value ? std::optional<std::string>(*value) : std::nullopt);
-    }
-    signature_.sample_rows.push_back(std::move(sample));
+  if (!signature_.sample_complete) return;  // the sample stays a prefix of the result
+  std::size_t bytes = 0;
+  for (const auto& value : values) bytes += value ? value->size() : 0;
+  if (signature_.sample_rows.size() >= max_sample_rows_ || sample_bytes_ + bytes > max_sample_bytes_) {
+    signature_.sample_complete = false;
+    return;
   }
+  sample_bytes_ += bytes;
+  SampleRow sample;
+  sample.reserve(values.size());
+  for (const auto& value : values) {
+    sample.push_back(value ? std::optional<std::string>(*value) : std::nullopt);
+  }
+  signature_.sample_rows.push_back(std::move(sample));
 }
 
 ResultSignature SignatureBuilder::finish_success(std::string_view command_tag) {
@@ -57,6 +63,7 @@ ResultSignature SignatureBuilder::finish_success(std::string_view command_tag) {
   signature_.succeeded = true;
   signature_.command_verb = std::move(parsed.verb);
   signature_.affected_rows = parsed.affected_rows;
+  sample_bytes_ = 0;
   return std::exchange(signature_, ResultSignature{});
 }
 
@@ -64,6 +71,7 @@ ResultSignature SignatureBuilder::finish_error(std::string sqlstate, std::string
   signature_.succeeded = false;
   signature_.sqlstate = std::move(sqlstate);
   signature_.error_message = std::move(message);
+  sample_bytes_ = 0;
   return std::exchange(signature_, ResultSignature{});
 }
 

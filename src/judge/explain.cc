@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -27,6 +28,20 @@ std::string column_names(const OutcomeSummary& side) {
   return "(" + join(names) + ")";
 }
 
+// " in column price" / " in columns price, total": where the sampled rows differ.
+std::string in_columns(const RowDifferences* differences) {
+  if (differences == nullptr) return "";
+  std::vector<std::string> names;
+  for (const auto& row : differences->rows) {
+    if (row.change != compare::RowChange::kChanged) continue;
+    for (const auto& cell : row.cells) {
+      if (std::find(names.begin(), names.end(), cell.column) == names.end()) names.push_back(cell.column);
+    }
+  }
+  if (names.empty()) return "";
+  return std::string(names.size() == 1 ? " in column " : " in columns ") + join(names);
+}
+
 std::string describe_command(const OutcomeSummary& side) {
   std::string text = side.command_tag_verb;
   if (side.affected_rows) text += " " + std::to_string(*side.affected_rows);
@@ -51,7 +66,7 @@ std::string type_name(std::uint32_t oid) {
 }
 
 std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
-                    const OutcomeSummary& shadow) {
+                    const OutcomeSummary& shadow, const RowDifferences* row_differences) {
   switch (divergence) {
     case DivergenceClass::kErrorShadowOnly:
       return "fails on the shadow with " + describe_error(shadow) +
@@ -70,11 +85,12 @@ std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
              "), shadow (" + join(shadow.columns) + ")";
     case DivergenceClass::kRowsChanged:
       if (baseline.row_count != shadow.row_count) {
+        const std::string columns = in_columns(row_differences);
         return "baseline returned " + std::to_string(baseline.row_count) + " rows, shadow " +
-               std::to_string(shadow.row_count);
+               std::to_string(shadow.row_count) + (columns.empty() ? "" : "; values differ" + columns);
       }
       return "same number of rows (" + std::to_string(baseline.row_count) +
-             "), different values";
+             "), different values" + in_columns(row_differences);
     case DivergenceClass::kOrderChanged:
       return "same rows in a different order, under a top-level ORDER BY";
     case DivergenceClass::kCommandChanged:

@@ -2,6 +2,7 @@
 
 #include "pgshadow/core/sqlstate.h"
 #include "pgshadow/judge/findings.h"
+#include "pgshadow/sql/query_shape.h"
 
 namespace pgshadow::judge {
 namespace {
@@ -19,8 +20,59 @@ OutcomeSummary summarize(const compare::ResultSignature& signature, const JudgeS
   if (settings.include_literals || sqlstate_message_is_data_free(signature.sqlstate)) {
     summary.message = signature.error_message;
   }
-  if (settings.include_literals) summary.sample_rows = signature.sample_rows;
   return summary;
+}
+
+// Classes whose difference is in the rows themselves; consequence and nondeterministic cover
+// every kind of difference, so only when their rows do differ.
+bool rows_differ(const replay::ComparedStatement& statement, bool ordered) {
+  switch (statement.divergence) {
+    case DivergenceClass::kRowsChanged:
+    case DivergenceClass::kTypesChanged:
+    case DivergenceClass::kOrderChanged:
+      return true;
+    case DivergenceClass::kConsequence:
+    case DivergenceClass::kNondeterministic:
+      break;
+    default:
+      return false;
+  }
+  const compare::ResultSignature& b = statement.baseline;
+  const compare::ResultSignature& s = statement.shadow;
+  return b.succeeded && s.succeeded && !b.columns.empty() &&
+         (b.row_count != s.row_count || b.multiset_digest != s.multiset_digest ||
+          (ordered && b.ordered_digest != s.ordered_digest));
+}
+
+std::optional<ShownValue> shown(const std::optional<compare::Value>& cell, bool values_shown) {
+  if (!cell) return std::nullopt;
+  ShownValue value;
+  value.is_null = !cell->has_value();
+  value.bytes = value.is_null ? 0 : (*cell)->size();
+  if (values_shown && !value.is_null) value.text = **cell;
+  return value;
+}
+
+// The differing rows of the statement, values masked unless the settings show them; nullopt
+// when the samples show nothing to see.
+std::optional<RowDifferences> row_differences(const replay::ComparedStatement& statement,
+                                              const JudgeSettings& settings) {
+  const bool ordered = sql::facts_of(statement.event.sql).has_top_level_order_by;
+  if (!rows_differ(statement, ordered)) return std::nullopt;
+  const compare::RowDiff diff = compare::diff_rows(statement.baseline, statement.shadow, ordered, kMaxShownRows);
+  if (diff.rows.empty() && !diff.beyond_sample) return std::nullopt;
+  RowDifferences differences;
+  differences.values_shown = settings.values_shown();
+  differences.beyond_sample = diff.beyond_sample;
+  for (const compare::RowDifference& row : diff.rows) {
+    ShownRow out{row.change, row.baseline_row, row.shadow_row, {}};
+    for (const compare::CellDifference& cell : row.cells) {
+      out.cells.push_back({cell.column, shown(cell.baseline, differences.values_shown),
+                           shown(cell.shadow, differences.values_shown)});
+    }
+    differences.rows.push_back(std::move(out));
+  }
+  return differences;
 }
 
 int weight(Severity severity) { return static_cast<int>(severity); }
@@ -87,7 +139,9 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   example.divergence = statement.divergence;
   example.baseline = summarize(statement.baseline, settings_);
   example.shadow = summarize(statement.shadow, settings_);
-  example.explanation = explain(statement.divergence, example.baseline, example.shadow);
+  example.row_differences = row_differences(statement, settings_);
+  example.explanation = explain(statement.divergence, example.baseline, example.shadow,
+                                example.row_differences ? &*example.row_differences : nullptr);
   example.root_fingerprint = statement.root_fingerprint;
   if (statement.divergence == DivergenceClass::kNondeterministic && !statement.nondeterminism.empty()) {
     example.explanation += " (" + statement.nondeterminism + "): not counted toward the verdict";

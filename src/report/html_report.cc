@@ -1,8 +1,8 @@
 // The HTML report: one self-contained page (inline CSS, JS and SVG; no network) with the
 // verdict, a chart of classes over the replay, a sortable and filterable table of shapes, and
-// per-shape detail with samples and latency. Everything from the JSON is escaped; the script
-// only sorts, filters and checks itself (it writes data-selfcheck="ok" on <body>, or the first
-// error, so a headless browser can tell that the page really ran).
+// per-shape detail with the differing rows and latency. Everything from the JSON is escaped;
+// the script only sorts, filters and checks itself (it writes data-selfcheck="ok" on <body>, or
+// the first error, so a headless browser can tell that the page really ran).
 #include <cstdio>
 #include <sstream>
 
@@ -25,6 +25,7 @@ th{background:#f3f3f3;cursor:pointer;user-select:none}th.sorted-asc::after{conte
 tr.s-breaking td:first-child{border-left:4px solid #c62828}tr.s-review td:first-child{border-left:4px solid #ef6c00}
 tr.s-allowed td:first-child{border-left:4px solid #1565c0}code{font-size:12px;word-break:break-all}
 details{margin:.4em 0;padding:.3em .6em;border:1px solid #ddd;border-radius:4px}summary{cursor:pointer}
+table.rowdiff{width:auto}table.rowdiff caption{text-align:left;color:#666}
 .muted{color:#666}#controls{margin:.5em 0}svg{max-width:820px;display:block}
 )";
 
@@ -97,16 +98,19 @@ void outcome_html(std::ostream& out, const char* side, const json& outcome) {
       out << ": " << escape_xml(outcome["message"].get<std::string>());
     }
   }
-  if (outcome.contains("sample_rows")) {
-    out << "<table class=\"sample\">";
-    for (const auto& row : outcome["sample_rows"]) {
-      out << "<tr>";
-      for (const auto& value : row) out << "<td>" << (value.is_string() ? escape_xml(value.get<std::string>()) : "NULL") << "</td>";
-      out << "</tr>";
-    }
-    out << "</table>";
-  }
   out << "</td></tr>";
+}
+
+// The differing rows of the first divergence: one line per differing cell.
+void row_differences_html(std::ostream& out, const json& differences) {
+  const std::string note = view::row_differences_note(differences);
+  out << "<table class=\"rowdiff\"><caption>differing rows" << (note.empty() ? "" : " — " + escape_xml(note))
+      << "</caption>\n<tr><th>row</th><th>column</th><th>baseline</th><th>shadow</th></tr>\n";
+  for (const auto& line : view::row_difference_lines(differences)) {
+    out << "<tr><td>" << escape_xml(line.row) << "</td><td>" << escape_xml(line.column) << "</td><td>"
+        << escape_xml(line.baseline) << "</td><td>" << escape_xml(line.shadow) << "</td></tr>\n";
+  }
+  out << "</table>\n";
 }
 
 void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
@@ -130,6 +134,9 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
     outcome_html(out, "baseline", first.value("baseline", json::object()));
     outcome_html(out, "shadow", first.value("shadow", json::object()));
     out << "</table>\n";
+    if (first.contains("row_differences") && first["row_differences"].is_object()) {
+      row_differences_html(out, first["row_differences"]);
+    }
   }
   const json latency = shape.value("latency", json::object());
   out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";

@@ -23,16 +23,35 @@ json outcome(const judge::OutcomeSummary& side) {
     out["condition"] = std::string(sqlstate_name(side.sqlstate));
     out["message"] = side.message.empty() ? json(nullptr) : json(side.message);
   }
-  if (!side.sample_rows.empty()) {
-    json rows = json::array();
-    for (const auto& row : side.sample_rows) {
-      json values = json::array();
-      for (const auto& value : row) values.push_back(value ? json(*value) : json(nullptr));
-      rows.push_back(std::move(values));
-    }
-    out["sample_rows"] = std::move(rows);
-  }
   return out;
+}
+
+// null for SQL NULL, else {bytes} and, when values are shown, {value}.
+json shown_value(const judge::ShownValue& value) {
+  if (value.is_null) return nullptr;
+  json out = {{"bytes", value.bytes}};
+  if (value.text) out["value"] = *value.text;
+  return out;
+}
+
+json row_differences(const judge::RowDifferences& differences) {
+  json rows = json::array();
+  for (const auto& row : differences.rows) {
+    json cells = json::array();
+    for (const auto& cell : row.cells) {
+      json entry = {{"column", cell.column}};  // a side without the column has no key
+      if (cell.baseline) entry["baseline"] = shown_value(*cell.baseline);
+      if (cell.shadow) entry["shadow"] = shown_value(*cell.shadow);
+      cells.push_back(std::move(entry));
+    }
+    rows.push_back({{"kind", std::string(compare::to_string(row.change))},
+                    {"baseline_row", row.baseline_row ? json(*row.baseline_row) : json(nullptr)},
+                    {"shadow_row", row.shadow_row ? json(*row.shadow_row) : json(nullptr)},
+                    {"cells", std::move(cells)}});
+  }
+  return {{"values", differences.values_shown ? "shown" : "masked"},
+          {"beyond_sample", differences.beyond_sample},
+          {"rows", std::move(rows)}};
 }
 
 json class_counts(const std::map<DivergenceClass, std::uint64_t>& counts, bool all_classes) {
@@ -74,6 +93,9 @@ json shape(const judge::ShapeFindings& findings) {
         {"shadow", outcome(example->shadow)},
         {"root_fingerprint", example->root_fingerprint ? json(*example->root_fingerprint) : json(nullptr)},
     };
+    if (example->row_differences) {
+      out["first_divergence"]["row_differences"] = row_differences(*example->row_differences);
+    }
   }
   return out;
 }

@@ -69,6 +69,30 @@ void shape_table(std::ostream& out, const std::vector<const json*>& shapes) {
   }
 }
 
+// Per shape whose first divergence carries row differences: a table of the differing cells.
+void row_differences(std::ostream& out, const std::vector<const json*>& shapes) {
+  bool any = false;
+  for (const json* shape : shapes) {
+    if (!shape->contains("first_divergence") || !(*shape)["first_divergence"].is_object()) continue;
+    const json& first = (*shape)["first_divergence"];
+    if (!first.contains("row_differences") || !first["row_differences"].is_object()) continue;
+    const json& differences = first["row_differences"];
+    if (!any) out << "### Differing rows\n\n";
+    any = true;
+    const std::string note = view::row_differences_note(differences);
+    out << "**" << code(shape->value("normalized", "")) << "**" << (note.empty() ? "" : " (" + cell(note) + ")")
+        << "\n\n";
+    const auto lines = view::row_difference_lines(differences);
+    if (lines.empty()) continue;
+    out << "| row | column | baseline | shadow |\n|---|---|---|---|\n";
+    for (const auto& line : lines) {
+      out << "| " << cell(line.row) << " | " << cell(line.column) << " | " << cell(line.baseline) << " | "
+          << cell(line.shadow) << " |\n";
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 std::string render_markdown(const json& report) {
@@ -122,6 +146,9 @@ std::string render_markdown(const json& report) {
     shape_table(out, review);
     out << "\n";
   }
+  std::vector<const json*> with_rows = breaking;
+  with_rows.insert(with_rows.end(), review.begin(), review.end());
+  row_differences(out, with_rows);
   if (!allowed.empty()) {
     out << "### Allowed by the allowlist (" << allowed.size() << ")\n\n"
         << "| query shape | allowed | \n|---|---|\n";

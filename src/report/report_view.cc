@@ -1,5 +1,7 @@
 #include "report_view.h"
 
+#include <utility>
+
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/sqlstate.h"
 
@@ -9,6 +11,40 @@ namespace {
 std::string text_of(const json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A shown value, SQL-quoted, cut to a table's width without splitting a UTF-8 character.
+std::string quoted(std::string text) {
+  constexpr std::size_t kMax = 80;
+  if (text.size() > kMax) {
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
+  }
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string side_value(const json& cell, const char* side) {
+  if (!cell.contains(side)) return "–";
+  const json& value = cell[side];
+  if (!value.is_object()) return "NULL";
+  if (value.contains("value") && value["value"].is_string()) return quoted(value["value"].get<std::string>());
+  const std::uint64_t bytes = value.value("bytes", std::uint64_t{0});
+  return "‹" + std::to_string(bytes) + (bytes == 1 ? " byte›" : " bytes›");
+}
+
+std::string row_label(const json& row) {
+  const auto position = [&](const char* key) {
+    return row.contains(key) && row[key].is_number() ? "#" + std::to_string(row[key].get<std::uint64_t>()) : "";
+  };
+  const std::string kind = text_of(row, "kind");
+  if (kind == "baseline_only") return position("baseline_row") + " (baseline only)";
+  if (kind == "shadow_only") return position("shadow_row") + " (shadow only)";
+  const std::string baseline = position("baseline_row");
+  const std::string shadow = position("shadow_row");
+  return baseline == shadow ? baseline : baseline + " → " + shadow;
 }
 
 bool is_allowed(const json& shape, const std::string& divergence) {
@@ -110,6 +146,27 @@ std::string accounting_line(const json& report) {
   if (a.value("filtered", std::uint64_t{0}) > 0) text += " + " + n("filtered") + " filtered";
   if (!a.value("balanced", true)) text += " (UNBALANCED)";
   return text;
+}
+
+std::vector<RowDifferenceLine> row_difference_lines(const json& differences) {
+  std::vector<RowDifferenceLine> lines;
+  for (const auto& row : differences.value("rows", json::array())) {
+    std::string label = row_label(row);
+    for (const auto& cell : row.value("cells", json::array())) {
+      lines.push_back({std::exchange(label, ""), text_of(cell, "column"), side_value(cell, "baseline"),
+                       side_value(cell, "shadow")});
+    }
+  }
+  return lines;
+}
+
+std::string row_differences_note(const json& differences) {
+  std::string note;
+  if (text_of(differences, "values") != "shown") note = "values masked: --show-values shows them (local use only)";
+  if (differences.value("beyond_sample", false)) {
+    note += (note.empty() ? "" : "; ") + std::string("more may differ beyond the sampled rows");
+  }
+  return note;
 }
 
 std::string escape_xml(std::string_view text) {

@@ -30,6 +30,21 @@ std::string allowed_reasons(const json& shape);
 // "12 events = 10 compared + 2 skipped + 0 failed (+ ...)".
 std::string accounting_line(const json& report);
 
+// Row differences (shapes[].first_divergence.row_differences), one table line per cell:
+// row_label: "#1", "#1 → #2" (positions on baseline and shadow), "#3 (baseline only)", "" for
+// the row's later cells; row_value: "NULL", "‹5 bytes›" (masked), "'12.35'" (shown, quoted so ''
+// and 'NULL' stay apart from NULL; long values cut), "–" when that side has no such column or row.
+struct RowDifferenceLine {
+  std::string row;
+  std::string column;
+  std::string baseline;
+  std::string shadow;
+};
+std::vector<RowDifferenceLine> row_difference_lines(const json& differences);
+// "values masked: --show-values shows them (local use only)" and/or "more may differ beyond
+// the sampled rows"; "" when neither applies.
+std::string row_differences_note(const json& differences);
+
 std::string escape_xml(std::string_view text);  // & < > " ' ; also for HTML
 
 }  // namespace pgshadow::report::view

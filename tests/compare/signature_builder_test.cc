@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -76,6 +77,7 @@ TEST_CASE("an empty result has zero digests and no rows") {
   CHECK(empty.multiset_digest == pgshadow::Digest128{});
   CHECK(empty.ordered_digest == pgshadow::Digest128{});
   CHECK(empty.sample_rows.empty());
+  CHECK(empty.sample_complete);
 }
 
 TEST_CASE("only the first max_sample_rows rows are kept, NULLs as nullopt") {
@@ -88,6 +90,47 @@ TEST_CASE("only the first max_sample_rows rows are kept, NULLs as nullopt") {
   REQUIRE(signature.sample_rows.size() == 2);
   CHECK(signature.sample_rows[0] == pgshadow::compare::SampleRow{"1", std::nullopt});
   CHECK(signature.sample_rows[1] == pgshadow::compare::SampleRow{"2", "b"});
+  CHECK_FALSE(signature.sample_complete);
+}
+
+TEST_CASE("a sample within both limits holds every row and says so") {
+  SignatureBuilder builder(3, 10);
+  builder.add_row({"1", "abcd"});
+  builder.add_row({"2", std::nullopt});
+  const ResultSignature signature = builder.finish_success("SELECT 2");
+  CHECK(signature.sample_rows.size() == 2);
+  CHECK(signature.sample_complete);
+}
+
+TEST_CASE("the sample stops at the first row that would pass the byte limit, and stays a prefix") {
+  SignatureBuilder builder(100, 10);
+  builder.add_row({"1", "abcd"});      // 5 bytes
+  builder.add_row({"2", "abcdefgh"});  // 9 more: past 10
+  builder.add_row({"3", "x"});         // would fit, but the sample is a prefix of the result
+  const ResultSignature signature = builder.finish_success("SELECT 3");
+  CHECK(signature.row_count == 3);
+  REQUIRE(signature.sample_rows.size() == 1);
+  CHECK(signature.sample_rows[0] == pgshadow::compare::SampleRow{"1", "abcd"});
+  CHECK_FALSE(signature.sample_complete);
+}
+
+TEST_CASE("the default sample keeps 100 rows of a large result and its byte count starts anew per statement") {
+  SignatureBuilder builder;
+  const std::string value(600, 'v');  // 100 rows of 600 bytes fit in 64 KiB, 110 do not
+  for (int i = 0; i < 150; ++i) builder.add_row({value});
+  const ResultSignature first = builder.finish_success("SELECT 150");
+  CHECK(first.sample_rows.size() == 100);
+  CHECK_FALSE(first.sample_complete);
+  const std::string big(40 * 1024, 'b');
+  builder.add_row({big});
+  const ResultSignature second = builder.finish_success("SELECT 1");
+  CHECK(second.sample_rows.size() == 1);
+  CHECK(second.sample_complete);
+  builder.add_row({big});
+  builder.add_row({big});  // 80 KiB: past the 64 KiB of values
+  const ResultSignature third = builder.finish_success("SELECT 2");
+  CHECK(third.sample_rows.size() == 1);
+  CHECK_FALSE(third.sample_complete);
 }
 
 TEST_CASE("the command tag gives the verb and the affected-row count") {

@@ -31,17 +31,29 @@ struct ResultSignature {
   std::uint64_t row_count = 0;
   Digest128 ordered_digest;   // chained over rows in arrival order
   Digest128 multiset_digest;  // sum of row digests mod 2^128: independent of row order
-  std::vector<SampleRow> sample_rows;  // the first rows, at most SignatureBuilder's limit
+  // The first rows, within SignatureBuilder's row and byte limits: what row_diff compares.
+  std::vector<SampleRow> sample_rows;
+  bool sample_complete = true;  // sample_rows holds every row of the result
 };
 
-// Builds a ResultSignature as rows arrive; memory is bounded by the sample size.
-// Value encoding per cell: a null flag byte, the length (8 bytes), the bytes; so
+// Builds a ResultSignature as rows arrive; memory is bounded by the sample, whatever the size of
+// the result. Value encoding per cell: a null flag byte, the length (8 bytes), the bytes; so
 // ('ab','c') and ('a','bc') differ and NULL, '' and 'NULL' all differ; the row's column count
 // is hashed first. finish_success/finish_error hand over the signature and leave the builder
 // empty, ready for the next statement. Not thread-safe.
+//
+// The sample is the first rows, as long as both limits hold: max_sample_rows rows and
+// max_sample_bytes bytes of values (NULLs count 0; the row limit bounds the per-cell overhead).
+// It stops at the first row that would break a limit, so it is always a prefix of the result.
+// The defaults keep enough rows to show what a migration changed in a typical result (a page
+// of rows) for at most 64 KiB per statement and side, however many statements are in flight.
 class SignatureBuilder {
  public:
-  explicit SignatureBuilder(std::size_t max_sample_rows = 5);
+  static constexpr std::size_t kDefaultSampleRows = 100;
+  static constexpr std::size_t kDefaultSampleBytes = 64 * 1024;
+
+  explicit SignatureBuilder(std::size_t max_sample_rows = kDefaultSampleRows,
+                            std::size_t max_sample_bytes = kDefaultSampleBytes);
 
   void set_columns(std::vector<ColumnHeader> columns);
   // One row: values in column order; nullopt is SQL NULL.
@@ -52,6 +64,8 @@ class SignatureBuilder {
 
  private:
   std::size_t max_sample_rows_;
+  std::size_t max_sample_bytes_;
+  std::size_t sample_bytes_ = 0;  // of the values in signature_.sample_rows
   ResultSignature signature_;
   Xxh3Hasher row_hasher_;
   Xxh3Hasher chain_hasher_;

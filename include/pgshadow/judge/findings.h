@@ -2,12 +2,14 @@
 // Judge: groups every compared statement by query shape, explains each difference, accounts
 // for every event, and decides the run's verdict. FindingsBook is the ReplayObserver the CLI
 // hands to the replay; not thread-safe (the replay calls it from one thread).
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "pgshadow/compare/row_diff.h"
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/judge/latency.h"
@@ -25,7 +27,35 @@ struct OutcomeSummary {
   std::vector<std::string> columns;  // "name type" (type name from its OID)
   std::string sqlstate;
   std::string message;  // empty when withheld (see JudgeSettings::include_literals)
-  std::vector<compare::SampleRow> sample_rows;  // only with include_literals
+};
+
+// One side's cell of a differing row as reports may show it. Masked (the default), only
+// whether it is NULL and its length remain: enough to see '' become NULL or a value shrink,
+// never the data. The text only with JudgeSettings::show_values.
+struct ShownValue {
+  bool is_null = false;
+  std::uint64_t bytes = 0;          // of the text, 0 for NULL
+  std::optional<std::string> text;  // only when values are shown
+};
+
+struct ShownCell {
+  std::string column;  // a column name is schema, not data: always shown
+  std::optional<ShownValue> baseline;  // nullopt: no such column (or no such row) on that side
+  std::optional<ShownValue> shadow;
+};
+
+struct ShownRow {
+  compare::RowChange change = compare::RowChange::kChanged;
+  std::optional<std::uint64_t> baseline_row;  // 1-based
+  std::optional<std::uint64_t> shadow_row;
+  std::vector<ShownCell> cells;  // changed: the differing cells; one-sided: the row's cells
+};
+
+// The rows of a divergence example that differ (compare::diff_rows over the row samples).
+struct RowDifferences {
+  bool values_shown = false;
+  bool beyond_sample = false;  // see compare::RowDiff
+  std::vector<ShownRow> rows;  // at most kMaxShownRows
 };
 
 struct DivergenceExample {
@@ -37,6 +67,10 @@ struct DivergenceExample {
   OutcomeSummary baseline;
   OutcomeSummary shadow;
   std::optional<std::string> root_fingerprint;  // for consequences
+  // For classes where rows differ (rows_changed, types_changed, order_changed; consequence and
+  // nondeterministic when both sides returned rows that differ), when the samples show a
+  // difference or say it lies beyond them.
+  std::optional<RowDifferences> row_differences;
 };
 
 struct ShapeFindings {
@@ -82,9 +116,16 @@ struct Accounting {
 };
 
 struct JudgeSettings {
-  bool include_literals = false;  // statement texts, error messages and row samples in reports
+  bool include_literals = false;  // statement texts, error messages and row values in reports
   LatencyPolicy latency;
+  // Row values (as text) in the row differences; else only NULL or not and the length. For
+  // local use: captured traffic holds personal data. include_literals implies it.
+  bool show_values = false;
+
+  bool values_shown() const { return show_values || include_literals; }
 };
+
+inline constexpr std::size_t kMaxShownRows = 5;  // differing rows kept per divergence example
 
 class FindingsBook final : public replay::ReplayObserver {
  public:
@@ -119,9 +160,10 @@ class FindingsBook final : public replay::ReplayObserver {
 };
 
 // One line explaining a difference: "column \"name\" does not exist on the shadow (42703
-// undefined_column); the baseline succeeds". Never quotes a data value.
+// undefined_column); the baseline succeeds". Never quotes a data value; names the columns whose
+// values differ when row_differences is given (names are schema, not data).
 std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
-                    const OutcomeSummary& shadow);
+                    const OutcomeSummary& shadow, const RowDifferences* row_differences = nullptr);
 
 // "integer", "text", ... for common type OIDs; "oid 1234" otherwise.
 std::string type_name(std::uint32_t oid);
