@@ -41,10 +41,16 @@ bool writes(const compare::ResultSignature& signature) {
   return verb == "INSERT" || verb == "UPDATE" || verb == "DELETE" || verb == "MERGE" || verb == "COPY";
 }
 
-constexpr auto kLockCheckAfter = std::chrono::milliseconds(20);
-constexpr auto kStallBreakAfter = std::chrono::milliseconds(50);
+// A statement still running is asked about lock waits after 1 ms, then at doubling intervals up
+// to 50 ms (a long query is not asked a thousand times); one known to wait, every 10 ms.
+constexpr auto kFirstLockCheck = std::chrono::milliseconds(1);
+constexpr auto kMaxLockCheckInterval = std::chrono::milliseconds(50);
+constexpr auto kWaitingLockCheckInterval = std::chrono::milliseconds(10);
+// Every statement in flight waits on a lock this long (rechecked fresh before acting): the
+// replay must run a lock holder's next statement ahead of its turn.
+constexpr auto kStallBreakAfter = std::chrono::milliseconds(1);
 constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
-constexpr int kPollMillis = 10;
+constexpr auto kLongestPoll = std::chrono::milliseconds(10);
 
 // An event read from the capture and to be replayed, with what the parser said of it.
 struct Pending {
@@ -293,6 +299,12 @@ Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Ev
       // every statement's snapshot sees the same commits on both sides; except beside a
       // statement that waits on a lock, which the commit may be the one to release.
       if (other->progressing() && (publishing || publishes(*other, other->facts))) blocked = true;
+      // Two writes that may want the same row lock never run side by side, nor wait side by side
+      // for one: each server grants the lock to whichever comes first (or wakes first), the two
+      // servers can choose differently, and each session would then wait on one side for the
+      // other, in lockstep, until lock_timeout. When the earlier write waits on a lock held by
+      // an idle session, the stall handling below runs that session's next statement ahead.
+      if (facts.may_write && other->facts.may_write) blocked = true;
     }
     if (!blocked) return Status::success();
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
@@ -381,6 +393,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     }
     side.in_flight = true;
     side.sent_at = side.lock_checked_at = Clock::now();
+    side.lock_check_interval = kFirstLockCheck;
   }
   in_flight_.push_back(&session);
   finish_if_done(session);
@@ -388,13 +401,16 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
 
 void ReplayEngine::check_locks(SideRun& side, Side which) {
   const auto now = Clock::now();
-  if (now - side.sent_at < kLockCheckAfter || now - side.lock_checked_at < kLockCheckAfter) return;
+  if (now - side.lock_checked_at < side.lock_check_interval) return;
   side.lock_checked_at = now;
   const auto checking = clock_.enter(StageClock::kLockChecks);
   auto blockers = monitors_[which]->query_scalar(
       "SELECT cardinality(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "))");
   const bool was_waiting = side.waiting_on_lock;
   side.waiting_on_lock = blockers.ok() && !blockers->empty() && *blockers != "0";
+  side.lock_check_interval = side.waiting_on_lock ? Clock::duration(kWaitingLockCheckInterval)
+                                                  : std::min<Clock::duration>(side.lock_check_interval * 2,
+                                                                              kMaxLockCheckInterval);
   if (side.waiting_on_lock != was_waiting) {
     trace("%s backend %d %s", kSideNames[which], side.connection->backend_pid(),
           side.waiting_on_lock ? "waits on a lock" : "no longer waits");
@@ -417,19 +433,26 @@ Status ReplayEngine::pump() {
   if (interrupted()) cancel_in_flight();
   std::vector<pollfd> descriptors;
   std::vector<std::pair<SessionRun*, int>> owners;
+  // Wake up for the next lock check or stall break that falls due: a stall costs the replay
+  // the whole poll when nothing else wakes it.
+  const auto now = Clock::now();
+  Clock::duration poll_for = stalled_since_ ? Clock::duration(kStallBreakAfter) : Clock::duration(kLongestPoll);
   for (SessionRun* session : in_flight_) {
     for (int index = 0; index < 2; ++index) {
       SideRun& side = session->sides[static_cast<std::size_t>(index)];
       if (!side.in_flight) continue;
       descriptors.push_back({side.connection->socket(), POLLIN, 0});
       owners.emplace_back(session, index);
+      poll_for = std::min(poll_for, side.lock_checked_at + side.lock_check_interval - now);
     }
   }
+  const int poll_millis = static_cast<int>(std::clamp<std::int64_t>(
+      std::chrono::ceil<std::chrono::milliseconds>(poll_for).count(), 1, kLongestPoll.count()));
   if (descriptors.empty()) return Status::success();
   int ready = 0;
   {
     const auto waiting = clock_.enter(StageClock::kWaitForServers);
-    ready = ::poll(descriptors.data(), descriptors.size(), kPollMillis);
+    ready = ::poll(descriptors.data(), descriptors.size(), poll_millis);
   }
   if (ready < 0 && errno != EINTR) return Error::infrastructure("poll failed");
 

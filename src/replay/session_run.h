@@ -29,6 +29,7 @@ struct SideRun {
   Clock::time_point sent_at;
   Clock::time_point finished_at;
   Clock::time_point lock_checked_at;
+  Clock::duration lock_check_interval{};
   bool waiting_on_lock = false;
 
   bool finished() const { return !in_flight; }
