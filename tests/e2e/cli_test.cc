@@ -352,7 +352,9 @@ TEST_CASE("a statement returning ten million rows replays in bounded memory", "[
   dir.write("migrations/001.sql", "COMMENT ON TABLE t IS 'no-op';\n");
   dir.write("traffic/capture.jsonl",
             kCaptureHeader + "\n" + capture_event(1, "SELECT g, md5(g::text) FROM generate_series(1, 10000000) g") + "\n");
-  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json")});
+  // About 20 s on an idle 2-core machine; the default 30 s statement_timeout is too close on a busy one.
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json"),
+                                      "--statement-timeout", "10min"});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 0);
   const auto report = nlohmann::json::parse(read_file(dir.file("report.json")));
