@@ -41,14 +41,15 @@ bool writes(const compare::ResultSignature& signature) {
   return verb == "INSERT" || verb == "UPDATE" || verb == "DELETE" || verb == "MERGE" || verb == "COPY";
 }
 
-// A statement still running is asked about lock waits after 1 ms, then at doubling intervals up
+// A statement still running is asked about lock waits after 0.5 ms, then at doubling intervals up
 // to 50 ms (a long query is not asked a thousand times); one known to wait, every 10 ms.
-constexpr auto kFirstLockCheck = std::chrono::milliseconds(1);
+constexpr auto kFirstLockCheck = std::chrono::microseconds(500);
 constexpr auto kMaxLockCheckInterval = std::chrono::milliseconds(50);
 constexpr auto kWaitingLockCheckInterval = std::chrono::milliseconds(10);
-// Every statement in flight waits on a lock this long (rechecked fresh before acting): the
-// replay must run a lock holder's next statement ahead of its turn.
-constexpr auto kStallBreakAfter = std::chrono::milliseconds(1);
+// When every statement in flight waits on a lock, the replay runs a lock holder's next statement
+// ahead of its turn at once (the holders are asked afresh first); when no holder can go on,
+// it asks again after this long.
+constexpr auto kStallRetryAfter = std::chrono::milliseconds(10);
 constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
 constexpr auto kLongestPoll = std::chrono::milliseconds(10);
 
@@ -120,7 +121,7 @@ class ReplayEngine {
   Clock::time_point progress_at_ = Clock::now();
   capture::EventSource* source_ = nullptr;
   std::deque<Pending> lookahead_;  // read ahead by break_stall, replayed first
-  std::optional<Clock::time_point> stalled_since_;
+  std::optional<Clock::time_point> stall_retry_at_;  // while stalled with no holder able to go on
   const bool tracing_ = std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr;
   std::int64_t first_capture_us_ = 0;
   std::int64_t current_capture_us_ = 0;
@@ -312,21 +313,20 @@ Status ReplayEngine::wait_until_dispatchable(const SessionRun& session, const Ev
     if (!pumped) return pumped;
     const bool stalled = !in_flight_.empty() && progressing_sessions() == 0;
     if (!stalled) {
-      stalled_since_.reset();
-    } else if (!stalled_since_) {
-      stalled_since_ = Clock::now();
-    } else if (Clock::now() - *stalled_since_ >= kStallBreakAfter) {
+      stall_retry_at_.reset();
+    } else if (!stall_retry_at_ || Clock::now() >= *stall_retry_at_) {
+      stall_retry_at_ = Clock::now() + kStallRetryAfter;
       // The statement waiting for its turn may itself be the one that releases the lock.
       const std::vector<SessionRun*> holders = lock_holders();
       if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
         ++summary_.reordered_for_locks;
         trace("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
-        stalled_since_.reset();
+        stall_retry_at_.reset();
         return Status::success();
       }
       auto broken = break_stall(holders);
       if (!broken) return broken.error();
-      stalled_since_.reset();
+      if (*broken) stall_retry_at_.reset();
     }
   }
 }
@@ -436,7 +436,8 @@ Status ReplayEngine::pump() {
   // Wake up for the next lock check or stall break that falls due: a stall costs the replay
   // the whole poll when nothing else wakes it.
   const auto now = Clock::now();
-  Clock::duration poll_for = stalled_since_ ? Clock::duration(kStallBreakAfter) : Clock::duration(kLongestPoll);
+  Clock::duration poll_for = kLongestPoll;
+  if (stall_retry_at_) poll_for = std::min(poll_for, *stall_retry_at_ - now);
   for (SessionRun* session : in_flight_) {
     for (int index = 0; index < 2; ++index) {
       SideRun& side = session->sides[static_cast<std::size_t>(index)];
@@ -446,13 +447,14 @@ Status ReplayEngine::pump() {
       poll_for = std::min(poll_for, side.lock_checked_at + side.lock_check_interval - now);
     }
   }
-  const int poll_millis = static_cast<int>(std::clamp<std::int64_t>(
-      std::chrono::ceil<std::chrono::milliseconds>(poll_for).count(), 1, kLongestPoll.count()));
+  const auto poll_micros = std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::microseconds>(poll_for).count(), 50,
+                                                    std::chrono::microseconds(kLongestPoll).count());
+  const timespec poll_timeout{static_cast<time_t>(poll_micros / 1'000'000), static_cast<long>(poll_micros % 1'000'000) * 1000};
   if (descriptors.empty()) return Status::success();
   int ready = 0;
   {
     const auto waiting = clock_.enter(StageClock::kWaitForServers);
-    ready = ::poll(descriptors.data(), descriptors.size(), poll_millis);
+    ready = ::ppoll(descriptors.data(), descriptors.size(), &poll_timeout, nullptr);
   }
   if (ready < 0 && errno != EINTR) return Error::infrastructure("poll failed");
 
