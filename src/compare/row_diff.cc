@@ -194,9 +194,9 @@ class RowDiffer {
   // else its true partner may lie past a sample.
   void pair_in_order(const std::vector<std::size_t>& baseline_left, const std::vector<std::size_t>& shadow_left) {
     if (!baseline_.sample_complete || !shadow_.sample_complete) {
-      const bool any_pair = !baseline_left.empty() && !shadow_left.empty();
-      if (any_pair) left_out_ = true;
-      if (!any_pair) {
+      if (!baseline_left.empty() && !shadow_left.empty()) {
+        left_out_ = true;
+      } else {
         for (std::size_t i : baseline_left) one_sided_if_certain(Side::kBaseline, i);
         for (std::size_t i : shadow_left) one_sided_if_certain(Side::kShadow, i);
       }

@@ -2,7 +2,6 @@
 
 #include "pgshadow/core/sqlstate.h"
 #include "pgshadow/judge/findings.h"
-#include "pgshadow/sql/query_shape.h"
 
 namespace pgshadow::judge {
 namespace {
@@ -57,9 +56,9 @@ std::optional<ShownValue> shown(const std::optional<compare::Value>& cell, bool 
 // when the samples show nothing to see.
 std::optional<RowDifferences> row_differences(const replay::ComparedStatement& statement,
                                               const JudgeSettings& settings) {
-  const bool ordered = sql::facts_of(statement.event.sql).has_top_level_order_by;
-  if (!rows_differ(statement, ordered)) return std::nullopt;
-  const compare::RowDiff diff = compare::diff_rows(statement.baseline, statement.shadow, ordered, kMaxShownRows);
+  if (!rows_differ(statement, statement.ordered)) return std::nullopt;
+  const compare::RowDiff diff =
+      compare::diff_rows(statement.baseline, statement.shadow, statement.ordered, kMaxShownRows);
   if (diff.rows.empty() && !diff.beyond_sample) return std::nullopt;
   RowDifferences differences;
   differences.values_shown = settings.values_shown();

@@ -91,6 +91,7 @@ class ReplayEngine {
   Result<std::optional<Pending>> read_pending();
   Result<std::optional<Pending>> take_next();
   std::vector<SessionRun*> lock_holders();
+  Result<std::vector<int>> blocking_pids(int side, int backend_pid);
   Result<bool> break_stall(const std::vector<SessionRun*>& holders);
   std::vector<std::pair<std::string, std::string>> session_settings_for(int side, const std::string& user);
   bool may_become(int side, const std::string& user);
@@ -403,11 +404,9 @@ void ReplayEngine::check_locks(SideRun& side, Side which) {
   const auto now = Clock::now();
   if (now - side.lock_checked_at < side.lock_check_interval) return;
   side.lock_checked_at = now;
-  const auto checking = clock_.enter(StageClock::kLockChecks);
-  auto blockers = monitors_[which]->query_scalar(
-      "SELECT cardinality(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "))");
+  const auto blockers = blocking_pids(which, side.connection->backend_pid());
   const bool was_waiting = side.waiting_on_lock;
-  side.waiting_on_lock = blockers.ok() && !blockers->empty() && *blockers != "0";
+  side.waiting_on_lock = blockers.ok() && !blockers->empty();
   side.lock_check_interval = side.waiting_on_lock ? Clock::duration(kWaitingLockCheckInterval)
                                                   : std::min<Clock::duration>(side.lock_check_interval * 2,
                                                                               kMaxLockCheckInterval);
@@ -447,10 +446,10 @@ Status ReplayEngine::pump() {
       poll_for = std::min(poll_for, side.lock_checked_at + side.lock_check_interval - now);
     }
   }
+  if (descriptors.empty()) return Status::success();
   const auto poll_micros = std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::microseconds>(poll_for).count(), 50,
                                                     std::chrono::microseconds(kLongestPoll).count());
   const timespec poll_timeout{static_cast<time_t>(poll_micros / 1'000'000), static_cast<long>(poll_micros % 1'000'000) * 1000};
-  if (descriptors.empty()) return Status::success();
   int ready = 0;
   {
     const auto waiting = clock_.enter(StageClock::kWaitForServers);
@@ -571,7 +570,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
                          divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
                          milliseconds(baseline.finished_at - baseline.sent_at),
-                         milliseconds(shadow.finished_at - shadow.sent_at)});
+                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by});
 }
 
 void ReplayEngine::report_progress(bool final_line) {
@@ -643,22 +642,32 @@ Result<std::optional<Pending>> ReplayEngine::take_next() {
   return read_pending();
 }
 
+// The backends a side's backend waits on for a lock (pg_blocking_pids), asked of the monitor.
+Result<std::vector<int>> ReplayEngine::blocking_pids(int side, int backend_pid) {
+  const auto checking = clock_.enter(StageClock::kLockChecks);
+  auto listed = monitors_[static_cast<std::size_t>(side)]->query_scalar(
+      "SELECT array_to_string(pg_blocking_pids(" + std::to_string(backend_pid) + "), ',')");
+  if (!listed) return listed.error();
+  std::vector<int> pids;
+  std::size_t position = 0;
+  while (position < listed->size()) {
+    const std::size_t comma = std::min(listed->find(',', position), listed->size());
+    pids.push_back(std::atoi(listed->substr(position, comma - position).c_str()));
+    position = comma + 1;
+  }
+  return pids;
+}
+
 // The sessions holding the locks that the statements in flight wait for, per side.
 std::vector<SessionRun*> ReplayEngine::lock_holders() {
-  const auto checking = clock_.enter(StageClock::kLockChecks);
   std::vector<SessionRun*> holders;
   for (SessionRun* waiting : in_flight_) {
     for (int index = 0; index < 2; ++index) {
       const SideRun& side = waiting->sides[static_cast<std::size_t>(index)];
       if (!side.in_flight || !side.waiting_on_lock) continue;
-      auto pids = monitors_[static_cast<std::size_t>(index)]->query_scalar(
-          "SELECT array_to_string(pg_blocking_pids(" + std::to_string(side.connection->backend_pid()) + "), ',')");
+      const auto pids = blocking_pids(index, side.connection->backend_pid());
       if (!pids) continue;
-      std::size_t position = 0;
-      while (position < pids->size()) {
-        const std::size_t comma = std::min(pids->find(',', position), pids->size());
-        const int pid = std::atoi(pids->substr(position, comma - position).c_str());
-        position = comma + 1;
+      for (const int pid : *pids) {
         for (auto& [id, candidate] : sessions_) {
           const SideRun& candidate_side = candidate->sides[static_cast<std::size_t>(index)];
           if (!candidate_side.connection || candidate_side.connection->backend_pid() != pid) continue;

@@ -36,7 +36,8 @@ const DivergenceExample& example_of(FindingsBook& book, DivergenceClass divergen
   Event event;
   event.sql = sql;
   const sql::QueryShape shape{"0123456789abcdef", "SELECT id, price FROM t ORDER BY id"};
-  book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, ""});
+  book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, "", 0, 0,
+                    sql::facts_of(sql).has_top_level_order_by});
   return *book.shapes_by_importance().front()->first_divergence;
 }
 

@@ -29,7 +29,8 @@ nlohmann::json report_json(bool show_values) {
   Event event;
   event.sql = "SELECT id, price, note FROM t ORDER BY id";
   const sql::QueryShape shape{"0123456789abcdef", "SELECT id, price, note FROM t ORDER BY id"};
-  findings.on_compared({event, shape, DivergenceClass::kRowsChanged, baseline, shadow, std::nullopt, ""});
+  findings.on_compared({event, shape, DivergenceClass::kRowsChanged, baseline, shadow, std::nullopt, "", 0, 0,
+                        /*ordered=*/true});
   RunDescription run;
   run.started_at = "2026-11-23T10:00:00Z";
   return to_json(run, findings);
