@@ -43,6 +43,8 @@ KNOWN_CLASSES = {
     "types_changed", "rows_changed", "order_changed", "command_changed", "migration_failed",
     "latency_regression",
 }
+# A failing case prints its first misses, one line each; the report has them all.
+MAX_MISSES_SHOWN = 60
 # Skips every replay has, whatever the traffic: they do not count toward must_skip.
 ORDINARY_SKIPS = ("empty statement", "COPY FROM STDIN")
 
@@ -197,6 +199,11 @@ def check_report(report, expect, exit_status):
     return misses
 
 
+def one_line(text, limit=400):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
 def explain(shape):
     first = shape.get("first_divergence") or {}
     text = first.get("explanation")
@@ -248,8 +255,10 @@ def main():
             if misses:
                 failed_runs += 1
                 print(f"{name} run {run}: FAILED ({summary}): {len(misses)} misses")
-                for miss in misses:
-                    print(f"  - {miss}")
+                for miss in misses[:MAX_MISSES_SHOWN]:
+                    print(f"  - {one_line(miss)}")
+                if len(misses) > MAX_MISSES_SHOWN:
+                    print(f"  ... and {len(misses) - MAX_MISSES_SHOWN} more (--keep-report DIR keeps the report)")
             else:
                 print(f"{name} run {run}: ok ({summary})")
     print(f"{args.runs - failed_runs} passed, {failed_runs} failed")
