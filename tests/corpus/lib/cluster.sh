@@ -18,8 +18,8 @@
 # that should look like an application sets PGHOST=127.0.0.1 itself). As root the server runs
 # as user postgres (or nobody) through `as_server`; $cluster_server_user names it.
 #
-# Environment: PGSHADOW_PG_BIN (default /usr/lib/postgresql/15/bin), RECORD_KEEP_TMP=1,
-# CLUSTER_EXTRA_CONF (lines appended to postgresql.conf, e.g. max_prepared_transactions).
+# Environment: PGSHADOW_PG_BIN (default /usr/lib/postgresql/15/bin), RECORD_KEEP_TMP=1 (keep
+# the temp dir: data directory, the clients' output).
 
 : "${prog:=record}"
 die() {
@@ -137,7 +137,6 @@ log_statement = 'none'
 log_min_duration_statement = -1
 log_connections = off
 log_disconnections = off
-${CLUSTER_EXTRA_CONF:-}
 CONF
     cluster_start
     export PGHOST=$cluster_sock PGPORT=$cluster_port PGUSER=postgres
