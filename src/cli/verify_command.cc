@@ -189,7 +189,11 @@ int run_verify(const VerifyOptions& options) {
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
 
-  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}, options.show_values});
+  judge::JudgeSettings judge_settings;
+  judge_settings.include_literals = options.include_literals;
+  judge_settings.show_values = options.show_values;
+  judge_settings.severities = (*gate_policy(options.outputs)).severities;  // accepted by check_output_options
+  judge::FindingsBook findings(judge_settings);
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
   replay::ObserverFanout observers;

@@ -99,6 +99,7 @@ class ReplayEngine {
   std::size_t progressing_sessions() const;
   bool publishes(const SessionRun& session, const sql::StatementFacts& facts) const;
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
+  DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
   void cancel_in_flight();
 
@@ -165,6 +166,7 @@ SessionRun& ReplayEngine::session_for(const std::string& id) {
   close_idle_sessions();
   auto session = std::make_unique<SessionRun>();
   session->id = id;
+  session->sides[kShadowSide].sink.track_column_prefixes();
   ++summary_.sessions;
   return *sessions_.emplace(id, std::move(session)).first->second;
 }
@@ -263,6 +265,26 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
   if (!again) return false;
   return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
          DivergenceClass::kMatch;
+}
+
+// A plain read whose shadow result has the baseline's columns with others added among them (a
+// column added to the first table of a join under SELECT *): the shadow reads its rows again,
+// on the baseline's columns only, and those are compared. Appended columns need no second read
+// (compare::classify uses the shadow's column prefix digests).
+DivergenceClass ReplayEngine::compare_on_baseline_columns(SessionRun& session, const Event& event) {
+  const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
+  SideRun& shadow = session.sides[kShadowSide];
+  auto projection = compare::added_columns_projection(baseline, *shadow.result);
+  if (!projection || !shadow.connection || shadow.connection->transaction_state() == pg::TransactionState::kFailed) {
+    return DivergenceClass::kColumnsChanged;
+  }
+  const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
+                                     &event.parameters};
+  auto again = signature_blocking(*shadow.connection, request, std::move(projection));
+  if (!again || !again->succeeded) return DivergenceClass::kColumnsChanged;
+  const DivergenceClass on_baseline_columns =
+      compare::classify(baseline, *again, {session.facts.has_top_level_order_by});
+  return on_baseline_columns == DivergenceClass::kMatch ? DivergenceClass::kColumnsAdded : on_baseline_columns;
 }
 
 // A statement that finished in production before `event` started must finish in the replay
@@ -506,6 +528,9 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   const sql::StatementFacts& facts = session.facts;
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
+  if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
+    divergence = compare_on_baseline_columns(session, event);
+  }
   std::optional<std::string> root;
 
   const auto failed = [](pg::TransactionState s) { return s == pg::TransactionState::kFailed; };
