@@ -18,6 +18,7 @@ scenarios/README.md (verdict, exit_code, findings, nondeterministic, consequence
     root: "..."         knock-on effects must not be roots): each listed shape has consequence
     shapes: ["...", ...] statements, and when its first divergence is a consequence it names
                         the root shape (first_divergence.root_fingerprint)
+  options: [...]        extra pgshadow verify flags for this case (e.g. --strict-columns)
   must_skip:            statements that reach outside the databases (server-side COPY with
     - shape: "..."      a file or a program, pg_read_file, ...): none of them may be compared
       count: N          (no compared statement of the shape), and at least the sum of their
@@ -233,6 +234,7 @@ def main():
             for migration in migrations:
                 command += ["--migration", migration]
             command += ["--capture", os.path.join(corpus, "traffic"), "--report", report_path, "--no-color"]
+            command += [str(option) for option in expect.get("options") or []]
             try:
                 out = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
             except subprocess.TimeoutExpired:
