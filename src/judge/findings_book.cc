@@ -172,9 +172,8 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   if (statement.divergence == DivergenceClass::kNondeterministic && !statement.nondeterminism.empty()) {
     example.explanation += " (" + statement.nondeterminism + "): not counted toward the verdict";
   }
-  if (statement.divergence == DivergenceClass::kConsequence && statement.root_fingerprint) {
-    example.explanation = "consequence of an earlier finding on shape " + *statement.root_fingerprint +
-                          " (its transaction was aborted on one side): " + example.explanation;
+  if (statement.divergence == DivergenceClass::kConsequence && statement.cause) {
+    example.explanation = "consequence: " + replay::describe(*statement.cause) + "; " + example.explanation;
   }
   findings.first_divergence = std::move(example);
 }

@@ -55,4 +55,12 @@ Result<bool> IsolationProbe::equal_on_pristine_data(const Event& event,
   return conclusive && compare::classify(*baseline, *shadow, {ordered}) == DivergenceClass::kMatch;
 }
 
+Result<bool> IsolationProbe::same_on_both_pristine(const Event& event, bool ordered) {
+  auto baseline = run(*baseline_, event);
+  if (!baseline) return baseline.error();
+  auto shadow = run(*shadow_, event);
+  if (!shadow) return shadow.error();
+  return compare::classify(*baseline, *shadow, {ordered}) == DivergenceClass::kMatch;
+}
+
 }  // namespace pgshadow::replay

@@ -28,6 +28,10 @@ class IsolationProbe {
   // connection and is therefore inconclusive: false.
   Result<bool> equal_on_pristine_data(const Event& event, const compare::ResultSignature& replayed_baseline,
                                       bool ordered);
+  // True when the statement gives the same result (or the same error) on both pristine clones,
+  // whatever it gave in the replay: for a difference whose cause is known to lie in data the
+  // replay left different (a missing parent row fails the same way on both clean copies).
+  Result<bool> same_on_both_pristine(const Event& event, bool ordered);
 
  private:
   IsolationProbe() = default;

@@ -14,13 +14,14 @@
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/sql/query_shape.h"
 #include "blocking_run.h"
+#include "divergence_tracker.h"
 #include "isolation_probe.h"
 #include "result_nondeterminism.h"
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_analyzer.h"
 #include "type_names.h"
-#include "unique_keys.h"
+#include "table_keys.h"
 
 namespace pgshadow::replay {
 
@@ -103,10 +104,15 @@ class ReplayEngine {
   bool publishes(const SessionRun& session, const sql::StatementFacts& facts) const;
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
+  std::string excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence);
+  StatementOutcome outcome_of(const SessionRun& session, DivergenceClass divergence) const;
+  std::optional<ConsequenceCause> consequence_cause(const SessionRun& session, const Event& event,
+                                                    StatementOutcome& outcome, std::string& nondeterminism);
+  void realign_sequences(const std::string& root_fingerprint);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
-  UniqueKeys& unique_keys() {
-    if (!unique_keys_) unique_keys_.emplace(*monitors_[kBaselineSide]);
-    return *unique_keys_;
+  TableKeys& table_keys() {
+    if (!table_keys_) table_keys_.emplace(*monitors_[kBaselineSide]);
+    return *table_keys_;
   }
   void cancel_in_flight();
 
@@ -117,11 +123,6 @@ class ReplayEngine {
   bool cancelled_ = false;
   std::array<std::unique_ptr<pg::SessionConnection>, 2> monitors_;
   std::unique_ptr<IsolationProbe> probe_;
-  // The first root finding of a write: from then on the two sides' data may differ, and a
-  // difference is a root finding only if the isolation probe still sees it on pristine data.
-  std::optional<std::string> data_divergence_root_;
-  // The first write of values no replay can repeat (now(), random()): fingerprint and reason.
-  std::optional<std::pair<std::string, std::string>> unrepeatable_write_;
   std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
   std::vector<SessionRun*> in_flight_;
   ReplaySummary summary_;
@@ -139,7 +140,8 @@ class ReplayEngine {
   std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
   StageClock clock_;
   StatementAnalyzer analyzer_;
-  std::optional<UniqueKeys> unique_keys_;  // on the baseline's monitor, once needed
+  std::optional<TableKeys> table_keys_;    // on the baseline's monitor, once needed
+  DivergenceTracker tracker_;
   std::array<TypeNames, 2> type_names_;    // per side
 };
 
@@ -532,91 +534,168 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
     observer_.on_failed(event, reason);
     return;
   }
-
-  const sql::QueryShape& shape = session.shape;
-  const sql::StatementFacts& facts = session.facts;
   for (int index = 0; index < 2; ++index) {
     SideRun& side = session.sides[static_cast<std::size_t>(index)];
     type_names_[static_cast<std::size_t>(index)].resolve(side.result->columns, side.connection.get(),
                                                           *monitors_[static_cast<std::size_t>(index)]);
   }
-  DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
-                                                 {facts.has_top_level_order_by});
+  const sql::StatementFacts& facts = session.facts;
+  DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result, {facts.has_top_level_order_by});
   if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
     divergence = compare_on_baseline_columns(session, event);
   }
-  std::optional<std::string> root;
+  std::string nondeterminism = excuse_for_values(session, event, divergence);
+  if (!nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
 
-  const auto failed = [](pg::TransactionState s) { return s == pg::TransactionState::kFailed; };
-  const bool diverged_before = failed(baseline.state_before) != failed(shadow.state_before);
-  const bool diverged_after = failed(baseline.connection->transaction_state()) !=
-                              failed(shadow.connection->transaction_state());
-  if (diverged_before && divergence != DivergenceClass::kMatch) {
-    divergence = DivergenceClass::kConsequence;
-    root = session.divergence_root;
+  StatementOutcome outcome = outcome_of(session, divergence);
+  std::optional<ConsequenceCause> cause;
+  if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kNondeterministic) {
+    cause = consequence_cause(session, event, outcome, nondeterminism);
+    if (cause) divergence = DivergenceClass::kConsequence;
+    if (!cause && !nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
   }
-  if (!diverged_after) {
-    session.divergence_root.reset();
-  } else if (!diverged_before) {
-    session.divergence_root = shape.fingerprint;
-  }
-  // Different values from a statement that cannot repeat them are no finding; an error, a
-  // column or a command tag that changed still is.
-  std::string nondeterminism = facts.nondeterminism;
-  const bool values_differ =
-      divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
-  if (values_differ && nondeterminism.empty()) nondeterminism = parameter_reason(event);
-  if (values_differ && nondeterminism.empty() && facts.unordered_limit) {
+  if (tracker_.record(outcome, divergence, cause)) realign_sequences(session.shape.fingerprint);
+
+  ++summary_.compared;
+  ComparedStatement compared{event, session.shape, divergence, *baseline.result, *shadow.result,
+                             cause ? std::optional<std::string>(cause->root_fingerprint) : std::nullopt,
+                             divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
+                             milliseconds(baseline.finished_at - baseline.sent_at),
+                             milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
+                             facts.is_explainable, cause};
+  observer_.on_compared(compared);
+}
+
+// Why differing values are no finding (a statement that cannot repeat them, an unordered LIMIT
+// that cut the result), or "". Only values are excused: an error, a column or a command tag
+// that changed still counts.
+std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence) {
+  const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (!values_differ) return {};
+  const sql::StatementFacts& facts = session.facts;
+  if (!facts.nondeterminism.empty()) return facts.nondeterminism;
+  if (std::string reason = parameter_reason(event); !reason.empty()) return reason;
+  if (facts.unordered_limit) {
     const sql::RowLimit& limit = *facts.unordered_limit;
-    const bool pinned = unique_keys().pins_one_row(limit.schema, limit.table, limit.equality_columns);
-    nondeterminism = limit_reason(limit, event, baseline.result->row_count, shadow.result->row_count, pinned);
+    const bool pinned = table_keys().pins_one_row(limit.schema, limit.table, limit.equality_columns);
+    std::string reason = limit_reason(limit, event, session.sides[kBaselineSide].result->row_count,
+                                      session.sides[kShadowSide].result->row_count, pinned);
+    if (!reason.empty()) return reason;
   }
-  if (values_differ && nondeterminism.empty() && settings_.probe_nondeterminism && facts.is_plain_read &&
-      differs_on_baseline_alone(session, event)) {
-    nondeterminism = "gave two different results on the baseline (--probe-nondeterminism)";
+  if (settings_.probe_nondeterminism && facts.is_plain_read && differs_on_baseline_alone(session, event)) {
+    return "gave two different results on the baseline (--probe-nondeterminism)";
   }
-  if (values_differ && !nondeterminism.empty()) {
-    divergence = DivergenceClass::kNondeterministic;
+  return {};
+}
+
+StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceClass divergence) const {
+  StatementOutcome outcome;
+  outcome.session_id = session.id;
+  outcome.fingerprint = session.shape.fingerprint;
+  outcome.facts = &session.facts;
+  outcome.divergence = divergence;
+  for (int index = 0; index < 2; ++index) {
+    const SideRun& run = session.sides[static_cast<std::size_t>(index)];
+    SideOutcome& side = index == kBaselineSide ? outcome.baseline : outcome.shadow;
+    side.succeeded = run.result->succeeded;
+    side.sqlstate = run.result->sqlstate;
+    side.wrote = writes(*run.result);
+    side.in_transaction_before = run.state_before != pg::TransactionState::kIdle;
+    side.failed_before = run.state_before == pg::TransactionState::kFailed;
+    const pg::TransactionState after = run.connection->transaction_state();
+    side.in_transaction_after = after != pg::TransactionState::kIdle;
+    side.failed_after = after == pg::TransactionState::kFailed;
   }
-  // After the two sides' data diverged, the isolation probe tells a difference the migration
-  // causes (still there on pristine clones) from one the diverged data causes. It judges only
-  // differing rows or counts: an error, a changed column or type is what the application would
-  // meet whatever data it found (a pristine clone lacks the rows the replay wrote alike on both
-  // sides, so the probe cannot tell those cases apart). Data that differs only by values no
-  // replay can repeat (an earlier now() or random() write) excuses differing rows, not counts.
-  const bool values_only = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
-  const bool probe_applies = (values_only || divergence == DivergenceClass::kCommandChanged) && probe_ &&
-                             !facts.is_transaction_control;
-  if (probe_applies && (data_divergence_root_ || (unrepeatable_write_ && values_only))) {
-    auto equal = probe_->equal_on_pristine_data(event, *baseline.result, facts.has_top_level_order_by);
-    if (equal.ok() && *equal) {
-      if (data_divergence_root_) {
-        divergence = DivergenceClass::kConsequence;
-        root = data_divergence_root_;
-      } else {
-        divergence = DivergenceClass::kNondeterministic;
-        nondeterminism = "reads data an earlier write made with unrepeatable values (" + unrepeatable_write_->second +
-                         ", shape " + unrepeatable_write_->first + ")";
+  return outcome;
+}
+
+// The earlier root this difference follows from, if any: through the session (divergence
+// tracker), else through the data, confirmed by the isolation probe on pristine clones. A write
+// of values no replay can repeat explains differing values the same way, as nondeterministic
+// (`nondeterminism` says so).
+std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun& session, const Event& event,
+                                                                StatementOutcome& outcome, std::string& nondeterminism) {
+  if (auto cause = tracker_.session_cause(outcome)) return cause;
+  const sql::StatementFacts& facts = session.facts;
+  if (facts.is_transaction_control) return std::nullopt;
+  const bool ordered = facts.has_top_level_order_by;
+  const bool values_only = outcome.divergence == DivergenceClass::kRowsChanged ||
+                           outcome.divergence == DivergenceClass::kOrderChanged;
+  {
+    for (const std::string& table : facts.tables_written) {
+      const auto referenced = table_keys().referenced_tables(table);
+      outcome.referenced_tables.insert(referenced.begin(), referenced.end());
+    }
+    if (auto cause = tracker_.data_cause(outcome)) {
+      if (!probe_) {
+        // Without pristine clones only the strongest link holds: a foreign key that finds no
+        // parent where the root left the parent table different.
+        return cause->kind == ConsequenceCause::Kind::kMissingParentRow ? cause : std::nullopt;
+      }
+      const auto agree = cause->kind == ConsequenceCause::Kind::kDivergedDataUnnamed
+                             ? probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered)
+                             : probe_->same_on_both_pristine(event, ordered);
+      if (agree.ok() && *agree) return cause;
+    }
+  }
+  if (values_only && probe_) {
+    if (const auto source = tracker_.unrepeatable_source(outcome)) {
+      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered);
+      if (equal.ok() && *equal) {
+        nondeterminism = "reads data an earlier write made with unrepeatable values (" + source->second + ", shape " +
+                         source->first + ")";
       }
     }
   }
-  const bool wrote = writes(*baseline.result) || writes(*shadow.result);
-  // A write that differed leaves the two sides' data different from here on: its finding is the
-  // root of what follows.
-  if (wrote && !data_divergence_root_ && divergence != DivergenceClass::kMatch &&
-      divergence != DivergenceClass::kNondeterministic) {
-    data_divergence_root_ = root.value_or(shape.fingerprint);
-  }
-  if (wrote && !unrepeatable_write_ && !facts.nondeterminism.empty()) {
-    unrepeatable_write_.emplace(shape.fingerprint, facts.nondeterminism);
-  }
+  return std::nullopt;
+}
 
-  ++summary_.compared;
-  observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
-                         divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
-                         milliseconds(baseline.finished_at - baseline.sent_at),
-                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
-                         facts.is_explainable});
+// After a root wrote on one side only, or a transaction committed on one side only, the two
+// sides' sequences may have been drawn from differently (statements skipped in an aborted
+// transaction draw nothing): every later INSERT would get other ids on the shadow, and every
+// read of them would differ. The shadow's sequences are set to the baseline's, so that what
+// follows compares exactly; the report counts each re-alignment.
+void ReplayEngine::realign_sequences(const std::string& root_fingerprint) {
+  const auto checking = clock_.enter(StageClock::kCompareAndJudge);
+  const std::string listing =
+      "SELECT string_agg(format('%I.%I', schemaname, sequencename) || chr(2) || coalesce(last_value::text, ''), "
+      "chr(1) ORDER BY schemaname, sequencename) FROM pg_sequences";
+  auto on_baseline = monitors_[kBaselineSide]->query_scalar(listing);
+  auto on_shadow = monitors_[kShadowSide]->query_scalar(listing);
+  if (!on_baseline || !on_shadow || *on_baseline == *on_shadow) return;
+  const auto parse = [](const std::string& text) {
+    std::map<std::string, std::string> values;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      const std::size_t end = std::min(text.find('\x01', start), text.size());
+      const std::string entry = text.substr(start, end - start);
+      const std::size_t mark = entry.find('\x02');
+      if (mark != std::string::npos) values[entry.substr(0, mark)] = entry.substr(mark + 1);
+      start = end + 1;
+    }
+    return values;
+  };
+  const auto baseline_values = parse(*on_baseline);
+  const auto shadow_values = parse(*on_shadow);
+  std::uint64_t realigned = 0;
+  pg::SessionConnection& shadow = *monitors_[kShadowSide];
+  for (const auto& [sequence, value] : baseline_values) {
+    const auto found = shadow_values.find(sequence);
+    if (found == shadow_values.end() || found->second == value) continue;
+    // An empty value: never drawn from on the baseline, so the next nextval gives the start.
+    const std::string set = value.empty()
+                                ? "SELECT setval(" + shadow.quote_literal(sequence) + ", (SELECT start_value FROM pg_sequences "
+                                  "WHERE format('%I.%I', schemaname, sequencename) = " + shadow.quote_literal(sequence) +
+                                  "), false)"
+                                : "SELECT setval(" + shadow.quote_literal(sequence) + ", " + value + ")";
+    if (shadow.query_scalar(set).ok()) ++realigned;
+  }
+  if (realigned > 0) {
+    ++summary_.sequence_realignments;
+    summary_.sequences_realigned += realigned;
+    trace("realigned %llu sequences on the shadow after %s", static_cast<unsigned long long>(realigned),
+          root_fingerprint.c_str());
+  }
 }
 
 void ReplayEngine::report_progress(bool final_line) {

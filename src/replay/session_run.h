@@ -42,9 +42,6 @@ struct SessionRun {
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
   sql::QueryShape shape;       // of `event`
   std::uint64_t last_dispatch = 0;
-  // Fingerprint of the statement after which the two sides' transactions diverged (one side
-  // aborted, the other not): every difference until they converge again is its consequence.
-  std::optional<std::string> divergence_root;
 
   bool busy() const { return event.has_value(); }
   // A statement in flight that may still finish without help from another session.

@@ -6,6 +6,7 @@
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
 #include "row_limit.h"
+#include "table_use.h"
 
 namespace pgshadow::sql {
 namespace {
@@ -107,6 +108,18 @@ bool statement_is_plain_read(const json& node) {
   return is_node_of_type(node, "VariableShowStmt");
 }
 
+SavepointStep savepoint_step(const json& node) {
+  const json* transaction = detail::body_of(node, "TransactionStmt");
+  if (transaction == nullptr) return {};
+  const std::string kind = transaction->value("kind", "");
+  SavepointStep step;
+  step.name = transaction->value("savepoint_name", "");
+  if (kind == "TRANS_STMT_SAVEPOINT") step.kind = SavepointStep::Kind::kSavepoint;
+  if (kind == "TRANS_STMT_RELEASE") step.kind = SavepointStep::Kind::kRelease;
+  if (kind == "TRANS_STMT_ROLLBACK_TO") step.kind = SavepointStep::Kind::kRollbackTo;
+  return step;
+}
+
 }  // namespace
 
 StatementFacts facts_of(std::string_view sql) {
@@ -142,6 +155,14 @@ StatementFacts facts_of(std::string_view sql) {
     facts.unordered_limit = detail::find_unordered_limit(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = detail::find_nondeterminism(*node);
     if (!facts.outside_reach) facts.outside_reach = detail::find_outside_reach(*node);
+    detail::TableUse use;
+    detail::collect_table_use(*node, use);
+    facts.tables_touched.insert(use.touched.begin(), use.touched.end());
+    facts.tables_written.insert(use.written.begin(), use.written.end());
+    facts.savepoint = savepoint_step(*node);
+    const json* transaction = detail::body_of(*node, "TransactionStmt");
+    facts.rolls_back = transaction != nullptr && (transaction->value("kind", "") == "TRANS_STMT_ROLLBACK" ||
+                                                  transaction->value("kind", "") == "TRANS_STMT_ROLLBACK_PREPARED");
   }
   facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
   return facts;

@@ -73,7 +73,7 @@ TEST_CASE("a read that differs only because an earlier write failed on the shado
   CHECK(observed.compared[2].root.has_value());
   CHECK(observed.find("SELECT id, name FROM users WHERE id = 100").divergence == DivergenceClass::kConsequence);
   // A difference the migration itself causes stays a root finding after the data diverged.
-  CHECK(observed.find("SELECT * FROM users WHERE id = 1").divergence == DivergenceClass::kColumnsChanged);
+  CHECK(observed.find("SELECT * FROM users WHERE id = 1").divergence == DivergenceClass::kColumnsAdded);
 }
 
 TEST_CASE("without the probe, a difference after diverged data stays a root finding", "[replay]") {

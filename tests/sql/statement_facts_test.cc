@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "pgshadow/sql/query_shape.h"
@@ -266,6 +268,33 @@ TEST_CASE("one planned statement is explainable; utility, transaction control an
     INFO(not_planned);
     CHECK_FALSE(facts_of(not_planned).is_explainable);
   }
+}
+
+}  // namespace pgshadow::sql
+
+namespace pgshadow::sql {
+
+TEST_CASE("the tables a statement touches and writes are named, CTEs and joins included", "[sql][tables]") {
+  const auto insert = facts_of("WITH moved AS (DELETE FROM app.queue RETURNING *) INSERT INTO done SELECT * FROM moved "
+                               "JOIN users u ON u.id = moved.user_id");
+  CHECK(insert.tables_written == std::set<std::string>{"app.queue", "done"});
+  CHECK(insert.tables_touched == std::set<std::string>{"app.queue", "done", "moved", "users"});
+  CHECK(facts_of("UPDATE w SET a = 1 FROM z WHERE w.id = z.id").tables_written == std::set<std::string>{"w"});
+  CHECK(facts_of("TRUNCATE a, b").tables_written == std::set<std::string>{"a", "b"});
+  CHECK(facts_of("COPY t FROM STDIN").tables_written == std::set<std::string>{"t"});
+  CHECK(facts_of("COPY t TO STDOUT").tables_written.empty());
+  CHECK(facts_of("CREATE TABLE s AS SELECT * FROM t").tables_written == std::set<std::string>{"s"});
+  CHECK(facts_of("SELECT * FROM t").tables_written.empty());
+  CHECK(facts_of("SELECT * FROM t").tables_touched == std::set<std::string>{"t"});
+}
+
+TEST_CASE("savepoint steps carry their kind and name", "[sql][savepoint]") {
+  CHECK(facts_of(R"(SAVEPOINT "2f1c-uuid")").savepoint.kind == SavepointStep::Kind::kSavepoint);
+  CHECK(facts_of(R"(SAVEPOINT "2f1c-uuid")").savepoint.name == "2f1c-uuid");
+  CHECK(facts_of("RELEASE SAVEPOINT a").savepoint.kind == SavepointStep::Kind::kRelease);
+  CHECK(facts_of("ROLLBACK TO SAVEPOINT a").savepoint.kind == SavepointStep::Kind::kRollbackTo);
+  CHECK(facts_of("ROLLBACK TO SAVEPOINT a").savepoint.name == "a");
+  CHECK(facts_of("COMMIT").savepoint.kind == SavepointStep::Kind::kNone);
 }
 
 }  // namespace pgshadow::sql

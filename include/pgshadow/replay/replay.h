@@ -71,15 +71,33 @@ struct ReplaySettings {
   std::set<std::string> allowed_outside;
 };
 
+// Why a statement's difference is a consequence of an earlier root finding, not a finding of
+// its own (see src/replay/divergence_tracker.h for how causes are followed).
+struct ConsequenceCause {
+  enum class Kind {
+    kAbortedTransaction,  // its transaction was aborted on one side by the root
+    kMissingSavepoint,    // the savepoint it names was set on one side only (the other was aborted)
+    kMissingParentRow,    // a foreign key finds no parent on one side: the root left that table different
+    kDivergedData,        // it touches a table the root left different; equal on pristine data
+    kDivergedDataUnnamed, // equal on pristine data, no table in sight: the latest data root
+  };
+  Kind kind = Kind::kAbortedTransaction;
+  std::string root_fingerprint;
+  std::string table;  // data causes: the relation name
+  std::string side;   // "baseline" or "shadow": where the transaction was aborted or the row is missing
+};
+
+// One sentence, schema names and fingerprints only: "its transaction was aborted on the shadow
+// by an earlier finding on shape 1a2b...".
+std::string describe(const ConsequenceCause& cause);
+
 struct ComparedStatement {
   const Event& event;
   const sql::QueryShape& shape;
   DivergenceClass divergence;
   const compare::ResultSignature& baseline;
   const compare::ResultSignature& shadow;
-  // For kConsequence: the shape whose earlier finding caused this one (an aborted transaction
-  // in this session, or a write that left the two sides' data different, confirmed by the
-  // isolation probe).
+  // For kConsequence: the shape whose earlier finding caused this one (cause.root_fingerprint).
   std::optional<std::string> root_fingerprint;
   // For kNondeterministic: why the statement cannot repeat its results ("calls now()").
   std::string nondeterminism;
@@ -87,6 +105,7 @@ struct ComparedStatement {
   double shadow_ms = 0;
   bool ordered = false;  // the statement has a top-level ORDER BY: row order is part of its result
   bool explainable = false;  // sql::StatementFacts::is_explainable
+  std::optional<ConsequenceCause> cause = std::nullopt;  // for kConsequence
 };
 
 // Where the replay is, for progress displays and metrics.
@@ -136,6 +155,10 @@ struct ReplaySummary {
   // Statements run ahead of their turn because every statement in flight waited on a lock held
   // by their session (the replay granted a lock in another order than production did).
   std::uint64_t reordered_for_locks = 0;
+  // Times the shadow's sequences were set to the baseline's after a root drew from them on one
+  // side only, and how many sequences that moved in all.
+  std::uint64_t sequence_realignments = 0;
+  std::uint64_t sequences_realigned = 0;
   double wall_seconds = 0;
   // Where the replay thread's time went, by stage, in seconds; they add up to wall_seconds:
   // scheduling, read_capture, parse_sql, wait_for_servers, send_receive_hash, compare_and_judge,

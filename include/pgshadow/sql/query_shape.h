@@ -3,6 +3,7 @@
 // libpg_query keeps its parser state per thread.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,13 @@ struct RowLimit {
   std::vector<std::string> equality_columns;
 };
 
+// A SAVEPOINT, RELEASE SAVEPOINT or ROLLBACK TO SAVEPOINT, with the savepoint's name.
+struct SavepointStep {
+  enum class Kind { kNone, kSavepoint, kRelease, kRollbackTo };
+  Kind kind = Kind::kNone;
+  std::string name;
+};
+
 struct StatementFacts {
   bool parsed = false;                 // the parser accepted the text
   bool has_top_level_order_by = false; // the outermost SELECT of the (last) statement sorts
@@ -82,6 +90,12 @@ struct StatementFacts {
   std::optional<OutsideReach> outside_reach;
   // See RowLimit: nullopt when the outermost SELECT has no LIMIT, or has an ORDER BY.
   std::optional<RowLimit> unordered_limit;
+  // Tables the statement names (read or written) and those it writes, by name as written
+  // ("orders", "app.orders"); what the replay's divergence tracking follows data through.
+  std::set<std::string> tables_touched;
+  std::set<std::string> tables_written;
+  SavepointStep savepoint;  // of the last statement of the text
+  bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
   // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
   // EXPLAIN of it tells how the server would run it.
   bool is_explainable = false;
