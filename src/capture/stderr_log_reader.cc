@@ -54,8 +54,33 @@ bool starts_with_sqlstate(std::string_view text) {
 }  // namespace
 
 StderrLogReader::StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix,
-                                 InputProblems& problems)
-    : lines_(in), file_(std::move(file)), prefix_(prefix), problems_(problems) {}
+                                 InputProblems& problems, bool syslog)
+    : lines_(in), file_(std::move(file)), prefix_(prefix), problems_(problems), syslog_(syslog) {}
+
+bool StderrLogReader::unwrap(std::string_view& line) {
+  if (!first_line_seen_) {
+    first_line_seen_ = true;
+    crlf_ = line.ends_with('\r');
+  }
+  if (crlf_ && line.ends_with('\r')) line.remove_suffix(1);
+  if (!syslog_ || !parse_syslog_line(line, syslog_line_)) return true;
+  const bool continues_record = syslog_line_.part > 1 && syslog_line_.sequence == syslog_sequence_ &&
+                                syslog_line_.pid == syslog_pid_;
+  syslog_sequence_ = syslog_line_.sequence;
+  syslog_pid_.assign(syslog_line_.pid);
+  if (syslog_line_.part <= 1) syslog_time_.assign(syslog_line_.rfc3339_time);
+  line = syslog_line_.text;
+  if (!continues_record || line.starts_with('\t')) return true;
+  // The server cut a line longer than 900 bytes here: the part continues it.
+  if (has_current_) {
+    ++current_.lines;
+    if (open_field_ != nullptr) open_field_->append(line);
+  } else {
+    report_line(lines_.line_number(), "continuation line without a message",
+                "a syslog record part continues a message, but no message precedes it");
+  }
+  return false;
+}
 
 bool StderrLogReader::next(StderrMessage& message) {
   for (;;) {
@@ -72,7 +97,7 @@ bool StderrLogReader::next(StderrMessage& message) {
         }
         continue;
       case StderrLineReader::Status::kUnterminated: {
-        const bool done = take_line(line, message);
+        const bool done = unwrap(line) && take_line(line, message);
         // The last line has no newline: the file was cut (or is still being written), so the
         // message it belongs to may be incomplete and is not used.
         if (has_current_ && current_.first_line + current_.lines - 1 == lines_.line_number()) {
@@ -82,7 +107,7 @@ bool StderrLogReader::next(StderrMessage& message) {
         continue;
       }
       case StderrLineReader::Status::kLine:
-        if (take_line(line, message)) return true;
+        if (unwrap(line) && take_line(line, message)) return true;
         continue;
     }
   }
@@ -98,7 +123,14 @@ bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
     }
     return false;
   }
-  if (!prefix_.match(line, fields_)) {
+  const bool matched = prefix_.match(line, fields_);
+  if (!matched && has_current_ && line.starts_with(' ')) {
+    // A continuation line whose tab a log shipper turned into spaces: they stand for the tab.
+    const auto text = line.find_first_not_of(' ');
+    add_continuation_text(line.substr(text == std::string_view::npos ? line.size() : text));
+    return false;
+  }
+  if (!matched) {
     report_line(lines_.line_number(), "line without log_line_prefix",
                 "does not start with log_line_prefix '" + prefix_.text() + "' and a severity: '" +
                     excerpt(line) + "'");
@@ -120,13 +152,15 @@ void StderrLogReader::start_message() {
     m.log_time.assign(f.value('m'));
   } else if (!f.value('n').empty()) {
     m.log_time = epoch_as_log_time(f.value('n'));
-  } else {
+  } else if (!f.value('t').empty()) {
     m.log_time.assign(f.value('t'));
+  } else {
+    m.log_time = syslog_time_.empty() ? std::string() : log_time_of_rfc3339(syslog_time_);
   }
   m.user.assign(known(f.value('u')));
   m.database.assign(known(f.value('d')));
   m.application.assign(known(f.value('a')));
-  m.pid.assign(f.value('p'));
+  m.pid.assign(f.value('p').empty() && syslog_ ? std::string_view(syslog_pid_) : f.value('p'));
   m.session_id.assign(f.value('c'));
   m.command_tag.assign(f.value('i'));
   m.sql_state.assign(f.value('e'));
@@ -134,6 +168,7 @@ void StderrLogReader::start_message() {
   m.text.assign(f.text);
   m.detail.clear();
   m.query.clear();
+  m.context.clear();
   m.has_location = false;
   m.first_line = lines_.line_number();
   m.lines = 1;
@@ -145,7 +180,8 @@ void StderrLogReader::start_message() {
 // A secondary line belongs to the message before it, which the same process wrote in the same
 // piece: one whose pid or session differs is out of place (a damaged or spliced log).
 void StderrLogReader::add_secondary(std::string_view line) {
-  const bool same_process = has_current_ && fields_.value('p') == current_.pid &&
+  const std::string_view pid = fields_.value('p').empty() && syslog_ ? std::string_view(syslog_pid_) : fields_.value('p');
+  const bool same_process = has_current_ && pid == current_.pid &&
                             fields_.value('c') == current_.session_id;
   if (!same_process) {
     report_line(lines_.line_number(), "secondary line without its message",
@@ -161,6 +197,8 @@ void StderrLogReader::add_secondary(std::string_view line) {
     open_field_ = &current_.detail;
   } else if (fields_.severity == "STATEMENT") {
     open_field_ = &current_.query;
+  } else if (fields_.severity == "CONTEXT") {
+    open_field_ = &current_.context;
   } else if (fields_.severity == "LOCATION") {
     current_.has_location = true;
   }
@@ -168,10 +206,14 @@ void StderrLogReader::add_secondary(std::string_view line) {
 }
 
 void StderrLogReader::add_continuation(std::string_view line) {
+  add_continuation_text(line.substr(1));  // the tab the server wrote after the newline
+}
+
+void StderrLogReader::add_continuation_text(std::string_view text) {
   ++current_.lines;
   if (open_field_ == nullptr) return;
   open_field_->push_back('\n');
-  open_field_->append(line.substr(1));  // the tab the server wrote after the newline
+  open_field_->append(text);
 }
 
 bool StderrLogReader::complete(StderrMessage& done) {

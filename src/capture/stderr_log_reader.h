@@ -18,6 +18,7 @@
 #include "pgshadow/util/input_problems.h"
 #include "stderr_line_prefix.h"
 #include "stderr_line_reader.h"
+#include "syslog_line.h"
 
 namespace pgshadow::capture {
 
@@ -35,6 +36,7 @@ struct StderrMessage {
   std::string text;         // the message text (continuations joined with '\n', their tab removed)
   std::string detail;       // DETAIL:
   std::string query;        // STATEMENT:
+  std::string context;      // CONTEXT:
   bool has_location = false;  // a LOCATION: line came with it (log_error_verbosity=verbose)
   std::uint64_t first_line = 0;
   std::uint64_t lines = 0;  // physical lines of the message, all of them
@@ -42,7 +44,10 @@ struct StderrMessage {
 
 class StderrLogReader {
  public:
-  StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix, InputProblems& problems);
+  // `syslog`: the file is rsyslog's (syslog_line.h): each line is unwrapped, and the parts of a
+  // record the server split are joined again.
+  StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix, InputProblems& problems,
+                  bool syslog = false);
 
   // The next message; false at the end of the file. I/O errors propagate as the stream's exceptions.
   bool next(StderrMessage& message);
@@ -52,9 +57,13 @@ class StderrLogReader {
  private:
   // Consumes one physical line; true when it completed the current message into `done`.
   bool take_line(std::string_view line, StderrMessage& done);
+  // CRLF and syslog: the line as the server wrote it to stderr; false when it only continues the
+  // line before it (a syslog record split at 900 bytes), which it was appended to.
+  bool unwrap(std::string_view& line);
   void start_message();  // from fields_
   void add_secondary(std::string_view line);
   void add_continuation(std::string_view line);
+  void add_continuation_text(std::string_view text);
   // Hands the current message over (false and reported when it cannot be used).
   bool complete(StderrMessage& done);
   void report_line(std::uint64_t line, std::string reason, std::string detail);
@@ -68,6 +77,13 @@ class StderrLogReader {
   bool has_current_ = false;
   std::string* open_field_ = nullptr;  // where continuation lines go; null: a part not kept
   std::string unusable_reason_;        // non-empty: the current message is reported, not returned
+  bool syslog_ = false;
+  bool crlf_ = false;                  // the file's first line ended in "\r\n": every line does
+  bool first_line_seen_ = false;
+  SyslogLine syslog_line_;
+  std::string syslog_pid_;             // of the line being taken, for a prefix without %p
+  std::string syslog_time_;            // its RFC 3339 time, for a prefix without a time
+  std::uint64_t syslog_sequence_ = 0;  // the record the last line belonged to
 };
 
 }  // namespace pgshadow::capture

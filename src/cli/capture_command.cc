@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "interrupt.h"
+#include "pgshadow/capture/capture_quality.h"
 #include "pgshadow/capture/capture_writer.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/report/capture_stats.h"
@@ -43,6 +45,14 @@ class Progress {
   std::chrono::steady_clock::time_point shown_at_ = started_;
 };
 
+// How the zones of the log's times were read: the reader must see a default-table reading of
+// an ambiguous abbreviation (IST) to correct it with --log-timezone.
+void print_time_zones(std::ostream& out, const capture::InputAccounting& accounting) {
+  if (accounting.time_zones.empty()) return;
+  out << "time zones of the log times:\n";
+  for (const auto& [zone, how] : accounting.time_zones) out << "  " << zone << " read as " << how << "\n";
+}
+
 int fail(const Error& error) {
   std::cerr << "pgshadow: " << error.message << "\n";
   return static_cast<int>(error.kind == ErrorKind::kBadInput ? ExitCode::kBadInput : ExitCode::kInfrastructure);
@@ -75,7 +85,8 @@ int run_capture(const CaptureOptions& options) {
   if (options.json && !options.stats) return fail(Error::bad_input("--json goes with --stats"));
 
   const capture::FilteredEventSource* filtered = nullptr;
-  auto source = open_filtered_capture(options.inputs, options.filters, &filtered);
+  // Unchecked: the capture quality is checked below, after --stats has shown what was read.
+  auto source = open_filtered_capture(options.inputs, options.filters, &filtered, /*checked=*/false);
   if (!source) return fail(source.error());
 
   std::ofstream file;
@@ -91,6 +102,7 @@ int run_capture(const CaptureOptions& options) {
   if (out != nullptr) writer.emplace(*out);
 
   report::CaptureStatistics statistics;
+  std::uint64_t events = 0;  // kept by the filters
   {
     Progress progress(isatty(STDERR_FILENO) != 0);
     for (;;) {
@@ -98,6 +110,7 @@ int run_capture(const CaptureOptions& options) {
       auto next = (*source)->next();
       if (!next) return fail(next.error());
       if (!next->has_value()) break;
+      ++events;
       if (writer) writer->write(**next);
       if (options.stats) statistics.add(**next);
       progress.update((*source)->accounting(), statistics.statements());
@@ -107,13 +120,29 @@ int run_capture(const CaptureOptions& options) {
     file.close();
     if (!file) return fail(Error::bad_input("cannot write " + options.output));
   }
+  // A capture with nothing to compare, or mostly unusable, is refused (exit 2), with its main
+  // reason; no capture file is left behind for it.
+  const capture::CaptureReadFigures figures{(*source)->accounting(), (*source)->problems(), events,
+                                            filtered != nullptr ? &filtered->filtered_by_reason() : nullptr,
+                                            (*source)->description()};
+  const Status quality = capture::check_capture_quality(figures, options.filters.max_unusable);
+  if (!quality && !options.output.empty() && options.output != "-") {
+    std::error_code ignored;
+    std::filesystem::remove(options.output, ignored);
+  }
 
   std::ostream& summary = options.output == "-" ? std::cerr : std::cout;
   if (options.stats && options.json) {
-    summary << statistics.to_json(**source, filtered).dump(2) << "\n";
+    nlohmann::json figures_json = statistics.to_json(**source, filtered);
+    figures_json["time_zones"] = (*source)->accounting().time_zones;
+    figures_json["capture_usable"] = quality.ok();
+    if (!quality) figures_json["capture_refused_because"] = quality.error().message;
+    summary << figures_json.dump(2) << "\n";
   } else if (options.stats) {
     statistics.print(summary, **source, filtered);
   }
+  if (options.stats && !options.json) print_time_zones(summary, (*source)->accounting());
+  if (!quality) return fail(quality.error());
   if (!options.stats) {
     // Always say what was lost, even without --stats.
     const auto& problems = (*source)->problems();

@@ -42,8 +42,10 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                      "Migration file, applied to the shadow only; repeat for several, applied in order")
       ->type_name("FILE");
   verify->add_option("--capture", options.capture_paths,
-                     "Captured traffic: a pgshadow .jsonl capture or PostgreSQL csvlog file(s) or a "
-                     "directory of them; repeatable")
+                     "Captured traffic: PostgreSQL logs (csvlog, jsonlog, stderr, syslog; plain, .gz, "
+                     ".bz2 or .xz; the format told by the content) or pgshadow .jsonl captures, files or "
+                     "directories of rotated files; repeatable. A capture with no readable event, or with "
+                     "more than --max-unusable of its statements unusable, is refused (exit 2)")
       ->type_name("PATH");
   verify->add_option("--baseline-dsn", options.baseline_dsn,
                      "Use this existing database as the baseline (libpq URI or key=value; PG* variables apply)")

@@ -22,6 +22,7 @@
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
 #include "verify_options.h"
+#include "vacuous_run.h"
 
 namespace pgshadow::cli {
 namespace {
@@ -147,6 +148,8 @@ int run_verify(const VerifyOptions& options) {
   const capture::FilteredEventSource* filtered = nullptr;
   auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
   if (!source) return exit_status_for(source.error());
+  // A capture with nothing to compare is bad input: no server is started for it (issue 11/13).
+  if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
   run.capture_description = (*source)->description();
 
   // Both sides exist with identical data; the shadow does not have the migration yet.
@@ -233,6 +236,8 @@ int run_verify(const VerifyOptions& options) {
     auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     replay_summary = *replayed;
+    // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
+    if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
     run.sessions = replayed->sessions;
     run.replay = &replay_summary;
     run.order = options.replay.order;

@@ -1,0 +1,38 @@
+#pragma once
+// One line of a file rsyslog wrote from PostgreSQL's syslog records (log_destination =
+// 'syslog'), in rsyslog's file formats: the traditional "Dec  1 09:28:01 HOST postgres[PID]: "
+// or the RFC 3339 "2026-12-01T09:28:01.531+01:00 HOST postgres[PID]: ", then the server's
+// record: "[SEQ-PART] " (syslog_sequence_numbers and syslog_split_messages, the defaults),
+// "[SEQ] " (a record not split), "[PART] " (no sequence numbers) or nothing, and the text the
+// server would have written to stderr, log_line_prefix included.
+//
+// The server splits a message into records at each newline (dropping the newline; the next line
+// starts with the tab it writes after every newline) and at 900 bytes (at a word boundary); rsyslog
+// writes control characters as "#ooo" (the tab as "#011"). So a part after the first that starts
+// with a tab is the next line of the message, and one that does not continues the same line.
+// Pure functions; thread-safe.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pgshadow::capture {
+
+struct SyslogLine {
+  std::string_view program;  // "postgres" (syslog_ident)
+  std::string_view pid;
+  std::string_view rfc3339_time;  // empty for the traditional format (no year, no zone)
+  std::uint64_t sequence = 0;     // 0 when the server did not number its records
+  int part = 0;                   // 0 when the record was not split
+  std::string text;               // the record's text, rsyslog's "#ooo" escapes undone
+};
+
+// False when `line` does not start with a syslog header.
+bool parse_syslog_line(std::string_view line, SyslogLine& out);
+
+// Whether `line` starts like a line rsyslog writes (for telling a file's format by its content).
+bool looks_like_syslog(std::string_view line);
+
+// "2026-12-01T09:28:01.531+01:00" as a log time "2026-12-01 09:28:01.531 +01:00".
+std::string log_time_of_rfc3339(std::string_view time);
+
+}  // namespace pgshadow::capture
