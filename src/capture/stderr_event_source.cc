@@ -10,7 +10,7 @@
 namespace pgshadow::capture {
 namespace {
 
-constexpr std::size_t kGuessLines = 200;
+constexpr std::size_t kGuessLines = 2000;
 constexpr std::size_t kGuessMaxBytes = std::size_t{16} << 20;  // a sample of huge statements stops early
 
 // The first lines of `in`, for guessing the prefix, as the server wrote them to stderr (a

@@ -57,60 +57,105 @@ StderrLogReader::StderrLogReader(std::istream& in, std::string file, const LineP
                                  InputProblems& problems, bool syslog)
     : lines_(in), file_(std::move(file)), prefix_(prefix), problems_(problems), syslog_(syslog) {}
 
-bool StderrLogReader::unwrap(std::string_view& line) {
+void StderrLogReader::strip_crlf(std::string_view& line) {
   if (!first_line_seen_) {
     first_line_seen_ = true;
     crlf_ = line.ends_with('\r');
   }
   if (crlf_ && line.ends_with('\r')) line.remove_suffix(1);
-  if (!syslog_ || !parse_syslog_line(line, syslog_line_)) return true;
-  const bool continues_record = syslog_line_.part > 1 && syslog_line_.sequence == syslog_sequence_ &&
-                                syslog_line_.pid == syslog_pid_;
-  syslog_sequence_ = syslog_line_.sequence;
-  syslog_pid_.assign(syslog_line_.pid);
-  if (syslog_line_.part <= 1) syslog_time_.assign(syslog_line_.rfc3339_time);
-  line = syslog_line_.text;
-  if (!continues_record || line.starts_with('\t')) return true;
-  // The server cut a line longer than 900 bytes here: the part continues it.
-  if (has_current_) {
-    ++current_.lines;
-    if (open_field_ != nullptr) open_field_->append(line);
-  } else {
-    report_line(lines_.line_number(), "continuation line without a message",
-                "a syslog record part continues a message, but no message precedes it");
-  }
-  return false;
 }
 
 bool StderrLogReader::next(StderrMessage& message) {
+  if (syslog_) return next_from_syslog(message);
   for (;;) {
     std::string_view line;
-    switch (lines_.next(line)) {
+    const StderrLineReader::Status status = lines_.next(line);
+    line_number_ = lines_.line_number();
+    switch (status) {
       case StderrLineReader::Status::kEnd:
         if (has_current_ && complete(message)) return true;
         return false;
       case StderrLineReader::Status::kTooLong:
-        report_line(lines_.line_number(), "line too long",
-                    "longer than " + std::to_string(StderrLineReader::kDefaultMaxLineBytes) + " bytes");
-        if (has_current_ && unusable_reason_.empty()) {
-          unusable_reason_ = "a line of it was too long to read";  // it may have been part of it
-        }
+        report_too_long();
         continue;
       case StderrLineReader::Status::kUnterminated: {
-        const bool done = unwrap(line) && take_line(line, message);
-        // The last line has no newline: the file was cut (or is still being written), so the
-        // message it belongs to may be incomplete and is not used.
-        if (has_current_ && current_.first_line + current_.lines - 1 == lines_.line_number()) {
-          unusable_reason_ = "truncated last line";
-        }
+        strip_crlf(line);
+        const bool done = take_line(line, message);
+        mark_if_truncated();
         if (done) return true;
         continue;
       }
       case StderrLineReader::Status::kLine:
-        if (unwrap(line) && take_line(line, message)) return true;
+        strip_crlf(line);
+        if (take_line(line, message)) return true;
         continue;
     }
   }
+}
+
+void StderrLogReader::report_too_long() {
+  report_line(line_number_, "line too long",
+              "longer than " + std::to_string(StderrLineReader::kDefaultMaxLineBytes) + " bytes");
+  if (has_current_ && unusable_reason_.empty()) {
+    unusable_reason_ = "a line of it was too long to read";  // it may have been part of it
+  }
+}
+
+// The last line has no newline: the file was cut (or is still being written), so the message it
+// belongs to may be incomplete and is not used.
+void StderrLogReader::mark_if_truncated() {
+  if (has_current_ && current_.first_line + current_.lines - 1 == line_number_) unusable_reason_ = "truncated last line";
+}
+
+bool StderrLogReader::next_from_syslog(StderrMessage& message) {
+  SyslogRecordOrder::Record record;
+  for (;;) {
+    while (order_.pop(record)) {
+      if (take_syslog_record(record, message)) return true;
+    }
+    if (input_done_) return has_current_ && complete(message);
+    std::string_view line;
+    switch (lines_.next(line)) {
+      case StderrLineReader::Status::kEnd:
+        input_done_ = true;
+        order_.finish();
+        continue;
+      case StderrLineReader::Status::kTooLong:
+        line_number_ = lines_.line_number();
+        report_too_long();
+        continue;
+      case StderrLineReader::Status::kUnterminated:
+        unterminated_line_ = lines_.line_number();
+        [[fallthrough]];
+      case StderrLineReader::Status::kLine:
+        strip_crlf(line);
+        order_.add(line, lines_.line_number());
+        continue;
+    }
+  }
+}
+
+bool StderrLogReader::take_syslog_record(const SyslogRecordOrder::Record& record, StderrMessage& done) {
+  line_number_ = record.number;
+  if (!record.parsed) return take_line(record.raw, done);
+  const std::string_view text = record.line.text;
+  syslog_pid_.assign(record.line.pid);
+  if (record.line.part <= 1) syslog_time_.assign(record.line.rfc3339_time);
+  bool completed = false;
+  if (record.line.part > 1 && !text.starts_with('\t') && !prefix_.match(text, fields_)) {
+    // The server cut a line longer than 900 bytes here: the part continues it.
+    if (has_current_ && current_.pid == syslog_pid_) {
+      ++current_.lines;
+      if (open_field_ != nullptr) open_field_->append(text);
+    } else {
+      report_line(line_number_, "continuation line without a message",
+                  "a syslog record part continues a message, but no message precedes it");
+    }
+  } else {
+    completed = take_line(text, done);
+  }
+  if (record.number == unterminated_line_) mark_if_truncated();
+  return completed;
 }
 
 bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
@@ -118,7 +163,7 @@ bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
     if (has_current_) {
       add_continuation(line);
     } else {
-      report_line(lines_.line_number(), "continuation line without a message",
+      report_line(line_number_, "continuation line without a message",
                   "a line starting with a tab continues a message, but no message precedes it");
     }
     return false;
@@ -131,7 +176,7 @@ bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
     return false;
   }
   if (!matched) {
-    report_line(lines_.line_number(), "line without log_line_prefix",
+    report_line(line_number_, "line without log_line_prefix",
                 "does not start with log_line_prefix '" + prefix_.text() + "' and a severity: '" +
                     excerpt(line) + "'");
     return false;
@@ -170,7 +215,7 @@ void StderrLogReader::start_message() {
   m.query.clear();
   m.context.clear();
   m.has_location = false;
-  m.first_line = lines_.line_number();
+  m.first_line = line_number_;
   m.lines = 1;
   has_current_ = true;
   open_field_ = &m.text;
@@ -184,7 +229,7 @@ void StderrLogReader::add_secondary(std::string_view line) {
   const bool same_process = has_current_ && pid == current_.pid &&
                             fields_.value('c') == current_.session_id;
   if (!same_process) {
-    report_line(lines_.line_number(), "secondary line without its message",
+    report_line(line_number_, "secondary line without its message",
                 "a " + std::string(fields_.severity) + ": line that follows no message of its process: '" +
                     excerpt(line) + "'");
     // Its continuation lines are not this message's either.

@@ -57,9 +57,13 @@ class StderrLogReader {
  private:
   // Consumes one physical line; true when it completed the current message into `done`.
   bool take_line(std::string_view line, StderrMessage& done);
-  // CRLF and syslog: the line as the server wrote it to stderr; false when it only continues the
-  // line before it (a syslog record split at 900 bytes), which it was appended to.
-  bool unwrap(std::string_view& line);
+  // A CRLF file's "\r" (the file's first line decides: a "\r" in a statement of an LF file stays).
+  void strip_crlf(std::string_view& line);
+  bool next_from_syslog(StderrMessage& message);
+  // One record of a syslog file, in the order SyslogRecordOrder gives them.
+  bool take_syslog_record(const SyslogRecordOrder::Record& record, StderrMessage& done);
+  void report_too_long();
+  void mark_if_truncated();
   void start_message();  // from fields_
   void add_secondary(std::string_view line);
   void add_continuation(std::string_view line);
@@ -80,10 +84,12 @@ class StderrLogReader {
   bool syslog_ = false;
   bool crlf_ = false;                  // the file's first line ended in "\r\n": every line does
   bool first_line_seen_ = false;
-  SyslogLine syslog_line_;
+  std::uint64_t line_number_ = 0;      // physical line being taken
+  SyslogRecordOrder order_;
+  bool input_done_ = false;
+  std::uint64_t unterminated_line_ = 0;  // syslog: the file's last line, when it had no newline
   std::string syslog_pid_;             // of the line being taken, for a prefix without %p
   std::string syslog_time_;            // its RFC 3339 time, for a prefix without a time
-  std::uint64_t syslog_sequence_ = 0;  // the record the last line belonged to
 };
 
 }  // namespace pgshadow::capture

@@ -104,4 +104,54 @@ std::string log_time_of_rfc3339(std::string_view time) {
   return text.substr(0, zone) + " " + text.substr(zone);
 }
 
+SyslogRecordOrder::Group* SyslogRecordOrder::open_group_of(const std::string& pid) {
+  const auto it = open_by_pid_.find(pid);
+  if (it == open_by_pid_.end() || groups_.empty() || it->second < groups_.front().id) return nullptr;
+  Group& group = groups_[it->second - groups_.front().id];
+  return group.complete ? nullptr : &group;
+}
+
+void SyslogRecordOrder::add(std::string_view physical, std::uint64_t number) {
+  last_number_ = number;
+  Record record;
+  record.number = number;
+  record.parsed = parse_syslog_line(physical, record.line);
+  if (!record.parsed) {
+    record.raw.assign(physical);
+    groups_.push_back({"", 0, {}, true, number, next_id_++});
+    groups_.back().records.push_back(std::move(record));
+    return;
+  }
+  const std::string pid(record.line.pid);
+  Group* open = open_group_of(pid);
+  const bool continues = open != nullptr && record.line.part > 1 && open->sequence == record.line.sequence;
+  if (continues) {
+    open->records.push_back(std::move(record));
+    open->last_number = number;
+    return;
+  }
+  if (open != nullptr) open->complete = true;  // the process started its next message
+  const std::uint64_t sequence = record.line.sequence;
+  const bool single = record.line.part == 0 && sequence != 0;  // "[SEQ] text": never split
+  groups_.push_back({pid, sequence, {}, single, number, next_id_});
+  groups_.back().records.push_back(std::move(record));
+  open_by_pid_[pid] = next_id_++;
+}
+
+bool SyslogRecordOrder::pop(Record& out) {
+  while (!groups_.empty()) {
+    Group& front = groups_.front();
+    if (!front.complete && (finished_ || last_number_ - front.last_number >= kMaxLinesApart)) front.complete = true;
+    if (!front.complete) return false;
+    if (front.records.empty()) {
+      groups_.pop_front();
+      continue;
+    }
+    out = std::move(front.records.front());
+    front.records.pop_front();
+    return true;
+  }
+  return false;
+}
+
 }  // namespace pgshadow::capture

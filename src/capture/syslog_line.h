@@ -12,6 +12,8 @@
 // with a tab is the next line of the message, and one that does not continues the same line.
 // Pure functions; thread-safe.
 #include <cstdint>
+#include <deque>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,48 @@ bool looks_like_syslog(std::string_view line);
 
 // "2026-12-01T09:28:01.531+01:00" as a log time "2026-12-01 09:28:01.531 +01:00".
 std::string log_time_of_rfc3339(std::string_view time);
+
+// The records of one message (one process, one sequence number: the message line and its
+// DETAIL, STATEMENT... lines, each maybe split) are written by the server one after the other,
+// but rsyslog receives the records of concurrent processes interleaved. So records are grouped
+// by process and sequence number and given back group by group, in the order of each group's
+// first record. A group is complete when its process starts its next message, when
+// kMaxLinesApart lines have passed since its last record, or at the end of input; a record that
+// cannot be parsed is a group of its own. Memory: the groups of the last kMaxLinesApart lines.
+// Not thread-safe.
+class SyslogRecordOrder {
+ public:
+  static constexpr std::uint64_t kMaxLinesApart = 1000;
+
+  struct Record {
+    SyslogLine line;
+    bool parsed = false;
+    std::string raw;          // the line as read, when it could not be parsed
+    std::uint64_t number = 0;  // physical line
+  };
+
+  void add(std::string_view physical, std::uint64_t number);
+  void finish() { finished_ = true; }
+  // The next record in order, once its group is complete; false when none is ready.
+  bool pop(Record& out);
+  bool empty() const { return groups_.empty(); }
+
+ private:
+  struct Group {
+    std::string pid;
+    std::uint64_t sequence = 0;
+    std::deque<Record> records;
+    bool complete = false;
+    std::uint64_t last_number = 0;
+    std::uint64_t id = 0;
+  };
+  Group* open_group_of(const std::string& pid);
+
+  std::deque<Group> groups_;
+  std::unordered_map<std::string, std::uint64_t> open_by_pid_;  // pid -> Group::id
+  std::uint64_t next_id_ = 0;
+  std::uint64_t last_number_ = 0;
+  bool finished_ = false;
+};
 
 }  // namespace pgshadow::capture
