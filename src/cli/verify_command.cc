@@ -148,8 +148,6 @@ int run_verify(const VerifyOptions& options) {
   const capture::FilteredEventSource* filtered = nullptr;
   auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
   if (!source) return exit_status_for(source.error());
-  // A capture with nothing to compare is bad input: no server is started for it (issue 11/13).
-  if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
   run.capture_description = (*source)->description();
 
   // Both sides exist with identical data; the shadow does not have the migration yet.
@@ -190,6 +188,10 @@ int run_verify(const VerifyOptions& options) {
   if (!version) return exit_status_for(version.error());
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+  // A capture with nothing to compare is bad input (issues 11, 13): the capture is read up to its
+  // first event before the migration runs (after the servers answer, so that a server that
+  // cannot be reached is still told as such).
+  if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
 
   judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}, options.show_values});
   auto observability = RunObservability::start(options.observability, run, findings);
