@@ -113,7 +113,7 @@ Status StderrEventSource::open_next_file() {
     stream = replay_stream_.get();
     first_taken_.clear();
   }
-  reader_ = std::make_unique<StderrLogReader>(*stream, files_.file(), prefix_, problems_, syslog_);
+  reader_ = std::make_unique<StderrLogReader>(*stream, files_.file(), prefix_, problems_, syslog_, &accounting_);
   return Status::success();
 }
 

@@ -54,8 +54,8 @@ bool starts_with_sqlstate(std::string_view text) {
 }  // namespace
 
 StderrLogReader::StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix,
-                                 InputProblems& problems, bool syslog)
-    : lines_(in), file_(std::move(file)), prefix_(prefix), problems_(problems), syslog_(syslog) {}
+                                 InputProblems& problems, bool syslog, InputAccounting* statements)
+    : lines_(in), file_(std::move(file)), prefix_(prefix), problems_(problems), syslog_(syslog), statements_(statements) {}
 
 void StderrLogReader::strip_crlf(std::string_view& line) {
   if (!first_line_seen_) {
@@ -176,9 +176,16 @@ bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
     return false;
   }
   if (!matched) {
-    report_line(line_number_, "line without log_line_prefix",
-                "does not start with log_line_prefix '" + prefix_.text() + "' and a severity: '" +
-                    excerpt(line) + "'");
+    const std::string detail = "does not start with log_line_prefix '" + prefix_.text() + "' and a severity: '" +
+                               excerpt(line) + "'";
+    const bool carries_statement = line.find(": statement: ") != std::string_view::npos ||
+                                   line.find(":  statement: ") != std::string_view::npos ||
+                                   line.find(":  execute ") != std::string_view::npos ||
+                                   line.find(":  duration: ") != std::string_view::npos;
+    if (carries_statement && statements_ != nullptr) {
+      statements_->add_unusable_statement({file_, line_number_}, "line without log_line_prefix", detail);
+    }
+    report_line(line_number_, "line without log_line_prefix", detail);
     return false;
   }
   if (is_secondary_keyword(fields_.severity)) {

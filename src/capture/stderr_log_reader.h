@@ -15,6 +15,7 @@
 #include <istream>
 #include <string>
 
+#include "pgshadow/capture/event_source.h"
 #include "pgshadow/util/input_problems.h"
 #include "stderr_line_prefix.h"
 #include "stderr_line_reader.h"
@@ -46,8 +47,10 @@ class StderrLogReader {
  public:
   // `syslog`: the file is rsyslog's (syslog_line.h): each line is unwrapped, and the parts of a
   // record the server split are joined again.
+  // `statements`, when given, also counts the lines without the prefix that carry a statement
+  // (capture_quality.h weighs them).
   StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix, InputProblems& problems,
-                  bool syslog = false);
+                  bool syslog = false, InputAccounting* statements = nullptr);
 
   // The next message; false at the end of the file. I/O errors propagate as the stream's exceptions.
   bool next(StderrMessage& message);
@@ -82,6 +85,7 @@ class StderrLogReader {
   std::string* open_field_ = nullptr;  // where continuation lines go; null: a part not kept
   std::string unusable_reason_;        // non-empty: the current message is reported, not returned
   bool syslog_ = false;
+  InputAccounting* statements_ = nullptr;
   bool crlf_ = false;                  // the file's first line ended in "\r\n": every line does
   bool first_line_seen_ = false;
   std::uint64_t line_number_ = 0;      // physical line being taken

@@ -18,6 +18,7 @@
 #include "pgshadow/pg/embedded_server.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/replay/observer_fanout.h"
+#include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
@@ -240,6 +241,14 @@ int run_verify(const VerifyOptions& options) {
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
     if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
+    // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan
+    // is judged from them, the same way on every run.
+    auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout);
+    if (plans) {
+      for (const replay::PlanPair& pair : *plans) findings.on_plans(pair);
+    } else {
+      std::cerr << "pgshadow: warning: no plans compared: " << plans.error().message << "\n";
+    }
     run.sessions = replayed->sessions;
     run.replay = &replay_summary;
     run.order = options.replay.order;

@@ -570,7 +570,8 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
                          divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
                          milliseconds(baseline.finished_at - baseline.sent_at),
-                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by});
+                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
+                         facts.is_explainable});
 }
 
 void ReplayEngine::report_progress(bool final_line) {

@@ -83,6 +83,13 @@ json shape(const judge::ShapeFindings& findings) {
   out["latency"] = {{"baseline", latency(findings.baseline_latency)},
                     {"shadow", latency(findings.shadow_latency)},
                     {"regression", findings.latency_regression}};
+  if (findings.baseline_plan && findings.shadow_plan) {
+    const auto plan = [](const compare::QueryPlan& p) {
+      return json{{"cost", p.total_cost}, {"description", p.describe()}};
+    };
+    out["latency"]["plans"] = {{"baseline", plan(*findings.baseline_plan)}, {"shadow", plan(*findings.shadow_plan)}};
+    if (findings.latency_regression) out["latency"]["explanation"] = findings.latency_explanation();
+  }
   if (const auto& example = findings.first_divergence) {
     out["first_divergence"] = {
         {"sequence", example->sequence},

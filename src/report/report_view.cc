@@ -115,10 +115,7 @@ std::string explanation(const json& shape) {
     return text_of(shape["first_divergence"], "explanation");
   }
   const json latency = shape.value("latency", json::object());
-  if (latency.value("regression", false)) {
-    return "slower on the shadow: p95 " + latency["baseline"].value("p95_ms", json(0)).dump() + " ms -> " +
-           latency["shadow"].value("p95_ms", json(0)).dump() + " ms (a lost index or a worse plan?)";
-  }
+  if (latency.value("regression", false)) return "slower on the shadow: " + text_of(latency, "explanation");
   return "";
 }
 

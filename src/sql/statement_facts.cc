@@ -154,6 +154,12 @@ bool statement_may_write(const json& node) {
   return true;
 }
 
+bool statement_is_explainable(const json& node) {
+  if (is_query_node(node)) return !node.begin()->contains("intoClause");
+  return is_node_of_type(node, "InsertStmt") || is_node_of_type(node, "UpdateStmt") ||
+         is_node_of_type(node, "DeleteStmt") || is_node_of_type(node, "MergeStmt");
+}
+
 bool statement_is_plain_read(const json& node) {
   if (is_query_node(node)) return !contains_write(node);
   return is_node_of_type(node, "VariableShowStmt");
@@ -193,6 +199,7 @@ StatementFacts facts_of(std::string_view sql) {
     facts.has_top_level_order_by = sorts_at_top(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = find_nondeterminism(*node);
   }
+  facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
   return facts;
 }
 

@@ -165,4 +165,20 @@ TEST_CASE("a plain read can run twice on one connection without moving its state
   CHECK_FALSE(facts_of("SELEC broken").is_plain_read);
 }
 
+TEST_CASE("one planned statement is explainable; utility, transaction control and scripts are not",
+          "[sql][plan]") {
+  for (const char* planned : {"SELECT * FROM users WHERE id = $1", "INSERT INTO t VALUES (1) RETURNING id",
+                              "UPDATE t SET a = 1 WHERE id = 2", "DELETE FROM t WHERE id = 3",
+                              "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1), (2)",
+                              "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE"}) {
+    INFO(planned);
+    CHECK(facts_of(planned).is_explainable);
+  }
+  for (const char* not_planned : {"BEGIN", "CREATE TABLE t (a int)", "SELECT 1 INTO t2", "SHOW TimeZone",
+                                  "SELECT 1; SELECT 2", "EXPLAIN SELECT 1", "COPY t TO STDOUT", "SELEC broken"}) {
+    INFO(not_planned);
+    CHECK_FALSE(facts_of(not_planned).is_explainable);
+  }
+}
+
 }  // namespace pgshadow::sql

@@ -82,6 +82,7 @@ struct ComparedStatement {
   double baseline_ms = 0;  // wall time from send to the last result, per side
   double shadow_ms = 0;
   bool ordered = false;  // the statement has a top-level ORDER BY: row order is part of its result
+  bool explainable = false;  // sql::StatementFacts::is_explainable
 };
 
 // Where the replay is, for progress displays and metrics.

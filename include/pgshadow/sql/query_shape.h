@@ -44,6 +44,9 @@ struct StatementFacts {
   // moves session state (no cursor, no prepared statement): running it again on the same
   // connection must give the same result unless it is nondeterministic.
   bool is_plain_read = false;
+  // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
+  // EXPLAIN of it tells how the server would run it.
+  bool is_explainable = false;
 };
 
 StatementFacts facts_of(std::string_view sql);
