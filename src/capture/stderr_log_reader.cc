@@ -14,6 +14,17 @@ std::string excerpt(std::string_view text) {
   return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
 }
 
+// The start of a line up to its message's first words ("... LOG:  statement: ..."): enough to
+// see which prefix it has, never the statement's literals.
+std::string prefix_excerpt(std::string_view line) {
+  const auto severity = line.find(":  ");
+  if (severity == std::string_view::npos) return excerpt(line);
+  std::string_view message = line.substr(severity + 3);
+  const auto word_end = message.find_first_of(" :");
+  const std::size_t keep = severity + 3 + (word_end == std::string_view::npos ? 0 : word_end + 1);
+  return excerpt(line.substr(0, keep)) + (keep < line.size() ? " ..." : "");
+}
+
 // The server prints "[unknown]" for a name it does not know yet (before authentication).
 std::string_view known(std::string_view name) { return name == "[unknown]" ? std::string_view{} : name; }
 
@@ -177,7 +188,7 @@ bool StderrLogReader::take_line(std::string_view line, StderrMessage& done) {
   }
   if (!matched) {
     const std::string detail = "does not start with log_line_prefix '" + prefix_.text() + "' and a severity: '" +
-                               excerpt(line) + "'";
+                               prefix_excerpt(line) + "'";
     const bool carries_statement = line.find(": statement: ") != std::string_view::npos ||
                                    line.find(":  statement: ") != std::string_view::npos ||
                                    line.find(":  execute ") != std::string_view::npos ||

@@ -68,6 +68,10 @@ TEST_CASE("a wrong --log-line-prefix is refused with the main reason and its fir
   const RunOutput run = run_pgshadow({"capture", kTraffic + "postgresql.log", "--log-line-prefix", "%t <%p> ", "--stats"});
   CHECK(run.exit_status == 2);
   CHECK_THAT(run.err, Catch::StartsWith("pgshadow: no statement could be read from the capture: "));
-  CHECK_THAT(run.err, Catch::Contains("the main reason: line without log_line_prefix"));
-  CHECK_THAT(run.err, Catch::Contains("the first at " + kTraffic + "postgresql.log:1: "));
+  CHECK_THAT(run.err, Catch::Contains("statement records could not be used; the main reason: line without "
+                                      "log_line_prefix ("));
+  // The first statement line, named by file:line, quoted only up to its message's first word.
+  CHECK_THAT(run.err, Catch::Contains("the first at " + kTraffic + "postgresql.log:32: does not start with "
+                                      "log_line_prefix '%t <%p> ' and a severity: '"));
+  CHECK_THAT(run.err, Catch::EndsWith("postgres@app LOG:  statement: ...')\n"));
 }
