@@ -19,10 +19,11 @@
 
 namespace pgshadow::capture {
 
+// Owns its text: records wait in SyslogRecordOrder after the line they came from is gone.
 struct SyslogLine {
-  std::string_view program;  // "postgres" (syslog_ident)
-  std::string_view pid;
-  std::string_view rfc3339_time;  // empty for the traditional format (no year, no zone)
+  std::string program;  // "postgres" (syslog_ident)
+  std::string pid;
+  std::string rfc3339_time;  // empty for the traditional format (no year, no zone)
   std::uint64_t sequence = 0;     // 0 when the server did not number its records
   int part = 0;                   // 0 when the record was not split
   std::string text;               // the record's text, rsyslog's "#ooo" escapes undone
