@@ -63,10 +63,20 @@ int fail(const Error& error) {
 void add_capture_command(CLI::App& app, CaptureOptions& options) {
   CLI::App* command = app.add_subcommand(
       "capture",
-      "Read PostgreSQL logs (csvlog, or pgshadow captures) and write the canonical capture\n"
-      "(JSON Lines, docs/capture-format.md), or describe what they hold.\n\n"
+      "Read PostgreSQL logs and write the canonical capture (JSON Lines, docs/capture-format.md),\n"
+      "or describe what they hold.\n\n"
       "  pgshadow capture LOGS... -o capture.jsonl\n"
-      "  pgshadow capture LOGS... --stats [--json]");
+      "  pgshadow capture LOGS... --stats [--json]\n\n"
+      "Formats, told by the content, not the name: csvlog, jsonlog, stderr (any log_line_prefix),\n"
+      "syslog as rsyslog writes it to a file, and pgshadow .jsonl captures; each plain, gzip, bzip2\n"
+      "or xz, LF or CRLF. LOG is a file, a directory of rotated files (logrotate's .log.1,\n"
+      ".log.2.gz too), a glob, or - for standard input.\n\n"
+      "Times: UTC, numeric offsets and zone abbreviations (CET, CEST, MSK, EST, EDT, IST, ...),\n"
+      "exact with --log-timezone or log_timezone in --log-settings, else by a table of common ones.\n\n"
+      "A hosted service's log: give its prefix, e.g. Amazon RDS / Aurora:\n"
+      "  pgshadow capture postgresql.log.2026-12-01-09 --log-line-prefix '%t:%r:%u@%d:[%p]:' --stats\n\n"
+      "Exit 2 when no event could be read, or more than --max-unusable of the statement records\n"
+      "could not be used: the message names the main reason, its count and first file:line.");
   command->add_option("inputs", options.inputs, "Log files, directories of rotated files, or captures")
       ->required()->type_name("LOG");
   command->add_option("-o,--output", options.output, "Write the canonical capture here ('-': standard output)")
