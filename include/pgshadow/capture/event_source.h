@@ -69,17 +69,18 @@ class EventSource {
 };
 
 // Opens one or more capture inputs (docs/capture-format.md, "Input formats"): canonical capture
-// files (*.jsonl), PostgreSQL csvlog (*.csv), jsonlog (*.json) and stderr (*.log, prefix
-// guessed) logs, any of them gzipped
-// (*.gz), standard input ("-", format told from its first line), directories and glob patterns
-// of rotated files (read in the order of their first timestamp, not their names; where the server
-// wrote several formats side by side, only the most structured is read).
+// files, PostgreSQL csvlog, jsonlog, stderr and syslog (rsyslog's files) logs, each told by its
+// content, not its name, plain or gzip, bzip2 or xz (told by their first bytes), LF or CRLF;
+// standard input ("-"); directories and glob patterns of rotated files (read in the order of
+// their first timestamp, not their names; where the server wrote several formats side by side,
+// only the most structured is read).
 // Several inputs are merged by start time, ties kept in input order.
-// Errors: a path that does not exist, a pattern matching nothing, an unknown format, a directory
-// without log or capture files, a stderr log whose prefix cannot be guessed.
+// Errors: a path that does not exist, a pattern matching nothing, a file that is no log by its
+// content nor its name, a directory without log or capture files, a stderr log whose prefix
+// cannot be guessed (or fits several prefixes), an unreadable settings file, an unknown zone name.
 // How to read stderr logs: the server's log_line_prefix, given or read from a settings file
 // (postgresql.conf, `SHOW log_line_prefix` or `postgres -C log_line_prefix` output); neither:
-// guessed from the first lines, and the description says what was guessed.
+// derived from the lines (stderr_prefix_guess.h), and the description says what was guessed.
 // Time zones: the zone after each log time ("CET", "+03", "UTC") is read with the server's
 // log_timezone when it is known (log_timezone, or log_timezone in the settings file and the
 // postgresql.auto.conf beside it), else with a table of common abbreviations (log_time_zone.h);
