@@ -251,6 +251,16 @@ TEST_CASE("a csvlog of PostgreSQL 8.4's layout is named as such and refused", "[
   CHECK(all.problems[0].detail ==
         "22 columns; a PostgreSQL csvlog record has 23 to 26 (22 is the layout of PostgreSQL 8.4, before "
         "application_name: pgshadow reads the csvlog of PostgreSQL 9.0 and later)");
+  // Its statement records are the lost statements: as many as the 9.0+ csvlog of the run holds.
+  std::size_t statement_records = 0;
+  std::istringstream lines(read_text(wild("berlin/postgresql.json")));
+  for (std::string line; std::getline(lines, line);) {
+    const std::string message = nlohmann::json::parse(line).value("message", "");
+    if (message.starts_with("statement: ") || message.starts_with("execute ") || message.starts_with("duration: ")) {
+      ++statement_records;
+    }
+  }
+  CHECK(all.accounting.unusable_statement_count() == statement_records);
   const CaptureReadFigures figures{all.accounting, InputProblems{}, 0, nullptr, all.description};
   CHECK_FALSE(check_capture_quality(figures).ok());
 }
