@@ -194,7 +194,11 @@ int run_verify(const VerifyOptions& options) {
   // cannot be reached is still told as such).
   if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
 
-  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}, options.show_values});
+  judge::JudgeSettings judge_settings;
+  judge_settings.include_literals = options.include_literals;
+  judge_settings.show_values = options.show_values;
+  judge_settings.severities = (*gate_policy(options.outputs)).severities;  // accepted by check_output_options
+  judge::FindingsBook findings(judge_settings);
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
   replay::ObserverFanout observers;

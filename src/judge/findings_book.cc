@@ -89,9 +89,10 @@ std::string milliseconds(double value) {
 }  // namespace
 
 Severity ShapeFindings::class_severity() const {
+  const SeverityPolicy& severities = severity_policy;
   Severity heaviest = Severity::kNone;
   for (const auto& [divergence, count] : classes) {
-    if (count > 0 && weight(severity_of(divergence)) > weight(heaviest)) heaviest = severity_of(divergence);
+    if (count > 0 && weight(severity_of(divergence, severities)) > weight(heaviest)) heaviest = severity_of(divergence, severities);
   }
   return heaviest;
 }
@@ -114,6 +115,7 @@ ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
   if (inserted) {
     it->second.fingerprint = shape.fingerprint;
     it->second.normalized = shape.normalized;
+    it->second.severity_policy = settings_.severities;
   }
   return it->second;
 }
@@ -124,6 +126,7 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   ++accounting_.classes[statement.divergence];
 
   ShapeFindings& findings = shape_for(statement.shape);
+  const SeverityPolicy& severities = settings_.severities;
   ++findings.statements;
   const ProductionOutcome& production = statement.event.outcome;
   const bool reproduced = production.succeeded == statement.baseline.succeeded &&
@@ -152,8 +155,8 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   // Keep the first example of the heaviest kind of difference this shape has shown.
   if (statement.divergence == DivergenceClass::kMatch) return;
   const bool heavier = !findings.first_divergence ||
-                       weight(severity_of(statement.divergence)) >
-                           weight(severity_of(findings.first_divergence->divergence));
+                       weight(severity_of(statement.divergence, severities)) >
+                           weight(severity_of(findings.first_divergence->divergence, severities));
   if (!heavier) return;
   DivergenceExample example;
   example.sequence = statement.event.sequence;
@@ -216,14 +219,15 @@ void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
 
 Verdict FindingsBook::verdict() const {
   if (migration_) return Verdict::kBreaking;
+  const SeverityPolicy& severities = settings_.severities;
   Verdict verdict = Verdict::kSafe;
   for (const auto& [fingerprint, findings] : shapes_) {
     if (findings.latency_regression) verdict = Verdict::kReview;
   }
   for (const auto& [divergence, count] : accounting_.classes) {
     if (count == 0) continue;
-    if (severity_of(divergence) == Severity::kBreaking) return Verdict::kBreaking;
-    if (severity_of(divergence) == Severity::kReview) verdict = Verdict::kReview;
+    if (severity_of(divergence, severities) == Severity::kBreaking) return Verdict::kBreaking;
+    if (severity_of(divergence, severities) == Severity::kReview) verdict = Verdict::kReview;
   }
   return verdict;
 }

@@ -175,7 +175,9 @@ TEST_CASE("messages that may quote data are withheld unless literals are asked f
   CHECK(example.explanation.find("555-1234") == std::string::npos);
   CHECK_FALSE(private_book.book.shapes_by_importance()[0]->sql_example.has_value());
 
-  Book local_book(JudgeSettings{true, {}});
+  JudgeSettings literal_settings;
+  literal_settings.include_literals = true;
+  Book local_book(literal_settings);
   local_book.compare("a", DivergenceClass::kErrorShadowOnly, success("INSERT", 1),
                      failure("22P02", "invalid input syntax for type integer: \"555-1234\""));
   const auto* shape = local_book.book.shapes_by_importance()[0];

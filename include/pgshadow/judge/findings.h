@@ -91,6 +91,7 @@ struct ShapeFindings {
   std::optional<compare::QueryPlan> baseline_plan;
   std::optional<compare::QueryPlan> shadow_plan;
   bool latency_regression = false;  // the shadow's plan is much costlier (JudgeSettings::plans)
+  SeverityPolicy severity_policy;    // the run's (JudgeSettings::severities)
   // Replay fidelity: statements whose baseline outcome is not what production saw (it
   // succeeded where production failed, or failed differently): such results are weak evidence.
   std::uint64_t not_reproduced = 0;
@@ -129,6 +130,7 @@ struct JudgeSettings {
   // Row values (as text) in the row differences; else only NULL or not and the length. For
   // local use: captured traffic holds personal data. include_literals implies it.
   bool show_values = false;
+  SeverityPolicy severities;  // --strict-columns
 
   bool values_shown() const { return show_values || include_literals; }
 };
