@@ -16,7 +16,8 @@ constexpr const char* kExitCodes =
     "  0  safe (or review, unless --fail-on review)\n"
     "  1  breaking (or review with --fail-on review, or a --max budget exceeded)\n"
     "  2  bad usage or input (flags, files, capture, migration syntax, an allowlist that is\n"
-    "     malformed or has an expired entry)\n"
+    "     malformed or has an expired entry); a capture with nothing to compare (no event read,\n"
+    "     more than --max-unusable of it unusable, every event filtered or skipped)\n"
     "  3  infrastructure failure (cannot start or reach a server), or statements that could not\n"
     "     be replayed (the reports are still written)\n"
     "  130/143  interrupted by SIGINT/SIGTERM (the embedded server is removed)\n";
