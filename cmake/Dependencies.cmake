@@ -9,7 +9,11 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 # capture reads .gz logs through Boost.Iostreams' gzip_decompressor (streaming, with zlib).
+# (and .bz2, .xz through its bzip2 and lzma filters).
 find_package(Boost 1.74 REQUIRED COMPONENTS iostreams)
+# capture reads log times in the server's log_timezone with Howard Hinnant's date/tz over the
+# system's tzdata (Debian's libhowardhinnant-date-dev, built with USE_OS_TZDB).
+find_package(date REQUIRED)
 
 find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
 find_library(PG_QUERY_LIBRARY NAMES pg_query REQUIRED)

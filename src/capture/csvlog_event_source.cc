@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "log_record.h"
-#include "timestamp.h"
 
 namespace pgshadow::capture {
 namespace {
@@ -27,6 +26,7 @@ LogRecord log_record_of(const std::vector<std::string>& fields) {
   record.sql_state_code = fields[12];
   record.message = fields[13];
   record.detail = fields[14];
+  record.context = fields[18];
   record.query = fields[19];
   record.application_name = fields[22];
   return record;
@@ -35,11 +35,21 @@ LogRecord log_record_of(const std::vector<std::string>& fields) {
 }  // namespace
 
 CsvlogEventSource::CsvlogEventSource(std::vector<std::string> files, std::string description,
-                                     InputProblems& problems, std::unique_ptr<InputStream> first_opened)
+                                     InputProblems& problems, const ServerLogSettings& settings,
+                                     std::unique_ptr<InputStream> first_opened)
     : files_(std::move(files), std::move(first_opened)),
       description_(std::move(description)),
       problems_(problems),
-      assembler_(problems, accounting_) {}
+      assembler_(problems, accounting_, settings) {}
+
+std::string CsvlogEventSource::column_count_message(std::size_t columns) {
+  std::string text = std::to_string(columns) + " columns; a PostgreSQL csvlog record has 23 to 26";
+  if (columns == 22) {
+    text += " (22 is the layout of PostgreSQL 8.4, before application_name: pgshadow reads the csvlog of "
+            "PostgreSQL 9.0 and later)";
+  }
+  return text;
+}
 
 Result<std::optional<Event>> CsvlogEventSource::next() {
   for (;;) {
@@ -81,15 +91,23 @@ void CsvlogEventSource::read_one_record() {
   ++accounting_.lines_read;
   const SourceLocation where{files_.file(), record_.first_line};
   if (!has_valid_column_count(record_.fields.size())) {
-    problems_.report(where, "wrong number of columns",
-                     std::to_string(record_.fields.size()) +
-                         " columns; a PostgreSQL csvlog record has 23 to 26");
+    problems_.report(where, "wrong number of columns", column_count_message(record_.fields.size()));
+    // A statement record of PostgreSQL 8.4's layout (its first 22 columns are 9.0's) is a lost
+    // statement, weighed by the capture quality check.
+    const auto is_statement = [](const std::string& message) {
+      return message.starts_with("statement: ") || message.starts_with("execute ") ||
+             message.starts_with("duration: ");
+    };
+    if (record_.fields.size() == 22 && is_statement(record_.fields[13])) {
+      accounting_.add_unusable_statement(where, "wrong number of columns", column_count_message(22));
+    }
     return;
   }
   assembler_.add(log_record_of(record_.fields), where);
 }
 
-std::optional<std::int64_t> CsvlogEventSource::first_timestamp(const std::string& file) {
+std::optional<std::int64_t> CsvlogEventSource::first_timestamp(const std::string& file, const LogTimeZone& zone) {
+  LogTimeReader times(zone);
   auto in = InputStream::open(file);
   if (!in) return std::nullopt;
   InputProblems ignored;  // reported when the file is really read
@@ -107,7 +125,7 @@ std::optional<std::int64_t> CsvlogEventSource::first_timestamp(const std::string
         !has_valid_column_count(record.fields.size())) {
       continue;
     }
-    if (auto time = parse_log_time(log_record_of(record.fields).log_time)) return *time;
+    if (auto time = times.read(log_record_of(record.fields).log_time)) return *time;
   }
 }
 

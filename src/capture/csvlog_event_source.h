@@ -20,7 +20,7 @@ class CsvlogEventSource final : public EventSource {
   // `files` in reading order (oldest first), as the user named them ("-": standard input, then
   // given already opened as `first_opened`).
   CsvlogEventSource(std::vector<std::string> files, std::string description, InputProblems& problems,
-                    std::unique_ptr<InputStream> first_opened = nullptr);
+                    const ServerLogSettings& settings, std::unique_ptr<InputStream> first_opened = nullptr);
 
   Result<std::optional<Event>> next() override;
   const InputAccounting& accounting() const override { return accounting_; }
@@ -30,7 +30,11 @@ class CsvlogEventSource final : public EventSource {
 
   // The log_time of the first well-formed record of `file`, for ordering rotated files; nullopt
   // when it has none or cannot be read.
-  static std::optional<std::int64_t> first_timestamp(const std::string& file);
+  static std::optional<std::int64_t> first_timestamp(const std::string& file, const LogTimeZone& zone);
+
+  // The message for a record of `columns` columns, which no PostgreSQL 9.0+ csvlog has: names
+  // the server version whose layout it is when it is one.
+  static std::string column_count_message(std::size_t columns);
 
  private:
   void read_one_record();

@@ -1,6 +1,6 @@
 #pragma once
 // The files of one input, read one after the other: a log cut by rotation, oldest first. Opens
-// each file when the previous one is done (plain, .gz or standard input: InputStream), so one
+// each file when the previous one is done (plain, compressed or standard input: InputStream), so one
 // file is open at a time. Not thread-safe.
 #include <cstddef>
 #include <istream>

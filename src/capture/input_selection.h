@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "log_format.h"
+#include "log_time_zone.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::capture {
@@ -21,8 +24,15 @@ struct InputSelection {
 };
 
 // Errors (exact texts in tests/capture/open_capture_test.cc): a path that does not exist, a
-// pattern that matches nothing, a file of unknown format, a directory without log or capture
-// files, a directory mixing captures and server logs.
-Result<InputSelection> select_input(const std::string& path);
+// pattern that matches nothing, a directory without log or capture files, a directory mixing
+// captures and server logs.
+// What reading order needs to know: the zone of the log times, the prefix of stderr logs.
+struct SelectionContext {
+  const LogTimeZone& zone;
+  std::optional<std::string> log_line_prefix;
+};
+
+// The format of a file is told by its content (log_format.h), whatever its name.
+Result<InputSelection> select_input(const std::string& path, const SelectionContext& context);
 
 }  // namespace pgshadow::capture

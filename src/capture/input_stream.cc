@@ -7,7 +7,9 @@
 #include <istream>
 #include <optional>
 
+#include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
+#include <boost/iostreams/filter/lzma.hpp>
 #include <boost/iostreams/filtering_stream.hpp>
 
 #include "replaying_streambuf.h"
@@ -17,9 +19,18 @@ namespace {
 
 namespace io = boost::iostreams;
 
-bool ends_with_gz(const std::string& path) {
-  return path.size() > 3 && (path.ends_with(".gz") || path.ends_with(".GZ"));
+constexpr std::size_t kMagicBytes = 6;  // xz's magic is the longest
+
+}  // namespace
+
+Compression compression_of(std::string_view first_bytes) {
+  if (first_bytes.starts_with("\x1f\x8b")) return Compression::kGzip;
+  if (first_bytes.starts_with("BZh")) return Compression::kBzip2;
+  if (first_bytes.starts_with(std::string_view("\xfd" "7zXZ\0", 6))) return Compression::kXz;
+  return Compression::kNone;
 }
+
+namespace {
 
 // Takes bytes from `in` up to and including the first '\n', at most max_bytes.
 std::string take_line(std::streambuf& in, std::size_t max_bytes) {
@@ -52,22 +63,34 @@ Result<std::unique_ptr<InputStream>> InputStream::open(const std::string& path) 
   std::unique_ptr<InputStream> input(new InputStream());
   Parts& p = *input->parts_;
   std::istream* raw = nullptr;
-  bool gzip = false;
+  // The compression is told by the first bytes, never by the name (logrotate's .log.2.gz, a
+  // .bz2 or .xz copy, standard input): they are taken and given back before the rest.
+  std::streambuf* source = nullptr;
   if (path == kStandardInput) {
-    // Standard input has no name to tell gzip by: look at its first two bytes.
-    std::string magic(2, '\0');
-    magic.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, std::cin.rdbuf()->sgetn(magic.data(), 2))));
-    gzip = magic == "\x1f\x8b";
-    p.magic.emplace(std::move(magic), *std::cin.rdbuf());
-    raw = &p.magic_stream.emplace(&*p.magic);
+    source = std::cin.rdbuf();
   } else {
     p.file.open(path, std::ios::binary);
     if (!p.file) return Error::bad_input("cannot open " + path + ": " + std::strerror(errno));
-    gzip = ends_with_gz(path);
+    source = p.file.rdbuf();
+  }
+  std::string magic(kMagicBytes, '\0');
+  magic.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, source->sgetn(magic.data(), kMagicBytes))));
+  const Compression compression = compression_of(magic);
+  if (path == kStandardInput) {
+    p.magic.emplace(std::move(magic), *source);
+    raw = &p.magic_stream.emplace(&*p.magic);
+  } else {
+    p.file.seekg(0);  // a file can simply start again
     raw = &p.file;
   }
-  if (gzip) {
-    p.gzip.push(io::gzip_decompressor());
+  input->compression_ = compression;
+  switch (compression) {
+    case Compression::kGzip: p.gzip.push(io::gzip_decompressor()); break;
+    case Compression::kBzip2: p.gzip.push(io::bzip2_decompressor()); break;
+    case Compression::kXz: p.gzip.push(io::lzma_decompressor()); break;
+    case Compression::kNone: break;
+  }
+  if (compression != Compression::kNone) {
     p.gzip.push(*raw);
     input->stream_ = &p.gzip;
   } else {
@@ -101,6 +124,10 @@ Error read_error(const std::string& name) {
     return Error::bad_input("cannot read " + name + ": corrupt or truncated gzip data");
   } catch (const io::zlib_error&) {
     return Error::bad_input("cannot read " + name + ": corrupt or truncated gzip data");
+  } catch (const io::bzip2_error&) {
+    return Error::bad_input("cannot read " + name + ": corrupt or truncated bzip2 data");
+  } catch (const io::lzma_error&) {
+    return Error::bad_input("cannot read " + name + ": corrupt or truncated xz data");
   } catch (const std::exception& e) {
     return Error::bad_input("cannot read " + name + ": " + e.what());
   }

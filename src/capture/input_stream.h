@@ -1,7 +1,7 @@
 #pragma once
-// One input opened for reading, however it is stored: a plain file, a gzip file (name ending in
-// ".gz", decompressed as it is read, so memory does not depend on its size), or standard input
-// (the path "-", itself plain or gzip, told apart by the gzip magic bytes).
+// One input opened for reading, however it is stored: a plain file, a gzip, bzip2 or xz file
+// (told by its first bytes, whatever its name; decompressed as it is read by Boost.Iostreams'
+// filters, so memory does not depend on its size), or standard input (the path "-", likewise).
 //
 // A read error (I/O, corrupt or truncated gzip data) throws out of the stream (badbit is in its
 // exceptions mask: a reader going through the streambuf directly would otherwise miss it); a
@@ -10,10 +10,16 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::capture {
+
+enum class Compression { kNone, kGzip, kBzip2, kXz };
+
+// By the magic bytes a compressed stream starts with (gzip 1f 8b, bzip2 "BZh", xz fd "7zXZ" 00).
+Compression compression_of(std::string_view first_bytes);
 
 class InputStream {
  public:
@@ -34,6 +40,7 @@ class InputStream {
 
   // Bytes taken from the file so far (compressed bytes for gzip); 0 for standard input.
   std::uint64_t file_bytes_read();
+  Compression compression() const { return compression_; }
 
  private:
   struct Parts;
@@ -41,6 +48,7 @@ class InputStream {
 
   std::unique_ptr<Parts> parts_;
   std::istream* stream_ = nullptr;
+  Compression compression_ = Compression::kNone;
 };
 
 // The Error for the exception being handled (call only inside a catch block) while reading

@@ -72,6 +72,7 @@ nlohmann::ordered_json encode_event(const Event& event) {
   line["sql"] = event.sql;
   line["protocol"] = to_string(event.protocol);
   if (!event.statement_name.empty()) line["statement_name"] = event.statement_name;
+  if (event.parameters_truncated) line["parameters_truncated"] = true;
   auto& parameters = line["parameters"] = nlohmann::ordered_json::array();
   for (const ParameterValue& value : event.parameters) {
     if (value) {
@@ -114,6 +115,10 @@ std::optional<JsonlDecodeProblem> decode_event(const json& object, Event& event)
   }
   if (auto p = read_string(object, "statement_name", event.statement_name, /*required=*/false)) return p;
   if (auto p = read_parameters(object, event)) return p;
+  if (const auto it = object.find("parameters_truncated"); it != object.end() && !it->is_null()) {
+    if (!it->is_boolean()) return wrong_type("parameters_truncated", "true or false");
+    event.parameters_truncated = it->get<bool>();
+  }
   return read_outcome(object, event);
 }
 

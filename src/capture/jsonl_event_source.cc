@@ -79,19 +79,17 @@ Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line
                             ": not a pgshadow capture file: the first line must be the header "
                             "{\"pgshadow_capture\":1,...}");
   }
-  if (!parse_error.empty()) {
-    problems_.report(here(), "not JSON", parse_error);
+  // In a capture every line after the header is an event: one that cannot be used is a lost
+  // statement, weighed by the capture quality check.
+  const auto unusable = [this](std::string reason, std::string detail) {
+    accounting_.add_unusable_statement(here(), reason, detail);
+    problems_.report(here(), std::move(reason), std::move(detail));
     return std::optional<Event>{};
-  }
-  if (!object.is_object()) {
-    problems_.report(here(), "not a JSON object", "an event line must be a JSON object");
-    return std::optional<Event>{};
-  }
+  };
+  if (!parse_error.empty()) return unusable("not JSON", parse_error);
+  if (!object.is_object()) return unusable("not a JSON object", "an event line must be a JSON object");
   Event event;
-  if (auto problem = decode_event(object, event)) {
-    problems_.report(here(), std::move(problem->reason), std::move(problem->detail));
-    return std::optional<Event>{};
-  }
+  if (auto problem = decode_event(object, event)) return unusable(std::move(problem->reason), std::move(problem->detail));
   event.source = here();
   ++accounting_.lines_in_events;
   ++accounting_.events;

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "jsonlog_record.h"
-#include "timestamp.h"
 
 namespace pgshadow::capture {
 namespace {
@@ -13,11 +12,12 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") 
 }  // namespace
 
 JsonlogEventSource::JsonlogEventSource(std::vector<std::string> files, std::string description,
-                                       InputProblems& problems, std::unique_ptr<InputStream> first_opened)
+                                       InputProblems& problems, const ServerLogSettings& settings,
+                                       std::unique_ptr<InputStream> first_opened)
     : files_(std::move(files), std::move(first_opened)),
       description_(std::move(description)),
       problems_(problems),
-      assembler_(problems, accounting_) {}
+      assembler_(problems, accounting_, settings) {}
 
 Result<std::optional<Event>> JsonlogEventSource::next() {
   for (;;) {
@@ -67,7 +67,8 @@ void JsonlogEventSource::read_line(const std::string& line) {
   assembler_.add(record, where);
 }
 
-std::optional<std::int64_t> JsonlogEventSource::first_timestamp(const std::string& file) {
+std::optional<std::int64_t> JsonlogEventSource::first_timestamp(const std::string& file, const LogTimeZone& zone) {
+  LogTimeReader times(zone);
   auto in = InputStream::open(file);
   if (!in) return std::nullopt;
   std::string line;
@@ -76,7 +77,7 @@ std::optional<std::int64_t> JsonlogEventSource::first_timestamp(const std::strin
     while (std::getline((*in)->stream(), line)) {
       LogRecord record;
       if (parse_jsonlog_line(line, object, record)) continue;
-      if (auto time = parse_log_time(record.log_time)) return *time;
+      if (auto time = times.read(record.log_time)) return *time;
     }
   } catch (...) {
     // A read error is reported when the file is really read.

@@ -21,6 +21,7 @@ class JsonlogEventSource final : public EventSource {
  public:
   // `files` in reading order (oldest first); `first_opened`: files[0] already opened (stdin).
   JsonlogEventSource(std::vector<std::string> files, std::string description, InputProblems& problems,
+                     const ServerLogSettings& settings,
                      std::unique_ptr<InputStream> first_opened = nullptr);
 
   Result<std::optional<Event>> next() override;
@@ -31,7 +32,7 @@ class JsonlogEventSource final : public EventSource {
 
   // The timestamp of the first readable record of `file`, for ordering rotated files; nullopt
   // when it has none.
-  static std::optional<std::int64_t> first_timestamp(const std::string& file);
+  static std::optional<std::int64_t> first_timestamp(const std::string& file, const LogTimeZone& zone);
 
  private:
   void read_line(const std::string& line);

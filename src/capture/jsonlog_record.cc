@@ -62,6 +62,7 @@ std::optional<JsonlogLineProblem> parse_jsonlog_line(std::string_view line, json
       {"message", &LogRecord::message},
       {"detail", &LogRecord::detail},
       {"statement", &LogRecord::query},
+      {"context", &LogRecord::context},
       {"application_name", &LogRecord::application_name},
   };
   for (const auto& [key, field] : fields) {

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <utility>
 
-#include "timestamp.h"
 
 namespace pgshadow::capture {
 namespace {
@@ -18,11 +17,67 @@ bool is_error_severity(std::string_view severity) {
   return severity == "ERROR" || severity == "FATAL" || severity == "PANIC";
 }
 
+// "unnamed portal with parameters: $1 = '7'" or "portal \"P\" with parameters: ...": the values
+// list of the CONTEXT of a failed Execute (a context may hold other lines: PL/pgSQL frames).
+std::optional<std::string_view> portal_parameters(std::string_view context) {
+  constexpr std::string_view kWith = " with parameters: ";
+  while (!context.empty()) {
+    const auto newline = context.find('\n');
+    const std::string_view line = context.substr(0, newline);
+    const bool portal = line.starts_with("unnamed portal") || line.starts_with("portal \"");
+    if (const auto at = line.find(kWith); portal && at != std::string_view::npos) {
+      return line.substr(at + kWith.size());
+    }
+    if (newline == std::string_view::npos) break;
+    context.remove_prefix(newline + 1);
+  }
+  return std::nullopt;
+}
+
+// The server cuts a value at log_parameter_max_length bytes (fewer, not to split a character)
+// and writes "..." after it. Without the setting, a value ending in "..." is taken as cut: a
+// statement is better skipped with a reason than replayed with text production never sent.
+bool value_was_cut(const ParameterValue& value, std::optional<int> max_length) {
+  if (!value || !value->ends_with("...")) return false;
+  if (!max_length) return true;
+  if (*max_length < 0) return false;
+  const std::size_t kept = value->size() - 3;
+  return kept <= static_cast<std::size_t>(*max_length) && kept + 4 > static_cast<std::size_t>(*max_length);
+}
+
 }  // namespace
 
+const ServerLogSettings& unknown_server_log_settings() {
+  static const ServerLogSettings settings;
+  return settings;
+}
+
 LogEventAssembler::LogEventAssembler(InputProblems& problems, InputAccounting& accounting,
-                                           std::size_t max_buffered_events)
-    : problems_(problems), accounting_(accounting), max_buffered_events_(max_buffered_events) {}
+                                     const ServerLogSettings& settings, std::size_t max_buffered_events)
+    : problems_(problems),
+      accounting_(accounting),
+      settings_(settings),
+      time_reader_(settings.time_zone),
+      max_buffered_events_(max_buffered_events) {}
+
+void LogEventAssembler::report_unusable_statement(const SourceLocation& where, std::string_view reason,
+                                                  std::string detail) {
+  accounting_.add_unusable_statement(where, std::string(reason), detail);
+  problems_.report(where, std::string(reason), std::move(detail));
+}
+
+bool LogEventAssembler::take_parameters(std::optional<std::vector<ParameterValue>> parsed,
+                                        const SourceLocation& where, std::string_view text, Event& event) {
+  if (!parsed) {
+    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + excerpt(text) + "'");
+    return false;
+  }
+  for (const ParameterValue& value : *parsed) {
+    if (value_was_cut(value, settings_.log_parameter_max_length)) event.parameters_truncated = true;
+  }
+  event.parameters = std::move(*parsed);
+  return true;
+}
 
 void LogEventAssembler::add(const LogRecord& record, const SourceLocation& where) {
   const std::string_view severity = record.error_severity;
@@ -43,7 +98,8 @@ void LogEventAssembler::add_log_message(const LogRecord& record, const SourceLoc
     case LogMessageKind::kExecuteFetch:
       return attach_fetch(record, where, message);
     case LogMessageKind::kBareDuration:
-      return attach_duration(record, where, *message.duration_ms);
+      if (record.command_tag == "PARSE" || record.command_tag == "BIND") return count_not_statement("parse_bind_duration");
+      return attach_duration(record, *message.duration_ms);
     case LogMessageKind::kParse:
       finish_open_event(session_of(record.session_id));
       return count_not_statement("parse");
@@ -72,14 +128,9 @@ void LogEventAssembler::begin_statement(const LogRecord& record, const SourceLoc
   if (!event) return;
   event->sql = std::string(message.sql);
   if (message.kind != LogMessageKind::kStatement) {
-    auto parameters = parse_parameters_detail(record.detail);
-    if (!parameters) {
-      problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
-      return;
-    }
+    if (!take_parameters(parse_parameters_detail(record.detail), where, record.detail, *event)) return;
     event->protocol = Protocol::kExtended;
     event->statement_name = std::string(message.statement_name);
-    event->parameters = std::move(*parameters);
   }
   if (message.duration_ms) {
     // Logged when the statement ended: it started its duration earlier.
@@ -107,14 +158,13 @@ void LogEventAssembler::attach_fetch(const LogRecord& record, const SourceLocati
   count_in_event();
 }
 
-void LogEventAssembler::attach_duration(const LogRecord& record, const SourceLocation& where,
-                                           double duration_ms) {
+void LogEventAssembler::attach_duration(const LogRecord& record, double duration_ms) {
   auto it = sessions_.find(record.session_id);
   Event* open = it == sessions_.end() ? nullptr : open_event_of(it->second);
   if (open == nullptr || !it->second.awaiting_duration) {
-    problems_.report(where, "duration without statement",
-                     "no statement of session " + std::string(record.session_id) + " is waiting for a duration");
-    return;
+    // No statement waits for it: the duration of a Parse or Bind step (log_duration), or of a
+    // statement that was not logged. It carries no SQL, so nothing is lost.
+    return count_not_statement("duration_without_statement");
   }
   open->duration_ms = open->duration_ms.value_or(0.0) + duration_ms;
   it->second.awaiting_duration = false;
@@ -125,7 +175,7 @@ void LogEventAssembler::remember_bind(const LogRecord& record, const SourceLocat
                                          const LogMessage& message) {
   auto parameters = parse_parameters_detail(record.detail);
   if (!parameters) {
-    problems_.report(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
+    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
     return;
   }
   SessionState& session = session_of(record.session_id);
@@ -166,7 +216,15 @@ void LogEventAssembler::add_error(const LogRecord& record, const SourceLocation&
   } else if (session.last_bind && session.last_bind->sql == query) {
     event->protocol = Protocol::kExtended;
     event->statement_name = std::move(session.last_bind->statement_name);
-    event->parameters = std::move(session.last_bind->parameters);
+    Event& failed = *event;
+    take_parameters(std::move(session.last_bind->parameters), where, {}, failed);
+  } else if (const auto values = portal_parameters(record.context)) {
+    // log_parameter_max_length_on_error: the failed Execute's values are in its CONTEXT.
+    event->protocol = Protocol::kExtended;
+    if (!take_parameters(parse_parameters_detail("parameters: " + std::string(*values)), where,
+                         *values, *event)) {
+      return;
+    }
   }
   session.last_bind.reset();
   open_event(session, std::move(*event));
@@ -175,11 +233,12 @@ void LogEventAssembler::add_error(const LogRecord& record, const SourceLocation&
 
 std::optional<Event> LogEventAssembler::event_from(const LogRecord& record,
                                                       const SourceLocation& where) {
-  auto start = parse_log_time(record.log_time);
+  auto start = time_reader_.read(record.log_time);
   if (!start) {
-    problems_.report(where, "bad log_time", start.error().message);
+    report_unusable_statement(where, time_reader_.reason(), start.error().message);
     return std::nullopt;
   }
+  if (auto reading = time_reader_.take_new_reading()) accounting_.time_zones.insert(std::move(*reading));
   Event event;
   event.session_id = std::string(record.session_id);
   event.user = std::string(record.user_name);

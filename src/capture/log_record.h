@@ -17,6 +17,7 @@ struct LogRecord {
   std::string_view message;
   std::string_view detail;
   std::string_view query;           // the failing statement (STATEMENT: line / query field)
+  std::string_view context;         // CONTEXT: (csvlog/jsonlog "context")
   std::string_view application_name;
 };
 

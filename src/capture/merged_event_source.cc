@@ -33,13 +33,7 @@ Result<std::optional<Event>> MergedEventSource::next() {
 
 void MergedEventSource::sum_accounting() {
   InputAccounting sum;
-  for (const Input& input : inputs_) {
-    const InputAccounting& part = input.source->accounting();
-    sum.lines_read += part.lines_read;
-    sum.lines_in_events += part.lines_in_events;
-    sum.lines_not_statements += part.lines_not_statements;
-    for (const auto& [kind, count] : part.not_statement_by_kind) sum.not_statement_by_kind[kind] += count;
-  }
+  for (const Input& input : inputs_) sum.add(input.source->accounting());
   sum.events = next_sequence_;
   accounting_ = std::move(sum);
 }

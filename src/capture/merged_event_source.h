@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "log_event_assembler.h"
 #include "pgshadow/capture/event_source.h"
 
 namespace pgshadow::capture {
@@ -16,6 +17,8 @@ class MergedEventSource final : public EventSource {
  public:
   // The sink each input must be constructed with, before add_input().
   InputProblems& problem_sink() { return problems_; }
+  // What is known of how the server wrote the logs: set before the inputs are made, which borrow it.
+  ServerLogSettings& server_settings() { return settings_; }
   void add_input(std::unique_ptr<EventSource> input);
 
   Result<std::optional<Event>> next() override;
@@ -34,6 +37,7 @@ class MergedEventSource final : public EventSource {
   void sum_accounting();
 
   InputProblems problems_;
+  ServerLogSettings settings_;
   std::vector<Input> inputs_;
   InputAccounting accounting_;
   std::uint64_t next_sequence_ = 0;

@@ -30,6 +30,7 @@ struct StderrOptions {
   std::optional<std::string> log_line_prefix;  // given (--log-line-prefix); "" is the empty prefix
   std::string settings_file;                   // else read from this file (stderr_settings.h)
   // neither: guessed from the first lines of the first file (stderr_prefix_guess.h)
+  bool syslog = false;  // the files are syslog files (rsyslog): each line is unwrapped first
 };
 
 class StderrEventSource final : public EventSource {
@@ -37,8 +38,8 @@ class StderrEventSource final : public EventSource {
   // `files` in reading order; `first_opened`: files[0] already opened, whose first bytes
   // `first_taken` were already read from it (standard input, sampled to guess the prefix).
   StderrEventSource(std::vector<std::string> files, std::string description, LinePrefix prefix,
-                    InputProblems& problems, std::unique_ptr<InputStream> first_opened = nullptr,
-                    std::string first_taken = {});
+                    InputProblems& problems, const ServerLogSettings& settings, bool syslog = false,
+                    std::unique_ptr<InputStream> first_opened = nullptr, std::string first_taken = {});
 
   Result<std::optional<Event>> next() override;
   const InputAccounting& accounting() const override { return accounting_; }
@@ -50,7 +51,8 @@ class StderrEventSource final : public EventSource {
 
   // The log time of the first message of `file` read with `prefix`, for ordering rotated files;
   // nullopt when it has none.
-  static std::optional<std::int64_t> first_timestamp(const std::string& file, const LinePrefix& prefix);
+  static std::optional<std::int64_t> first_timestamp(const std::string& file, const LinePrefix& prefix,
+                                                     const LogTimeZone& zone, bool syslog = false);
 
  private:
   Status open_next_file();
@@ -71,6 +73,8 @@ class StderrEventSource final : public EventSource {
   StderrMessage message_;
   std::uint64_t lines_of_closed_files_ = 0;
   bool input_ended_ = false;
+  const ServerLogSettings& settings_;
+  bool syslog_ = false;
 };
 
 // Opens a stderr log: `files` in reading order (rotated files oldest first), `description` as
@@ -83,6 +87,7 @@ Result<std::unique_ptr<StderrEventSource>> open_stderr_log(std::vector<std::stri
                                                            std::string description,
                                                            const StderrOptions& options,
                                                            InputProblems& problems,
+                                                           const ServerLogSettings& settings,
                                                            std::unique_ptr<InputStream> first_opened = nullptr);
 
 // The same, standing alone: owns its problem sink and numbers the events (a MergedEventSource

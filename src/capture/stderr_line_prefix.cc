@@ -89,8 +89,11 @@ bool split_severity(std::string_view rest, std::string_view& severity, std::stri
 Result<LinePrefix> LinePrefix::compile(std::string_view log_line_prefix) {
   LinePrefix prefix;
   prefix.text_ = std::string(log_line_prefix);
+  // A literal before %q and one after it stay two elements: a process without a session prints
+  // the first and stops.
   auto add_literal = [&](std::string_view text) {
-    if (prefix.elements_.empty() || !prefix.elements_.back().is_literal) {
+    const bool at_q = prefix.has_q_ && prefix.q_index_ == prefix.elements_.size();
+    if (prefix.elements_.empty() || !prefix.elements_.back().is_literal || at_q) {
       prefix.elements_.push_back({true, {}, 0, false});
     }
     prefix.elements_.back().literal.append(text);

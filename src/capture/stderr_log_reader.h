@@ -15,9 +15,11 @@
 #include <istream>
 #include <string>
 
+#include "pgshadow/capture/event_source.h"
 #include "pgshadow/util/input_problems.h"
 #include "stderr_line_prefix.h"
 #include "stderr_line_reader.h"
+#include "syslog_line.h"
 
 namespace pgshadow::capture {
 
@@ -35,6 +37,7 @@ struct StderrMessage {
   std::string text;         // the message text (continuations joined with '\n', their tab removed)
   std::string detail;       // DETAIL:
   std::string query;        // STATEMENT:
+  std::string context;      // CONTEXT:
   bool has_location = false;  // a LOCATION: line came with it (log_error_verbosity=verbose)
   std::uint64_t first_line = 0;
   std::uint64_t lines = 0;  // physical lines of the message, all of them
@@ -42,7 +45,12 @@ struct StderrMessage {
 
 class StderrLogReader {
  public:
-  StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix, InputProblems& problems);
+  // `syslog`: the file is rsyslog's (syslog_line.h): each line is unwrapped, and the parts of a
+  // record the server split are joined again.
+  // `statements`, when given, also counts the lines without the prefix that carry a statement
+  // (capture_quality.h weighs them).
+  StderrLogReader(std::istream& in, std::string file, const LinePrefix& prefix, InputProblems& problems,
+                  bool syslog = false, InputAccounting* statements = nullptr);
 
   // The next message; false at the end of the file. I/O errors propagate as the stream's exceptions.
   bool next(StderrMessage& message);
@@ -52,9 +60,17 @@ class StderrLogReader {
  private:
   // Consumes one physical line; true when it completed the current message into `done`.
   bool take_line(std::string_view line, StderrMessage& done);
+  // A CRLF file's "\r" (the file's first line decides: a "\r" in a statement of an LF file stays).
+  void strip_crlf(std::string_view& line);
+  bool next_from_syslog(StderrMessage& message);
+  // One record of a syslog file, in the order SyslogRecordOrder gives them.
+  bool take_syslog_record(const SyslogRecordOrder::Record& record, StderrMessage& done);
+  void report_too_long();
+  void mark_if_truncated();
   void start_message();  // from fields_
   void add_secondary(std::string_view line);
   void add_continuation(std::string_view line);
+  void add_continuation_text(std::string_view text);
   // Hands the current message over (false and reported when it cannot be used).
   bool complete(StderrMessage& done);
   void report_line(std::uint64_t line, std::string reason, std::string detail);
@@ -68,6 +84,16 @@ class StderrLogReader {
   bool has_current_ = false;
   std::string* open_field_ = nullptr;  // where continuation lines go; null: a part not kept
   std::string unusable_reason_;        // non-empty: the current message is reported, not returned
+  bool syslog_ = false;
+  InputAccounting* statements_ = nullptr;
+  bool crlf_ = false;                  // the file's first line ended in "\r\n": every line does
+  bool first_line_seen_ = false;
+  std::uint64_t line_number_ = 0;      // physical line being taken
+  SyslogRecordOrder order_;
+  bool input_done_ = false;
+  std::uint64_t unterminated_line_ = 0;  // syslog: the file's last line, when it had no newline
+  std::string syslog_pid_;             // of the line being taken, for a prefix without %p
+  std::string syslog_time_;            // its RFC 3339 time, for a prefix without a time
 };
 
 }  // namespace pgshadow::capture

@@ -1,6 +1,9 @@
 #include "stderr_settings.h"
 
+#include <charconv>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <optional>
 #include <sstream>
@@ -10,6 +13,7 @@ namespace pgshadow::capture {
 namespace {
 
 constexpr std::string_view kName = "log_line_prefix";
+constexpr std::string_view kSettingNames[] = {"log_line_prefix", "log_timezone", "log_parameter_max_length"};
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
@@ -73,18 +77,21 @@ std::optional<std::string> unquote_conf_value(std::string_view body) {
   return std::nullopt;
 }
 
-// A "log_line_prefix [=] value" line of postgresql.conf: nullopt when the line is something
-// else; an Error when its quote is not closed.
-std::optional<Result<std::string>> conf_value(std::string_view line, const std::string& where) {
+// A "NAME [=] value" line of postgresql.conf: nullopt when the line is something else; an Error
+// when its quote is not closed.
+std::optional<Result<std::string>> conf_value(std::string_view line, const std::string& where,
+                                              std::string_view name = kName) {
   line = trim(line);
-  if (!line.starts_with(kName)) return std::nullopt;
-  std::string_view rest = line.substr(kName.size());
+  if (!line.starts_with(name)) return std::nullopt;
+  std::string_view rest = line.substr(name.size());
   if (rest.empty() || (!is_space(rest.front()) && rest.front() != '=')) return std::nullopt;
   rest = trim(rest);
   if (rest.starts_with('=')) rest = trim(rest.substr(1));
   if (rest.starts_with('\'')) {
     auto value = unquote_conf_value(rest.substr(1));
-    if (!value) return Result<std::string>(Error::bad_input(where + ": unterminated quoted value of log_line_prefix"));
+    if (!value) {
+      return Result<std::string>(Error::bad_input(where + ": unterminated quoted value of " + std::string(name)));
+    }
     return Result<std::string>(std::move(*value));
   }
   // An unquoted value is one word; a comment may follow.
@@ -133,6 +140,80 @@ Result<std::string> read_log_line_prefix_setting(const std::string& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return log_line_prefix_from_settings(text.str(), file);
+}
+
+Result<std::map<std::string, std::string>> conf_settings(std::string_view text, const std::string& file_name) {
+  std::map<std::string, std::string> settings;
+  const std::vector<std::string_view> lines = lines_of(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (std::string_view name : kSettingNames) {
+      auto value = conf_value(lines[i], file_name + ":" + std::to_string(i + 1), name);
+      if (!value) continue;
+      if (!*value) return value->error();
+      settings[std::string(name)] = std::move(**value);  // the last line wins, as in the server
+    }
+  }
+  return settings;
+}
+
+namespace {
+
+std::optional<std::string> read_whole(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void take(std::map<std::string, std::string>& settings, const std::string& from, LogSettings& out) {
+  for (auto& [name, value] : settings) {
+    if (name == "log_line_prefix") {
+      out.log_line_prefix = value;
+      out.log_line_prefix_from = from;
+    } else if (name == "log_timezone") {
+      out.log_timezone = value;
+      out.log_timezone_from = from;
+    } else if (name == "log_parameter_max_length") {
+      int length = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (ec == std::errc() && end == value.data() + value.size()) out.log_parameter_max_length = length;
+    }
+  }
+}
+
+}  // namespace
+
+Result<LogSettings> read_log_settings(const std::string& file) {
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    return Error::bad_input("--log-settings names a directory, " + file +
+                            ": name the server's postgresql.conf (postgresql.auto.conf beside it is read too)");
+  }
+  const auto text = read_whole(file);
+  if (!text) return Error::bad_input("cannot read settings file " + file);
+  LogSettings out;
+  auto settings = conf_settings(*text, file);
+  if (!settings) return settings.error();
+  if (settings->empty()) {
+    // Not a postgresql.conf: the output of SHOW log_line_prefix or postgres -C log_line_prefix.
+    auto prefix = log_line_prefix_from_settings(*text, file);
+    if (!prefix) return prefix.error();
+    out.log_line_prefix = std::move(*prefix);
+    out.log_line_prefix_from = file;
+    return out;
+  }
+  take(*settings, file, out);
+  // The server reads postgresql.auto.conf (ALTER SYSTEM) after postgresql.conf: it wins.
+  const std::filesystem::path beside = std::filesystem::path(file).parent_path() / "postgresql.auto.conf";
+  if (std::filesystem::path(file).filename() != "postgresql.auto.conf") {
+    if (const auto auto_text = read_whole(beside.string())) {
+      auto auto_settings = conf_settings(*auto_text, beside.string());
+      if (!auto_settings) return auto_settings.error();
+      take(*auto_settings, beside.string(), out);
+    }
+  }
+  return out;
 }
 
 }  // namespace pgshadow::capture

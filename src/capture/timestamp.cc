@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "log_time_zone.h"
+
 namespace pgshadow::capture {
 namespace {
 
@@ -61,40 +63,32 @@ bool parse_wall_clock(std::string_view text, char separator, std::size_t& pos, s
   return true;
 }
 
-// Zone suffix of a csvlog time: seconds east of UTC, or false when not understood.
-bool parse_zone(std::string_view zone, std::int64_t& offset_seconds) {
-  if (zone == "UTC" || zone == "GMT" || zone == "UCT" || zone == "Z") {
-    offset_seconds = 0;
-    return true;
-  }
-  if (zone.size() < 3 || (zone[0] != '+' && zone[0] != '-')) return false;
+}  // namespace
+
+std::optional<std::int64_t> parse_numeric_zone(std::string_view zone) {
+  if (zone == "UTC" || zone == "GMT" || zone == "UCT" || zone == "Z") return 0;
+  if (zone.size() < 3 || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
   const int sign = zone[0] == '-' ? -1 : 1;
   std::size_t pos = 1;
   int hours = 0, minutes = 0;
-  if (!read_digits(zone, pos, 2, hours)) return false;
+  if (!read_digits(zone, pos, 2, hours)) return std::nullopt;
   if (pos < zone.size() && zone[pos] == ':') ++pos;
-  if (pos < zone.size() && !read_digits(zone, pos, 2, minutes)) return false;
-  if (pos != zone.size() || hours > 15 || minutes > 59) return false;
-  offset_seconds = sign * (hours * 3600LL + minutes * 60LL);
-  return true;
+  if (pos < zone.size() && !read_digits(zone, pos, 2, minutes)) return std::nullopt;
+  if (pos != zone.size() || hours > 15 || minutes > 59) return std::nullopt;
+  return sign * (hours * 3600LL + minutes * 60LL);
 }
 
-}  // namespace
+bool split_log_time(std::string_view text, std::int64_t& wall_us, std::string_view& zone) {
+  std::size_t pos = 0;
+  if (!parse_wall_clock(text, ' ', pos, wall_us) || !expect(text, pos, ' ')) return false;
+  zone = text.substr(pos);
+  return !zone.empty() && zone.find(' ') == std::string_view::npos;
+}
 
 Result<std::int64_t> parse_log_time(std::string_view text) {
-  std::size_t pos = 0;
-  std::int64_t wall_us = 0;
-  if (!parse_wall_clock(text, ' ', pos, wall_us) || !expect(text, pos, ' ')) {
-    return Error::bad_input("malformed log_time '" + std::string(text) + "'");
-  }
-  const std::string_view zone = text.substr(pos);
-  std::int64_t offset_seconds = 0;
-  if (!parse_zone(zone, offset_seconds)) {
-    return Error::bad_input("log_time '" + std::string(text) + "' has time zone '" +
-                            std::string(zone) +
-                            "', which is not UTC or a numeric offset (set log_timezone = 'UTC')");
-  }
-  return wall_us - offset_seconds * 1'000'000LL;
+  const LogTimeZone default_table;
+  LogTimeReader reader(default_table);
+  return reader.read(text);
 }
 
 Result<std::int64_t> parse_iso8601_utc(std::string_view text) {

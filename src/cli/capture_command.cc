@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "interrupt.h"
+#include "pgshadow/capture/capture_quality.h"
 #include "pgshadow/capture/capture_writer.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/report/capture_stats.h"
@@ -43,6 +45,14 @@ class Progress {
   std::chrono::steady_clock::time_point shown_at_ = started_;
 };
 
+// How the zones of the log's times were read: the reader must see a default-table reading of
+// an ambiguous abbreviation (IST) to correct it with --log-timezone.
+void print_time_zones(std::ostream& out, const capture::InputAccounting& accounting) {
+  if (accounting.time_zones.empty()) return;
+  out << "time zones of the log times:\n";
+  for (const auto& [zone, how] : accounting.time_zones) out << "  " << zone << " read as " << how << "\n";
+}
+
 int fail(const Error& error) {
   std::cerr << "pgshadow: " << error.message << "\n";
   return static_cast<int>(error.kind == ErrorKind::kBadInput ? ExitCode::kBadInput : ExitCode::kInfrastructure);
@@ -53,10 +63,20 @@ int fail(const Error& error) {
 void add_capture_command(CLI::App& app, CaptureOptions& options) {
   CLI::App* command = app.add_subcommand(
       "capture",
-      "Read PostgreSQL logs (csvlog, or pgshadow captures) and write the canonical capture\n"
-      "(JSON Lines, docs/capture-format.md), or describe what they hold.\n\n"
+      "Read PostgreSQL logs and write the canonical capture (JSON Lines, docs/capture-format.md),\n"
+      "or describe what they hold.\n\n"
       "  pgshadow capture LOGS... -o capture.jsonl\n"
-      "  pgshadow capture LOGS... --stats [--json]");
+      "  pgshadow capture LOGS... --stats [--json]\n\n"
+      "Formats, told by the content, not the name: csvlog, jsonlog, stderr (any log_line_prefix),\n"
+      "syslog as rsyslog writes it to a file, and pgshadow .jsonl captures; each plain, gzip, bzip2\n"
+      "or xz, LF or CRLF. LOG is a file, a directory of rotated files (logrotate's .log.1,\n"
+      ".log.2.gz too), a glob, or - for standard input.\n\n"
+      "Times: UTC, numeric offsets and zone abbreviations (CET, CEST, MSK, EST, EDT, IST, ...),\n"
+      "exact with --log-timezone or log_timezone in --log-settings, else by a table of common ones.\n\n"
+      "A hosted service's log: give its prefix, e.g. Amazon RDS / Aurora:\n"
+      "  pgshadow capture postgresql.log.2026-12-01-09 --log-line-prefix '%t:%r:%u@%d:[%p]:' --stats\n\n"
+      "Exit 2 when no event could be read, or more than --max-unusable of the statement records\n"
+      "could not be used: the message names the main reason, its count and first file:line.");
   command->add_option("inputs", options.inputs, "Log files, directories of rotated files, or captures")
       ->required()->type_name("LOG");
   command->add_option("-o,--output", options.output, "Write the canonical capture here ('-': standard output)")
@@ -75,7 +95,8 @@ int run_capture(const CaptureOptions& options) {
   if (options.json && !options.stats) return fail(Error::bad_input("--json goes with --stats"));
 
   const capture::FilteredEventSource* filtered = nullptr;
-  auto source = open_filtered_capture(options.inputs, options.filters, &filtered);
+  // Unchecked: the capture quality is checked below, after --stats has shown what was read.
+  auto source = open_filtered_capture(options.inputs, options.filters, &filtered, /*checked=*/false);
   if (!source) return fail(source.error());
 
   std::ofstream file;
@@ -91,6 +112,7 @@ int run_capture(const CaptureOptions& options) {
   if (out != nullptr) writer.emplace(*out);
 
   report::CaptureStatistics statistics;
+  std::uint64_t events = 0;  // kept by the filters
   {
     Progress progress(isatty(STDERR_FILENO) != 0);
     for (;;) {
@@ -98,6 +120,7 @@ int run_capture(const CaptureOptions& options) {
       auto next = (*source)->next();
       if (!next) return fail(next.error());
       if (!next->has_value()) break;
+      ++events;
       if (writer) writer->write(**next);
       if (options.stats) statistics.add(**next);
       progress.update((*source)->accounting(), statistics.statements());
@@ -107,13 +130,29 @@ int run_capture(const CaptureOptions& options) {
     file.close();
     if (!file) return fail(Error::bad_input("cannot write " + options.output));
   }
+  // A capture with nothing to compare, or mostly unusable, is refused (exit 2), with its main
+  // reason; no capture file is left behind for it.
+  const capture::CaptureReadFigures figures{(*source)->accounting(), (*source)->problems(), events,
+                                            filtered != nullptr ? &filtered->filtered_by_reason() : nullptr,
+                                            (*source)->description()};
+  const Status quality = capture::check_capture_quality(figures, options.filters.max_unusable);
+  if (!quality && !options.output.empty() && options.output != "-") {
+    std::error_code ignored;
+    std::filesystem::remove(options.output, ignored);
+  }
 
   std::ostream& summary = options.output == "-" ? std::cerr : std::cout;
   if (options.stats && options.json) {
-    summary << statistics.to_json(**source, filtered).dump(2) << "\n";
+    nlohmann::json figures_json = statistics.to_json(**source, filtered);
+    figures_json["time_zones"] = (*source)->accounting().time_zones;
+    figures_json["capture_usable"] = quality.ok();
+    if (!quality) figures_json["capture_refused_because"] = quality.error().message;
+    summary << figures_json.dump(2) << "\n";
   } else if (options.stats) {
     statistics.print(summary, **source, filtered);
   }
+  if (options.stats && !options.json) print_time_zones(summary, (*source)->accounting());
+  if (!quality) return fail(quality.error());
   if (!options.stats) {
     // Always say what was lost, even without --stats.
     const auto& problems = (*source)->problems();

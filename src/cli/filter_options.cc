@@ -3,15 +3,26 @@
 namespace pgshadow::cli {
 
 void add_filter_options(CLI::App& command, FilterOptions& options) {
-  const char* input = "Reading stderr logs";
+  const char* input = "Reading logs";
   command.add_option("--log-line-prefix", options.log_line_prefix,
-                     "The server's log_line_prefix, for stderr logs (default: guessed from the first "
-                     "lines, and the guess is shown)")
+                     "The server's log_line_prefix, for stderr and syslog logs (default: derived from "
+                     "the lines, and shown; when several fit, pgshadow stops and lists them)")
       ->type_name("PREFIX")->group(input);
   command.add_option("--log-settings", options.log_settings,
-                     "Read log_line_prefix from this file: postgresql.conf, or the output of "
+                     "The server's postgresql.conf (postgresql.auto.conf beside it is read too): "
+                     "log_line_prefix, log_timezone, log_parameter_max_length; or the output of "
                      "'SHOW log_line_prefix' or 'postgres -C log_line_prefix'")
       ->type_name("FILE")->group(input);
+  command.add_option("--log-timezone", options.log_timezone,
+                     "The server's log_timezone, an IANA name (Europe/Berlin): reads zone "
+                     "abbreviations (CET/CEST) exactly, also across a DST change (default: "
+                     "log_timezone from --log-settings, else a table of common abbreviations)")
+      ->type_name("ZONE")->group(input);
+  command.add_option("--max-unusable", options.max_unusable,
+                     "Refuse the capture (exit 2) when more than this share of the records that look "
+                     "like statements cannot be used (default 0.01); a capture with no event is "
+                     "always refused")
+      ->type_name("FRACTION")->check(CLI::Range(0.0, 1.0))->group(input);
   const char* group = "Filters (whole sessions are kept or left out by the sample and the shard)";
   command.add_option("--database", options.databases, "Only events of this database; repeatable")
       ->type_name("NAME")->group(group);
@@ -62,16 +73,26 @@ Result<capture::EventFilter> build_filter(const FilterOptions& options) {
 
 Result<std::unique_ptr<capture::EventSource>> open_filtered_capture(
     const std::vector<std::string>& paths, const FilterOptions& options,
-    const capture::FilteredEventSource** filtered) {
+    const capture::FilteredEventSource** filtered, bool checked) {
   *filtered = nullptr;
   auto filter = build_filter(options);
   if (!filter) return filter.error();
-  auto source = capture::open_capture(paths, {options.log_line_prefix, options.log_settings});
+  auto source = capture::open_capture(paths, {options.log_line_prefix, options.log_settings, options.log_timezone});
   if (!source) return source.error();
-  if (filter->empty()) return std::move(source).value();
-  auto wrapped = std::make_unique<capture::FilteredEventSource>(std::move(source).value(), *filter);
-  *filtered = wrapped.get();
-  return std::unique_ptr<capture::EventSource>(std::move(wrapped));
+  std::unique_ptr<capture::EventSource> opened = std::move(source).value();
+  if (!filter->empty()) {
+    auto wrapped = std::make_unique<capture::FilteredEventSource>(std::move(opened), *filter);
+    *filtered = wrapped.get();
+    opened = std::move(wrapped);
+  }
+  if (!checked) return opened;
+  return std::unique_ptr<capture::EventSource>(
+      std::make_unique<capture::CheckedEventSource>(std::move(opened), *filtered, options.max_unusable));
+}
+
+Status read_first_event(capture::EventSource& source) {
+  auto* checked = dynamic_cast<capture::CheckedEventSource*>(&source);
+  return checked != nullptr ? checked->read_first_event() : Status::success();
 }
 
 }  // namespace pgshadow::cli

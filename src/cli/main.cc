@@ -16,7 +16,8 @@ constexpr const char* kExitCodes =
     "  0  safe (or review, unless --fail-on review)\n"
     "  1  breaking (or review with --fail-on review, or a --max budget exceeded)\n"
     "  2  bad usage or input (flags, files, capture, migration syntax, an allowlist that is\n"
-    "     malformed or has an expired entry)\n"
+    "     malformed or has an expired entry); a capture with nothing to compare (no event read,\n"
+    "     more than --max-unusable of it unusable, every event filtered or skipped)\n"
     "  3  infrastructure failure (cannot start or reach a server), or statements that could not\n"
     "     be replayed (the reports are still written)\n"
     "  130/143  interrupted by SIGINT/SIGTERM (the embedded server is removed)\n";
@@ -42,8 +43,10 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                      "Migration file, applied to the shadow only; repeat for several, applied in order")
       ->type_name("FILE");
   verify->add_option("--capture", options.capture_paths,
-                     "Captured traffic: a pgshadow .jsonl capture or PostgreSQL csvlog file(s) or a "
-                     "directory of them; repeatable")
+                     "Captured traffic: PostgreSQL logs (csvlog, jsonlog, stderr, syslog; plain, .gz, "
+                     ".bz2 or .xz; the format told by the content) or pgshadow .jsonl captures, files or "
+                     "directories of rotated files; repeatable. A capture with no readable event, or with "
+                     "more than --max-unusable of its statements unusable, is refused (exit 2)")
       ->type_name("PATH");
   verify->add_option("--baseline-dsn", options.baseline_dsn,
                      "Use this existing database as the baseline (libpq URI or key=value; PG* variables apply)")

@@ -23,6 +23,7 @@
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
 #include "verify_options.h"
+#include "vacuous_run.h"
 
 namespace pgshadow::cli {
 namespace {
@@ -188,6 +189,10 @@ int run_verify(const VerifyOptions& options) {
   if (!version) return exit_status_for(version.error());
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+  // A capture with nothing to compare is bad input (issues 11, 13): the capture is read up to its
+  // first event before the migration runs (after the servers answer, so that a server that
+  // cannot be reached is still told as such).
+  if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
 
   judge::JudgeSettings judge_settings;
   judge_settings.include_literals = options.include_literals;
@@ -238,6 +243,8 @@ int run_verify(const VerifyOptions& options) {
     auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     replay_summary = *replayed;
+    // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
+    if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
     // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan
     // is judged from them, the same way on every run.
     auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout);

@@ -38,19 +38,21 @@ TEST_CASE("a path that does not exist is named in the error", "[open_capture]") 
   CHECK(open_error({"/nonexistent/traffic.csv"}) == "no such file or directory: /nonexistent/traffic.csv");
 }
 
-TEST_CASE("a file of no known log or capture extension is an unknown format", "[open_capture]") {
+TEST_CASE("a file that is no log by its content nor by its name is an unknown format", "[open_capture]") {
   TempDir dir;
   const std::string file = dir.write("notes.txt", "x\n");
   CHECK(open_error({file}) == "unknown capture format: " + file +
-                                  " (expected a .jsonl capture, or a PostgreSQL log: .csv csvlog, "
-                                  ".json jsonlog or .log stderr; any of them may be .gz)");
+                                  " (by its content, not a PostgreSQL log (csvlog, jsonlog, stderr, syslog) nor a "
+                                  "pgshadow .jsonl capture; plain or .gz, .bz2, .xz; for a stderr log of an unusual "
+                                  "prefix, give --log-line-prefix)");
 }
 
 TEST_CASE("a directory without log or capture files is an error", "[open_capture]") {
   TempDir dir;
   dir.write("notes.txt", "x\n");
   CHECK(open_error({dir.path()}) == "no log or capture files in " + dir.path() +
-                                        " (expected .csv, .json, .log or .jsonl files, optionally .gz)");
+                                        " (PostgreSQL csvlog, jsonlog, stderr or syslog logs, or .jsonl captures, "
+                                        "plain or .gz, .bz2, .xz)");
 }
 
 TEST_CASE("a .log file is read as a stderr log", "[open_capture]") {

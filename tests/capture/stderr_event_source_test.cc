@@ -220,3 +220,32 @@ TEST_CASE("a settings file gives the prefix", "[stderr]") {
   CHECK((*source)->description() == "stderr: " + file + " (log_line_prefix '%m <%p> ' from " + conf + ")");
   CHECK(read_all(**source).events.size() == 1);
 }
+
+TEST_CASE("a sample of background processes only cannot settle the part after %q: exit 2 listing the prefixes",
+          "[stderr]") {
+  TempDir dir;
+  std::string log;
+  for (int i = 0; i < 50; ++i) {
+    log += "2026-11-23 10:00:0" + std::to_string(i % 10) + ".000 UTC [42] LOG:  checkpoint starting: time\n";
+  }
+  const std::string file = dir.write("checkpoints.log", log);
+  auto source = open_stderr_log({file}, StderrOptions{});
+  REQUIRE_FALSE(source.ok());
+  CHECK_THAT(source.error().message,
+             Catch::StartsWith(file + ": cannot tell the log_line_prefix from the first 50 lines: "));
+  CHECK_THAT(source.error().message, Catch::Contains("'%m [%p] %q%u@%d '"));
+  CHECK_THAT(source.error().message,
+             Catch::EndsWith("; give the server's with --log-line-prefix, or --log-settings postgresql.conf"));
+}
+
+TEST_CASE("the prefix is derived from the lines when no common one fits", "[stderr]") {
+  TempDir dir;
+  const std::string file = dir.write(
+      "odd.log",
+      "2026-11-23 10:00:00.000 UTC <7> LOG:  database system is ready to accept connections\n"
+      "2026-11-23 10:00:01.000 UTC <8> {alice/shop} LOG:  connection authorized: user=alice database=shop\n"
+      "2026-11-23 10:00:02.000 UTC <8> {alice/shop} LOG:  statement: SELECT 1\n");
+  auto source = open_stderr_log({file}, StderrOptions{});
+  REQUIRE(source.ok());
+  CHECK((*source)->description() == "stderr: " + file + " (guessed log_line_prefix '%m <%p> %q{%u/%d} ')");
+}

@@ -23,12 +23,20 @@ TEST_CASE("a csvlog time with a numeric offset is converted to UTC", "[timestamp
   CHECK(*parse_log_time("2026-11-23 15:30:00.000 +05:30") == k2026_11_23_10h);
 }
 
-TEST_CASE("a csvlog time in a named zone other than UTC is an error that names it", "[timestamp]") {
-  auto t = parse_log_time("2026-11-23 15:30:00.000 IST");
+TEST_CASE("a log time in a zone abbreviation of the default table reads with its offset", "[timestamp]") {
+  CHECK(*parse_log_time("2026-11-23 11:00:00.000 CET") == k2026_11_23_10h);
+  CHECK(*parse_log_time("2026-11-23 05:00:00.000 EST") == k2026_11_23_10h);
+  CHECK(*parse_log_time("2026-11-23 13:00:00.000 MSK") == k2026_11_23_10h);
+  CHECK(*parse_log_time("2026-11-23 15:30:00.000 IST") == k2026_11_23_10h);  // India, by default
+}
+
+TEST_CASE("a log time in a zone no table knows is an error that names it and the options", "[timestamp]") {
+  auto t = parse_log_time("2026-11-23 15:30:00.000 XYZ");
   REQUIRE_FALSE(t.ok());
   CHECK(t.error().message ==
-        "log_time '2026-11-23 15:30:00.000 IST' has time zone 'IST', which is not UTC or a numeric "
-        "offset (set log_timezone = 'UTC')");
+        "log_time '2026-11-23 15:30:00.000 XYZ' has time zone 'XYZ', which is not in pgshadow's table of "
+        "abbreviations: give the server's log_timezone with --log-timezone NAME (an IANA name such as "
+        "Europe/Berlin) or --log-settings postgresql.conf");
 }
 
 TEST_CASE("malformed csvlog times are rejected", "[timestamp]") {

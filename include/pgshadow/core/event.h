@@ -38,6 +38,10 @@ struct Event {
   Protocol protocol = Protocol::kSimple;
   std::string statement_name;  // extended protocol: the prepared statement's name; empty = unnamed
   std::vector<ParameterValue> parameters;  // $1..$n
+  // A value in `parameters` is not what production bound: the server cut it at
+  // log_parameter_max_length (or ..._on_error) and logged "..." after it. Replaying the cut
+  // text as if it were real would compare a statement production never ran.
+  bool parameters_truncated = false;
   ProductionOutcome outcome;
   SourceLocation source;  // first log line of the statement
 };
