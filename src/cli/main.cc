@@ -8,6 +8,7 @@
 #include "replay_options.h"
 #include "report_command.h"
 #include "verify_options.h"
+#include "version.h"
 
 namespace {
 
@@ -77,7 +78,7 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{"pgshadow — shadow-traffic schema verifier for PostgreSQL", "pgshadow"};
-  app.set_version_flag("--version", std::string("pgshadow ") + PGSHADOW_VERSION);
+  app.set_version_flag("--version", pgshadow::cli::version_text());
   app.require_subcommand(1);
   app.footer(kExitCodes);
   pgshadow::cli::VerifyOptions verify_options;
