@@ -153,7 +153,7 @@ int run_verify(const VerifyOptions& options) {
   // Both sides exist with identical data; the shadow does not have the migration yet.
   Targets targets;
   if (options.baseline_dsn.empty()) {
-    std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
+    if (!options.outputs.quiet) std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
     auto prepared = prepare_embedded(options);
     if (!prepared) return exit_status_for(prepared.error());
     targets = std::move(prepared).value();
@@ -203,7 +203,7 @@ int run_verify(const VerifyOptions& options) {
   observers.add(timeline);
   run.timeline = &timeline;
   auto progress = make_progress_display(findings, isatty(STDERR_FILENO) != 0, std::cerr);
-  observers.add(*progress);
+  if (!options.outputs.quiet) observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
