@@ -5,6 +5,7 @@
 
 #include "capture_command.h"
 #include "interrupt.h"
+#include "merge_command.h"
 #include "replay_options.h"
 #include "report_command.h"
 #include "verify_options.h"
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
   pgshadow::cli::add_capture_command(app, capture_options);
   pgshadow::cli::ReportOptions report_options;
   pgshadow::cli::add_report_command(app, report_options);
+  pgshadow::cli::MergeOptions merge_options;
+  pgshadow::cli::add_merge_command(app, merge_options);
 
   try {
     app.parse(argc, argv);
@@ -97,6 +100,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(pgshadow::ExitCode::kBadInput);
   }
 
+  verify_options.arguments.assign(argv + 1, argv + argc);  // what was verified how, for the reports
   pgshadow::cli::install_interrupt_handlers();
   if (app.got_subcommand("verify")) {
     if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
@@ -107,5 +111,6 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
   if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
+  if (app.got_subcommand("merge")) return pgshadow::cli::run_merge(merge_options);
   return static_cast<int>(pgshadow::ExitCode::kBadInput);
 }

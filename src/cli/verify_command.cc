@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "interrupt.h"
+#include "run_identity.h"
+#include "pgshadow/capture/event_filter.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
@@ -121,6 +123,13 @@ int run_verify(const VerifyOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   report::RunDescription run;
   run.started_at = now_iso8601();
+  auto run_id = resolve_run_id(options.observability.run_id, run.started_at);
+  if (!run_id) return exit_status_for(run_id.error());
+  run.run_id = *run_id;
+  if (!options.filters.shard.empty()) {
+    if (auto shard = capture::parse_shard(options.filters.shard)) std::tie(run.shard_index, run.shard_count) = *shard;
+  }
+  run.options = recorded_options(options.arguments);
   if (!options.scenario_dir.empty()) {
     run.scenario = fs::path(options.scenario_dir).lexically_normal().filename().string();
     if (run.scenario->empty()) run.scenario = fs::path(options.scenario_dir).lexically_normal().parent_path().filename().string();

@@ -253,13 +253,22 @@ def part_deploy():
     job = kinds["Job"]["spec"]
     check(job.get("completionMode") == "Indexed", "the Job is not Indexed")
     check(job["completions"] == job["parallelism"] >= 2, "completions and parallelism must match")
-    container = job["template"]["spec"]["containers"][0]
-    args = " ".join(container.get("command", []) + container.get("args", []))
-    check(f"--shard $(JOB_COMPLETION_INDEX)/{job['completions']}" in args or
-          f"--shard ${{JOB_COMPLETION_INDEX}}/{job['completions']}" in args or
-          f"--shard $JOB_COMPLETION_INDEX/{job['completions']}" in args,
-          f"the container does not shard by $JOB_COMPLETION_INDEX/{job['completions']}: {args}")
-    check("--pushgateway" in args and "--listen" in args, "no --pushgateway/--listen")
+    config = kinds["ConfigMap"]["data"]
+    script = config["run-shard.sh"]
+    shards = re.search(r"^shards=(\d+)$", script, re.M)
+    check(shards and int(shards.group(1)) == job["completions"], "the script's shard count is not the Job's completions")
+    check('--shard "$JOB_COMPLETION_INDEX/$shards"' in script, "the shards are not split by $JOB_COMPLETION_INDEX")
+    check("--pushgateway" in script and "--listen" in script and '--run-id "$JOB_NAME"' in script,
+          "no --pushgateway/--listen/--run-id")
+    check("exec pgshadow merge" in script, "the Job does not merge the shards")
+    # The comments' promise: exit 1 and 2 fail the Job without a retry, 3 is retried per index.
+    rules = {code: r["action"] for r in job["podFailurePolicy"]["rules"] if "onExitCodes" in r
+             for code in r["onExitCodes"]["values"]}
+    check(rules == {1: "FailJob", 2: "FailJob"}, f"podFailurePolicy: {rules}")
+    check(job["backoffLimitPerIndex"] >= 1 and job["maxFailedIndexes"] == 0, "exit 3 must be retried, any failure final")
+    env = {e["name"]: e for e in job["template"]["spec"]["containers"][0]["env"]}
+    check("job-name" in env["JOB_NAME"]["valueFrom"]["fieldRef"]["fieldPath"], "JOB_NAME is not the Job's name")
+    check(kinds["PersistentVolumeClaim"]["spec"]["accessModes"] == ["ReadWriteMany"], "the reports need RWX storage")
     check(job["template"]["spec"].get("restartPolicy") in ("Never", "OnFailure"), "a Job needs restartPolicy Never")
     annotations = job["template"]["metadata"].get("annotations", {})
     check(annotations.get("prometheus.io/scrape") == "true" or "ServiceMonitor" in kinds, "no scrape settings")
