@@ -41,6 +41,7 @@ std::vector<std::string> recorded_options(const std::vector<std::string>& argume
   std::vector<std::string> options;
   bool redact_next = false;
   for (const std::string& argument : arguments) {
+    if (options.empty() && !redact_next && argument == "verify") continue;  // the subcommand itself
     if (redact_next) {
       options.push_back(pg::redact(argument));
       redact_next = false;

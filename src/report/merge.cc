@@ -344,6 +344,17 @@ Result<json> merge_shard_reports(const std::vector<ShardReport>& shards) {
     if (r.value("migration", json::object()).value("failure", json()).is_object()) merged["migration"] = r["migration"];
   }
   merged["merged_from"] = merged_from;
+  // Shard 0's flags stand for all: its own shard and report directory do not.
+  json options = json::array();
+  const json given = first.value("options", json::array());
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    options.push_back(given[i]);
+    if ((given[i] == "--shard" || given[i] == "--report-dir") && i + 1 < given.size()) {
+      options.push_back(given[i] == "--shard" ? "i/" + std::to_string(shards.size()) : "(per shard)");
+      ++i;
+    }
+  }
+  merged["options"] = options;
   merged["verdict"] = verdict;
   merged["accounting"] = merged_accounting(shards);
   json classes = json::object();
