@@ -288,6 +288,24 @@ def part_deploy():
     check("scripts/setup build" in dockerfile and "cpack" in dockerfile, "the Dockerfile must build the package")
 
 
-{"reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
+def part_readme():
+    """README's sample output is a real run's: its lines appear in order in the summary of the
+    same command run from the repository root ("..." stands for left-out lines)."""
+    readme = open(os.path.join(SOURCE, "README.md")).read()
+    start = readme.index("on both, and prints:\n\n```\n") + len("on both, and prints:\n\n```\n")
+    sample = readme[start:readme.index("```", start)].splitlines()
+    result = run([PGSHADOW, "verify", "scenarios/rename-column-breaking", "--no-color"], expect=1, cwd=SOURCE)
+    actual = result.stdout.splitlines()
+    position = 0
+    for line in sample:
+        if line.strip() == "...":
+            continue
+        try:
+            position = actual.index(line, position) + 1
+        except ValueError:
+            fail(f"README's sample line is not in a real run's output (in order): {line!r}\n{result.stdout}")
+
+
+{"readme": part_readme, "reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
  "deploy": part_deploy}[PART]()
 print("ok")
