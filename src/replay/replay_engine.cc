@@ -15,9 +15,12 @@
 #include "pgshadow/sql/query_shape.h"
 #include "blocking_run.h"
 #include "isolation_probe.h"
+#include "result_nondeterminism.h"
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_analyzer.h"
+#include "type_names.h"
+#include "unique_keys.h"
 
 namespace pgshadow::replay {
 
@@ -101,6 +104,10 @@ class ReplayEngine {
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
+  UniqueKeys& unique_keys() {
+    if (!unique_keys_) unique_keys_.emplace(*monitors_[kBaselineSide]);
+    return *unique_keys_;
+  }
   void cancel_in_flight();
 
   const ReplayTargets& targets_;
@@ -132,6 +139,8 @@ class ReplayEngine {
   std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
   StageClock clock_;
   StatementAnalyzer analyzer_;
+  std::optional<UniqueKeys> unique_keys_;  // on the baseline's monitor, once needed
+  std::array<TypeNames, 2> type_names_;    // per side
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -526,6 +535,11 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 
   const sql::QueryShape& shape = session.shape;
   const sql::StatementFacts& facts = session.facts;
+  for (int index = 0; index < 2; ++index) {
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    type_names_[static_cast<std::size_t>(index)].resolve(side.result->columns, side.connection.get(),
+                                                          *monitors_[static_cast<std::size_t>(index)]);
+  }
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
   if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
@@ -551,6 +565,12 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::string nondeterminism = facts.nondeterminism;
   const bool values_differ =
       divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (values_differ && nondeterminism.empty()) nondeterminism = parameter_reason(event);
+  if (values_differ && nondeterminism.empty() && facts.unordered_limit) {
+    const sql::RowLimit& limit = *facts.unordered_limit;
+    const bool pinned = unique_keys().pins_one_row(limit.schema, limit.table, limit.equality_columns);
+    nondeterminism = limit_reason(limit, event, baseline.result->row_count, shadow.result->row_count, pinned);
+  }
   if (values_differ && nondeterminism.empty() && settings_.probe_nondeterminism && facts.is_plain_read &&
       differs_on_baseline_alone(session, event)) {
     nondeterminism = "gave two different results on the baseline (--probe-nondeterminism)";
@@ -647,6 +667,13 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
     if (facts.copies_from_client) {
       ++summary_.skipped;
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
+      continue;
+    }
+    // Captured traffic is input, not a script to trust: what would act on the replay's host or
+    // servers is not run (unless its kind is allowed).
+    if (facts.outside_reach && settings_.allowed_outside.count(facts.outside_reach->kind) == 0) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "acts outside its database: " + facts.outside_reach->description);
       continue;
     }
     if (settings_.read_only && facts.may_write) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +66,9 @@ struct ReplaySettings {
   // A read that differs between the sides runs again on the baseline: a different result there
   // too makes it nondeterministic.
   bool probe_nondeterminism = false;
+  // Kinds of sql::OutsideReach replayed all the same (--allow-outside KIND); every other
+  // statement that acts outside its database is skipped with its reason.
+  std::set<std::string> allowed_outside;
 };
 
 struct ComparedStatement {
