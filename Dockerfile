@@ -1,24 +1,40 @@
-# The image of the pre-cutover job (deploy/k8s/verify-job.yaml): Debian 12 packages only, pgshadow
-# built from this repository with its own scripts, then copied into a runtime stage that keeps
-# the libraries and the PostgreSQL 15 server binaries the embedded server needs.
-FROM debian:12 AS build
-RUN apt-get update && apt-get install -y --no-install-recommends sudo ca-certificates && rm -rf /var/lib/apt/lists/*
-WORKDIR /src
-COPY . .
-RUN apt-get update && scripts/setup && rm -rf /var/lib/apt/lists/* \
- && rm -rf build && scripts/build build
+# pgshadow's container image: the Debian package built from this repository (scripts/package),
+# installed on a plain Debian 12 with apt, so the runtime stage holds exactly the package's
+# runtime dependencies (libraries, the PostgreSQL 15 server and client tools for the embedded
+# mode, python3 for pgshadow-pr-comment) and no compiler, -dev package, browser or Prometheus.
+#
+#   docker build -t pgshadow:0.1.0 .
+#   docker run --rm -v "$PWD:/work" -w /work pgshadow:0.1.0 \
+#     verify --baseline db/baseline.dump --migration migrations/ --capture traffic/ --report-dir pgshadow-report
+#
+# Runs as the unprivileged user pgshadow (uid 10001): PostgreSQL's server refuses to start as
+# root, and a verification job needs no privilege. Used by deploy/k8s/ and the CI templates.
 
-FROM debian:12
-RUN apt-get update && apt-get install -y --no-install-recommends \
-      postgresql-15 postgresql-client-15 libpqxx-6.4 libboost-iostreams1.74.0 libxxhash0 \
-      libprometheus-cpp-core1.0 libprometheus-cpp-push1.0 libpg-query1504.0 libprotobuf-c1 libyaml-cpp0.7 ca-certificates \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --uid 10001 --create-home pgshadow
-COPY --from=build /src/build/pgshadow /usr/local/bin/pgshadow
-# Fail the image build, not the job, when a runtime library is missing from the list above.
-RUN ! ldd /usr/local/bin/pgshadow | grep "not found"
+FROM debian:12 AS build
+WORKDIR /src
+# Only the build packages (scripts/setup build): the test tools are not needed to package.
+COPY scripts/setup scripts/setup
+RUN apt-get update \
+ && scripts/setup build \
+ && rm -rf /var/lib/apt/lists/*
+COPY . .
+# A source tree copied without .git: the commit for --version comes in as a build argument.
+ARG PGSHADOW_COMMIT=unknown
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPGSHADOW_WERROR=ON -DPGSHADOW_BUILD_TESTS=OFF \
+          -DPGSHADOW_COMMIT="${PGSHADOW_COMMIT}" \
+ && cmake --build /build -j"$(nproc)" \
+ && cd /build && cpack -G DEB \
+ && mv /build/pgshadow_*.deb /pgshadow.deb
+
+FROM debian:12 AS runtime
+COPY --from=build /pgshadow.deb /tmp/pgshadow.deb
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends /tmp/pgshadow.deb ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /tmp/pgshadow.deb \
+ && useradd --uid 10001 --create-home --shell /usr/sbin/nologin pgshadow \
+ && pgshadow --version
 ENV PGSHADOW_PG_BIN=/usr/lib/postgresql/15/bin
-# PostgreSQL's server refuses to start as root: the embedded server runs as this user.
 USER 10001
+WORKDIR /home/pgshadow
 ENTRYPOINT ["pgshadow"]
 CMD ["--help"]

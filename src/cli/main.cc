@@ -5,9 +5,11 @@
 
 #include "capture_command.h"
 #include "interrupt.h"
+#include "merge_command.h"
 #include "replay_options.h"
 #include "report_command.h"
 #include "verify_options.h"
+#include "version.h"
 
 namespace {
 
@@ -80,7 +82,7 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{"pgshadow — shadow-traffic schema verifier for PostgreSQL", "pgshadow"};
-  app.set_version_flag("--version", std::string("pgshadow ") + PGSHADOW_VERSION);
+  app.set_version_flag("--version", pgshadow::cli::version_text());
   app.require_subcommand(1);
   app.footer(kExitCodes);
   pgshadow::cli::VerifyOptions verify_options;
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
   pgshadow::cli::add_capture_command(app, capture_options);
   pgshadow::cli::ReportOptions report_options;
   pgshadow::cli::add_report_command(app, report_options);
+  pgshadow::cli::MergeOptions merge_options;
+  pgshadow::cli::add_merge_command(app, merge_options);
 
   try {
     app.parse(argc, argv);
@@ -99,6 +103,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(pgshadow::ExitCode::kBadInput);
   }
 
+  verify_options.arguments.assign(argv + 1, argv + argc);  // what was verified how, for the reports
   pgshadow::cli::install_interrupt_handlers();
   if (app.got_subcommand("verify")) {
     if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
@@ -109,5 +114,6 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
   if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
+  if (app.got_subcommand("merge")) return pgshadow::cli::run_merge(merge_options);
   return static_cast<int>(pgshadow::ExitCode::kBadInput);
 }

@@ -32,7 +32,9 @@ constexpr std::chrono::milliseconds kReportSnapshotInterval{1000};
 metrics::RunIdentity identity_of(const report::RunDescription& run) {
   metrics::RunIdentity identity;
   identity.scenario = run.scenario.value_or("");
-  identity.run = run.started_at;
+  identity.run = run.run_id.empty() ? run.started_at : run.run_id;
+  identity.shard = std::to_string(run.shard_index);
+  identity.shards = std::to_string(run.shard_count);
   Xxh3Hasher hasher;
   for (const report::InputFile& migration : run.migrations) hasher.update(migration.xxh3);
   identity.migration_digest =
@@ -40,12 +42,6 @@ metrics::RunIdentity identity_of(const report::RunDescription& run) {
   identity.start_time_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   return identity;
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
-  return buffer;
 }
 
 class LiveObservability final : public RunObservability, private replay::ReplayObserver {
@@ -78,7 +74,11 @@ class LiveObservability final : public RunObservability, private replay::ReplayO
     metrics_.record_final(run_.capture_problems, exit_status);
     if (server_) take_snapshot(nullptr, exit_status, true);
     if (push_) {
-      const std::map<std::string, std::string> grouping{{"instance", host_name()}};
+      // One group per run and shard: a later run never overwrites an earlier one's verdict, a
+      // retried shard replaces its own earlier push, and old runs are deleted by their key
+      // (docs/metrics.md). Not the host: a shard retried on another pod is the same shard.
+      const std::map<std::string, std::string> grouping{
+          {"run", run_.run_id.empty() ? run_.started_at : run_.run_id}, {"shard", std::to_string(run_.shard_index)}};
       if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping); !s) {
         std::cerr << "pgshadow: " << s.error().message << "\n";
       }
@@ -155,7 +155,12 @@ void add_observability_options(CLI::App& verify, ObservabilityOptions& options) 
       ->group("Observability");
   verify.add_option("--pushgateway", options.pushgateway,
                     "Push the final metrics to this Prometheus Pushgateway (http://HOST:PORT), "
-                    "job \"pgshadow\", grouped by instance (the host name)")
+                    "job \"pgshadow\", grouping key run and shard (docs/metrics.md)")
+      ->group("Observability");
+  verify.add_option("--run-id", options.run_id,
+                    "Names this run in every report and metric; the shards of one run share it (default: "
+                    "$PGSHADOW_RUN_ID, else $JOB_NAME, e.g. a Kubernetes Job's name, else the start time)")
+      ->type_name("ID")
       ->group("Observability");
 }
 

@@ -18,6 +18,7 @@ struct ObservabilityOptions {
   std::string listen;       // "127.0.0.1:9187", ":9187" (loopback), "0.0.0.0:9187"; empty: no server
   std::string linger = "0s";
   std::string pushgateway;  // base URL; empty: no push
+  std::string run_id;       // --run-id; empty: resolve_run_id's default
 };
 
 void add_observability_options(CLI::App& verify, ObservabilityOptions& options);

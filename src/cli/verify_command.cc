@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "interrupt.h"
+#include "run_identity.h"
+#include "pgshadow/capture/event_filter.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
@@ -122,6 +124,13 @@ int run_verify(const VerifyOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   report::RunDescription run;
   run.started_at = now_iso8601();
+  auto run_id = resolve_run_id(options.observability.run_id, run.started_at);
+  if (!run_id) return exit_status_for(run_id.error());
+  run.run_id = *run_id;
+  if (!options.filters.shard.empty()) {
+    if (auto shard = capture::parse_shard(options.filters.shard)) std::tie(run.shard_index, run.shard_count) = *shard;
+  }
+  run.options = recorded_options(options.arguments);
   if (!options.scenario_dir.empty()) {
     run.scenario = fs::path(options.scenario_dir).lexically_normal().filename().string();
     if (run.scenario->empty()) run.scenario = fs::path(options.scenario_dir).lexically_normal().parent_path().filename().string();
@@ -154,7 +163,7 @@ int run_verify(const VerifyOptions& options) {
   // Both sides exist with identical data; the shadow does not have the migration yet.
   Targets targets;
   if (options.baseline_dsn.empty()) {
-    std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
+    if (!options.outputs.quiet) std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
     auto prepared = prepare_embedded(options);
     if (!prepared) return exit_status_for(prepared.error());
     targets = std::move(prepared).value();
@@ -208,7 +217,7 @@ int run_verify(const VerifyOptions& options) {
   observers.add(timeline);
   run.timeline = &timeline;
   auto progress = make_progress_display(findings, isatty(STDERR_FILENO) != 0, std::cerr);
-  observers.add(*progress);
+  if (!options.outputs.quiet) observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);

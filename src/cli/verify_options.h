@@ -26,6 +26,7 @@ struct VerifyOptions {
   bool include_literals = false;
   bool show_values = false;  // row values in the row differences (implied by include_literals)
   std::string production_dsn;  // refuse to replay against this database
+  std::vector<std::string> arguments;  // the command line after "verify", for the reports
   FilterOptions filters;
   ReplayOptions replay;
   OutputOptions outputs;

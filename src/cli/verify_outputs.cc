@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "pgshadow/report/renderers.h"
+#include "terminal.h"
 
 namespace pgshadow::cli {
 namespace {
@@ -32,10 +35,38 @@ std::vector<Output> outputs_of(const OutputOptions& options) {
   return outputs;
 }
 
+// -q's one line: "VERDICT: BREAKING (3 of 12 query shapes break)".
+std::string verdict_line(const judge::GateDecision& gate, const judge::FindingsBook& findings) {
+  std::string verdict(to_string(gate.verdict));
+  for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto judged = findings.verdict_reasons();
+  const auto& reasons = judged.empty() ? gate.reasons : judged;
+  return "VERDICT: " + verdict + (reasons.empty() ? "" : ": " + reasons.front());
+}
+
+// -v: where the time went and which files hold the reports.
+void print_details(std::ostream& out, const report::RunDescription& run, const std::vector<Output>& outputs) {
+  const auto seconds = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", value);
+    return std::string(text);
+  };
+  out << "  time: setup " << seconds(run.setup_seconds);
+  if (run.replay != nullptr) {
+    for (const auto& [stage, spent] : run.replay->stage_seconds) {
+      if (spent >= 0.05) out << ", " << stage << " " << seconds(spent);
+    }
+  }
+  out << "\n";
+  for (const auto& output : outputs) out << "  report (" << output.format << "): " << output.path << "\n";
+}
+
 }  // namespace
 
 void add_output_options(CLI::App& verify, OutputOptions& options) {
-  verify.add_option("--report", options.report_file, "Write the JSON report (docs/report-format.md) here")
+  verify.add_option("--report", options.report_file,
+                    "Write the JSON report (docs/report-format.md) here; - for standard output (the summary "
+                    "then goes to standard error)")
       ->type_name("FILE");
   verify.add_option("--junit", options.junit_file, "Write a JUnit XML report (one test case per query shape)")
       ->type_name("FILE");
@@ -62,6 +93,15 @@ void add_output_options(CLI::App& verify, OutputOptions& options) {
                   "The application scans result columns strictly (Go's sqlx and the like): a column added to "
                   "a result (columns_added) is breaking, not review");
   verify.add_flag("!--no-color", options.color, "No colors in the summary");
+  verify.add_flag("-q,--quiet", options.quiet, "Print only the verdict line (and errors): no summary, no progress");
+  verify.add_flag("-v,--verbose", options.verbose,
+                  "After the summary, also where the run's time went and which reports were written");
+  verify.add_option("--markdown-budget", options.markdown_budget,
+                    "The Markdown report stays under this many bytes (a pull-request comment holds 65,536 "
+                    "characters); what does not fit is counted in a note")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1000}, std::size_t{100'000'000}))
+      ->type_name("BYTES");
 }
 
 Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
@@ -109,12 +149,28 @@ int finish_outputs(const OutputOptions& options, const report::RunDescription& r
   if (!outputs.empty()) {
     const nlohmann::json json = report::to_json(run, findings, &gate);
     for (const auto& output : outputs) {
+      const std::string text = std::string_view(output.format) == "md"
+                                   ? report::render_markdown(json, {options.markdown_budget})
+                                   : *report::render(json, output.format);
+      if (output.path == "-") {  // a report on standard output: the summary goes to stderr
+        std::cout << text << std::flush;
+        continue;
+      }
       std::ofstream out(output.path);
-      out << *report::render(json, output.format);
+      out << text;
       if (!out) std::cerr << "pgshadow: cannot write the " << output.format << " report to " << output.path << "\n";
     }
   }
-  report::print_summary(std::cout, run, findings, options.color && isatty(STDOUT_FILENO), &gate);
+  const bool report_on_stdout =
+      std::any_of(outputs.begin(), outputs.end(), [](const Output& output) { return output.path == "-"; });
+  std::ostream& summary = report_on_stdout ? std::cerr : std::cout;
+  const bool color = use_color(options.color, report_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
+  if (options.quiet) {
+    summary << verdict_line(gate, findings) << "\n";
+  } else {
+    report::print_summary(summary, run, findings, color, &gate);
+  }
+  if (options.verbose) print_details(summary, run, outputs);
   if (findings.accounting().failed > 0) {
     // Statements that could not be run leave the verdict unproven: an infrastructure failure.
     std::cerr << "pgshadow: " << findings.accounting().failed

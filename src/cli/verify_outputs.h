@@ -8,6 +8,7 @@
 
 #include "pgshadow/judge/findings.h"
 #include "pgshadow/judge/gate.h"
+#include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/util/result.h"
 
@@ -24,6 +25,9 @@ struct OutputOptions {
   std::string allowlist_file;
   bool strict_columns = false;  // columns_added is breaking
   bool color = true;
+  std::size_t markdown_budget = report::kDefaultMarkdownBudget;  // bytes
+  bool quiet = false;    // -q: the verdict line only, no progress
+  bool verbose = false;  // -v: also where the time went and which reports were written
 };
 
 void add_output_options(CLI::App& verify, OutputOptions& options);

@@ -11,7 +11,7 @@ namespace {
 using prometheus::Labels;
 
 Labels constant_labels(const RunIdentity& identity) {
-  Labels labels{{"run", identity.run}};
+  Labels labels{{"run", identity.run}, {"shard", identity.shard}};
   if (!identity.scenario.empty()) labels["scenario"] = identity.scenario;
   return labels;
 }
@@ -108,7 +108,7 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
                                    "The process exit status (0 safe, 1 breaking, 2 bad input, 3 "
                                    "infrastructure), -1 while the run goes on.").Add({})) {
   PGSHADOW_FAMILY(Gauge, "pgshadow_run_info", "The run's identity; always 1.")
-      .Add({{"migration_digest", identity.migration_digest}, {"version", identity.version}})
+      .Add({{"migration_digest", identity.migration_digest}, {"version", identity.version}, {"shards", identity.shards}})
       .Set(1);
   PGSHADOW_FAMILY(Gauge, "pgshadow_run_start_time_seconds", "When the run started (Unix time).")
       .Add({})

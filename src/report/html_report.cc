@@ -4,6 +4,8 @@
 // the script only sorts, filters and checks itself (it writes data-selfcheck="ok" on <body>, or
 // the first error, so a headless browser can tell that the page really ran).
 #include <cstdio>
+#include <map>
+#include <vector>
 #include <sstream>
 
 #include "html_chart.h"
@@ -27,6 +29,10 @@ tr.s-allowed td:first-child{border-left:4px solid #1565c0}code{font-size:12px;wo
 details{margin:.4em 0;padding:.3em .6em;border:1px solid #ddd;border-radius:4px}summary{cursor:pointer}
 table.rowdiff{width:auto}table.rowdiff caption{text-align:left;color:#666}
 .muted{color:#666}#controls{margin:.5em 0}svg{max-width:820px;display:block}
+#verified{width:auto}#verified th{cursor:default;background:#fafafa;white-space:nowrap}
+#cards{display:flex;flex-wrap:wrap;gap:.6em;margin:.8em 0}.card{border:1px solid #ddd;border-radius:6px;padding:.4em .9em;min-width:7em}
+.card b{display:block;font-size:1.5em}.card.c-breaking b{color:#c62828}.card.c-review b{color:#ef6c00}
+.why{background:#fff8e1;border-left:4px solid #ef6c00;padding:.3em .6em}
 )";
 
 constexpr const char* kScript = R"(
@@ -113,15 +119,35 @@ void row_differences_html(std::ostream& out, const json& differences) {
   out << "</table>\n";
 }
 
-void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
+// Where each shape's detail is, by fingerprint: a consequence links to its root.
+using ShapeIndex = std::map<std::string, std::size_t>;
+
+void shape_detail(std::ostream& out, const json& shape, std::size_t index, const ShapeIndex& shapes) {
   const std::string status = view::shape_status(shape);
   out << "<details id=\"shape-" << index << "\"" << (status == "breaking" ? " open" : "") << "><summary>"
       << escape_xml(upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
       << "<p>fingerprint <code>" << escape_xml(shape.value("fingerprint", "")) << "</code>; "
       << shape.value("statements", std::uint64_t{0}) << " statements: "
       << escape_xml(view::class_list(shape.value("classes", json::object()), false)) << "</p>\n";
+  if (status == "review") {
+    // A reviewer's first question: why is this here at all?
+    std::string classes;
+    for (const auto& name : view::weighing_classes(shape)) classes += (classes.empty() ? "" : ", ") + name;
+    out << "<p class=\"why\"><b>Why to review:</b> "
+        << escape_xml(classes.empty() ? "the shadow's plan is much costlier" : classes + " weighs as review in this run")
+        << ": " << escape_xml(view::explanation(shape)) << "</p>\n";
+  }
   const std::string allowed = view::allowed_reasons(shape);
   if (!allowed.empty()) out << "<p><b>Allowed:</b> " << escape_xml(allowed) << "</p>\n";
+  if (shape.contains("first_divergence") && shape["first_divergence"].is_object()) {
+    const json& root_value = shape["first_divergence"].value("root_fingerprint", json());
+    const std::string root = root_value.is_string() ? root_value.get<std::string>() : std::string();
+    if (const auto it = shapes.find(root); !root.empty()) {
+      out << "<p>Consequence of the root finding ";
+      if (it != shapes.end()) out << "<a class=\"root\" href=\"#shape-" << it->second << "\">";
+      out << "<code>" << escape_xml(root) << "</code>" << (it != shapes.end() ? "</a>" : "") << ": fix that one first.</p>\n";
+    }
+  }
   if (shape.contains("nondeterministic_reason")) {
     out << "<p class=\"muted\">nondeterministic: " << escape_xml(shape.value("nondeterministic_reason", "")) << "</p>\n";
   }
@@ -162,14 +188,79 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
   out << "</details>\n";
 }
 
+
+// What was verified, first: a reviewer signs off on these inputs, not on "a run".
+void verified_table(std::ostream& out, const json& report) {
+  const json inputs = report.value("inputs", json::object());
+  const auto file = [](const json& f) {
+    if (!f.is_object()) return std::string("–");
+    const std::string digest = f.value("xxh3_128", "");
+    return "<code>" + escape_xml(f.value("path", "")) + "</code>" +
+           (digest.empty() ? "" : " <span class=\"muted\">xxh3 " + escape_xml(digest.substr(0, 16)) + "</span>");
+  };
+  out << "<table id=\"verified\"><tr><th>migration" << (inputs.value("migrations", json::array()).size() == 1 ? "" : "s")
+      << "</th><td>";
+  std::string migrations;
+  for (const auto& m : inputs.value("migrations", json::array())) migrations += (migrations.empty() ? "" : "<br>") + file(m);
+  out << (migrations.empty() ? "none" : migrations) << "</td></tr>\n<tr><th>baseline</th><td>"
+      << file(inputs.value("baseline", json())) << "</td></tr>\n<tr><th>capture</th><td>";
+  std::string captures;
+  for (const auto& c : inputs.value("captures", json::array())) captures += (captures.empty() ? "" : "<br>") + file(c);
+  out << captures << "<br><span class=\"muted\">" << escape_xml(inputs.value("capture_description", ""))
+      << "</span></td></tr>\n";
+  const json servers = report.value("servers", json::object());
+  out << "<tr><th>server</th><td>PostgreSQL " << escape_xml(servers.value("version", "")) << " ("
+      << escape_xml(servers.value("mode", "")) << ")</td></tr>\n";
+  const json run = report.value("run", json::object());
+  if (!run.empty()) {
+    const json shard = run.value("shard", json::object());
+    out << "<tr><th>run</th><td><code>" << escape_xml(run.value("id", "")) << "</code>";
+    if (shard.value("count", 1) > 1) {
+      out << ", shard " << shard.value("index", 0) << " of " << shard.value("count", 1) << " (this report covers only its sessions)";
+    }
+    if (report.contains("coverage")) out << "<br>" << escape_xml(report["coverage"].value("statement", ""));
+    out << "</td></tr>\n";
+  }
+  std::string options;
+  for (const auto& o : report.value("options", json::array())) options += (options.empty() ? "" : " ") + o.get<std::string>();
+  out << "<tr><th>options</th><td><code>" << escape_xml(options.empty() ? "(defaults)" : options) << "</code></td></tr>\n"
+      << "<tr><th>started</th><td>" << escape_xml(report.value("started_at", "")) << ", pgshadow "
+      << escape_xml(report.value("pgshadow_version", "")) << "</td></tr></table>\n";
+}
+
+// The figures a reviewer reads first, as cards.
+void key_figures(std::ostream& out, const json& report) {
+  std::size_t breaking = 0, review = 0;
+  for (const auto& shape : report.value("shapes", json::array())) {
+    const std::string status = view::shape_status(shape);
+    breaking += status == "breaking" ? 1 : 0;
+    review += status == "review" ? 1 : 0;
+  }
+  const json accounting = report.value("accounting", json::object());
+  const auto card = [&](const std::string& value, const char* label, const char* kind) {
+    out << "<div class=\"card " << kind << "\"><b>" << escape_xml(value) << "</b>" << label << "</div>";
+  };
+  out << "<div id=\"cards\">";
+  card(std::to_string(accounting.value("compared", std::uint64_t{0})), "statements compared", "");
+  card(std::to_string(report.value("shapes", json::array()).size()), "query shapes", "");
+  card(std::to_string(breaking), "breaking shapes", breaking > 0 ? "c-breaking" : "");
+  card(std::to_string(review), "shapes to review", review > 0 ? "c-review" : "");
+  card(number(report.value("wall_seconds", json())) + " s", "duration", "");
+  out << "</div>\n";
+}
+
 }  // namespace
 
 std::string render_html(const json& report) {
   std::ostringstream out;
   const std::string verdict = view::verdict(report);
   const json inputs = report.value("inputs", json::object());
-  const std::string scenario = inputs.contains("scenario") && inputs["scenario"].is_string()
-                                   ? inputs["scenario"].get<std::string>() : std::string();
+  // The page is about a scenario, or else about a run (a user's files): name what it is.
+  std::string scenario = inputs.contains("scenario") && inputs["scenario"].is_string()
+                             ? inputs["scenario"].get<std::string>() : std::string();
+  if (scenario.empty() && report.contains("run") && report["run"].is_object()) {
+    scenario = "run " + report["run"].value("id", "");
+  }
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'; img-src data:\">"
@@ -185,6 +276,8 @@ std::string render_html(const json& report) {
     }
   }
   out << "</ul>\n";
+  verified_table(out, report);
+  key_figures(out, report);
   const json migration = report.value("migration", json::object());
   if (migration.contains("failure") && migration["failure"].is_object()) {
     const json& failure = migration["failure"];
@@ -203,10 +296,24 @@ std::string render_html(const json& report) {
   const auto rank = [](const std::string& status) {
     return status == "breaking" ? 3 : status == "review" ? 2 : status == "allowed" ? 1 : 0;
   };
+  // Bounded on very large runs: every breaking and review shape, then the first kMaxQuietShapes
+  // others; report.json has them all.
+  constexpr std::size_t kMaxQuietShapes = 200;
+  std::vector<std::size_t> listed;
+  std::size_t quiet = 0;
+  ShapeIndex index;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const std::string status = view::shape_status(shapes[i]);
+    if (status == "none" && ++quiet > kMaxQuietShapes) continue;
+    listed.push_back(i);
+    index[shapes[i].value("fingerprint", "")] = i;
+  }
+  for (const std::size_t i : listed) {
     const json& shape = shapes[i];
     const std::string status = view::shape_status(shape);
-    const json p95 = shape.value("latency", json::object()).value("shadow", json::object()).value("p95_ms", json());
+    // Latency is over the statements that succeeded on both sides: none for a shape that fails.
+    const json shadow_latency = shape.value("latency", json::object()).value("shadow", json::object());
+    const json p95 = shadow_latency.value("count", std::uint64_t{0}) > 0 ? shadow_latency.value("p95_ms", json()) : json();
     out << "<tr class=\"s-" << status << "\" data-status=\"" << status << "\"><td data-sort=\"" << rank(status)
         << "\">" << status << "</td><td><a href=\"#shape-" << i << "\"><code>"
         << escape_xml(shape.value("normalized", "")) << "</code></a></td><td>"
@@ -215,7 +322,11 @@ std::string render_html(const json& report) {
         << shape.value("statements", std::uint64_t{0}) << "</td><td>" << number(p95) << "</td></tr>\n";
   }
   out << "</tbody></table>\n<h2>Details</h2>\n";
-  for (std::size_t i = 0; i < shapes.size(); ++i) shape_detail(out, shapes[i], i);
+  if (quiet > kMaxQuietShapes) {
+    out << "<p class=\"muted\" id=\"left-out\">" << quiet - kMaxQuietShapes
+        << " more query shapes without a finding are left out of this page; report.json lists them all.</p>\n";
+  }
+  for (const std::size_t i : listed) shape_detail(out, shapes[i], i, index);
   out << "<h2>Accounting</h2>\n<p id=\"accounting\">" << escape_xml(view::accounting_line(report)) << "</p>\n<p>"
       << escape_xml(view::class_list(report.value("classes", json::object()), false)) << "</p>\n"
       << "<p class=\"muted\">pgshadow " << escape_xml(report.value("pgshadow_version", "")) << ", started "

@@ -1,9 +1,11 @@
-// JUnit XML: one test case per query shape, so CI systems list findings natively. A breaking
+// JUnit XML: one test case per query shape, so CI systems list findings natively, grouped by
+// statement kind and table (classname). A breaking
 // shape is a <failure>; a review shape or an allowed finding is <skipped> with the message; a
 // shape without findings passes. Valid against tests/outputs/junit-10.xsd (the Jenkins shape).
 #include <sstream>
 
 #include "pgshadow/report/renderers.h"
+#include "pgshadow/sql/statement_target.h"
 #include "report_view.h"
 
 namespace pgshadow::report {
@@ -42,6 +44,13 @@ std::string detail_of(const json& shape) {
   return text;
 }
 
+// CI systems group test cases by classname: by what the statement does and to which table
+// ("pgshadow.UPDATE.users"), so a reviewer sees every broken read of `users` together.
+std::string classname_of(const std::string& normalized) {
+  const sql::StatementTarget target = sql::target_of(normalized);
+  return "pgshadow." + target.kind + (target.table.empty() ? "" : "." + target.table);
+}
+
 std::string timestamp(const json& report) {
   // The Jenkins schema wants a local date-time without a zone: 2026-11-23T10:00:00.
   std::string text = report.value("started_at", "");
@@ -69,7 +78,7 @@ std::string render_junit(const json& report) {
   for (const auto& shape : report.value("shapes", json::array())) {
     TestCase test;
     test.name = shape.value("normalized", "");
-    test.classname = "pgshadow.shape." + shape.value("fingerprint", "");
+    test.classname = classname_of(shape.value("normalized", ""));
     test.status = view::shape_status(shape);
     test.message = view::explanation(shape);
     std::string classes;

@@ -7,7 +7,10 @@ Result<std::string> render(const nlohmann::json& report, std::string_view format
   if (format == "md" || format == "markdown") return render_markdown(report);
   if (format == "junit" || format == "xml") return render_junit(report);
   if (format == "html") return render_html(report);
-  return Error::bad_input("--format must be md, html, junit or json, not '" + std::string(format) + "'");
+  if (format == "github") return render_github_annotations(report);
+  if (format == "codequality") return render_codequality(report);
+  return Error::bad_input("--format must be md, html, junit, json, github or codequality, not '" + std::string(format) +
+                          "'");
 }
 
 Status check_report_json(const nlohmann::json& report, const std::string& name) {

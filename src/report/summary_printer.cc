@@ -132,6 +132,11 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   }
   out << "  " << run.sessions << " sessions, " << std::fixed << std::setprecision(1) << run.wall_seconds
       << " s\n";
+  // A summary longer than a screen scrolls its verdict away: say it again where the eye ends.
+  constexpr std::size_t kLongSummaryShapes = 3;
+  if (shown_shapes > kLongSummaryShapes) {
+    out << "\nVERDICT: " << style.verdict(verdict) << " (" << shown_shapes << " query shapes with findings above)\n";
+  }
 }
 
 }  // namespace pgshadow::report

@@ -119,8 +119,8 @@ TEST_CASE("a fresh run exposes every family, at zero, with the run's identity") 
   Run run;
   const std::string text = run.metrics.text();
   CHECK(sample(text, "pgshadow_run_info{migration_digest=\"00112233445566778899aabbccddeeff\",run=\"2026-11-23T10:00:00Z\","
-                     "scenario=\"rename-column\",version=\"" PGSHADOW_VERSION "\"}") == 1);
-  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\"";
+                     "scenario=\"rename-column\",shard=\"0\",shards=\"1\",version=\"" PGSHADOW_VERSION "\"}") == 1);
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
   CHECK(sample(text, "pgshadow_verdict{" + id + ",verdict=\"safe\"}") == 1);
   CHECK(sample(text, "pgshadow_verdict{" + id + ",verdict=\"breaking\"}") == 0);
   CHECK(sample(text, "pgshadow_verdict_level{" + id + "}") == 0);
@@ -138,7 +138,7 @@ TEST_CASE("a shadow-only error is counted by class, shape and SQLSTATE, and the 
   run.compare("SELECT email FROM users WHERE id = 8", true);
   run.progress();
   const std::string text = run.metrics.text();
-  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\"";
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
   const std::string fingerprint = sql::shape_of("SELECT email FROM users WHERE id = 7").fingerprint;
   CHECK(sample(text, "pgshadow_divergent_statements_total{class=\"error_shadow_only\"," + id +
                          ",severity=\"breaking\",shape=\"" + fingerprint + "\"}") == 2);
@@ -170,7 +170,7 @@ TEST_CASE("shapes beyond the limit share the label \"other\" and nothing is lost
   CHECK(shapes.count("other") == 1);
   CHECK(label_values(text, "pgshadow_query_shape_info", "shape").size() == 3);
   CHECK(label_values(text, "pgshadow_statement_duration_seconds_count", "shape").size() == 4);
-  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\"";
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
   CHECK(sample(text, "pgshadow_divergent_statements_total{class=\"error_shadow_only\"," + id +
                          ",severity=\"breaking\",shape=\"other\"}") == 7);
 }
@@ -192,7 +192,7 @@ TEST_CASE("no literal of the traffic, no message and no password reaches the met
   CHECK(text.find("invalid input") == std::string::npos);
   CHECK(text.find("sqlstate=\"other\"") != std::string::npos);  // a SQLSTATE that is not one
   CHECK(text.find("email = $1 AND pin = $2") != std::string::npos);
-  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\"";
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
   CHECK(sample(text, "pgshadow_events_failed_total{" + id + ",side=\"shadow\"}") == 1);
 }
 
@@ -205,7 +205,7 @@ TEST_CASE("the final record brings in filtered events, capture problems and the 
   problems.report({"pg.csv", 9}, "unterminated quoted field");
   run.metrics.record_final(&problems, 0);
   const std::string text = run.metrics.text();
-  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\"";
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
   CHECK(sample(text, "pgshadow_events_filtered_total{reason=\"--database\"," + id + "}") == 5);
   CHECK(sample(text, "pgshadow_events_total{outcome=\"filtered\"," + id + "}") == 7);
   CHECK(sample(text, "pgshadow_capture_problems_total{reason=\"unterminated quoted field\"," + id + "}") == 2);

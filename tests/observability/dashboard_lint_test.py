@@ -17,6 +17,9 @@ for name in ("DS_PROMETHEUS", "job", "instance", "scenario", "run"):
         problems.append(f"variable {name} is missing")
 if variables.get("DS_PROMETHEUS", {}).get("type") != "datasource":
     problems.append("DS_PROMETHEUS must be a datasource variable")
+run = variables.get("run", {})
+if run.get("includeAll") or run.get("multi") or "sort_desc(" not in run.get("definition", "") or run.get("current"):
+    problems.append("the run variable must be one run, newest first, with no saved choice (it opens on the newest)")
 ids = [p["id"] for p in dashboard["panels"]]
 if len(ids) != len(set(ids)):
     problems.append(f"duplicate panel ids: {ids}")
@@ -28,7 +31,7 @@ for panel in dashboard["panels"]:
         problems.append(f"panel {panel['title']!r} does not use ${{DS_PROMETHEUS}}")
     for target in panel.get("targets", []):
         queries += 1
-        for selector in ('job=~"$job"', 'instance=~"$instance"', 'scenario=~"$scenario"', 'run=~"$run"'):
+        for selector in ('job=~"$job"', 'instance=~"$instance"', 'scenario=~"$scenario"', 'run="$run"'):
             if selector not in target["expr"]:
                 problems.append(f"panel {panel['title']!r} query {target['refId']} lacks {selector}")
 titles = {p["title"] for p in dashboard["panels"]}

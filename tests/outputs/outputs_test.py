@@ -227,17 +227,22 @@ def part_gate():
 
 
 def part_ci_example():
+    """ci/run-verify, the script of the GitHub Action and the GitLab template, on a push (no comment)."""
     out = os.path.join(WORK, "ci-example")
     shutil.rmtree(out, ignore_errors=True)
-    env = dict(os.environ, PGSHADOW=PGSHADOW, REPORT_DIR=out, GITHUB_STEP_SUMMARY=os.path.join(out, "summary.md"))
     os.makedirs(out)
-    result = run(["bash", os.path.join(SOURCE, "examples", "ci", "verify-migration.sh"), SCENARIO], env=env)
+    env = dict(os.environ, PGSHADOW=PGSHADOW, PGSHADOW_REPORT_DIR=out, GITHUB_ACTIONS="true", GITHUB_EVENT_NAME="push",
+               GITHUB_STEP_SUMMARY=os.path.join(out, "summary.md"), PGSHADOW_BASELINE=os.path.join(SCENARIO, "baseline.sql"),
+               PGSHADOW_MIGRATIONS=os.path.join(SCENARIO, "migrations"),
+               PGSHADOW_CAPTURE=os.path.join(SCENARIO, "traffic"))
+    result = run(["bash", os.path.join(SOURCE, "ci", "run-verify")], env=env)
     check(result.returncode == 1, f"the CI script must fail the job on a breaking migration, exit {result.returncode}"
           f"\n{result.stdout}{result.stderr}")
     for name in FORMATS:
         check(os.path.getsize(os.path.join(out, name)) > 0, f"the CI script did not write {name}")
     summary = open(os.path.join(out, "summary.md")).read()
     check(summary.startswith("## ❌ pgshadow: BREAKING"), "the job summary is not the Markdown report")
+    check("pgshadow-pr-comment" not in result.stdout, "a push is not a pull request: no comment")
 
 
 def part_deploy():
@@ -248,33 +253,59 @@ def part_deploy():
     job = kinds["Job"]["spec"]
     check(job.get("completionMode") == "Indexed", "the Job is not Indexed")
     check(job["completions"] == job["parallelism"] >= 2, "completions and parallelism must match")
-    container = job["template"]["spec"]["containers"][0]
-    args = " ".join(container.get("command", []) + container.get("args", []))
-    check(f"--shard $(JOB_COMPLETION_INDEX)/{job['completions']}" in args or
-          f"--shard ${{JOB_COMPLETION_INDEX}}/{job['completions']}" in args or
-          f"--shard $JOB_COMPLETION_INDEX/{job['completions']}" in args,
-          f"the container does not shard by $JOB_COMPLETION_INDEX/{job['completions']}: {args}")
-    check("--pushgateway" in args and "--listen" in args, "no --pushgateway/--listen")
+    config = kinds["ConfigMap"]["data"]
+    script = config["run-shard.sh"]
+    shards = re.search(r"^shards=(\d+)$", script, re.M)
+    check(shards and int(shards.group(1)) == job["completions"], "the script's shard count is not the Job's completions")
+    check('--shard "$JOB_COMPLETION_INDEX/$shards"' in script, "the shards are not split by $JOB_COMPLETION_INDEX")
+    check("--pushgateway" in script and "--listen" in script and '--run-id "$JOB_NAME"' in script,
+          "no --pushgateway/--listen/--run-id")
+    check("exec pgshadow merge" in script, "the Job does not merge the shards")
+    # The comments' promise: exit 1 and 2 fail the Job without a retry, 3 is retried per index.
+    rules = {code: r["action"] for r in job["podFailurePolicy"]["rules"] if "onExitCodes" in r
+             for code in r["onExitCodes"]["values"]}
+    check(rules == {1: "FailJob", 2: "FailJob"}, f"podFailurePolicy: {rules}")
+    check(job["backoffLimitPerIndex"] >= 1 and job["maxFailedIndexes"] == 0, "exit 3 must be retried, any failure final")
+    env = {e["name"]: e for e in job["template"]["spec"]["containers"][0]["env"]}
+    check("job-name" in env["JOB_NAME"]["valueFrom"]["fieldRef"]["fieldPath"], "JOB_NAME is not the Job's name")
+    check(kinds["PersistentVolumeClaim"]["spec"]["accessModes"] == ["ReadWriteMany"], "the reports need RWX storage")
     check(job["template"]["spec"].get("restartPolicy") in ("Never", "OnFailure"), "a Job needs restartPolicy Never")
     annotations = job["template"]["metadata"].get("annotations", {})
     check(annotations.get("prometheus.io/scrape") == "true" or "ServiceMonitor" in kinds, "no scrape settings")
     check(job.get("backoffLimitPerIndex") is not None or job.get("backoffLimit") is not None, "no backoff limit")
-    for workflow in ("github-actions.yml", "gitlab-ci.yml"):
-        with open(os.path.join(SOURCE, "examples", "ci", workflow)) as f:
-            text = f.read()
-        yaml.safe_load(text)
-        check("examples/ci/verify-migration.sh" in text, f"{workflow} does not run the tested script")
     github = yaml.safe_load(open(os.path.join(SOURCE, "examples", "ci", "github-actions.yml")))
-    steps = " ".join(json.dumps(s) for s in github["jobs"]["verify"]["steps"])
-    check("upload-artifact" in steps and "report.xml" in steps and "report.html" in steps,
-          "the workflow must upload the JUnit and HTML reports")
-    gitlab = yaml.safe_load(open(os.path.join(SOURCE, "examples", "ci", "gitlab-ci.yml")))["pgshadow-verify"]
-    check(gitlab["artifacts"]["reports"]["junit"].endswith("report.xml"), "GitLab must read the JUnit report")
+    steps = github["jobs"]["verify"]["steps"]
+    action = next((s for s in steps if "/pgshadow@" in s.get("uses", "")), None)
+    check(action is not None, "the GitHub example does not use the pgshadow action")
+    check({"baseline", "migrations", "capture"} <= set(action["with"]), "the example does not give the action its inputs")
+    check(github["jobs"]["verify"]["permissions"].get("pull-requests") == "write", "the example must grant the comment")
+    gitlab = yaml.safe_load(open(os.path.join(SOURCE, "examples", "ci", "gitlab-ci.yml")))
+    check(any(i.get("file") == "/ci/gitlab/pgshadow.gitlab-ci.yml" for i in gitlab["include"]),
+          "the GitLab example does not include the template")
+    check(gitlab["pgshadow"]["extends"] == ".pgshadow-verify", "the GitLab example does not extend the template")
     dockerfile = open(os.path.join(SOURCE, "Dockerfile")).read()
     check(re.search(r"^FROM debian:12", dockerfile, re.M), "the Dockerfile is not on Debian 12")
-    check("scripts/setup" in dockerfile and "scripts/build" in dockerfile, "the Dockerfile must build with the scripts")
+    check("scripts/setup build" in dockerfile and "cpack" in dockerfile, "the Dockerfile must build the package")
 
 
-{"reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
+def part_readme():
+    """README's sample output is a real run's: its lines appear in order in the summary of the
+    same command run from the repository root ("..." stands for left-out lines)."""
+    readme = open(os.path.join(SOURCE, "README.md")).read()
+    start = readme.index("on both, and prints:\n\n```\n") + len("on both, and prints:\n\n```\n")
+    sample = readme[start:readme.index("```", start)].splitlines()
+    result = run([PGSHADOW, "verify", "scenarios/rename-column-breaking", "--no-color"], expect=1, cwd=SOURCE)
+    actual = result.stdout.splitlines()
+    position = 0
+    for line in sample:
+        if line.strip() == "...":
+            continue
+        try:
+            position = actual.index(line, position) + 1
+        except ValueError:
+            fail(f"README's sample line is not in a real run's output (in order): {line!r}\n{result.stdout}")
+
+
+{"readme": part_readme, "reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
  "deploy": part_deploy}[PART]()
 print("ok")

@@ -109,7 +109,7 @@ TEST_CASE("JUnit has one test case per shape: failure for breaking, skipped for 
                  "time=\"1.500000\" timestamp=\"2026-11-23T10:00:00\">") != std::string::npos);
   CHECK(count(xml, "<testcase ") == 3);
   CHECK(xml.find("<testcase name=\"SELECT name FROM users WHERE note &lt;&gt; $1 AND x = &#39;&lt;b&gt;&#39; || "
-                 "&#39;|&#39;\" classname=\"pgshadow.shape.0123456789abcdef\"") != std::string::npos);
+                 "&#39;|&#39;\" classname=\"pgshadow.SELECT.users\"") != std::string::npos);
   CHECK(xml.find("type=\"error_shadow_only\"") != std::string::npos);
   CHECK(xml.find("<skipped message=\"review: ") != std::string::npos);
   CHECK(xml.find("<property name=\"verdict\" value=\"breaking\"/>") != std::string::npos);
@@ -133,7 +133,7 @@ TEST_CASE("render picks the format by name and refuses an unknown one", "[render
   CHECK(render(json, "md")->rfind("## ", 0) == 0);
   CHECK(render(json, "junit")->rfind("<?xml", 0) == 0);
   CHECK(render(json, "html")->rfind("<!DOCTYPE html>", 0) == 0);
-  CHECK(render(json, "pdf").error().message == "--format must be md, html, junit or json, not 'pdf'");
+  CHECK(render(json, "pdf").error().message == "--format must be md, html, junit, json, github or codequality, not 'pdf'");
   CHECK(check_report_json(json, "r.json").ok());
   CHECK(check_report_json(nlohmann::json{{"a", 1}}, "r.json").error().message ==
         "r.json: not a pgshadow JSON report (no 'pgshadow_report' field)");

@@ -32,7 +32,9 @@ namespace pgshadow::metrics {
 // Who the run is: constant labels of every metric and the labels of pgshadow_run_info.
 struct RunIdentity {
   std::string scenario;          // empty when the run is not a scenario
-  std::string run;               // distinguishes runs of one job, e.g. the start time
+  std::string run;               // the run id: shards of one run share it
+  std::string shard = "0";       // this process's shard index (--shard i/n), "0" when not sharded
+  std::string shards = "1";      // n of --shard i/n (a label of pgshadow_run_info only)
   std::string migration_digest;  // XXH3-128 of the migration files, hex
   std::string version = PGSHADOW_VERSION;
   double start_time_seconds = 0;  // Unix time

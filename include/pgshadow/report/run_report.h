@@ -36,6 +36,13 @@ struct RunDescription {
   std::string baseline_target;          // redacted conninfo or "embedded:baseline"
   std::string shadow_target;
   std::string started_at;               // ISO-8601 UTC
+  // Which run this is: shards of one run share run_id (verify --run-id, default from the
+  // Job's name), and each names its shard (--shard i/n; 0 of 1 when not sharded).
+  std::string run_id;
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 1;
+  // The command line's flags, as given (connection strings redacted): what was verified how.
+  std::vector<std::string> options;
   double wall_seconds = 0;
   // Before the replay: inputs checked, servers started, baseline loaded, migration applied.
   double setup_seconds = 0;
