@@ -3,7 +3,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "baseline_inspection.h"
 #include "child_process.h"
@@ -54,8 +53,13 @@ ChildCommand loader_command(const std::string& bin_dir, BaselineFormat format, c
 }
 
 // psql names its input "<stdin>" in messages: name the file instead.
-std::string naming_the_file(const std::string& output, const std::string& file) {
-  return std::regex_replace(output, std::regex("psql:<stdin>:"), file + ":");
+std::string naming_the_file(std::string output, const std::string& file) {
+  const std::string stdin_name = "psql:<stdin>:";
+  for (std::size_t at = output.find(stdin_name); at != std::string::npos;
+       at = output.find(stdin_name, at + file.size() + 6)) {
+    output.replace(at, stdin_name.size(), "psql:" + file + ":");
+  }
+  return output;
 }
 
 }  // namespace

@@ -44,14 +44,15 @@ void walk(const json& node, GlobalReferences& into) {
     return;
   }
   if (!node.is_object()) return;
+  // A RoleSpec comes wrapped ({"RoleSpec": {...}}) in lists, bare where the field's type says it
+  // (CREATE SCHEMA ... AUTHORIZATION's authrole).
+  if (node.contains("roletype")) add_role_spec(node, into);
   for (const auto& [key, value] : node.items()) {
     if (is_tablespace_statement(key) || (key == "objtype" && value == "OBJECT_TABLESPACE") ||
         (key == "tablespacename" && value.is_string() && !value.get<std::string>().empty())) {
       into.tablespace = true;
     }
-    if (key == "RoleSpec") {
-      add_role_spec(value, into);
-    } else if (key == "CreateRoleStmt") {
+    if (key == "CreateRoleStmt") {
       if (auto name = value.value("role", ""); !name.empty()) {
         into.roles.insert(name);
         into.created_roles.insert(name);
