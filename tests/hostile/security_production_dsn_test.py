@@ -7,7 +7,7 @@ report says what cannot be guaranteed."""
 import os
 import tempfile
 
-from security_support import (COPY_PROGRAM_PROOF, DATA, Server, check, finish, pgshadow, shapes_by_text, verify)
+from security_support import (valid_report, COPY_PROGRAM_PROOF, DATA, Server, check, finish, pgshadow, shapes_by_text, verify)
 
 TRAFFIC = os.path.join(DATA, "traffic")
 server = Server()
@@ -65,6 +65,8 @@ try:
         check(not os.path.exists(COPY_PROGRAM_PROOF), "DSN mode: a session of an unknown role ran COPY TO PROGRAM")
         check(report is not None, f"DSN mode: no report: {err}")
         if report is not None:
+            invalid = valid_report(report)
+            check(invalid == "", f"DSN mode: the report does not follow the schema: {invalid}")
             failed = report["accounting"]["failed_by_reason"]
             check(any("refused to run the session as postgres, a superuser, instead of \"nobody_here\" "
                       "(no such role on the baseline)" in reason for reason in failed),

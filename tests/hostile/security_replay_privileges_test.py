@@ -7,7 +7,7 @@ import os
 import subprocess
 import tempfile
 
-from security_support import (BINARY, COPY_PROGRAM_PROOF, DATA, check, finish, shapes_by_text, verify)
+from security_support import (valid_report, BINARY, COPY_PROGRAM_PROOF, DATA, check, finish, shapes_by_text, verify)
 
 BASELINE = os.path.join(DATA, "baseline.dump")
 GLOBALS = os.path.join(DATA, "globals.sql")
@@ -29,6 +29,8 @@ def copy_to_program_runs_nothing(*extra):
         check(report is not None, f"{label}: no report: {err}")
         if report is None:
             return None
+        invalid = valid_report(report)
+        check(invalid == "", f"{label}: the report does not follow the schema: {invalid}")
         copy = shapes_by_text(report).get("COPY (SELECT $1) TO PROGRAM $2")
         check(copy is not None and copy["classes"] == {"match": 1},
               f"{label}: COPY TO PROGRAM should match (42501 on both sides): {copy}")

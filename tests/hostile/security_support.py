@@ -51,6 +51,18 @@ def verify(*args, report_dir):
     return code, err, parsed
 
 
+def valid_report(report):
+    """Whether the report is valid against docs/report.schema.json (the error, or "")."""
+    import jsonschema
+    with open(os.path.join(SOURCE, "docs", "report.schema.json")) as f:
+        schema = json.load(f)
+    try:
+        jsonschema.validate(report, schema)
+        return ""
+    except jsonschema.ValidationError as error:
+        return error.message
+
+
 def shapes_by_text(report):
     return {shape["normalized"]: shape for shape in report["shapes"]}
 
