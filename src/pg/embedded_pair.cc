@@ -1,5 +1,11 @@
 #include "pgshadow/pg/embedded_pair.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <thread>
+
 #include "admin_connection.h"
 #include "baseline_inspection.h"
 #include "embedded_logins.h"
@@ -10,9 +16,36 @@
 namespace pgshadow::pg {
 namespace {
 
+// PGSHADOW_TRACE_SETUP=1: one stderr line per setup pass with its duration, for finding out
+// where the setup time goes.
+class PassTimer {
+ public:
+  explicit PassTimer(const char* pass) : pass_(pass) {}
+  ~PassTimer() {
+    if (std::getenv("PGSHADOW_TRACE_SETUP") == nullptr) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::fprintf(stderr, "[setup] %-28s %7.3f s\n", pass_, seconds);
+  }
+  PassTimer(const PassTimer&) = delete;
+  PassTimer& operator=(const PassTimer&) = delete;
+
+ private:
+  const char* pass_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
 constexpr const char* kPristineDatabase = "pgshadow_pristine";
 // When neither the capture nor the archive names the database.
 constexpr const char* kDefaultDatabase = "pgshadow";
+
+// Runs the step for both sides at once (each on its own cluster); the baseline's error first.
+Status on_both_sides(const std::function<Status(int side)>& step) {
+  Status shadow;
+  std::thread other([&] { shadow = step(kEmbeddedShadow); });
+  Status baseline = step(kEmbeddedBaseline);
+  other.join();
+  return !baseline ? baseline : shadow;
+}
 
 bool may_log_in_as(const std::string& user) {
   return !user.empty() && user != EmbeddedServer::superuser() && user.rfind("pg_", 0) != 0;
@@ -51,7 +84,10 @@ Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {
     if (!read) return read.error();
     needs = std::move(read).value();
   }
-  auto started = EmbeddedServer::start(options.server);
+  auto started = [&] {
+    PassTimer timer("initdb and start");
+    return EmbeddedServer::start(options.server);
+  }();
   if (!started) return started.error();
   servers_[0] = std::move(started).value();
   EmbeddedServer& first = *servers_[0];
@@ -102,9 +138,12 @@ Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {
   roles_.captured_roles_are_owners = needs->references.roles.empty();
   const std::string member_of = roles_.captured_roles_are_owners ? kObjectsOwnerRole : "";
   if (Status created = create_database(**admin, database_, roles_.database_owner); !created) return created;
-  if (Status loaded = load_baseline(first.bin_dir(), first.conninfo(database_), options.baseline_file, kObjectsOwnerRole);
-      !loaded) {
-    return loaded;
+  {
+    PassTimer timer("load the baseline");
+    if (Status loaded = load_baseline(first.bin_dir(), first.conninfo(database_), options.baseline_file, kObjectsOwnerRole);
+        !loaded) {
+      return loaded;
+    }
   }
 
   // Every role a session will log in as, prepared before the copy so that both sides hold it
@@ -125,11 +164,16 @@ Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {
 }
 
 Status EmbeddedPair::copy_first_cluster(const EmbeddedPairOptions& options) {
-  if (Status paused = servers_[0]->pause(); !paused) return paused;
+  {
+    PassTimer timer("stop the first cluster");
+    if (Status paused = servers_[0]->pause(); !paused) return paused;
+  }
+  PassTimer timer("copy it, start both");
   auto copy = servers_[0]->copy(options.server);
   if (!copy) return copy.error();
   servers_[1] = std::move(copy).value();
-  return servers_[0]->resume();
+  // A server start is mostly waiting for it: both at once.
+  return on_both_sides([this](int side) { return servers_[static_cast<std::size_t>(side)]->resume(); });
 }
 
 Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std::vector<std::string>& files) {
@@ -143,6 +187,7 @@ Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std
   }
   auto conninfo = with_setting(servers_[1]->conninfo(database_), "options", "-c role=" + migration_role_);
   if (!conninfo) return conninfo.error();
+  PassTimer timer("apply the migration");
   auto migrated = pg::apply_migrations(*conninfo, files);
   // Whatever the migration did, nobody is a superuser afterwards; roles it made superusers are
   // reported.
@@ -156,14 +201,19 @@ Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std
 }
 
 Status EmbeddedPair::finish_setup() {
+  PassTimer timer("pristine clones, OIDs level");
   std::array<std::unique_ptr<AdminConnection>, 2> admins;
   for (std::size_t side = 0; side < 2; ++side) {
-    auto admin = connect_admin(servers_[side]->conninfo("postgres"), "clone the pristine database");
+    auto admin = connect_admin(servers_[side]->conninfo("postgres"), "bring the OID counters level");
     if (!admin) return admin.error();
     admins[side] = std::move(admin).value();
-    if (Status cloned = clone_database(servers_[side]->conninfo("postgres"), kPristineDatabase, database_); !cloned) {
-      return cloned;
-    }
+  }
+  if (Status cloned = on_both_sides([this](int side) {
+        const std::string admin = servers_[static_cast<std::size_t>(side)]->conninfo("postgres");
+        return clone_database(admin, kPristineDatabase, database_);
+      });
+      !cloned) {
+    return cloned;
   }
   auto next = align_oid_counters(*admins[0], *admins[1]);
   if (!next) return next.error();

@@ -270,7 +270,6 @@ Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::copy(const EmbeddedServe
   conf << "unix_socket_directories = " << conf_string((*server)->socket_dir_) << "\n";
   conf.close();
   if (!conf) return Error::infrastructure("cannot write " + (*server)->data_dir_ + "/postgresql.conf");
-  if (Status launched = (*server)->launch(); !launched) return launched.error();
   (*server)->keep_ = options.keep;
   return server;
 }

@@ -16,7 +16,7 @@ GlobalReferences of(std::initializer_list<std::string_view> statements) {
 
 }  // namespace
 
-TEST_CASE("owners, grantees, granted roles and policy roles are named; pseudo-roles are not") {
+TEST_CASE("owners, grantees, granted roles and policy roles are named, pseudo-roles are not") {
   const auto references = of({
       "ALTER TABLE public.t OWNER TO app_admin",
       "GRANT SELECT ON TABLE public.t TO app_ro, PUBLIC",

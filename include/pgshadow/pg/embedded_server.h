@@ -63,7 +63,8 @@ class EmbeddedServer {
   Status resume();
   // A second cluster: a file-level copy of this one's data directory, which must be paused.
   // Byte-identical (catalogs, OID counter, system identifier), with its own private directory,
-  // socket, port and guardian; started before it is returned.
+  // socket and guardian; not started: resume() starts it (both may be resumed at once, from two
+  // threads).
   Result<std::unique_ptr<EmbeddedServer>> copy(const EmbeddedServerOptions& options) const;
   // Runs one of the server's tools (pg_resetwal, pg_controldata, ...) from bin_dir as the server
   // user. Error kInfrastructure with the tool's last lines.
