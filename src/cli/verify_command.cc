@@ -9,13 +9,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "capture_preview.h"
 #include "interrupt.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
-#include "pgshadow/pg/conninfo.h"
-#include "capture_preview.h"
 #include "pgshadow/capture/peeking_event_source.h"
+#include "pgshadow/pg/conninfo.h"
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/pg/embedded_pair.h"
 #include "pgshadow/pg/server_identity.h"
@@ -183,6 +183,14 @@ int run_verify(const VerifyOptions& options) {
   }
   if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
   if (Status s = check_output_options(options.outputs); !s) return exit_status_for(s.error());
+  for (const auto& [option, dsn] : {std::pair{"--baseline-dsn", &options.baseline_dsn},
+                                    std::pair{"--shadow-dsn", &options.shadow_dsn},
+                                    std::pair{"--production-dsn", &options.production_dsn}}) {
+    if (!dsn->empty() && !pg::parses(*dsn)) {
+      return exit_status_for(Error::bad_input(std::string(option) + ": cannot parse the connection string (neither "
+                                                                    "a valid URI nor key=value pairs)"));
+    }
+  }
   if (!options.globals_file.empty()) {
     auto globals = describe_input(options.globals_file);
     if (!globals) return exit_status_for(globals.error());

@@ -30,6 +30,7 @@ struct Side {
   std::string user;
   bool superuser = false;
   std::map<std::string, SessionLogin> known;
+  std::map<std::string, Error> refused;
 };
 
 class DsnLogins final : public SessionLogins {
@@ -94,6 +95,7 @@ Result<DsnLogins::Assumable> DsnLogins::assumable(Side& side, const std::string&
 Result<SessionLogin> DsnLogins::login_for(int index, const std::string& user) {
   Side& side = sides_[static_cast<std::size_t>(index)];
   if (auto found = side.known.find(user); found != side.known.end()) return found->second;
+  if (auto found = side.refused.find(user); found != side.refused.end()) return found->second;
   std::string why_not;
   if (!set_role_) {
     why_not = "--no-set-role";
@@ -119,9 +121,12 @@ Result<SessionLogin> DsnLogins::login_for(int index, const std::string& user) {
     }
   }
   if (side.superuser) {
-    return Error::infrastructure("refused to run the session as " + side.user + ", a superuser, instead of " +
-                                 (user.empty() ? std::string("its unknown user") : "\"" + user + "\"") + " (" +
-                                 why_not + ")");
+    if (index == 0) setup_.ran_as_unknown.emplace_back(user, why_not + ": refused, the connecting user is a superuser");
+    Error refusal = Error::infrastructure("refused to run the session as " + side.user + ", a superuser, instead of " +
+                                          (user.empty() ? std::string("its unknown user") : "\"" + user + "\"") +
+                                          " (" + why_not + ")");
+    side.refused.emplace(user, refusal);
+    return refusal;
   }
   if (index == 0) setup_.ran_as_unknown.emplace_back(user, why_not + ": ran as " + side.user);
   SessionLogin login{side.conninfo, side.user, false};

@@ -198,8 +198,10 @@ Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
   if (!server) return server.error();
 
   // The bootstrap superuser has a name no capture uses: replayed sessions never connect as it.
+  // Trust only over the private socket (a directory only the server user may enter): over TCP,
+  // any local user could log in as any role, the superuser included.
   auto initdb = run_child(server_tool((*server)->bin_dir_ + "/initdb",
-                                      {"-D", (*server)->data_dir_, "-U", kSuperuser, "--auth=trust",
+                                      {"-D", (*server)->data_dir_, "-U", kSuperuser, "--auth-local=trust", "--auth-host=reject",
                                        "-E", "UTF8", "--no-locale", "--no-sync"},
                                       *user));
   if (!initdb.ok() || !initdb->succeeded()) return failed_tool("initdb", initdb).error();
