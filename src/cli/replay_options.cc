@@ -1,5 +1,7 @@
 #include "replay_options.h"
 
+#include "pgshadow/sql/query_shape.h"
+
 namespace pgshadow::cli {
 
 void add_replay_options(CLI::App& verify, ReplayOptions& options) {
@@ -29,6 +31,14 @@ void add_replay_options(CLI::App& verify, ReplayOptions& options) {
   verify.add_flag("--probe-nondeterminism", options.probe_nondeterminism,
                   "Run a read whose results differ between the sides again on the baseline: if it "
                   "differs there too, it is nondeterministic, not a finding");
+  std::vector<std::string> kinds(std::begin(sql::kOutsideReachKinds), std::end(sql::kOutsideReachKinds));
+  std::string kind_list;
+  for (const auto& kind : kinds) kind_list += (kind_list.empty() ? "" : ", ") + kind;
+  verify.add_option("--allow-outside", options.allowed_outside,
+                    "Replay statements of this kind even though they act outside their database (by "
+                    "default they are skipped and counted, with the reason): " + kind_list + "; repeatable")
+      ->type_name("KIND")
+      ->check(CLI::IsMember(kinds));
 }
 
 Result<replay::ReplaySettings> replay_settings_from(const ReplayOptions& options) {
@@ -52,6 +62,7 @@ Result<replay::ReplaySettings> replay_settings_from(const ReplayOptions& options
   settings.read_only = options.read_only;
   settings.run_as_captured_user = options.set_role;
   settings.probe_nondeterminism = options.probe_nondeterminism;
+  settings.allowed_outside.insert(options.allowed_outside.begin(), options.allowed_outside.end());
   return settings;
 }
 

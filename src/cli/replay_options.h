@@ -2,6 +2,7 @@
 // How `pgshadow verify` replays: order and pacing, concurrency, timeouts, read-only mode,
 // roles, and the nondeterminism probe.
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,7 @@ struct ReplayOptions {
   bool read_only = false;
   bool set_role = true;
   bool probe_nondeterminism = false;
+  std::vector<std::string> allowed_outside;  // --allow-outside KIND
 };
 
 void add_replay_options(CLI::App& verify, ReplayOptions& options);

@@ -22,6 +22,7 @@
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/pg/session_login.h"
 #include "pgshadow/replay/observer_fanout.h"
+#include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
@@ -237,7 +238,11 @@ int run_verify(const VerifyOptions& options) {
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
 
-  judge::FindingsBook findings(judge::JudgeSettings{options.include_literals, {}, options.show_values});
+  judge::JudgeSettings judge_settings;
+  judge_settings.include_literals = options.include_literals;
+  judge_settings.show_values = options.show_values;
+  judge_settings.severities = (*gate_policy(options.outputs)).severities;  // accepted by check_output_options
+  judge::FindingsBook findings(judge_settings);
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
   replay::ObserverFanout observers;
@@ -281,6 +286,14 @@ int run_verify(const VerifyOptions& options) {
     auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     replay_summary = *replayed;
+    // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan
+    // is judged from them, the same way on every run.
+    auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout);
+    if (plans) {
+      for (const replay::PlanPair& pair : *plans) findings.on_plans(pair);
+    } else {
+      std::cerr << "pgshadow: warning: no plans compared: " << plans.error().message << "\n";
+    }
     run.sessions = replayed->sessions;
     run.replay = &replay_summary;
     run.order = options.replay.order;

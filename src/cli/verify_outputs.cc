@@ -58,6 +58,9 @@ void add_output_options(CLI::App& verify, OutputOptions& options) {
                     "YYYY-MM-DD); allowed findings stay in the reports, marked allowed; an expired entry "
                     "is an error (docs/ci-gate.md)")
       ->type_name("FILE");
+  verify.add_flag("--strict-columns", options.strict_columns,
+                  "The application scans result columns strictly (Go's sqlx and the like): a column added to "
+                  "a result (columns_added) is breaking, not review");
   verify.add_flag("!--no-color", options.color, "No colors in the summary");
 }
 
@@ -68,6 +71,7 @@ Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
     return Error::bad_input("--fail-on must be 'review' or 'breaking', not '" + options.fail_on + "'");
   }
   policy.fail_on = *fail_on;
+  policy.severities.strict_columns = options.strict_columns;
   for (const auto& text : options.budgets) {
     auto budget = judge::parse_class_budget(text);
     if (!budget) return budget.error();
@@ -76,7 +80,8 @@ Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
   if (!options.allowlist_file.empty()) {
     auto allowlist = judge::load_allowlist(options.allowlist_file, judge::utc_today());
     if (!allowlist) return allowlist.error();
-    policy.allowlist = std::move(*allowlist);
+    policy.allowlist = std::move(allowlist->entries);
+    policy.severities.strict_columns = policy.severities.strict_columns || allowlist->strict_columns;
   }
   return policy;
 }

@@ -22,6 +22,7 @@ struct OutputOptions {
   std::string fail_on = "breaking";
   std::vector<std::string> budgets;  // "rows_changed=0.1%"
   std::string allowlist_file;
+  bool strict_columns = false;  // columns_added is breaking
   bool color = true;
 };
 

@@ -13,6 +13,16 @@ void update_digest(Xxh3Hasher& hasher, const Digest128& digest) {
 
 }  // namespace
 
+// Ordered: a chain, so each row's position matters. Multiset: a sum, so it does not, and a
+// duplicated row still counts twice.
+void SignatureBuilder::chain(Digest128& ordered, Digest128& multiset, const Digest128& row) {
+  chain_hasher_.reset();
+  update_digest(chain_hasher_, ordered);
+  update_digest(chain_hasher_, row);
+  ordered = chain_hasher_.digest();
+  multiset += row;
+}
+
 SignatureBuilder::SignatureBuilder(std::size_t max_sample_rows, std::size_t max_sample_bytes)
     : max_sample_rows_(max_sample_rows), max_sample_bytes_(max_sample_bytes) {}
 
@@ -21,25 +31,22 @@ void SignatureBuilder::set_columns(std::vector<ColumnHeader> columns) {
 }
 
 void SignatureBuilder::add_row(const std::vector<std::optional<std::string_view>>& values) {
-  // Row digest: the column count, then per cell a null flag, the length and the bytes. The
-  // length keeps ('ab','c') apart from ('a','bc'); the flag keeps NULL apart from ''.
+  // Row digest: per cell a null flag, the length and the bytes. The length keeps ('ab','c')
+  // apart from ('a','bc'); the flag keeps NULL apart from ''.
+  if (track_prefixes_ && values.size() > 1) signature_.column_prefixes.resize(values.size() - 1);
   row_hasher_.reset();
-  row_hasher_.update_u64(values.size());
-  for (const auto& value : values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto& value = values[i];
     const unsigned char is_null = value.has_value() ? 0 : 1;
     row_hasher_.update(&is_null, 1);
     row_hasher_.update_u64(value.has_value() ? value->size() : 0);
     if (value.has_value()) row_hasher_.update(*value);
+    if (track_prefixes_ && i + 1 < values.size()) {
+      ResultSignature::Prefix& prefix = signature_.column_prefixes[i];
+      chain(prefix.ordered_digest, prefix.multiset_digest, row_hasher_.digest());
+    }
   }
-  const Digest128 row = row_hasher_.digest();
-
-  // Ordered: a chain, so each row's position matters. Multiset: a sum, so it does not, and
-  // a duplicated row still counts twice.
-  chain_hasher_.reset();
-  update_digest(chain_hasher_, signature_.ordered_digest);
-  update_digest(chain_hasher_, row);
-  signature_.ordered_digest = chain_hasher_.digest();
-  signature_.multiset_digest += row;
+  chain(signature_.ordered_digest, signature_.multiset_digest, row_hasher_.digest());
   ++signature_.row_count;
 
   if (!signature_.sample_complete) return;  // the sample stays a prefix of the result
@@ -71,6 +78,7 @@ ResultSignature SignatureBuilder::finish_error(std::string sqlstate, std::string
   signature_.succeeded = false;
   signature_.sqlstate = std::move(sqlstate);
   signature_.error_message = std::move(message);
+  signature_.column_prefixes.clear();
   sample_bytes_ = 0;
   return std::exchange(signature_, ResultSignature{});
 }

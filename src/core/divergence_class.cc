@@ -9,6 +9,7 @@ std::string_view to_string(DivergenceClass c) {
     case DivergenceClass::kErrorBaselineOnly: return "error_baseline_only";
     case DivergenceClass::kErrorChanged: return "error_changed";
     case DivergenceClass::kColumnsChanged: return "columns_changed";
+    case DivergenceClass::kColumnsAdded: return "columns_added";
     case DivergenceClass::kTypesChanged: return "types_changed";
     case DivergenceClass::kRowsChanged: return "rows_changed";
     case DivergenceClass::kOrderChanged: return "order_changed";
@@ -27,8 +28,10 @@ std::optional<DivergenceClass> divergence_class_from_string(std::string_view nam
   return std::nullopt;
 }
 
-Severity severity_of(DivergenceClass c) {
+Severity severity_of(DivergenceClass c, const SeverityPolicy& policy) {
   switch (c) {
+    case DivergenceClass::kColumnsAdded:
+      return policy.strict_columns ? Severity::kBreaking : Severity::kReview;
     case DivergenceClass::kErrorShadowOnly:
     case DivergenceClass::kColumnsChanged:
     case DivergenceClass::kRowsChanged:

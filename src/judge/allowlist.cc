@@ -71,28 +71,42 @@ bool AllowlistEntry::matches(const std::string& shape_fingerprint, const std::st
   return fingerprint.empty() ? normalized == shape_normalized : fingerprint == shape_fingerprint;
 }
 
-Result<std::vector<AllowlistEntry>> parse_allowlist(const std::string& text, const std::string& name,
-                                                    const std::string& today) {
+Result<Allowlist> parse_allowlist(const std::string& text, const std::string& name, const std::string& today) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& error) {
     return Error::bad_input(at(name, error.mark) + ": not valid YAML: " + error.msg);
   }
-  std::vector<AllowlistEntry> entries;
-  if (root.IsNull()) return entries;  // an empty file allows nothing
-  if (!root.IsMap() || !root["allow"] || !root["allow"].IsSequence()) {
+  Allowlist allowlist;
+  if (root.IsNull()) return allowlist;  // an empty file allows nothing
+  if (!root.IsMap() || (root["allow"] && !root["allow"].IsSequence()) || (!root["allow"] && !root["strict_columns"])) {
     return Error::bad_input(at(name, root.Mark()) + ": expected a mapping with a list 'allow:' of entries");
   }
-  for (const auto& node : root["allow"]) {
-    auto entry = parse_entry(node, name, today);
-    if (!entry) return entry.error();
-    entries.push_back(std::move(*entry));
+  for (const auto& field : root) {
+    const std::string key = field.first.as<std::string>();
+    if (key != "allow" && key != "strict_columns") {
+      return Error::bad_input(at(name, field.first.Mark()) + ": unknown setting '" + key + "' (allow, strict_columns)");
+    }
   }
-  return entries;
+  if (const YAML::Node strict = root["strict_columns"]) {
+    const std::string value = strict.IsScalar() ? strict.as<std::string>() : "";
+    if (value != "true" && value != "false") {
+      return Error::bad_input(at(name, strict.Mark()) + ": 'strict_columns' must be true or false, not '" + value + "'");
+    }
+    allowlist.strict_columns = value == "true";
+  }
+  if (root["allow"]) {
+    for (const auto& node : root["allow"]) {
+      auto entry = parse_entry(node, name, today);
+      if (!entry) return entry.error();
+      allowlist.entries.push_back(std::move(*entry));
+    }
+  }
+  return allowlist;
 }
 
-Result<std::vector<AllowlistEntry>> load_allowlist(const std::string& path, const std::string& today) {
+Result<Allowlist> load_allowlist(const std::string& path, const std::string& today) {
   std::ifstream in(path);
   if (!in) return Error::bad_input("--allowlist: cannot read " + path);
   std::ostringstream text;

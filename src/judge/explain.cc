@@ -42,6 +42,17 @@ std::string in_columns(const RowDifferences* differences) {
   return std::string(names.size() == 1 ? " in column " : " in columns ") + join(names);
 }
 
+// The shadow's columns the baseline's result does not have, by name.
+std::vector<std::string> added_columns(const OutcomeSummary& baseline, const OutcomeSummary& shadow) {
+  std::vector<std::string> added;
+  for (const auto& column : shadow.columns) {
+    if (std::find(baseline.columns.begin(), baseline.columns.end(), column) == baseline.columns.end()) {
+      added.push_back(column.substr(0, column.find(' ')));
+    }
+  }
+  return added;
+}
+
 std::string describe_command(const OutcomeSummary& side) {
   std::string text = side.command_tag_verb;
   if (side.affected_rows) text += " " + std::to_string(*side.affected_rows);
@@ -80,6 +91,12 @@ std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
     case DivergenceClass::kColumnsChanged:
       return "result columns differ: baseline " + column_names(baseline) + ", shadow " +
              column_names(shadow);
+    case DivergenceClass::kColumnsAdded: {
+      const auto added = added_columns(baseline, shadow);
+      return std::string(added.size() == 1 ? "column " : "columns ") + join(added) +
+             " added to the result, the baseline's columns and rows unchanged: clients that map columns by name "
+             "are unaffected; strict scanners such as sqlx fail";
+    }
     case DivergenceClass::kTypesChanged:
       return "same values, different column types: baseline (" + join(baseline.columns) +
              "), shadow (" + join(shadow.columns) + ")";

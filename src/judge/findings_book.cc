@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdio>
 
 #include "pgshadow/core/sqlstate.h"
 #include "pgshadow/judge/findings.h"
@@ -76,14 +77,37 @@ std::optional<RowDifferences> row_differences(const replay::ComparedStatement& s
 
 int weight(Severity severity) { return static_cast<int>(severity); }
 
+// A longer statement is kept as no plan example: one per shape is held until the replay ends.
+constexpr std::size_t kMaxPlannedStatementBytes = 64 * 1024;
+
+std::string milliseconds(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, value < 10 ? "%.2f ms" : "%.1f ms", value);
+  return buffer;
+}
+
 }  // namespace
 
-Severity ShapeFindings::severity() const {
-  Severity heaviest = latency_regression ? Severity::kReview : Severity::kNone;
+Severity ShapeFindings::class_severity() const {
+  const SeverityPolicy& severities = severity_policy;
+  Severity heaviest = Severity::kNone;
   for (const auto& [divergence, count] : classes) {
-    if (count > 0 && weight(severity_of(divergence)) > weight(heaviest)) heaviest = severity_of(divergence);
+    if (count > 0 && weight(severity_of(divergence, severities)) > weight(heaviest)) heaviest = severity_of(divergence, severities);
   }
   return heaviest;
+}
+
+Severity ShapeFindings::severity() const {
+  const Severity of_classes = class_severity();
+  return latency_regression && weight(of_classes) < weight(Severity::kReview) ? Severity::kReview : of_classes;
+}
+
+std::string ShapeFindings::latency_explanation() const {
+  if (!baseline_plan || !shadow_plan) return "";
+  return "planned as " + shadow_plan->describe() + " on the shadow, " + baseline_plan->describe() +
+         " on the baseline; median " + milliseconds(baseline_latency.quantile(0.5)) + " -> " +
+         milliseconds(shadow_latency.quantile(0.5)) + " over " + std::to_string(shadow_latency.count()) +
+         " statements";
 }
 
 ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
@@ -91,6 +115,7 @@ ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
   if (inserted) {
     it->second.fingerprint = shape.fingerprint;
     it->second.normalized = shape.normalized;
+    it->second.severity_policy = settings_.severities;
   }
   return it->second;
 }
@@ -101,6 +126,7 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   ++accounting_.classes[statement.divergence];
 
   ShapeFindings& findings = shape_for(statement.shape);
+  const SeverityPolicy& severities = settings_.severities;
   ++findings.statements;
   const ProductionOutcome& production = statement.event.outcome;
   const bool reproduced = production.succeeded == statement.baseline.succeeded &&
@@ -121,15 +147,16 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   if (statement.baseline.succeeded && statement.shadow.succeeded) {
     findings.baseline_latency.add(statement.baseline_ms);
     findings.shadow_latency.add(statement.shadow_ms);
-    findings.latency_regression =
-        is_latency_regression(findings.baseline_latency, findings.shadow_latency, settings_.latency);
+    if (statement.explainable && statement.event.sql.size() <= kMaxPlannedStatementBytes) {
+      plan_examples_.try_emplace(statement.shape.fingerprint, statement.event);
+    }
   }
 
   // Keep the first example of the heaviest kind of difference this shape has shown.
   if (statement.divergence == DivergenceClass::kMatch) return;
   const bool heavier = !findings.first_divergence ||
-                       weight(severity_of(statement.divergence)) >
-                           weight(severity_of(findings.first_divergence->divergence));
+                       weight(severity_of(statement.divergence, severities)) >
+                           weight(severity_of(findings.first_divergence->divergence, severities));
   if (!heavier) return;
   DivergenceExample example;
   example.sequence = statement.event.sequence;
@@ -192,14 +219,15 @@ void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
 
 Verdict FindingsBook::verdict() const {
   if (migration_) return Verdict::kBreaking;
+  const SeverityPolicy& severities = settings_.severities;
   Verdict verdict = Verdict::kSafe;
   for (const auto& [fingerprint, findings] : shapes_) {
     if (findings.latency_regression) verdict = Verdict::kReview;
   }
   for (const auto& [divergence, count] : accounting_.classes) {
     if (count == 0) continue;
-    if (severity_of(divergence) == Severity::kBreaking) return Verdict::kBreaking;
-    if (severity_of(divergence) == Severity::kReview) verdict = Verdict::kReview;
+    if (severity_of(divergence, severities) == Severity::kBreaking) return Verdict::kBreaking;
+    if (severity_of(divergence, severities) == Severity::kReview) verdict = Verdict::kReview;
   }
   return verdict;
 }
@@ -211,7 +239,8 @@ std::vector<std::string> FindingsBook::verdict_reasons() const {
   std::size_t review = 0;
   for (const auto& [fingerprint, findings] : shapes_) {
     if (findings.severity() == Severity::kBreaking) ++breaking;
-    if (findings.severity() == Severity::kReview) ++review;
+    // A shape in review only for its plan has its own line below.
+    if (findings.severity() == Severity::kReview && findings.class_severity() == Severity::kReview) ++review;
   }
   const auto plural = [](std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -224,13 +253,36 @@ std::vector<std::string> FindingsBook::verdict_reasons() const {
   for (const auto& [fingerprint, findings] : shapes_) slower += findings.latency_regression ? 1 : 0;
   if (review > 0) reasons.push_back(plural(review, "query shape") + " changed in a way to review");
   if (slower > 0) {
-    reasons.push_back(plural(slower, "query shape") + " much slower on the shadow (median and p95 at least " +
-                      std::to_string(static_cast<int>(settings_.latency.ratio)) + "x the baseline's)");
+    char ratio[16];
+    std::snprintf(ratio, sizeof ratio, "%g", settings_.plans.cost_ratio);
+    reasons.push_back(plural(slower, "query shape") + " planned much costlier on the shadow (at least " + ratio +
+                      "x the baseline's estimated cost)");
   }
   if (reasons.empty()) {
     reasons.push_back("every replayed statement gave the same result on both sides");
   }
   return reasons;
+}
+
+std::vector<replay::PlanRequest> FindingsBook::plan_requests(std::size_t limit) const {
+  std::vector<replay::PlanRequest> requests;
+  for (const auto& [fingerprint, example] : plan_examples_) requests.push_back({fingerprint, example});
+  const auto statements = [&](const replay::PlanRequest& r) { return shapes_.at(r.fingerprint).statements; };
+  std::stable_sort(requests.begin(), requests.end(), [&](const auto& a, const auto& b) {
+    return statements(a) > statements(b);  // ties stay in fingerprint order (the map's)
+  });
+  if (requests.size() > limit) requests.resize(limit);
+  return requests;
+}
+
+void FindingsBook::on_plans(const replay::PlanPair& plans) {
+  const auto found = shapes_.find(plans.fingerprint);
+  if (found == shapes_.end()) return;
+  ShapeFindings& findings = found->second;
+  findings.baseline_plan = plans.baseline;
+  findings.shadow_plan = plans.shadow;
+  findings.latency_regression = plans.baseline && plans.shadow &&
+                                is_plan_regression(*plans.baseline, *plans.shadow, settings_.plans);
 }
 
 std::vector<const ShapeFindings*> FindingsBook::shapes_by_importance() const {

@@ -77,14 +77,14 @@ GateDecision decide(const FindingsBook& findings, const GatePolicy& policy) {
   for (const ShapeFindings* shape : findings.shapes_by_importance()) {
     if (shape->latency_regression) verdict = heavier(verdict, Severity::kReview);
     for (const auto& [divergence, count] : shape->classes) {
-      if (count == 0 || severity_of(divergence) == Severity::kNone) continue;
+      if (count == 0 || severity_of(divergence, policy.severities) == Severity::kNone) continue;
       if (const AllowlistEntry* entry = allowing(policy, *shape, divergence)) {
         decision.allowed.push_back({shape->fingerprint, shape->normalized, divergence, count, entry->reason,
                                     entry->expires, entry->where});
       } else if (BudgetOutcome* budget = budget_for(decision.budgets, divergence)) {
         budget->statements += count;
       } else {
-        verdict = heavier(verdict, severity_of(divergence));
+        verdict = heavier(verdict, severity_of(divergence, policy.severities));
       }
     }
   }
@@ -92,7 +92,7 @@ GateDecision decide(const FindingsBook& findings, const GatePolicy& policy) {
   // nondeterministic): count those from the accounting.
   const std::uint64_t compared = findings.accounting().compared;
   for (auto& outcome : decision.budgets) {
-    if (severity_of(outcome.budget.divergence) == Severity::kNone) {
+    if (severity_of(outcome.budget.divergence, policy.severities) == Severity::kNone) {
       const auto it = findings.accounting().classes.find(outcome.budget.divergence);
       outcome.statements = it == findings.accounting().classes.end() ? 0 : it->second;
     }

@@ -27,15 +27,10 @@ double LatencyHistogram::quantile(double q) const {
   return std::exp2(static_cast<double>(kBuckets) / kSubBuckets) / 1000.0;
 }
 
-bool is_latency_regression(const LatencyHistogram& baseline, const LatencyHistogram& shadow,
-                           const LatencyPolicy& policy) {
-  if (baseline.count() < policy.min_count || shadow.count() < policy.min_count) return false;
-  const auto moved = [&](double q) {
-    const double before = baseline.quantile(q);
-    const double after = shadow.quantile(q);
-    return after >= before * policy.ratio && after - before >= policy.min_extra_ms;
-  };
-  return moved(0.95) && moved(0.5);
+bool is_plan_regression(const compare::QueryPlan& baseline, const compare::QueryPlan& shadow,
+                        const PlanPolicy& policy) {
+  return shadow.total_cost >= baseline.total_cost * policy.cost_ratio &&
+         shadow.total_cost - baseline.total_cost >= policy.min_extra_cost;
 }
 
 }  // namespace pgshadow::judge

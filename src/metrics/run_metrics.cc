@@ -32,8 +32,8 @@ std::string failure_side(const std::string& reason) {
 
 }  // namespace
 
-std::string severity_label(DivergenceClass divergence) {
-  return std::string(to_string(severity_of(divergence)));
+std::string severity_label(DivergenceClass divergence, const SeverityPolicy& policy) {
+  return std::string(to_string(severity_of(divergence, policy)));
 }
 
 std::string sqlstate_label(const std::string& sqlstate) {
@@ -120,7 +120,7 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
     events_.Add({{"outcome", fate}});
   }
   for (DivergenceClass c : kAllDivergenceClasses) {
-    statements_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c)}});
+    statements_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c, findings_.settings().severities)}});
   }
   for (const char* side : {"baseline", "shadow"}) failed_.Add({{"side", side}});
   for (const char* outcome : {"reproduced", "not_reproduced"}) fidelity_.Add({{"outcome", outcome}});
@@ -156,7 +156,7 @@ void RunMetrics::on_compared(const replay::ComparedStatement& statement) {
   }
   divergent_
       .Add({{"class", std::string(to_string(statement.divergence))},
-            {"severity", severity_label(statement.divergence)},
+            {"severity", severity_label(statement.divergence, findings_.settings().severities)},
             {"shape", shape}})
       .Increment();
 }
@@ -197,7 +197,7 @@ void RunMetrics::record_final(const InputProblems* capture_problems, int exit_st
   }
   if (const auto& migration = findings_.migration_finding(); migration) {
     const DivergenceClass c = DivergenceClass::kMigrationFailed;
-    raise_to(divergent_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c)},
+    raise_to(divergent_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c, findings_.settings().severities)},
                              {"shape", "migration"}}),
              1);
   }
@@ -224,7 +224,7 @@ void RunMetrics::sync_with_findings() {
     raise_to(events_.Add({{"outcome", fate}}), static_cast<double>(count));
   }
   for (const auto& [c, count] : a.classes) {
-    raise_to(statements_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c)}}),
+    raise_to(statements_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c, findings_.settings().severities)}}),
              static_cast<double>(count));
   }
   raise_to(fidelity_.Add({{"outcome", "reproduced"}}), static_cast<double>(a.reproduced));

@@ -1,6 +1,10 @@
 #pragma once
 // Runs one statement to completion on an otherwise idle connection, for the probes (isolation,
 // nondeterminism) that need an answer before the replay goes on.
+#include <cstddef>
+#include <optional>
+#include <vector>
+
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/util/result.h"
@@ -10,8 +14,10 @@ namespace pgshadow::replay {
 Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection,
                                              const pg::StatementRequest& request, pg::RowSink& sink);
 
-// The statement's result signature. Error only when the connection fails.
+// The statement's result signature (over only the columns at `projection`, in that order, when
+// given). Error only when the connection fails.
 Result<compare::ResultSignature> signature_blocking(pg::SessionConnection& connection,
-                                                   const pg::StatementRequest& request);
+                                                   const pg::StatementRequest& request,
+                                                   std::optional<std::vector<std::size_t>> projection = std::nullopt);
 
 }  // namespace pgshadow::replay

@@ -16,9 +16,11 @@
 #include "pgshadow/sql/query_shape.h"
 #include "blocking_run.h"
 #include "isolation_probe.h"
+#include "result_nondeterminism.h"
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_analyzer.h"
+#include "unique_keys.h"
 
 namespace pgshadow::replay {
 
@@ -101,7 +103,12 @@ class ReplayEngine {
   std::size_t progressing_sessions() const;
   bool publishes(const SessionRun& session, const sql::StatementFacts& facts) const;
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
+  DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
+  UniqueKeys& unique_keys() {
+    if (!unique_keys_) unique_keys_.emplace(*monitors_[kBaselineSide]);
+    return *unique_keys_;
+  }
   void cancel_in_flight();
 
   const ReplayTargets& targets_;
@@ -133,6 +140,7 @@ class ReplayEngine {
   std::unordered_map<std::string, std::size_t> role_index_;  // user -> summary_.roles index
   StageClock clock_;
   StatementAnalyzer analyzer_;
+  std::optional<UniqueKeys> unique_keys_;  // on the baseline's monitor, once needed
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -177,6 +185,7 @@ SessionRun& ReplayEngine::session_for(const std::string& id) {
   close_idle_sessions();
   auto session = std::make_unique<SessionRun>();
   session->id = id;
+  session->sides[kShadowSide].sink.track_column_prefixes();
   ++summary_.sessions;
   return *sessions_.emplace(id, std::move(session)).first->second;
 }
@@ -288,6 +297,26 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
   if (!again) return false;
   return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
          DivergenceClass::kMatch;
+}
+
+// A plain read whose shadow result has the baseline's columns with others added among them (a
+// column added to the first table of a join under SELECT *): the shadow reads its rows again,
+// on the baseline's columns only, and those are compared. Appended columns need no second read
+// (compare::classify uses the shadow's column prefix digests).
+DivergenceClass ReplayEngine::compare_on_baseline_columns(SessionRun& session, const Event& event) {
+  const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
+  SideRun& shadow = session.sides[kShadowSide];
+  auto projection = compare::added_columns_projection(baseline, *shadow.result);
+  if (!projection || !shadow.connection || shadow.connection->transaction_state() == pg::TransactionState::kFailed) {
+    return DivergenceClass::kColumnsChanged;
+  }
+  const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
+                                     &event.parameters};
+  auto again = signature_blocking(*shadow.connection, request, std::move(projection));
+  if (!again || !again->succeeded) return DivergenceClass::kColumnsChanged;
+  const DivergenceClass on_baseline_columns =
+      compare::classify(baseline, *again, {session.facts.has_top_level_order_by});
+  return on_baseline_columns == DivergenceClass::kMatch ? DivergenceClass::kColumnsAdded : on_baseline_columns;
 }
 
 // A statement that finished in production before `event` started must finish in the replay
@@ -537,6 +566,9 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   const sql::StatementFacts& facts = session.facts;
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
+  if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
+    divergence = compare_on_baseline_columns(session, event);
+  }
   std::optional<std::string> root;
 
   const auto failed = [](pg::TransactionState s) { return s == pg::TransactionState::kFailed; };
@@ -557,6 +589,12 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::string nondeterminism = facts.nondeterminism;
   const bool values_differ =
       divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (values_differ && nondeterminism.empty()) nondeterminism = parameter_reason(event);
+  if (values_differ && nondeterminism.empty() && facts.unordered_limit) {
+    const sql::RowLimit& limit = *facts.unordered_limit;
+    const bool pinned = unique_keys().pins_one_row(limit.schema, limit.table, limit.equality_columns);
+    nondeterminism = limit_reason(limit, event, baseline.result->row_count, shadow.result->row_count, pinned);
+  }
   if (values_differ && nondeterminism.empty() && settings_.probe_nondeterminism && facts.is_plain_read &&
       differs_on_baseline_alone(session, event)) {
     nondeterminism = "gave two different results on the baseline (--probe-nondeterminism)";
@@ -601,7 +639,8 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   observer_.on_compared({event, shape, divergence, *baseline.result, *shadow.result, root,
                          divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
                          milliseconds(baseline.finished_at - baseline.sent_at),
-                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by});
+                         milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
+                         facts.is_explainable});
 }
 
 void ReplayEngine::report_progress(bool final_line) {
@@ -652,6 +691,13 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
     if (facts.copies_from_client) {
       ++summary_.skipped;
       observer_.on_skipped(event, "COPY FROM STDIN: its rows are not in the server log");
+      continue;
+    }
+    // Captured traffic is input, not a script to trust: what would act on the replay's host or
+    // servers is not run (unless its kind is allowed).
+    if (facts.outside_reach && settings_.allowed_outside.count(facts.outside_reach->kind) == 0) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "acts outside its database: " + facts.outside_reach->description);
       continue;
     }
     if (settings_.read_only && facts.may_write) {

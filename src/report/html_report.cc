@@ -146,8 +146,20 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index) {
         << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
         << number(l.value("p99_ms", json())) << "</td></tr>";
   }
-  out << "</table>" << (latency.value("regression", false) ? "<p><b>much slower on the shadow</b></p>" : "")
-      << "</details>\n";
+  out << "</table>";
+  if (latency.contains("plans") && latency["plans"].is_object()) {
+    out << "<table><tr><th>plan</th><th>estimated cost</th><th>scans</th></tr>";
+    for (const char* side : {"baseline", "shadow"}) {
+      const json plan = latency["plans"].value(side, json::object());
+      out << "<tr><td>" << side << "</td><td>" << number(plan.value("cost", json())) << "</td><td>"
+          << escape_xml(plan.value("description", "")) << "</td></tr>";
+    }
+    out << "</table>";
+  }
+  if (latency.value("regression", false)) {
+    out << "<p><b>much slower on the shadow:</b> " << escape_xml(latency.value("explanation", "")) << "</p>";
+  }
+  out << "</details>\n";
 }
 
 }  // namespace

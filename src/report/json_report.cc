@@ -101,6 +101,16 @@ json class_counts(const std::map<DivergenceClass, std::uint64_t>& counts, bool a
   return out;
 }
 
+// What each of the shape's classes weighs in this run (--strict-columns changes columns_added),
+// so that a renderer of the JSON alone weighs them as the judge did.
+json class_severities(const std::map<DivergenceClass, std::uint64_t>& counts, const SeverityPolicy& policy) {
+  json out = json::object();
+  for (const auto& [divergence, count] : counts) {
+    if (count > 0) out[std::string(to_string(divergence))] = std::string(to_string(severity_of(divergence, policy)));
+  }
+  return out;
+}
+
 json shape(const judge::ShapeFindings& findings) {
   json out = {
       {"fingerprint", findings.fingerprint},
@@ -108,6 +118,7 @@ json shape(const judge::ShapeFindings& findings) {
       {"statements", findings.statements},
       {"severity", std::string(to_string(findings.severity()))},
       {"classes", class_counts(findings.classes, false)},
+      {"class_severities", class_severities(findings.classes, findings.severity_policy)},
       {"baseline_errors", findings.baseline_errors},
       {"shadow_errors", findings.shadow_errors},
   };
@@ -121,6 +132,13 @@ json shape(const judge::ShapeFindings& findings) {
   out["latency"] = {{"baseline", latency(findings.baseline_latency)},
                     {"shadow", latency(findings.shadow_latency)},
                     {"regression", findings.latency_regression}};
+  if (findings.baseline_plan && findings.shadow_plan) {
+    const auto plan = [](const compare::QueryPlan& p) {
+      return json{{"cost", p.total_cost}, {"description", p.describe()}};
+    };
+    out["latency"]["plans"] = {{"baseline", plan(*findings.baseline_plan)}, {"shadow", plan(*findings.shadow_plan)}};
+    if (findings.latency_regression) out["latency"]["explanation"] = findings.latency_explanation();
+  }
   if (const auto& example = findings.first_divergence) {
     out["first_divergence"] = {
         {"sequence", example->sequence},
@@ -264,6 +282,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"verdict", std::string(to_string(findings.verdict()))},
       {"verdict_reasons", findings.verdict_reasons()},
       {"literals_included", findings.settings().include_literals},
+      {"strict_columns", findings.settings().severities.strict_columns},
       {"inputs", inputs},
       {"servers", servers_json(run)},
       {"migration", migration},

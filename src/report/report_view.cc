@@ -61,14 +61,23 @@ std::string verdict(const json& report) {
   return text_of(report, "verdict");
 }
 
+// What the class weighs in this run: as the judge said in the shape's class_severities, else as
+// the design's table says (reports written before classes had run-dependent weights).
+Severity class_severity(const json& shape, const std::string& name) {
+  const json severities = shape.value("class_severities", json::object());
+  const std::string said = severities.value(name, "");
+  if (said == "breaking") return Severity::kBreaking;
+  if (said == "review") return Severity::kReview;
+  if (said == "none") return Severity::kNone;
+  const auto divergence = divergence_class_from_string(name);
+  return divergence ? severity_of(*divergence) : Severity::kNone;
+}
+
 std::vector<std::string> weighing_classes(const json& shape) {
   std::vector<std::string> classes;
   const json counts = shape.value("classes", json::object());  // items() must not outlive it
   for (const auto& [name, count] : counts.items()) {
-    const auto divergence = divergence_class_from_string(name);
-    if (divergence && severity_of(*divergence) != Severity::kNone && count.get<std::uint64_t>() > 0) {
-      classes.push_back(name);
-    }
+    if (class_severity(shape, name) != Severity::kNone && count.get<std::uint64_t>() > 0) classes.push_back(name);
   }
   return classes;
 }
@@ -81,7 +90,7 @@ std::string shape_status(const json& shape) {
   Severity heaviest = Severity::kNone;
   for (const auto& name : classes) {
     if (is_allowed(shape, name)) continue;
-    const Severity s = severity_of(*divergence_class_from_string(name));
+    const Severity s = class_severity(shape, name);
     if (static_cast<int>(s) > static_cast<int>(heaviest)) heaviest = s;
   }
   if (heaviest == Severity::kNone) {
@@ -115,10 +124,7 @@ std::string explanation(const json& shape) {
     return text_of(shape["first_divergence"], "explanation");
   }
   const json latency = shape.value("latency", json::object());
-  if (latency.value("regression", false)) {
-    return "slower on the shadow: p95 " + latency["baseline"].value("p95_ms", json(0)).dump() + " ms -> " +
-           latency["shadow"].value("p95_ms", json(0)).dump() + " ms (a lost index or a worse plan?)";
-  }
+  if (latency.value("regression", false)) return "slower on the shadow: " + text_of(latency, "explanation");
   return "";
 }
 

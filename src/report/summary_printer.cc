@@ -47,11 +47,7 @@ void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Sty
       << " statement" << (shape.statements == 1 ? "" : "s");
   if (!shape.shadow_errors.empty()) out << "  [shadow: " << error_list(shape.shadow_errors) << "]";
   out << "\n    " << style.bold(shape.normalized) << "\n";
-  if (shape.latency_regression) {
-    out << "    -> slower on the shadow: p95 " << std::fixed << std::setprecision(2)
-        << shape.baseline_latency.quantile(0.95) << " ms -> " << shape.shadow_latency.quantile(0.95)
-        << " ms over " << shape.shadow_latency.count() << " statements (a lost index or a worse plan?)\n";
-  }
+  if (shape.latency_regression) out << "    -> slower on the shadow: " << shape.latency_explanation() << "\n";
   if (shape.first_divergence) {
     out << "    -> " << shape.first_divergence->explanation << "\n";
     out << "       first at " << shape.first_divergence->source << "\n";

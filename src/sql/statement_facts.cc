@@ -1,19 +1,17 @@
-#include <nlohmann/json.hpp>
-
 #include <string>
 
+#include "nondeterminism.h"
+#include "outside_reach.h"
+#include "parse_tree.h"
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
+#include "row_limit.h"
 
 namespace pgshadow::sql {
 namespace {
 
-using nlohmann::json;
-
-// A parse tree node is an object with one key, its type: {"SelectStmt": {...}}.
-bool is_node_of_type(const json& node, std::string_view type) {
-  return node.is_object() && node.size() == 1 && node.begin().key() == type;
-}
+using detail::is_node_of_type;
+using detail::json;
 
 // Whether the rows this statement returns are sorted by the statement itself. Only the
 // outermost SELECT counts (for UNION and friends, the sort on the set operation's top node):
@@ -27,62 +25,6 @@ bool sorts_at_top(const json& node) {
     return query != body.end() && sorts_at_top(*query);
   }
   return false;  // INSERT/UPDATE/DELETE ... RETURNING, utility statements: no ORDER BY
-}
-
-// Functions whose result differs between two runs of the same statement (time, randomness).
-bool is_volatile_function(std::string_view name) {
-  static constexpr std::string_view kVolatile[] = {
-      "now", "random", "clock_timestamp", "statement_timestamp", "transaction_timestamp",
-      "timeofday", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-      "setseed", "random_normal", "pg_backend_pid", "txid_current", "pg_current_xact_id", "inet_client_port",
-  };
-  for (std::string_view known : kVolatile) {
-    if (known == name) return true;
-  }
-  return false;
-}
-
-// The first reason found anywhere in the tree (subqueries and CTEs included: a LIMIT without
-// ORDER BY inside a subquery picks arbitrary rows just as well).
-std::string find_nondeterminism(const json& node) {
-  if (node.is_array()) {
-    for (const json& child : node) {
-      if (std::string reason = find_nondeterminism(child); !reason.empty()) return reason;
-    }
-    return {};
-  }
-  if (!node.is_object()) return {};
-  if (node.size() == 1) {
-    const std::string& type = node.begin().key();
-    const json& body = *node.begin();
-    if (type == "FuncCall" && body.contains("funcname") && !body["funcname"].empty()) {
-      const json& last = body["funcname"].back();
-      if (last.contains("String")) {
-        const std::string name = last["String"].value("sval", "");
-        if (is_volatile_function(name)) return "calls " + name + "()";
-      }
-    } else if (type == "SQLValueFunction") {
-      const std::string op = body.value("op", "");
-      if (op.find("CURRENT_TIME") != std::string::npos || op.find("LOCALTIME") != std::string::npos ||
-          op.find("CURRENT_DATE") != std::string::npos) {
-        return "reads the clock (" + op.substr(op.find('_') + 1) + ")";
-      }
-    } else if (type == "RangeTableSample") {
-      return "TABLESAMPLE";
-    } else if (type == "LockingClause" && body.value("waitPolicy", "") == "LockWaitSkip") {
-      return "SKIP LOCKED";
-    } else if (type == "SelectStmt" && !body.contains("sortClause")) {
-      if (body.contains("limitCount") || body.contains("limitOffset")) return "LIMIT or OFFSET without ORDER BY";
-      if (body.contains("distinctClause") && !body["distinctClause"].empty() &&
-          !body["distinctClause"][0].empty()) {
-        return "DISTINCT ON without ORDER BY";
-      }
-    }
-  }
-  for (const auto& [key, child] : node.items()) {
-    if (std::string reason = find_nondeterminism(child); !reason.empty()) return reason;
-  }
-  return {};
 }
 
 // Functions that write (sequences, large objects, notifications) or take a transaction id:
@@ -154,6 +96,12 @@ bool statement_may_write(const json& node) {
   return true;
 }
 
+bool statement_is_explainable(const json& node) {
+  if (is_query_node(node)) return !node.begin()->contains("intoClause");
+  return is_node_of_type(node, "InsertStmt") || is_node_of_type(node, "UpdateStmt") ||
+         is_node_of_type(node, "DeleteStmt") || is_node_of_type(node, "MergeStmt");
+}
+
 bool statement_is_plain_read(const json& node) {
   if (is_query_node(node)) return !contains_write(node);
   return is_node_of_type(node, "VariableShowStmt");
@@ -191,8 +139,11 @@ StatementFacts facts_of(std::string_view sql) {
     }
     // The last statement's result is the one a simple-protocol client sees.
     facts.has_top_level_order_by = sorts_at_top(*node);
-    if (facts.nondeterminism.empty()) facts.nondeterminism = find_nondeterminism(*node);
+    facts.unordered_limit = detail::find_unordered_limit(*node);
+    if (facts.nondeterminism.empty()) facts.nondeterminism = detail::find_nondeterminism(*node);
+    if (!facts.outside_reach) facts.outside_reach = detail::find_outside_reach(*node);
   }
+  facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
   return facts;
 }
 

@@ -146,3 +146,76 @@ TEST_CASE("an INSERT inserting the same number of rows is a match") {
   CHECK(classify(result({}, {}, "INSERT 0 3"), result({}, {}, "INSERT 0 3"), kUnordered) ==
         DivergenceClass::kMatch);
 }
+
+namespace {
+
+// The shadow side as the replay builds it: with its column prefix digests.
+ResultSignature shadow_result(std::vector<ColumnHeader> columns, const std::vector<Row>& rows,
+                              std::string_view tag) {
+  SignatureBuilder builder;
+  builder.track_column_prefixes();
+  builder.set_columns(std::move(columns));
+  for (const Row& row : rows) builder.add_row(row);
+  return builder.finish_success(tag);
+}
+
+const std::vector<ColumnHeader> kUsersWithNormalized{{"id", kInt4}, {"email", kText}, {"email_normalized", kText}};
+
+}  // namespace
+
+TEST_CASE("a column appended under SELECT * with the rows unchanged is columns_added") {
+  // ALTER TABLE users ADD COLUMN email_normalized text: old rows read NULL there.
+  const auto baseline = result(kUsers, kUserRows, "SELECT 2");
+  const auto shadow = shadow_result(kUsersWithNormalized, {{"1", "a@example.com", std::nullopt},
+                                                           {"2", "b@example.com", std::nullopt}}, "SELECT 2");
+  CHECK(classify(baseline, shadow, kUnordered) == DivergenceClass::kColumnsAdded);
+  CHECK(classify(baseline, shadow, kOrdered) == DivergenceClass::kColumnsAdded);
+  // An empty result with one more column: the same.
+  CHECK(classify(result(kUsers, {}, "SELECT 0"), shadow_result(kUsersWithNormalized, {}, "SELECT 0"), kUnordered) ==
+        DivergenceClass::kColumnsAdded);
+}
+
+TEST_CASE("an appended column does not hide a changed value, a lost row or a new order in the baseline's columns") {
+  const auto baseline = result(kUsers, kUserRows, "SELECT 2");
+  const auto changed = shadow_result(kUsersWithNormalized, {{"1", "A@EXAMPLE.COM", "a@example.com"},
+                                                            {"2", "b@example.com", "b@example.com"}}, "SELECT 2");
+  CHECK(classify(baseline, changed, kUnordered) == DivergenceClass::kRowsChanged);
+  const auto fewer = shadow_result(kUsersWithNormalized, {{"1", "a@example.com", std::nullopt}}, "SELECT 1");
+  CHECK(classify(baseline, fewer, kUnordered) == DivergenceClass::kRowsChanged);
+  const auto reordered = shadow_result(kUsersWithNormalized, {{"2", "b@example.com", std::nullopt},
+                                                              {"1", "a@example.com", std::nullopt}}, "SELECT 2");
+  CHECK(classify(baseline, reordered, kUnordered) == DivergenceClass::kColumnsAdded);
+  CHECK(classify(baseline, reordered, kOrdered) == DivergenceClass::kOrderChanged);
+}
+
+TEST_CASE("a dropped, renamed, retyped or reordered column stays columns_changed") {
+  const auto baseline = result(kUsersWithNormalized, {{"1", "a@example.com", "x"}}, "SELECT 1");
+  const auto dropped = shadow_result(kUsers, {{"1", "a@example.com"}}, "SELECT 1");
+  CHECK(classify(baseline, dropped, kUnordered) == DivergenceClass::kColumnsChanged);
+  const auto renamed = shadow_result({{"id", kInt4}, {"mail", kText}, {"email_normalized", kText}},
+                                     {{"1", "a@example.com", "x"}}, "SELECT 1");
+  CHECK(classify(baseline, renamed, kUnordered) == DivergenceClass::kColumnsChanged);
+  const auto narrow = result(kUsers, {{"1", "a@example.com"}}, "SELECT 1");
+  const auto retyped_and_added = shadow_result({{"id", kInt8}, {"email", kText}, {"extra", kText}},
+                                               {{"1", "a@example.com", "x"}}, "SELECT 1");
+  CHECK(classify(narrow, retyped_and_added, kUnordered) == DivergenceClass::kColumnsChanged);
+  const auto moved = shadow_result({{"email", kText}, {"id", kInt4}, {"extra", kText}},
+                                   {{"a@example.com", "1", "x"}}, "SELECT 1");
+  CHECK(classify(narrow, moved, kUnordered) == DivergenceClass::kColumnsChanged);
+  // Without prefix digests (a side that did not keep them) nothing can be said: columns_changed.
+  CHECK(classify(narrow, result({{"id", kInt4}, {"email", kText}, {"extra", kText}}, {{"1", "a@example.com", "x"}},
+                                "SELECT 1"),
+                 kUnordered) == DivergenceClass::kColumnsChanged);
+}
+
+TEST_CASE("columns added in the middle are found by position for a second read on the baseline's columns") {
+  using pgshadow::compare::added_columns_projection;
+  const auto baseline = result({{"id", kInt4}, {"email", kText}, {"order_id", kInt4}}, {}, "SELECT 0");
+  const auto joined = result({{"id", kInt4}, {"email", kText}, {"email_normalized", kText}, {"order_id", kInt4}}, {},
+                             "SELECT 0");
+  CHECK(added_columns_projection(baseline, joined) == std::vector<std::size_t>{0, 1, 3});
+  CHECK_FALSE(added_columns_projection(joined, baseline).has_value());  // a column dropped
+  const auto swapped = result({{"email", kText}, {"id", kInt4}, {"order_id", kInt4}, {"x", kText}}, {}, "SELECT 0");
+  CHECK_FALSE(added_columns_projection(baseline, swapped).has_value());
+  CHECK_FALSE(added_columns_projection(baseline, baseline).has_value());  // nothing added
+}

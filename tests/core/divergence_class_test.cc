@@ -28,6 +28,17 @@ TEST_CASE("severities follow the design's table", "[core]") {
   CHECK(severity_of(DivergenceClass::kMatch) == Severity::kNone);
   CHECK(severity_of(DivergenceClass::kNondeterministic) == Severity::kNone);
   CHECK(severity_of(DivergenceClass::kConsequence) == Severity::kNone);
+  CHECK(severity_of(DivergenceClass::kColumnsAdded) == Severity::kReview);
+}
+
+TEST_CASE("strict columns make an added result column breaking, and nothing else heavier", "[core]") {
+  const SeverityPolicy strict{true};
+  CHECK(to_string(DivergenceClass::kColumnsAdded) == "columns_added");
+  CHECK(severity_of(DivergenceClass::kColumnsAdded, strict) == Severity::kBreaking);
+  for (DivergenceClass c : kAllDivergenceClasses) {
+    if (c == DivergenceClass::kColumnsAdded) continue;
+    CHECK(severity_of(c, strict) == severity_of(c));
+  }
 }
 
 TEST_CASE("exit codes: review passes unless asked to fail on it", "[core]") {

@@ -27,7 +27,7 @@ using nlohmann::json;
 const std::string kLatencyRegression = "latency_regression";
 
 const std::set<std::string> kKnownClasses = {
-    "error_shadow_only", "error_baseline_only", "error_changed",   "columns_changed",
+    "error_shadow_only", "error_baseline_only", "error_changed",   "columns_changed", "columns_added",
     "types_changed",     "rows_changed",        "order_changed",   "command_changed",
     "migration_failed",  kLatencyRegression};
 
@@ -171,6 +171,17 @@ TEST_CASE("a scenario reaches the verdict and findings of its expect.yaml", "[.s
       INFO("undeclared: latency_regression on \"" << normalized << "\": " << shape["latency"].dump());
       CHECK(finding_listed(expected, kLatencyRegression, shape));
     }
+  }
+
+  // The same inputs under other options (expect.yaml's `variants:`, e.g. --strict-columns): the
+  // verdict and exit status each names.
+  for (const auto& variant : expect["variants"]) {
+    std::vector<std::string> arguments = {"verify", scenario, "--report", report_path, "--no-color"};
+    for (const auto& option : variant["options"]) arguments.push_back(option.as<std::string>());
+    const RunOutput again = run_pgshadow(arguments);
+    INFO("variant " << YAML::Dump(variant["options"]) << "\nstdout:\n" << again.out << "\nstderr:\n" << again.err);
+    CHECK(again.exit_status == variant["exit_code"].as<int>());
+    CHECK(json::parse(read_file(report_path))["verdict"] == variant["verdict"].as<std::string>());
   }
 }
 

@@ -18,13 +18,13 @@ TEST_CASE("an allowlist file gives entries that know where they were written", "
       "    expires: 2026-11-23\n";
   auto entries = parse_allowlist(text, "allow.yaml", "2026-11-23");
   REQUIRE(entries.ok());
-  REQUIRE(entries->size() == 2);
-  CHECK((*entries)[0].fingerprint == "0123456789abcdef");
-  CHECK((*entries)[0].divergence == DivergenceClass::kErrorShadowOnly);
-  CHECK((*entries)[0].where == "allow.yaml:3");
-  CHECK((*entries)[1].matches("ffff", "SELECT * FROM users WHERE id = $1"));
-  CHECK_FALSE((*entries)[1].matches("ffff", "SELECT * FROM users"));
-  CHECK((*entries)[1].where == "allow.yaml:7");  // expires today: still valid
+  REQUIRE(entries->entries.size() == 2);
+  CHECK(entries->entries[0].fingerprint == "0123456789abcdef");
+  CHECK(entries->entries[0].divergence == DivergenceClass::kErrorShadowOnly);
+  CHECK(entries->entries[0].where == "allow.yaml:3");
+  CHECK(entries->entries[1].matches("ffff", "SELECT * FROM users WHERE id = $1"));
+  CHECK_FALSE(entries->entries[1].matches("ffff", "SELECT * FROM users"));
+  CHECK(entries->entries[1].where == "allow.yaml:7");  // expires today: still valid
 }
 
 TEST_CASE("an expired allowlist entry is an error naming the file, line and entry", "[allowlist]") {
@@ -70,10 +70,29 @@ TEST_CASE("a malformed allowlist is an error naming the file and line", "[allowl
         "--allowlist: cannot read /nonexistent/allow.yaml");
 }
 
+TEST_CASE("an allowlist may say the application scans columns strictly", "[allowlist]") {
+  auto strict = parse_allowlist("strict_columns: true\n", "a.yaml", "2026-01-01");
+  REQUIRE(strict.ok());
+  CHECK(strict->strict_columns);
+  CHECK(strict->entries.empty());
+  auto both = parse_allowlist(
+      "strict_columns: false\nallow:\n  - fingerprint: ab\n    class: rows_changed\n    reason: x\n"
+      "    expires: 2099-01-01\n",
+      "a.yaml", "2026-01-01");
+  REQUIRE(both.ok());
+  CHECK_FALSE(both->strict_columns);
+  CHECK(both->entries.size() == 1);
+  CHECK(parse_allowlist("strict_columns: yes please\n", "a.yaml", "2026-01-01").error().message ==
+        "a.yaml:1: 'strict_columns' must be true or false, not 'yes please'");
+  CHECK(parse_allowlist("strict: true\nallow: []\n", "a.yaml", "2026-01-01").error().message ==
+        "a.yaml:1: unknown setting 'strict' (allow, strict_columns)");
+}
+
 TEST_CASE("an empty allowlist allows nothing and today's date has the ISO form", "[allowlist]") {
   auto entries = parse_allowlist("", "a.yaml", "2026-01-01");
   REQUIRE(entries.ok());
-  CHECK(entries->empty());
+  CHECK(entries->entries.empty());
+  CHECK_FALSE(entries->strict_columns);
   const std::string today = utc_today();
   CHECK(today.size() == 10);
   CHECK(today[4] == '-');

@@ -27,13 +27,14 @@ struct Book {
   explicit Book(JudgeSettings settings = {}) : book(settings) {}
   void compare(const std::string& fingerprint, DivergenceClass divergence,
                const compare::ResultSignature& baseline, const compare::ResultSignature& shadow,
-               std::uint64_t sequence = 0) {
+               std::uint64_t sequence = 0, double baseline_ms = 0, double shadow_ms = 0) {
     Event event;
     event.sequence = sequence;
     event.sql = "SELECT secret_literal";
     event.source = {"traffic/log.csv", 10 + sequence};
     const sql::QueryShape shape{fingerprint, "SELECT $1"};
-    book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, ""});
+    book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, "", baseline_ms, shadow_ms,
+                      false, /*explainable=*/true});
   }
 };
 
@@ -55,6 +56,69 @@ TEST_CASE("the verdict is the heaviest class seen", "[judge]") {
   CHECK(breaking.book.verdict() == Verdict::kBreaking);
   CHECK(breaking.book.verdict_reasons().front() ==
         "1 query shape the application runs today breaks on the shadow schema");
+}
+
+namespace {
+
+compare::QueryPlan plan(double cost, std::string node_type) {
+  compare::QueryPlan p;
+  p.total_cost = cost;
+  p.scans = {{std::move(node_type), "order_events", ""}};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a shape is slower when its plans say so, whatever its timings did", "[judge][latency]") {
+  // Timings alone never flag a shape: one stall on a busy machine moves a p95.
+  Book stalled;
+  for (std::uint64_t i = 0; i < 40; ++i) {
+    stalled.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1), i, 0.2, i < 30 ? 40.0 : 0.2);
+  }
+  CHECK(stalled.book.verdict() == Verdict::kSafe);
+  const auto requests = stalled.book.plan_requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].fingerprint == "a");
+  CHECK(requests[0].example.sequence == 0);  // the first execution that succeeded on both sides
+  // Equal plans: still safe, however slow the timings looked.
+  stalled.book.on_plans({"a", plan(75.7, "Index Scan"), plan(75.7, "Index Scan")});
+  CHECK(stalled.book.verdict() == Verdict::kSafe);
+
+  // A plan much costlier on the shadow: review, even with identical timings.
+  Book lost_index;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    lost_index.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1), i, 1.0, 1.0);
+  }
+  lost_index.book.on_plans({"a", plan(75.7, "Index Scan"), plan(3996.1, "Parallel Seq Scan")});
+  CHECK(lost_index.book.verdict() == Verdict::kReview);
+  const ShapeFindings& shape = *lost_index.book.shapes_by_importance().front();
+  CHECK(shape.latency_regression);
+  CHECK(shape.latency_explanation() ==
+        "planned as Parallel Seq Scan on order_events (cost 3996.1) on the shadow, Index Scan on order_events "
+        "(cost 75.7) on the baseline; median 0.98 ms -> 0.98 ms over 3 statements");
+  CHECK(lost_index.book.verdict_reasons().back() ==
+        "1 query shape planned much costlier on the shadow (at least 2x the baseline's estimated cost)");
+  // A side that could not plan it says nothing either way.
+  Book unplannable;
+  unplannable.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  unplannable.book.on_plans({"a", std::nullopt, plan(3996.1, "Seq Scan")});
+  CHECK(unplannable.book.verdict() == Verdict::kSafe);
+}
+
+TEST_CASE("the shapes to plan are the most executed first, ties in fingerprint order, bounded",
+          "[judge][latency]") {
+  Book b;
+  b.compare("c", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("b", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("c", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("d", DivergenceClass::kErrorShadowOnly, success("SELECT", 1), failure("42703", "no column"));
+  const auto all = b.book.plan_requests();
+  REQUIRE(all.size() == 3);  // d failed on the shadow: nothing to plan there
+  CHECK(all[0].fingerprint == "c");
+  CHECK(all[1].fingerprint == "a");
+  CHECK(all[2].fingerprint == "b");
+  CHECK(b.book.plan_requests(2).size() == 2);
 }
 
 TEST_CASE("a failed migration makes the run breaking with its location", "[judge]") {
@@ -111,7 +175,9 @@ TEST_CASE("messages that may quote data are withheld unless literals are asked f
   CHECK(example.explanation.find("555-1234") == std::string::npos);
   CHECK_FALSE(private_book.book.shapes_by_importance()[0]->sql_example.has_value());
 
-  Book local_book(JudgeSettings{true, {}});
+  JudgeSettings literal_settings;
+  literal_settings.include_literals = true;
+  Book local_book(literal_settings);
   local_book.compare("a", DivergenceClass::kErrorShadowOnly, success("INSERT", 1),
                      failure("22P02", "invalid input syntax for type integer: \"555-1234\""));
   const auto* shape = local_book.book.shapes_by_importance()[0];

@@ -87,7 +87,9 @@ TEST_CASE("show_values keeps the text of the differing cells", "[judge]") {
 }
 
 TEST_CASE("include_literals implies show_values", "[judge]") {
-  FindingsBook book(JudgeSettings{true, {}});
+  JudgeSettings settings;
+  settings.include_literals = true;
+  FindingsBook book(settings);
   const DivergenceExample& example = example_of(book, DivergenceClass::kRowsChanged, kBaseline, kShadow);
   REQUIRE(example.row_differences);
   CHECK(example.row_differences->values_shown);

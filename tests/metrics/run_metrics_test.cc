@@ -37,7 +37,12 @@ class Run {
     baseline.command_verb = "SELECT";
     baseline.row_count = 1;
     compare::ResultSignature shadow = baseline;
-    if (shadow_fails) shadow = compare::ResultSignature{false, sqlstate, message, {}, {}, {}, 0, {}, {}, {}};
+    if (shadow_fails) {
+      shadow = compare::ResultSignature{};
+      shadow.succeeded = false;
+      shadow.sqlstate = sqlstate;
+      shadow.error_message = message;
+    }
     const replay::ComparedStatement statement{event, shape,
                                               shadow_fails ? DivergenceClass::kErrorShadowOnly : DivergenceClass::kMatch,
                                               baseline, shadow, std::nullopt, {}, 1.5, 2.5};

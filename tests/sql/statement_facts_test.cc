@@ -100,12 +100,99 @@ TEST_CASE("statements that cannot repeat their results are recognised, with the 
   CHECK(facts_of("SELECT * FROM t WHERE x < random()").nondeterminism == "calls random()");
   CHECK(facts_of("INSERT INTO t (id) VALUES (gen_random_uuid())").nondeterminism == "calls gen_random_uuid()");
   CHECK(facts_of("SELECT current_timestamp").nondeterminism == "reads the clock (CURRENT_TIMESTAMP)");
-  CHECK(facts_of("SELECT * FROM t LIMIT 5").nondeterminism == "LIMIT or OFFSET without ORDER BY");
+  CHECK(facts_of("SELECT * FROM t LIMIT 5 OFFSET 10").nondeterminism == "OFFSET without ORDER BY");
   CHECK(facts_of("SELECT * FROM t WHERE id IN (SELECT id FROM u LIMIT 2) ORDER BY id").nondeterminism ==
-        "LIMIT or OFFSET without ORDER BY");
+        "LIMIT without ORDER BY in a subquery");
   CHECK(facts_of("SELECT DISTINCT ON (a) a, b FROM t").nondeterminism == "DISTINCT ON without ORDER BY");
   CHECK(facts_of("SELECT * FROM t TABLESAMPLE system (10)").nondeterminism == "TABLESAMPLE");
   CHECK(facts_of("SELECT id FROM jobs FOR UPDATE SKIP LOCKED").nondeterminism == "SKIP LOCKED");
+}
+
+TEST_CASE("values that depend on the replay's setup are recognised from the parse tree", "[sql][nondeterminism]") {
+  // Special date literals are the clock, written as a constant (any case, any spacing).
+  CHECK(facts_of("SELECT 'now'::timestamptz").nondeterminism == "casts 'now' to timestamptz");
+  CHECK(facts_of("SELECT timestamp 'TODAY'").nondeterminism == "casts 'TODAY' to timestamp");
+  CHECK(facts_of("CREATE TABLE t AS SELECT ' tomorrow '::date AS d").nondeterminism == "casts ' tomorrow ' to date");
+  CHECK(facts_of("INSERT INTO t VALUES ('yesterday'::timestamp with time zone)").nondeterminism ==
+        "casts 'yesterday' to timestamptz");
+  CHECK(facts_of("SELECT 'now'::text, '2026-01-01'::date").nondeterminism.empty());
+  // The server process, transaction ids, WAL positions and the server's own settings.
+  CHECK(facts_of("SELECT pg_backend_pid()").nondeterminism == "calls pg_backend_pid()");
+  CHECK(facts_of("SELECT inet_server_port()").nondeterminism == "calls inet_server_port()");
+  CHECK(facts_of("SELECT txid_current()").nondeterminism == "calls txid_current()");
+  CHECK(facts_of("SELECT pg_current_wal_lsn()").nondeterminism == "calls pg_current_wal_lsn()");
+  CHECK(facts_of("SELECT current_setting('port')").nondeterminism == "reads setting port");
+  CHECK(facts_of("SHOW data_directory").nondeterminism == "reads setting data_directory");
+  CHECK(facts_of("SHOW search_path").nondeterminism.empty());
+  CHECK(facts_of("SELECT count(*) FROM pg_stat_activity").nondeterminism == "reads pg_stat_activity");
+  CHECK(facts_of("SELECT * FROM pg_catalog.pg_locks").nondeterminism == "reads pg_locks");
+  CHECK(facts_of("SELECT xmin, * FROM t").nondeterminism == "reads system column xmin");
+  CHECK(facts_of("SELECT age(datfrozenxid) FROM pg_database").nondeterminism == "calls age() of one argument");
+  CHECK(facts_of("SELECT age(b, a) FROM t").nondeterminism.empty());
+}
+
+TEST_CASE("the outermost LIMIT without ORDER BY is kept with what can pin its rows", "[sql][limit]") {
+  const auto knex_first = facts_of(R"(select * from "users" where "id" = $1 limit $2)");
+  CHECK(knex_first.nondeterminism.empty());
+  REQUIRE(knex_first.unordered_limit.has_value());
+  CHECK_FALSE(knex_first.unordered_limit->count.has_value());
+  CHECK(knex_first.unordered_limit->count_parameter == 2);
+  CHECK(knex_first.unordered_limit->table == "users");
+  CHECK(knex_first.unordered_limit->equality_columns == std::vector<std::string>{"id"});
+
+  const auto two_keys = facts_of("SELECT * FROM app.orders o WHERE o.user_id = 5 AND 'paid' = status LIMIT 1");
+  REQUIRE(two_keys.unordered_limit.has_value());
+  CHECK(two_keys.unordered_limit->count == 1);
+  CHECK(two_keys.unordered_limit->schema == "app");
+  CHECK(two_keys.unordered_limit->table == "orders");
+  CHECK(two_keys.unordered_limit->equality_columns == std::vector<std::string>{"user_id", "status"});
+
+  // A join or an OR pins nothing; the limit is still known.
+  const auto joined = facts_of("SELECT * FROM a JOIN b ON a.id = b.a_id WHERE a.id = 1 LIMIT 3");
+  REQUIRE(joined.unordered_limit.has_value());
+  CHECK(joined.unordered_limit->table.empty());
+  const auto either = facts_of("SELECT * FROM a WHERE id = 1 OR id = 2 LIMIT 3");
+  REQUIRE(either.unordered_limit.has_value());
+  CHECK(either.unordered_limit->equality_columns.empty());
+
+  CHECK_FALSE(facts_of("SELECT * FROM t ORDER BY id LIMIT 5").unordered_limit.has_value());
+  CHECK_FALSE(facts_of("SELECT * FROM t").unordered_limit.has_value());
+  CHECK_FALSE(facts_of("SELECT * FROM t LIMIT ALL").unordered_limit.has_value());
+}
+
+TEST_CASE("statements that act outside their database are named, with their kind", "[sql][outside]") {
+  const auto kind = [](const char* sql) {
+    const auto facts = facts_of(sql);
+    return facts.outside_reach ? facts.outside_reach->kind : std::string("inside");
+  };
+  CHECK(kind("COPY (SELECT 1) TO PROGRAM 'id > /tmp/f'") == "copy_program");
+  CHECK(facts_of("COPY t FROM PROGRAM 'cat x'").outside_reach->description ==
+        "COPY ... FROM PROGRAM: runs a program on the server's host");
+  CHECK(kind("COPY t TO '/tmp/t.csv'") == "copy_file");
+  CHECK(kind("COPY t FROM '/etc/passwd'") == "copy_file");
+  CHECK(kind("SELECT pg_read_file('/etc/passwd')") == "server_files");
+  CHECK(kind("SELECT * FROM pg_ls_dir('.')") == "server_files");
+  CHECK(kind("SELECT lo_import('/etc/hosts')") == "server_files");
+  CHECK(kind("SELECT lo_export(16400, '/tmp/x')") == "server_files");
+  CHECK(kind("ALTER SYSTEM SET work_mem = '1GB'") == "server_control");
+  CHECK(kind("SELECT pg_reload_conf()") == "server_control");
+  CHECK(kind("LOAD 'auto_explain'") == "server_control");
+  CHECK(kind("SELECT pg_terminate_backend(pid) FROM pg_stat_activity") == "other_backends");
+  CHECK(kind("SELECT pg_cancel_backend(123)") == "other_backends");
+  CHECK(kind("CREATE DATABASE other") == "databases");
+  CHECK(kind("DROP DATABASE other") == "databases");
+  CHECK(kind("CREATE TABLESPACE ts LOCATION '/tmp/ts'") == "tablespaces");
+  CHECK(kind("SELECT dblink_connect('host=x')") == "foreign_connections");
+  CHECK(kind("CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'x')") == "foreign_connections");
+  CHECK(kind("CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS 'return 1'") == "untrusted_language");
+  CHECK(kind("DO LANGUAGE plperlu 'system(1)'") == "untrusted_language");
+  CHECK(kind("SELECT pg_create_logical_replication_slot('s', 'pgoutput')") == "replication");
+  for (const char* inside : {"COPY t TO STDOUT", "COPY t FROM STDIN", "SELECT * FROM t", "CREATE TABLE t (a int)",
+                             "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "DO $$ BEGIN END $$",
+                             "CREATE ROLE r", "VACUUM t"}) {
+    INFO(inside);
+    CHECK(kind(inside) == "inside");
+  }
 }
 
 TEST_CASE("deterministic statements have no nondeterminism reason", "[sql][nondeterminism]") {
@@ -163,6 +250,22 @@ TEST_CASE("a plain read can run twice on one connection without moving its state
   CHECK_FALSE(facts_of("SELECT nextval('s')").is_plain_read);
   CHECK_FALSE(facts_of("BEGIN").is_plain_read);
   CHECK_FALSE(facts_of("SELEC broken").is_plain_read);
+}
+
+TEST_CASE("one planned statement is explainable; utility, transaction control and scripts are not",
+          "[sql][plan]") {
+  for (const char* planned : {"SELECT * FROM users WHERE id = $1", "INSERT INTO t VALUES (1) RETURNING id",
+                              "UPDATE t SET a = 1 WHERE id = 2", "DELETE FROM t WHERE id = 3",
+                              "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1), (2)",
+                              "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE"}) {
+    INFO(planned);
+    CHECK(facts_of(planned).is_explainable);
+  }
+  for (const char* not_planned : {"BEGIN", "CREATE TABLE t (a int)", "SELECT 1 INTO t2", "SHOW TimeZone",
+                                  "SELECT 1; SELECT 2", "EXPLAIN SELECT 1", "COPY t TO STDOUT", "SELEC broken"}) {
+    INFO(not_planned);
+    CHECK_FALSE(facts_of(not_planned).is_explainable);
+  }
 }
 
 }  // namespace pgshadow::sql

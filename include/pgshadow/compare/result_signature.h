@@ -31,6 +31,15 @@ struct ResultSignature {
   std::uint64_t row_count = 0;
   Digest128 ordered_digest;   // chained over rows in arrival order
   Digest128 multiset_digest;  // sum of row digests mod 2^128: independent of row order
+  // With SignatureBuilder::track_column_prefixes: the digests over the first k columns of every
+  // row, for k = 1 .. columns - 1 (entry k - 1), equal to the digests a result of just those k
+  // columns would have. An added column appended to a baseline's result (ALTER TABLE ... ADD
+  // COLUMN under SELECT *) leaves the baseline's rows as a prefix of the shadow's.
+  struct Prefix {
+    Digest128 ordered_digest;
+    Digest128 multiset_digest;
+  };
+  std::vector<Prefix> column_prefixes;
   // The first rows, within SignatureBuilder's row and byte limits: what row_diff compares.
   std::vector<SampleRow> sample_rows;
   bool sample_complete = true;  // sample_rows holds every row of the result
@@ -38,9 +47,10 @@ struct ResultSignature {
 
 // Builds a ResultSignature as rows arrive; memory is bounded by the sample, whatever the size of
 // the result. Value encoding per cell: a null flag byte, the length (8 bytes), the bytes; so
-// ('ab','c') and ('a','bc') differ and NULL, '' and 'NULL' all differ; the row's column count
-// is hashed first. finish_success/finish_error hand over the signature and leave the builder
-// empty, ready for the next statement. Not thread-safe.
+// ('ab','c') and ('a','bc') differ and NULL, '' and 'NULL' all differ. The encoding delimits
+// itself, so a row's digest is the digest of its cells in order and the digest of its first k
+// cells is the digest a k-column row would have. finish_success/finish_error hand over the
+// signature and leave the builder empty, ready for the next statement. Not thread-safe.
 //
 // The sample is the first rows, as long as both limits hold: max_sample_rows rows and
 // max_sample_bytes bytes of values (NULLs count 0; the row limit bounds the per-cell overhead).
@@ -56,6 +66,9 @@ class SignatureBuilder {
                             std::size_t max_sample_bytes = kDefaultSampleBytes);
 
   void set_columns(std::vector<ColumnHeader> columns);
+  // Also keep ResultSignature::column_prefixes (for the shadow side: it is the side a migration
+  // adds columns to). Costs one digest per cell.
+  void track_column_prefixes() { track_prefixes_ = true; }
   // One row: values in column order; nullopt is SQL NULL.
   void add_row(const std::vector<std::optional<std::string_view>>& values);
   // Finishes with the command tag as the server sent it ("INSERT 0 3", "SELECT 2", "BEGIN").
@@ -63,9 +76,12 @@ class SignatureBuilder {
   ResultSignature finish_error(std::string sqlstate, std::string message);
 
  private:
+  void chain(Digest128& ordered, Digest128& multiset, const Digest128& row);
+
   std::size_t max_sample_rows_;
   std::size_t max_sample_bytes_;
   std::size_t sample_bytes_ = 0;  // of the values in signature_.sample_rows
+  bool track_prefixes_ = false;
   ResultSignature signature_;
   Xxh3Hasher row_hasher_;
   Xxh3Hasher chain_hasher_;

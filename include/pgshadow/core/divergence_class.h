@@ -12,6 +12,7 @@ enum class DivergenceClass {
   kErrorBaselineOnly,
   kErrorChanged,
   kColumnsChanged,
+  kColumnsAdded,
   kTypesChanged,
   kRowsChanged,
   kOrderChanged,
@@ -27,7 +28,8 @@ enum class Severity { kNone, kReview, kBreaking };
 inline constexpr DivergenceClass kAllDivergenceClasses[] = {
     DivergenceClass::kMatch,          DivergenceClass::kErrorShadowOnly,
     DivergenceClass::kErrorBaselineOnly, DivergenceClass::kErrorChanged,
-    DivergenceClass::kColumnsChanged, DivergenceClass::kTypesChanged,
+    DivergenceClass::kColumnsChanged, DivergenceClass::kColumnsAdded,
+    DivergenceClass::kTypesChanged,
     DivergenceClass::kRowsChanged,    DivergenceClass::kOrderChanged,
     DivergenceClass::kCommandChanged, DivergenceClass::kNondeterministic,
     DivergenceClass::kConsequence,    DivergenceClass::kMigrationFailed,
@@ -35,7 +37,15 @@ inline constexpr DivergenceClass kAllDivergenceClasses[] = {
 
 std::string_view to_string(DivergenceClass c);  // "error_shadow_only", ...
 std::optional<DivergenceClass> divergence_class_from_string(std::string_view name);
-Severity severity_of(DivergenceClass c);
+// What a run weighs differently. columns_added is review by default: clients that map result
+// columns by name (ORMs, most drivers) ignore an added column, but strict scanners (Go's sqlx
+// without its unsafe mode, some code generators) fail on it; strict_columns makes it breaking
+// for applications that scan strictly (--strict-columns).
+struct SeverityPolicy {
+  bool strict_columns = false;
+};
+
+Severity severity_of(DivergenceClass c, const SeverityPolicy& policy = {});
 std::string_view to_string(Severity s);  // "none", "review", "breaking"
 
 }  // namespace pgshadow

@@ -2,6 +2,7 @@
 // The allowlist file (`--allowlist FILE`): known and accepted differences, each with a reason
 // and an expiry date, so an exception cannot outlive its review. Format (YAML):
 //
+//   strict_columns: true                     # optional: columns_added is breaking (--strict-columns)
 //   allow:
 //     - fingerprint: 0123456789abcdef        # or normalized: "SELECT name FROM users WHERE id = $1"
 //       class: error_shadow_only
@@ -28,14 +29,20 @@ struct AllowlistEntry {
   bool matches(const std::string& shape_fingerprint, const std::string& shape_normalized) const;
 };
 
+struct Allowlist {
+  std::vector<AllowlistEntry> entries;
+  // The application scans result columns strictly (Go's sqlx and the like): an added column
+  // breaks it, so columns_added weighs as breaking (core::SeverityPolicy).
+  bool strict_columns = false;
+};
+
 // Parses allowlist text; `name` is the file name used in errors and in `where`, `today` is
 // YYYY-MM-DD. A malformed file is an Error naming the file and line; an expired entry is an
 // Error naming the file, the line and the entry.
-Result<std::vector<AllowlistEntry>> parse_allowlist(const std::string& text, const std::string& name,
-                                                    const std::string& today);
+Result<Allowlist> parse_allowlist(const std::string& text, const std::string& name, const std::string& today);
 
 // Reads and parses a file (the CLI passes today's UTC date).
-Result<std::vector<AllowlistEntry>> load_allowlist(const std::string& path, const std::string& today);
+Result<Allowlist> load_allowlist(const std::string& path, const std::string& today);
 
 // Today's date in UTC as YYYY-MM-DD (the one place that reads the clock).
 std::string utc_today();

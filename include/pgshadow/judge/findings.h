@@ -14,6 +14,7 @@
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/judge/latency.h"
 #include "pgshadow/pg/database_setup.h"
+#include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
 
 namespace pgshadow::judge {
@@ -85,12 +86,20 @@ struct ShapeFindings {
   std::string nondeterminism;  // why its statements were judged nondeterministic, when they were
   LatencyHistogram baseline_latency;
   LatencyHistogram shadow_latency;
-  bool latency_regression = false;  // the shadow is much slower (FindingsBook's LatencyPolicy)
+  // Each side's plan for one captured execution that succeeded on both (FindingsBook::on_plans);
+  // nullopt when not asked for or not plannable on a fresh connection.
+  std::optional<compare::QueryPlan> baseline_plan;
+  std::optional<compare::QueryPlan> shadow_plan;
+  bool latency_regression = false;  // the shadow's plan is much costlier (JudgeSettings::plans)
+  SeverityPolicy severity_policy;    // the run's (JudgeSettings::severities)
   // Replay fidelity: statements whose baseline outcome is not what production saw (it
   // succeeded where production failed, or failed differently): such results are weak evidence.
   std::uint64_t not_reproduced = 0;
 
   Severity severity() const;  // the heaviest class seen, or review for a latency regression
+  Severity class_severity() const;  // the heaviest class seen
+  // Why the shape is flagged slower: the plans and the medians, names and numbers only.
+  std::string latency_explanation() const;
 };
 
 struct MigrationFinding {
@@ -117,10 +126,11 @@ struct Accounting {
 
 struct JudgeSettings {
   bool include_literals = false;  // statement texts, error messages and row values in reports
-  LatencyPolicy latency;
+  PlanPolicy plans;
   // Row values (as text) in the row differences; else only NULL or not and the length. For
   // local use: captured traffic holds personal data. include_literals implies it.
   bool show_values = false;
+  SeverityPolicy severities;  // --strict-columns
 
   bool values_shown() const { return show_values || include_literals; }
 };
@@ -140,6 +150,14 @@ class FindingsBook final : public replay::ReplayObserver {
   // Events the filters left out, by reason.
   void on_filtered(const std::map<std::string, std::uint64_t>& by_reason);
 
+  // After the replay: the shapes whose plans to compare, each with one execution that succeeded
+  // on both sides, most executed first (ties by fingerprint, so the choice is repeatable), at
+  // most `limit`.
+  std::vector<replay::PlanRequest> plan_requests(std::size_t limit = kMaxPlannedShapes) const;
+  // Each side's plan of a shape (replay::explain_on_both_sides); decides its latency regression.
+  void on_plans(const replay::PlanPair& plans);
+  static constexpr std::size_t kMaxPlannedShapes = 1000;
+
   Verdict verdict() const;
   // Why the verdict is what it is, one line each, most important first.
   std::vector<std::string> verdict_reasons() const;
@@ -155,6 +173,7 @@ class FindingsBook final : public replay::ReplayObserver {
 
   JudgeSettings settings_;
   std::map<std::string, ShapeFindings> shapes_;  // by fingerprint
+  std::map<std::string, Event> plan_examples_;   // by fingerprint: see plan_requests()
   std::optional<MigrationFinding> migration_;
   Accounting accounting_;
 };

@@ -30,6 +30,7 @@ Result<ClassBudget> parse_class_budget(const std::string& text);
 
 struct GatePolicy {
   Verdict fail_on = Verdict::kBreaking;
+  SeverityPolicy severities;  // --strict-columns, or the allowlist's strict_columns
   std::vector<ClassBudget> budgets;
   std::vector<AllowlistEntry> allowlist;
 };

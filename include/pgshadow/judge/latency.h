@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "pgshadow/compare/query_plan.h"
+
 namespace pgshadow::judge {
 
 class LatencyHistogram {
@@ -20,18 +22,19 @@ class LatencyHistogram {
   std::uint64_t count_ = 0;
 };
 
-// When a shape's shadow is flagged as slower: its p95 at least `ratio` times the baseline's and
-// `min_extra_ms` more, over at least `min_count` statements on each side, and its median moved by
-// the same ratio and margin. The median condition is what keeps a busy replay machine from crying
-// wolf: a stall of the client or the scheduler lands on a few statements of either side and moves
-// the tail, while a lost index or a worse plan slows every execution and moves the median too.
-struct LatencyPolicy {
-  double ratio = 2.0;
-  double min_extra_ms = 5.0;
-  std::uint64_t min_count = 20;
+// When a shape's shadow is flagged as slower: the planner's estimate for one captured execution
+// (the same text and parameters on both sides) is at least `cost_ratio` times the baseline's and
+// `min_extra_cost` more. Plans, not timings, decide: the same inputs give the same plans on every
+// run, while a timing rule flips with one scheduler stall on a busy machine (a p95 over 30
+// statements is the second-slowest of them). min_extra_cost keeps a small table's seq scan (a few
+// hundred cost units: a millisecond) from counting; 1000 units is about 1000 pages read in order.
+// The timings stay in every report beside the plans, as the evidence a reviewer reads.
+struct PlanPolicy {
+  double cost_ratio = 2.0;
+  double min_extra_cost = 1000.0;
 };
 
-bool is_latency_regression(const LatencyHistogram& baseline, const LatencyHistogram& shadow,
-                           const LatencyPolicy& policy);
+bool is_plan_regression(const compare::QueryPlan& baseline, const compare::QueryPlan& shadow,
+                        const PlanPolicy& policy);
 
 }  // namespace pgshadow::judge

@@ -106,7 +106,7 @@ class RunMetrics final : public replay::ReplayObserver {
 };
 
 // "error_shadow_only" -> "breaking" etc.: the severity label of a class.
-std::string severity_label(DivergenceClass divergence);
+std::string severity_label(DivergenceClass divergence, const SeverityPolicy& policy = {});
 // A SQLSTATE as a bounded label: five characters of [0-9A-Z], else "other".
 std::string sqlstate_label(const std::string& sqlstate);
 

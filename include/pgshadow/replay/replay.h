@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +71,9 @@ struct ReplaySettings {
   // A read that differs between the sides runs again on the baseline: a different result there
   // too makes it nondeterministic.
   bool probe_nondeterminism = false;
+  // Kinds of sql::OutsideReach replayed all the same (--allow-outside KIND); every other
+  // statement that acts outside its database is skipped with its reason.
+  std::set<std::string> allowed_outside;
 };
 
 struct ComparedStatement {
@@ -87,6 +91,7 @@ struct ComparedStatement {
   double baseline_ms = 0;  // wall time from send to the last result, per side
   double shadow_ms = 0;
   bool ordered = false;  // the statement has a top-level ORDER BY: row order is part of its result
+  bool explainable = false;  // sql::StatementFacts::is_explainable
 };
 
 // Where the replay is, for progress displays and metrics.

@@ -1,8 +1,11 @@
 #pragma once
 // What PostgreSQL's own parser (libpg_query) tells us about a statement. Thread-safe:
 // libpg_query keeps its parser state per thread.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pgshadow::sql {
 
@@ -21,6 +24,36 @@ struct QueryShape {
 // normalized is then "<unparsable statement>").
 QueryShape shape_of(std::string_view sql);
 
+// A statement that acts outside the database it runs in: on the server's host (files,
+// programs, libraries, untrusted code), on the server as a whole (its configuration, other
+// backends, replication), on other databases or tablespaces, or on other servers. Replaying it
+// would act on the replay's host or servers, so the replay skips it unless its kind is allowed.
+struct OutsideReach {
+  std::string kind;         // stable name, for --allow-outside: copy_program, copy_file, server_files,
+                            // server_control, other_backends, replication, databases, tablespaces,
+                            // foreign_connections, untrusted_language
+  std::string description;  // "COPY ... TO PROGRAM: runs a program on the server's host"
+};
+
+inline constexpr std::string_view kOutsideReachKinds[] = {
+    "copy_program", "copy_file", "server_files", "server_control", "other_backends",
+    "replication", "databases", "tablespaces", "foreign_connections", "untrusted_language"};
+
+// The outermost SELECT's LIMIT when it has no ORDER BY. Which rows such a LIMIT keeps is
+// unspecified only when it cut something: when neither side returned as many rows as the
+// limit, every row that matched came back, and the rows must agree. Nor when the WHERE clause
+// pins the rows by a unique key of the table (`WHERE id = $1 LIMIT 1`: knex's .first(),
+// ActiveRecord's find_by): at most one row can match.
+struct RowLimit {
+  std::optional<std::int64_t> count;  // LIMIT 10
+  int count_parameter = 0;            // LIMIT $2: the parameter's number (1-based), 0 when a constant
+  // The FROM clause is one table and the WHERE clause an AND of `column = constant or $n`: the
+  // table (schema-qualified when written so) and those columns, for the unique-key check.
+  std::string schema;
+  std::string table;
+  std::vector<std::string> equality_columns;
+};
+
 struct StatementFacts {
   bool parsed = false;                 // the parser accepted the text
   bool has_top_level_order_by = false; // the outermost SELECT of the (last) statement sorts
@@ -28,9 +61,10 @@ struct StatementFacts {
   // TRANSACTION (a multi-statement text counts if any of its statements is one).
   bool is_transaction_control = false;
   int statement_count = 0;             // a simple-protocol query may hold several
-  // Why the statement cannot give repeatable results, when it cannot: "calls now()",
-  // "LIMIT without ORDER BY", "TABLESAMPLE", "SKIP LOCKED", "DISTINCT ON without ORDER BY".
-  // ORDER BY is taken as total (pgshadow does not know the table's keys).
+  // Why the statement cannot give repeatable results, when it cannot: "calls now()", "casts
+  // 'now' to timestamptz", "reads pg_stat_activity", "reads setting port", "OFFSET without ORDER
+  // BY", "TABLESAMPLE", "SKIP LOCKED", "DISTINCT ON without ORDER BY". The outermost SELECT's
+  // LIMIT without ORDER BY is in unordered_limit instead.
   std::string nondeterminism;
   // COPY ... FROM STDIN: the rows come from the client and are not in the server's log.
   bool copies_from_client = false;
@@ -44,6 +78,13 @@ struct StatementFacts {
   // moves session state (no cursor, no prepared statement): running it again on the same
   // connection must give the same result unless it is nondeterministic.
   bool is_plain_read = false;
+  // See OutsideReach: nullopt when the statement stays inside its database.
+  std::optional<OutsideReach> outside_reach;
+  // See RowLimit: nullopt when the outermost SELECT has no LIMIT, or has an ORDER BY.
+  std::optional<RowLimit> unordered_limit;
+  // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
+  // EXPLAIN of it tells how the server would run it.
+  bool is_explainable = false;
 };
 
 StatementFacts facts_of(std::string_view sql);
