@@ -14,7 +14,7 @@ OutcomeSummary summarize(const compare::ResultSignature& signature, const JudgeS
   summary.affected_rows = signature.affected_rows;
   summary.row_count = signature.row_count;
   for (const auto& column : signature.columns) {
-    summary.columns.push_back(column.name + " " + type_name(column.type_oid));
+    summary.columns.push_back(column.name + " " + (column.type_name.empty() ? type_name(column.type_oid) : column.type_name));
   }
   summary.sqlstate = signature.sqlstate;
   if (settings.include_literals || sqlstate_message_is_data_free(signature.sqlstate)) {

@@ -20,6 +20,7 @@
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_analyzer.h"
+#include "type_names.h"
 #include "unique_keys.h"
 
 namespace pgshadow::replay {
@@ -141,6 +142,7 @@ class ReplayEngine {
   StageClock clock_;
   StatementAnalyzer analyzer_;
   std::optional<UniqueKeys> unique_keys_;  // on the baseline's monitor, once needed
+  std::array<TypeNames, 2> type_names_;    // per side
 };
 
 std::vector<std::pair<std::string, std::string>> session_settings(const ReplaySettings& s) {
@@ -564,6 +566,11 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 
   const sql::QueryShape& shape = session.shape;
   const sql::StatementFacts& facts = session.facts;
+  for (int index = 0; index < 2; ++index) {
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    type_names_[static_cast<std::size_t>(index)].resolve(side.result->columns, side.connection.get(),
+                                                          *monitors_[static_cast<std::size_t>(index)]);
+  }
   DivergenceClass divergence = compare::classify(*baseline.result, *shadow.result,
                                                  {facts.has_top_level_order_by});
   if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {

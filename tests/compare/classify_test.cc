@@ -219,3 +219,19 @@ TEST_CASE("columns added in the middle are found by position for a second read o
   CHECK_FALSE(added_columns_projection(baseline, swapped).has_value());
   CHECK_FALSE(added_columns_projection(baseline, baseline).has_value());  // nothing added
 }
+
+TEST_CASE("a type the traffic created is the same type on both sides by name, whatever its OIDs") {
+  // CREATE TYPE mood AS ENUM (...): OID 16395 on one cluster, 16393 on the other.
+  ColumnHeader baseline_mood{"current_mood", 16395, "public.mood"};
+  ColumnHeader shadow_mood{"current_mood", 16393, "public.mood"};
+  const auto baseline = result({baseline_mood}, {{"happy"}}, "SELECT 1");
+  const auto shadow = result({shadow_mood}, {{"happy"}}, "SELECT 1");
+  CHECK(classify(baseline, shadow, kUnordered) == DivergenceClass::kMatch);
+  // Another type of the same spelling in another schema is another type.
+  ColumnHeader other_schema{"current_mood", 16393, "audit.mood"};
+  CHECK(classify(baseline, result({other_schema}, {{"happy"}}, "SELECT 1"), kUnordered) ==
+        DivergenceClass::kTypesChanged);
+  // Unresolved names: the OIDs decide, as for builtin types.
+  CHECK(classify(result({{"current_mood", 16395}}, {{"happy"}}, "SELECT 1"),
+                 result({{"current_mood", 16393}}, {{"happy"}}, "SELECT 1"), kUnordered) == DivergenceClass::kTypesChanged);
+}

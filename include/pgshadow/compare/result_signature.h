@@ -5,16 +5,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pgshadow/util/xxh3.h"
 
 namespace pgshadow::compare {
 
+// OIDs below this are the server's own (builtin types): the same on every cluster of a major
+// version. A type the baseline or the traffic created has a per-cluster OID.
+inline constexpr std::uint32_t kFirstNormalObjectId = 16384;
+
 struct ColumnHeader {
+  ColumnHeader() = default;
+  ColumnHeader(std::string column_name, std::uint32_t oid, std::string qualified_type_name = {})
+      : name(std::move(column_name)), type_oid(oid), type_name(std::move(qualified_type_name)) {}
+
   std::string name;
   std::uint32_t type_oid = 0;
-  friend bool operator==(const ColumnHeader&, const ColumnHeader&) = default;
+  // For a type of OID >= kFirstNormalObjectId: its schema-qualified name ("public.mood"), as the
+  // replay resolved it on that side; empty when builtin or not resolvable.
+  std::string type_name;
+
+  // The same column: same name, and the same type: by name when both sides resolved it (a
+  // composite type, domain or enum has a different OID on each cluster), else by OID.
+  friend bool operator==(const ColumnHeader& a, const ColumnHeader& b) {
+    if (a.name != b.name) return false;
+    if (!a.type_name.empty() && !b.type_name.empty()) return a.type_name == b.type_name;
+    return a.type_oid == b.type_oid;
+  }
 };
 
 using SampleRow = std::vector<std::optional<std::string>>;
