@@ -32,8 +32,9 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
       "  pgshadow verify SCENARIO_DIR\n"
       "  pgshadow verify --baseline FILE --migration FILE... --capture PATH... [options]\n\n"
       "Without --baseline-dsn/--shadow-dsn, pgshadow starts a throwaway PostgreSQL cluster, loads\n"
-      "the baseline once, clones it into the baseline and shadow databases, applies the migration\n"
-      "to the shadow, replays, and removes the cluster.");
+      "the baseline once (with its owners and privileges) into a database named as the capture's,\n"
+      "copies the cluster so that each side has its own, applies the migration to the shadow,\n"
+      "replays every session as its captured role (never as a superuser), and removes both.");
   verify->footer(kExitCodes);
   verify->add_option("scenario", options.scenario_dir,
                      "Scenario directory: baseline.sql|baseline.dump, migrations/*.sql, traffic/")
@@ -50,6 +51,15 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
                      "directories of rotated files; repeatable. A capture with no readable event, or with "
                      "more than --max-unusable of its statements unusable, is refused (exit 2)")
       ->type_name("PATH");
+  verify->add_option("--globals", options.globals_file,
+                     "The roles the baseline and the traffic need: pg_dumpall --globals-only output (every role "
+                     "becomes NOSUPERUSER; tablespaces are left out). Default: roles are created for what the "
+                     "baseline and the capture name")
+      ->type_name("FILE");
+  verify->add_option("--database-owner", options.database_owner,
+                     "Owner of the embedded database, who also runs the migration (default: the pg_dump "
+                     "archive's, else pgshadow_owner)")
+      ->type_name("ROLE");
   verify->add_option("--baseline-dsn", options.baseline_dsn,
                      "Use this existing database as the baseline (libpq URI or key=value; PG* variables apply)")
       ->type_name("DSN");

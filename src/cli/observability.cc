@@ -65,6 +65,11 @@ class LiveObservability final : public RunObservability, private replay::ReplayO
     server_ = std::move(*server);
     std::cerr << "pgshadow: serving /metrics, /healthz, /api/v1/status and /api/v1/report on http://"
               << http::ListenAddress{address.host, server_->port()}.to_string() << "\n";
+    if (!address.is_loopback()) {
+      std::cerr << "pgshadow: warning: " << address.host
+                << " is not a loopback address, and these endpoints have no authentication: anyone who can "
+                   "reach it can read the run's status and report\n";
+    }
     return Status::success();
   }
 

@@ -31,6 +31,9 @@ Status complete_from_scenario(VerifyOptions& options) {
         }
       }
     }
+    if (options.globals_file.empty() && fs::exists(dir / "globals.sql", error)) {
+      options.globals_file = (dir / "globals.sql").string();
+    }
     if (options.migration_files.empty() && fs::is_directory(dir / "migrations", error)) {
       for (const auto& entry : fs::directory_iterator(dir / "migrations")) {
         if (entry.is_regular_file() && entry.path().extension() == ".sql") {
@@ -55,6 +58,10 @@ Status complete_from_scenario(VerifyOptions& options) {
   }
   if (!options.baseline_file.empty()) {
     if (Status s = require_exists(options.baseline_file, "baseline file"); !s) return s;
+  }
+  if (!options.globals_file.empty()) {
+    if (!embedded) return Error::bad_input("--globals is for the embedded clusters: the servers of --baseline-dsn and --shadow-dsn are used as they are");
+    if (Status s = require_exists(options.globals_file, "globals file"); !s) return s;
   }
   for (const auto& file : options.migration_files) {
     if (Status s = require_exists(file, "migration file"); !s) return s;

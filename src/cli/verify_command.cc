@@ -9,16 +9,20 @@
 #include <fstream>
 #include <iostream>
 
+#include "capture_preview.h"
 #include "interrupt.h"
 #include "run_identity.h"
 #include "pgshadow/capture/event_filter.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
+#include "pgshadow/capture/peeking_event_source.h"
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/pg/database_setup.h"
-#include "pgshadow/pg/embedded_server.h"
+#include "pgshadow/pg/embedded_pair.h"
+#include "pgshadow/pg/server_identity.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/pg/session_login.h"
 #include "pgshadow/replay/observer_fanout.h"
 #include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
@@ -31,12 +35,6 @@ namespace pgshadow::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kTemplateDatabase = "pgshadow_template";
-constexpr const char* kBaselineDatabase = "baseline";
-constexpr const char* kShadowDatabase = "shadow";
-constexpr const char* kPristineBaselineDatabase = "baseline_pristine";
-constexpr const char* kPristineShadowDatabase = "shadow_pristine";
 
 int exit_status_for(const Error& error) {
   std::cerr << "pgshadow: " << error.message << "\n";
@@ -82,33 +80,74 @@ Status check_interrupt() {
   return Status::success();
 }
 
-// The two databases the replay runs against, and the server that holds them when embedded.
+// The two databases the replay runs against, the clusters that hold them when embedded, and how
+// replayed sessions log in.
 struct Targets {
-  std::unique_ptr<pg::EmbeddedServer> server;
+  std::unique_ptr<pg::EmbeddedPair> pair;
+  std::unique_ptr<pg::RoleSetup> dsn_roles;  // DSN mode (its logins refer to it)
+  std::unique_ptr<pg::SessionLogins> dsn_logins;
   replay::ReplayTargets conninfo;
 };
 
-Result<Targets> prepare_embedded(const VerifyOptions& options) {
-  pg::EmbeddedServerOptions server_options;
-  server_options.bin_dir = options.pg_bin;
-  server_options.keep = options.keep_server;
-  auto server = pg::EmbeddedServer::start(server_options);
-  if (!server) return server.error();
+Result<Targets> prepare_embedded(const VerifyOptions& options, const CapturePreview& preview) {
+  pg::EmbeddedPairOptions pair_options;
+  pair_options.server.bin_dir = options.pg_bin;
+  pair_options.server.keep = options.keep_server;
+  pair_options.baseline_file = options.baseline_file;
+  pair_options.globals_file = options.globals_file;
+  pair_options.database = preview.database;
+  pair_options.database_owner = options.database_owner;
+  pair_options.captured_users = preview.users;
+  pair_options.created_by_traffic = preview.created_roles;
+  pair_options.as_captured_user = options.replay.set_role;
+  auto pair = pg::EmbeddedPair::prepare(pair_options);
+  if (!pair) return pair.error();
   Targets targets;
-  targets.server = std::move(server).value();
-  pg::EmbeddedServer& pg = *targets.server;
+  targets.pair = std::move(pair).value();
+  targets.conninfo.baseline_conninfo = targets.pair->conninfo(pg::kEmbeddedBaseline);
+  targets.conninfo.shadow_conninfo = targets.pair->conninfo(pg::kEmbeddedShadow);
+  targets.conninfo.logins = &targets.pair->logins();
+  return targets;
+}
 
-  const std::string admin = pg.conninfo("postgres");
-  if (Status s = pg::clone_database(admin, kTemplateDatabase, "template0"); !s) return s.error();
-  if (Status s = pg::load_baseline(pg.bin_dir(), pg.conninfo(kTemplateDatabase), options.baseline_file); !s) {
-    return s.error();
+// Each server is asked once, before anything is written, what it is: whether a side is the
+// production database is told by what the servers say about themselves (their system
+// identifier and the database's OID), not by how the connection strings are written.
+Result<Targets> prepare_dsn(const VerifyOptions& options) {
+  auto baseline = pg::identify_server(options.baseline_dsn, "--baseline-dsn");
+  if (!baseline) return baseline.error();
+  auto shadow = pg::identify_server(options.shadow_dsn, "--shadow-dsn");
+  if (!shadow) return shadow.error();
+  if (!options.production_dsn.empty()) {
+    auto production = pg::identify_server(options.production_dsn, "--production-dsn");
+    if (!production) return production.error();
+    // Writes are what production must never see: the replay's unless --read-only, and the
+    // migration's on the shadow.
+    const bool replay_writes = !options.replay.read_only;
+    const bool migrates_shadow = !options.migration_files.empty();
+    for (const auto& [side, dsn, identity, writes] :
+         {std::tuple{"baseline", options.baseline_dsn, *baseline, replay_writes},
+          std::tuple{"shadow", options.shadow_dsn, *shadow, replay_writes || migrates_shadow}}) {
+      if (writes && pg::same_database(identity, *production)) {
+        return Error::bad_input(std::string("refusing to replay: the ") + side + " (" + pg::redact(dsn) +
+                                ") is the production database (--production-dsn: the same system identifier "
+                                "and database)" +
+                                (options.replay.read_only ? " and the migration would write to it" : ""));
+      }
+    }
   }
-  // Both sides are clones of one template: they start byte-identical.
-  for (const char* side : {kBaselineDatabase, kShadowDatabase}) {
-    if (Status s = pg::clone_database(admin, side, kTemplateDatabase); !s) return s.error();
+  if (pg::same_server_database(*baseline, *shadow)) {
+    return Error::bad_input("--baseline-dsn and --shadow-dsn name the same database");
   }
-  targets.conninfo.baseline_conninfo = pg.conninfo(kBaselineDatabase);
-  targets.conninfo.shadow_conninfo = pg.conninfo(kShadowDatabase);
+  Targets targets;
+  targets.dsn_roles = std::make_unique<pg::RoleSetup>();
+  auto logins = pg::make_dsn_logins(options.baseline_dsn, options.shadow_dsn, options.replay.set_role,
+                                    *targets.dsn_roles);
+  if (!logins) return logins.error();
+  targets.dsn_logins = std::move(logins).value();
+  targets.conninfo.baseline_conninfo = options.baseline_dsn;
+  targets.conninfo.shadow_conninfo = options.shadow_dsn;
+  targets.conninfo.logins = targets.dsn_logins.get();
   return targets;
 }
 
@@ -155,45 +194,59 @@ int run_verify(const VerifyOptions& options) {
   }
   if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
   if (Status s = check_output_options(options.outputs); !s) return exit_status_for(s.error());
+  for (const auto& [option, dsn] : {std::pair{"--baseline-dsn", &options.baseline_dsn},
+                                    std::pair{"--shadow-dsn", &options.shadow_dsn},
+                                    std::pair{"--production-dsn", &options.production_dsn}}) {
+    if (!dsn->empty() && !pg::parses(*dsn)) {
+      return exit_status_for(Error::bad_input(std::string(option) + ": cannot parse the connection string (neither "
+                                                                    "a valid URI nor key=value pairs)"));
+    }
+  }
+  if (!options.globals_file.empty()) {
+    auto globals = describe_input(options.globals_file);
+    if (!globals) return exit_status_for(globals.error());
+    run.globals = *globals;
+  }
   const capture::FilteredEventSource* filtered = nullptr;
-  auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
-  if (!source) return exit_status_for(source.error());
-  run.capture_description = (*source)->description();
+  auto opened = open_filtered_capture(options.capture_paths, options.filters, &filtered);
+  if (!opened) return exit_status_for(opened.error());
+  // The start of the capture names the database and the roles the replay needs; it is handed
+  // out again to the replay (the capture is read once: it may be a FIFO).
+  auto source = std::make_unique<capture::PeekingEventSource>(std::move(opened).value());
+  run.capture_description = source->description();
+  auto preview = preview_capture(*source, options.filters);
+  if (!preview) return exit_status_for(preview.error());
 
-  // Both sides exist with identical data; the shadow does not have the migration yet.
+  // Both sides exist with identical data, each in its own cluster when embedded; the shadow does
+  // not have the migration yet.
   Targets targets;
   if (options.baseline_dsn.empty()) {
-    if (!options.outputs.quiet) std::cerr << "pgshadow: starting an embedded PostgreSQL and loading the baseline...\n";
-    auto prepared = prepare_embedded(options);
+    if (!options.outputs.quiet) {
+      std::cerr << "pgshadow: starting two embedded PostgreSQL clusters and loading the baseline...
+";
+      if (!preview->note.empty()) std::cerr << "pgshadow: " << preview->note << "
+";
+    }
+    auto prepared = prepare_embedded(options, *preview);
     if (!prepared) return exit_status_for(prepared.error());
     targets = std::move(prepared).value();
     run.server_mode = "embedded";
-    run.baseline_target = "embedded:" + std::string(kBaselineDatabase);
-    run.shadow_target = "embedded:" + std::string(kShadowDatabase);
+    run.database = targets.pair->database();
+    run.database_chosen_from = preview->chosen_from.empty() ? targets.pair->database_source() : preview->chosen_from;
+    run.baseline_target = "embedded:" + run.database;
+    run.shadow_target = "embedded:" + run.database;
+    run.roles = &targets.pair->roles();
   } else {
-    if (!options.production_dsn.empty()) {
-      // Writes are what production must never see: the replay's unless --read-only, and the
-      // migration's on the shadow.
-      const bool replay_writes = !options.replay.read_only;
-      const bool migrates_shadow = !options.migration_files.empty();
-      for (const auto& [side, dsn, writes] : {std::tuple{"baseline", options.baseline_dsn, replay_writes},
-                                              std::tuple{"shadow", options.shadow_dsn, replay_writes || migrates_shadow}}) {
-        if (writes && pg::same_database(dsn, options.production_dsn)) {
-          return exit_status_for(Error::bad_input(std::string("refusing to replay: the ") + side + " (" +
-                                                  pg::redact(dsn) + ") is the production database (--production-dsn)" +
-                                                  (options.replay.read_only ? " and the migration would write to it" : "")));
-        }
-      }
-    }
-    if (pg::same_database(options.baseline_dsn, options.shadow_dsn)) {
-      return exit_status_for(Error::bad_input("--baseline-dsn and --shadow-dsn name the same database"));
-    }
-    targets.conninfo.baseline_conninfo = options.baseline_dsn;
-    targets.conninfo.shadow_conninfo = options.shadow_dsn;
+    auto prepared = prepare_dsn(options);
+    if (!prepared) return exit_status_for(prepared.error());
+    targets = std::move(prepared).value();
     run.server_mode = "dsn";
     run.baseline_target = pg::redact(options.baseline_dsn);
     run.shadow_target = pg::redact(options.shadow_dsn);
+    run.roles = targets.dsn_roles.get();
   }
+  run.capture_databases = preview->databases_seen;
+  run.database_note = preview->note;
   auto version = server_version(targets.conninfo.baseline_conninfo);
   if (!version) return exit_status_for(version.error());
   run.server_version = *version;
@@ -220,14 +273,15 @@ int run_verify(const VerifyOptions& options) {
   if (!options.outputs.quiet) observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
-  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
+  auto migrated = targets.pair ? targets.pair->apply_migrations(options.migration_files)
+                               : pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
   if (!migrated) return exit_status_for(migrated.error());
   if (migrated->has_value()) {
     findings.on_migration_failed(**migrated);
     // The traffic is not replayed, but every event is still accounted for.
     std::uint64_t events = 0;
     for (;;) {
-      auto next = (*source)->next();
+      auto next = source->next();
       if (!next) return exit_status_for(next.error());
       if (!next->has_value()) break;
       ++events;
@@ -235,21 +289,19 @@ int run_verify(const VerifyOptions& options) {
     findings.on_not_replayed(events);
   } else {
     if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
-    // The isolation probe has pristine copies of both sides (embedded server only: it can
-    // clone databases freely there).
-    if (targets.server) {
-      pg::EmbeddedServer& server = *targets.server;
-      const std::string admin = server.conninfo("postgres");
-      Status cloned = pg::clone_database(admin, kPristineBaselineDatabase, kTemplateDatabase);
-      if (cloned) cloned = pg::clone_database(admin, kPristineShadowDatabase, kShadowDatabase);
-      if (!cloned) return exit_status_for(cloned.error());
-      targets.conninfo.pristine_baseline_conninfo = server.conninfo(kPristineBaselineDatabase);
-      targets.conninfo.pristine_shadow_conninfo = server.conninfo(kPristineShadowDatabase);
+    // The isolation probe has pristine copies of both sides, each in its side's cluster, and
+    // both clusters hand out the same OIDs from here on (embedded clusters only: they can be
+    // changed freely).
+    if (targets.pair) {
+      if (Status finished = targets.pair->finish_setup(); !finished) return exit_status_for(finished.error());
+      targets.conninfo.pristine_baseline_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedBaseline);
+      targets.conninfo.pristine_shadow_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedShadow);
+      run.next_oid = targets.pair->next_oid();
     }
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
     run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    auto replayed = replay::replay(**source, targets.conninfo, settings, observers, &interrupt_requested());
+    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested());
     if (!replayed) return exit_status_for(replayed.error());
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
@@ -268,15 +320,15 @@ int run_verify(const VerifyOptions& options) {
     run.read_only = options.replay.read_only;
   }
   if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
-  run.capture_accounting = (*source)->accounting();
-  run.capture_problems = &(*source)->problems();
+  run.capture_accounting = source->accounting();
+  run.capture_problems = &source->problems();
   run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
   const int status = finish_outputs(options.outputs, run, findings);
-  if (targets.server && options.keep_server) {
-    std::cerr << "pgshadow: the embedded server keeps running: " << targets.server->connect_hint() << "\n";
+  if (targets.pair && options.keep_server) {
+    std::cerr << "pgshadow: the embedded clusters keep running:\n" << targets.pair->connect_hint() << "\n";
   }
   (*observability)->finish(status);
   return status;

@@ -27,6 +27,8 @@ struct VerifyOptions {
   bool show_values = false;  // row values in the row differences (implied by include_literals)
   std::string production_dsn;  // refuse to replay against this database
   std::vector<std::string> arguments;  // the command line after "verify", for the reports
+  std::string globals_file;    // pg_dumpall --globals-only output: the roles (embedded mode)
+  std::string database_owner;  // owner of the embedded database (default: the archive's, else pgshadow_owner)
   FilterOptions filters;
   ReplayOptions replay;
   OutputOptions outputs;

@@ -12,6 +12,16 @@ std::string ListenAddress::to_string() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+bool ListenAddress::is_loopback() const {
+  boost::system::error_code error;
+  const auto address = boost::asio::ip::make_address(host, error);
+  if (error) return false;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
 Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view flag) {
   const auto bad = [&](const std::string& why) {
     return Error::bad_input(std::string(flag) + " \"" + std::string(text) + "\": " + why +

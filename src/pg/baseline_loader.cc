@@ -1,57 +1,78 @@
 // load_baseline: the baseline's schema and data, loaded with the server's own client tools.
 #include <libpq-fe.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "baseline_inspection.h"
 #include "child_process.h"
 #include "conninfo_secret.h"
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/pg/database_setup.h"
+#include "server_user.h"
 
 namespace pgshadow::pg {
 namespace {
 
 constexpr std::size_t kToolLinesInErrors = 20;
 
-enum class BaselineFormat { kPlainSql, kCustomArchive };
-
-// pg_dump -Fc archives start with the magic "PGDMP"; anything else is SQL for psql.
-Result<BaselineFormat> format_of(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Error::bad_input(file + ": cannot read the baseline file: " + strerror(errno));
-  char magic[5] = {};
-  in.read(magic, sizeof magic);
-  bool archive = in.gcount() == sizeof magic && std::string_view(magic, sizeof magic) == "PGDMP";
-  return archive ? BaselineFormat::kCustomArchive : BaselineFormat::kPlainSql;
+// A word for PGOPTIONS ("-c role=NAME"): backslash before blanks and backslashes.
+std::string options_word(std::string_view value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
 }
 
-ChildCommand loader_command(const std::string& bin_dir, BaselineFormat format,
-                            const ConninfoForTool& target, const std::string& file) {
+// The file reaches the tool on its standard input, opened by pgshadow: the tool runs as the
+// unprivileged server user (never as root) and needs no right to the file or its directory.
+// Its environment is pinned where a user's PG* variables would change how psql reads the file.
+ChildCommand loader_command(const std::string& bin_dir, BaselineFormat format, const ConninfoForTool& target,
+                            const std::string& as_role,
+                            const std::optional<ServerUser>& run_as) {
   ChildCommand command;
   if (format == BaselineFormat::kCustomArchive) {
     command.program = bin_dir + "/pg_restore";
-    command.args = {"--no-owner", "--no-privileges", "--exit-on-error", "-d", target.conninfo,
-                    file};
+    // Owners and privileges as the archive has them; tablespaces are production host paths.
+    command.args = {"--exit-on-error", "--no-tablespaces", "-d", target.conninfo};
+    if (!as_role.empty()) command.args.push_back("--role=" + as_role);
   } else {
     command.program = bin_dir + "/psql";
-    command.args = {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", target.conninfo, "-f", file};
+    command.args = {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", target.conninfo, "-f", "-"};
+    command.env.push_back("PGOPTIONS=" + (as_role.empty() ? std::string() : "-c role=" + options_word(as_role)));
+    // psql's reading of the file was checked for UTF-8 and standard_conforming_strings = on.
+    command.env.push_back("PGCLIENTENCODING=UTF8");
   }
   if (!target.password.empty()) command.env.push_back("PGPASSWORD=" + target.password);
-  std::error_code ignored;
-  command.working_dir = std::filesystem::current_path(ignored).string();  // relative paths work
+  command.run_as = run_as;
+  command.working_dir = "/";
   command.capture_stdout = false;  // psql prints the results of queries in the file
   return command;
 }
 
+// psql names its input "<stdin>" in messages: name the file instead.
+std::string naming_the_file(std::string output, const std::string& file) {
+  const std::string stdin_name = "psql:<stdin>:";
+  for (std::size_t at = output.find(stdin_name); at != std::string::npos;
+       at = output.find(stdin_name, at + file.size() + 6)) {
+    output.replace(at, stdin_name.size(), "psql:" + file + ":");
+  }
+  return output;
+}
+
 }  // namespace
 
-Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
-                     const std::string& baseline_file) {
-  auto format = format_of(baseline_file);
+Status load_baseline(const std::string& bin_dir, const std::string& conninfo, const std::string& baseline_file,
+                     const std::string& as_role) {
+  auto format = baseline_format(baseline_file);
   if (!format) return format.error();
+  if (*format == BaselineFormat::kPlainSql) {
+    // psql runs meta-commands (\! runs a shell command): the file must hold SQL only.
+    auto checked = read_plain_baseline(baseline_file);
+    if (!checked) return checked.error();
+  }
   auto target = conninfo_for_tool(conninfo);
   if (!target) return target.error();
   // A server that cannot be reached is an infrastructure failure, not a bad baseline.
@@ -59,14 +80,16 @@ Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
     return Error::infrastructure("cannot connect to " + redact(conninfo) +
                                  " to load the baseline");
   }
-  auto command = loader_command(bin_dir, *format, *target, baseline_file);
-  auto outcome = run_child(command);
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  auto command = loader_command(bin_dir, *format, *target, as_role, *user);
+  auto outcome = run_child(command, baseline_file);
   if (!outcome) return outcome.error();
   if (outcome->succeeded()) return {};
   auto tool = std::filesystem::path(command.program).filename().string();
   return Error::bad_input(baseline_file + ": the baseline failed to load into " +
                           database_of(conninfo) + " (" + tool + " " + outcome->describe() +
-                          "):\n" + last_lines(outcome->output, kToolLinesInErrors));
+                          "):\n" + naming_the_file(last_lines(outcome->output, kToolLinesInErrors), baseline_file));
 }
 
 }  // namespace pgshadow::pg

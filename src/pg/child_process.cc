@@ -102,12 +102,24 @@ int PreparedExec::exec_in_child(int keep_fd) const noexcept {
   return errno;
 }
 
-Result<ChildOutcome> run_child(const ChildCommand& command) {
+Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& stdin_path) {
   PreparedExec exec(command);
+  int input = -1;
+  if (!stdin_path.empty()) {
+    input = open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (input < 0) {
+      return Error::bad_input(stdin_path + ": cannot read: " + strerror(errno));
+    }
+  }
+  const auto close_input = [&] {
+    if (input >= 0) close(input);
+    input = -1;
+  };
   int output[2] = {-1, -1};
   int report[2] = {-1, -1};  // carries the errno of a failed exec; closed by a successful one
   if (pipe2(output, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0) {
     close_pipe(output);
+    close_input();
     return Error::infrastructure("cannot run " + command.program + ": pipe: " + strerror(errno));
   }
   pid_t pid = fork();
@@ -115,12 +127,13 @@ Result<ChildOutcome> run_child(const ChildCommand& command) {
     int error = errno;
     close_pipe(output);
     close_pipe(report);
+    close_input();
     return Error::infrastructure("cannot run " + command.program + ": fork: " + strerror(error));
   }
   if (pid == 0) {
     int null_fd = open("/dev/null", O_RDWR);
     if (null_fd < 0) report_and_exit(report[1], errno);
-    dup2(null_fd, 0);
+    dup2(input >= 0 ? input : null_fd, 0);
     dup2(command.capture_stdout ? output[1] : null_fd, 1);
     dup2(output[1], 2);
     // The report pipe moves to fd 3 (still close-on-exec); everything above is closed.
@@ -129,6 +142,7 @@ Result<ChildOutcome> run_child(const ChildCommand& command) {
   }
   close(output[1]);
   close(report[1]);
+  close_input();
   int exec_error = 0;
   ssize_t got;
   do {

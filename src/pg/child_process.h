@@ -52,10 +52,12 @@ class PreparedExec {
   std::optional<ServerUser> run_as_;
 };
 
-// Runs the command to completion, collecting its output.
+// Runs the command to completion, collecting its output. With stdin_path, the child's standard
+// input is that file, opened by pgshadow before fork (so a tool running as the unprivileged
+// server user reads a file it could not open itself); else /dev/null.
 // Error kInfrastructure when it cannot be started (fork failed, program missing or not
-// executable, user change refused), naming the program.
-Result<ChildOutcome> run_child(const ChildCommand& command);
+// executable, user change refused), naming the program; kBadInput when stdin_path cannot be read.
+Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& stdin_path = {});
 
 // The last `count` lines of text (without a trailing newline), for error messages.
 std::string last_lines(std::string_view text, std::size_t count);

@@ -94,18 +94,29 @@ std::string redact(std::string_view conninfo) {
 }
 
 Result<std::string> with_database(std::string_view conninfo, std::string_view database) {
+  return with_setting(conninfo, "dbname", database);
+}
+
+Result<std::string> with_setting(std::string_view conninfo, std::string_view keyword, std::string_view value) {
   auto settings = parse(conninfo);
   if (!settings) return unparsable_error();
   bool replaced = false;
   for (auto& setting : *settings) {
-    if (setting.keyword == "dbname") {
-      setting.value = std::string(database);
+    if (setting.keyword == keyword) {
+      setting.value = std::string(value);
       replaced = true;
     }
   }
-  if (!replaced) settings->push_back({"dbname", std::string(database), false});
+  if (!replaced) settings->push_back({std::string(keyword), std::string(value), false});
   return format(*settings, false);
 }
+
+std::string setting_of(std::string_view conninfo, std::string_view keyword) {
+  auto settings = parse(conninfo);
+  return settings ? value_of(*settings, keyword) : std::string();
+}
+
+bool parses(std::string_view conninfo) { return parse(conninfo).has_value(); }
 
 std::string database_of(std::string_view conninfo) {
   auto settings = parse(conninfo);
@@ -116,25 +127,6 @@ std::string database_of(std::string_view conninfo) {
     if (!candidate.empty()) return candidate;
   }
   return {};
-}
-
-bool same_database(std::string_view a, std::string_view b) {
-  const auto endpoint = [](std::string_view conninfo) -> std::optional<std::string> {
-    auto settings = parse(conninfo);
-    if (!settings) return std::nullopt;
-    const auto pick = [&](const char* keyword, const char* fallback) {
-      std::string value = value_of(*settings, keyword);
-      if (value.empty()) value = default_of(keyword);
-      return value.empty() ? std::string(fallback) : value;
-    };
-    std::string host = value_of(*settings, "hostaddr");
-    if (host.empty()) host = pick("host", "localhost");
-    if (host == "127.0.0.1" || host == "::1") host = "localhost";
-    return host + "\n" + pick("port", "5432") + "\n" + database_of(conninfo);
-  };
-  const auto first = endpoint(a);
-  const auto second = endpoint(b);
-  return !first || !second || *first == *second;
 }
 
 Result<ConninfoForTool> conninfo_for_tool(std::string_view conninfo) {

@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kSuperuser = "pgshadow";
+constexpr const char* kSuperuser = "pgshadow_admin";
 constexpr int kPortAttempts = 5;
 constexpr std::size_t kLogLinesInErrors = 20;
 
@@ -161,30 +161,26 @@ Status write_settings(const std::string& data_dir, const std::string& socket_dir
 
 }  // namespace
 
-Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
-    const EmbeddedServerOptions& options) {
-  auto bin_dir = find_server_binaries(options.bin_dir);
-  if (!bin_dir) return bin_dir.error();
+// A new private directory with its guardian: from here on the server object owns the directory
+// and every early return removes it.
+Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::make_directory(const EmbeddedServerOptions& options,
+                                                                        const std::string& bin_dir) {
   auto user = unprivileged_server_user();
   if (!user) return user.error();
-
   const std::string parent = parent_directory(options);
   std::string pattern = (fs::path(parent) / "pgshadow-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
     return Error::infrastructure("cannot create a private directory in " + parent + ": " +
                                  strerror(errno));
   }
-  // From here on the server object owns the directory: every early return removes it.
   std::unique_ptr<EmbeddedServer> server(new EmbeddedServer());
-  server->bin_dir_ = *bin_dir;
+  server->bin_dir_ = bin_dir;
   server->directory_ = pattern;
   server->data_dir_ = pattern + "/data";
   server->socket_dir_ = pattern + "/socket";
-  const std::string log_file = pattern + "/server.log";
-  const std::string pg_ctl = server->bin_dir_ + "/pg_ctl";
 
   // The guardian comes first, so that nothing below can be left behind.
-  auto guardian = launch_guardian({pg_ctl, server->data_dir_, server->directory_, *user});
+  auto guardian = launch_guardian({server->bin_dir_ + "/pg_ctl", server->data_dir_, server->directory_, *user});
   if (!guardian) return guardian.error();
   server->guardian_pipe_ = guardian->pipe_fd;
   server->guardian_pid_ = guardian->pid;
@@ -192,40 +188,103 @@ Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
   if (auto made = make_private_directories(pattern, server->socket_dir_, *user); !made) {
     return made.error();
   }
-  auto initdb = run_child(server_tool(server->bin_dir_ + "/initdb",
-                                      {"-D", server->data_dir_, "-U", kSuperuser, "--auth=trust",
+  return server;
+}
+
+Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
+    const EmbeddedServerOptions& options) {
+  auto bin_dir = find_server_binaries(options.bin_dir);
+  if (!bin_dir) return bin_dir.error();
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  auto server = make_directory(options, *bin_dir);
+  if (!server) return server.error();
+
+  // The bootstrap superuser has a name no capture uses: replayed sessions never connect as it.
+  // Trust only over the private socket (a directory only the server user may enter): over TCP,
+  // any local user could log in as any role, the superuser included.
+  auto initdb = run_child(server_tool((*server)->bin_dir_ + "/initdb",
+                                      {"-D", (*server)->data_dir_, "-U", kSuperuser, "--auth-local=trust", "--auth-host=reject",
                                        "-E", "UTF8", "--no-locale", "--no-sync"},
                                       *user));
   if (!initdb.ok() || !initdb->succeeded()) return failed_tool("initdb", initdb).error();
-  if (auto written = write_settings(server->data_dir_, server->socket_dir_, options.settings);
+  if (auto written = write_settings((*server)->data_dir_, (*server)->socket_dir_, options.settings);
       !written) {
     return written.error();
   }
+  if (Status launched = (*server)->launch(); !launched) return launched.error();
+  (*server)->keep_ = options.keep;
+  return server;
+}
 
+// pg_ctl start on a free port, retried when another process takes the port first.
+Status EmbeddedServer::launch() {
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  const std::string log_file = directory_ + "/server.log";
   for (int attempt = 1;; ++attempt) {
     auto port = free_port();
     if (!port) return port.error();
     auto started = run_child(server_tool(
-        pg_ctl,
-        {"start", "-D", server->data_dir_, "-l", log_file, "-w", "-t", "60", "-o",
+        bin_dir_ + "/pg_ctl",
+        {"start", "-D", data_dir_, "-l", log_file, "-w", "-t", "60", "-o",
          "-p " + std::to_string(*port)},
         *user));
     if (!started.ok()) return started.error();
     if (started->succeeded()) {
-      server->port_ = *port;
-      break;
+      port_ = *port;
+      return {};
     }
     auto log = read_file(log_file);
     bool port_taken = log.find("Address already in use") != std::string::npos;
     if (!port_taken || attempt == kPortAttempts) {
-      return Error::infrastructure("the PostgreSQL server in " + server->directory_ +
+      return Error::infrastructure("the PostgreSQL server in " + directory_ +
                                    " did not start (pg_ctl " + started->describe() +
                                    "); the end of its log:\n" +
                                    last_lines(log, kLogLinesInErrors));
     }
   }
-  server->keep_ = options.keep;
+}
+
+Status EmbeddedServer::pause() {
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  auto stopped = run_child(server_tool(bin_dir_ + "/pg_ctl", {"stop", "-D", data_dir_, "-m", "fast", "-w", "-t", "60"},
+                                       *user));
+  if (!stopped.ok() || !stopped->succeeded()) return failed_tool("pg_ctl stop", stopped);
+  port_ = 0;
+  return {};
+}
+
+Status EmbeddedServer::resume() { return launch(); }
+
+Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::copy(const EmbeddedServerOptions& options) const {
+  if (fs::exists(data_dir_ + "/postmaster.pid")) {
+    return Error::infrastructure("the cluster in " + directory_ + " must be stopped to be copied");
+  }
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  auto server = make_directory(options, bin_dir_);
+  if (!server) return server.error();
+  // cp as the server user: the copy belongs to it, like the original. --reflink=auto shares the
+  // blocks where the file system can (btrfs, xfs), else it copies them.
+  auto copied = run_child(server_tool("/bin/cp", {"-a", "--reflink=auto", "--", data_dir_, (*server)->data_dir_}, *user));
+  if (!copied.ok() || !copied->succeeded()) return failed_tool("copying the cluster (cp)", copied).error();
+  // The copy listens on its own socket directory (later lines of postgresql.conf win).
+  std::ofstream conf((*server)->data_dir_ + "/postgresql.conf", std::ios::app);
+  conf << "unix_socket_directories = " << conf_string((*server)->socket_dir_) << "\n";
+  conf.close();
+  if (!conf) return Error::infrastructure("cannot write " + (*server)->data_dir_ + "/postgresql.conf");
+  (*server)->keep_ = options.keep;
   return server;
+}
+
+Status EmbeddedServer::run_tool(const std::string& tool, const std::vector<std::string>& args) const {
+  auto user = unprivileged_server_user();
+  if (!user) return user.error();
+  auto outcome = run_child(server_tool(bin_dir_ + "/" + tool, args, *user));
+  if (!outcome.ok() || !outcome->succeeded()) return failed_tool(tool, outcome);
+  return {};
 }
 
 EmbeddedServer::~EmbeddedServer() {
@@ -260,10 +319,14 @@ void EmbeddedServer::stop() {
   }
 }
 
-std::string EmbeddedServer::conninfo(std::string_view database) const {
+std::string EmbeddedServer::conninfo(std::string_view database) const { return conninfo(database, kSuperuser); }
+
+std::string EmbeddedServer::conninfo(std::string_view database, std::string_view user) const {
   return "host=" + quote_conninfo_value(socket_dir_) + " port=" + std::to_string(port_) +
-         " user=" + kSuperuser + " dbname=" + quote_conninfo_value(database);
+         " user=" + quote_conninfo_value(user) + " dbname=" + quote_conninfo_value(database);
 }
+
+const char* EmbeddedServer::superuser() { return kSuperuser; }
 
 std::string EmbeddedServer::connect_hint() const { return connect_hint("postgres"); }
 

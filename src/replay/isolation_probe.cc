@@ -6,18 +6,22 @@
 
 namespace pgshadow::replay {
 
-Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(const std::string& baseline_conninfo,
-                                                             const std::string& shadow_conninfo,
-                                                             const std::string& statement_timeout) {
+Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(PristineLogin login, const std::string& statement_timeout) {
   std::unique_ptr<IsolationProbe> probe(new IsolationProbe());
-  const std::vector<std::pair<std::string, std::string>> settings = {{"statement_timeout", statement_timeout}};
-  auto baseline = pg::SessionConnection::open(baseline_conninfo, settings);
-  if (!baseline) return Error::infrastructure("isolation probe, baseline: " + baseline.error().message);
-  auto shadow = pg::SessionConnection::open(shadow_conninfo, settings);
-  if (!shadow) return Error::infrastructure("isolation probe, shadow: " + shadow.error().message);
-  probe->baseline_ = std::move(baseline).value();
-  probe->shadow_ = std::move(shadow).value();
+  probe->login_ = std::move(login);
+  probe->statement_timeout_ = statement_timeout;
   return probe;
+}
+
+Result<pg::SessionConnection*> IsolationProbe::connection_for(int side, const std::string& user) {
+  auto& known = connections_[static_cast<std::size_t>(side)];
+  if (auto found = known.find(user); found != known.end()) return found->second.get();
+  const char* name = side == 0 ? "isolation probe, baseline: " : "isolation probe, shadow: ";
+  auto conninfo = login_(side, user);
+  if (!conninfo) return Error::infrastructure(name + conninfo.error().message);
+  auto opened = pg::SessionConnection::open(*conninfo, {{"statement_timeout", statement_timeout_}});
+  if (!opened) return Error::infrastructure(name + opened.error().message);
+  return known.emplace(user, std::move(opened).value()).first->second.get();
 }
 
 namespace {
@@ -30,7 +34,10 @@ class DiscardingSink final : public pg::RowSink {
 
 }  // namespace
 
-Result<compare::ResultSignature> IsolationProbe::run(pg::SessionConnection& connection, const Event& event) {
+Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& event) {
+  auto opened = connection_for(side, event.user);
+  if (!opened) return opened.error();
+  pg::SessionConnection& connection = **opened;
   DiscardingSink discard;
   const pg::StatementRequest begin{"BEGIN", false, "", nullptr};
   if (auto begun = run_blocking(connection, begin, discard); !begun) return begun.error();
@@ -46,9 +53,9 @@ Result<compare::ResultSignature> IsolationProbe::run(pg::SessionConnection& conn
 Result<bool> IsolationProbe::equal_on_pristine_data(const Event& event,
                                                     const compare::ResultSignature& replayed_baseline,
                                                     bool ordered) {
-  auto baseline = run(*baseline_, event);
+  auto baseline = run(0, event);
   if (!baseline) return baseline.error();
-  auto shadow = run(*shadow_, event);
+  auto shadow = run(1, event);
   if (!shadow) return shadow.error();
   const bool conclusive = baseline->succeeded ||
                           (!replayed_baseline.succeeded && baseline->sqlstate == replayed_baseline.sqlstate);

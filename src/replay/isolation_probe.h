@@ -3,6 +3,9 @@
 // inside BEGIN ... ROLLBACK on pristine clones of the two sides (the data the replay started
 // from, the shadow with its migration). Still different there: the migration itself causes it.
 // Equal there: the difference came from data the replay had already made different.
+#include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,12 +18,14 @@
 
 namespace pgshadow::replay {
 
+// The conninfo of a pristine clone (side 0 the baseline's, 1 the shadow's) for a captured user:
+// the probe runs a statement with the privileges its replayed session had, never more.
+using PristineLogin = std::function<Result<std::string>(int side, const std::string& user)>;
+
 class IsolationProbe {
  public:
-  // Error kInfrastructure when a pristine clone cannot be reached.
-  static Result<std::unique_ptr<IsolationProbe>> open(const std::string& baseline_conninfo,
-                                                      const std::string& shadow_conninfo,
-                                                      const std::string& statement_timeout);
+  // Connections are opened when a user's statement is first probed.
+  static Result<std::unique_ptr<IsolationProbe>> open(PristineLogin login, const std::string& statement_timeout);
 
   // True when the statement gives the same result on both pristine clones and that result is
   // conclusive (the baseline succeeded there, or failed as it did in the replay). A statement
@@ -35,10 +40,13 @@ class IsolationProbe {
 
  private:
   IsolationProbe() = default;
-  Result<compare::ResultSignature> run(pg::SessionConnection& connection, const Event& event);
+  Result<compare::ResultSignature> run(int side, const Event& event);
+  // Error kInfrastructure when the pristine clone cannot be reached as that user.
+  Result<pg::SessionConnection*> connection_for(int side, const std::string& user);
 
-  std::unique_ptr<pg::SessionConnection> baseline_;
-  std::unique_ptr<pg::SessionConnection> shadow_;
+  PristineLogin login_;
+  std::string statement_timeout_;
+  std::array<std::map<std::string, std::unique_ptr<pg::SessionConnection>>, 2> connections_;  // by user
 };
 
 }  // namespace pgshadow::replay

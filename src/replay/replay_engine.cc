@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pgshadow/compare/classify.h"
+#include "pgshadow/pg/conninfo.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/sql/query_shape.h"
 #include "blocking_run.h"
@@ -99,6 +100,7 @@ class ReplayEngine {
   Result<bool> break_stall(const std::vector<SessionRun*>& holders);
   std::vector<std::pair<std::string, std::string>> session_settings_for(int side, const std::string& user);
   bool may_become(int side, const std::string& user);
+  Result<std::string> conninfo_for(int side, const std::string& user);
   Status wait_for_production_time(const Event& event);
   std::size_t progressing_sessions() const;
   bool publishes(const SessionRun& session, const sql::StatementFacts& facts) const;
@@ -156,6 +158,17 @@ const std::string& conninfo_of(const ReplayTargets& targets, int side) {
   return side == kBaselineSide ? targets.baseline_conninfo : targets.shadow_conninfo;
 }
 
+// The probe's sessions log in like the replay's, to the pristine clone of their side.
+PristineLogin pristine_login(const ReplayTargets& targets) {
+  return [&targets](int side, const std::string& user) -> Result<std::string> {
+    const std::string& pristine = side == kBaselineSide ? targets.pristine_baseline_conninfo : targets.pristine_shadow_conninfo;
+    if (targets.logins == nullptr) return pristine;
+    auto login = targets.logins->login_for(side, user);
+    if (!login) return login.error();
+    return pg::with_database(login->conninfo, pg::database_of(pristine));
+  };
+}
+
 Status ReplayEngine::open_monitors() {
   for (int side = 0; side < 2; ++side) {
     auto monitor = pg::SessionConnection::open(conninfo_of(targets_, side), {});
@@ -163,8 +176,7 @@ Status ReplayEngine::open_monitors() {
     monitors_[static_cast<std::size_t>(side)] = std::move(monitor).value();
   }
   if (!targets_.pristine_baseline_conninfo.empty()) {
-    auto probe = IsolationProbe::open(targets_.pristine_baseline_conninfo,
-                                      targets_.pristine_shadow_conninfo, settings_.statement_timeout);
+    auto probe = IsolationProbe::open(pristine_login(targets_), settings_.statement_timeout);
     if (!probe) return probe.error();
     probe_ = std::move(probe).value();
   }
@@ -217,10 +229,23 @@ bool ReplayEngine::may_become(int side, const std::string& user) {
   return yes;
 }
 
+// With logins, a session connects as its captured user (or a stand-in); it needs no SET ROLE.
+Result<std::string> ReplayEngine::conninfo_for(int side, const std::string& user) {
+  if (targets_.logins == nullptr) return conninfo_of(targets_, side);
+  auto login = targets_.logins->login_for(side, user);
+  if (!login) return login.error();
+  auto [entry, added] = role_index_.emplace(user, summary_.roles.size());
+  if (added) summary_.roles.push_back(RoleUse{user, false, false, 0});
+  RoleUse& use = summary_.roles[entry->second];
+  (side == kBaselineSide ? use.as_captured_on_baseline : use.as_captured_on_shadow) = login->as_captured;
+  if (side == kBaselineSide) ++use.sessions;
+  return login->conninfo;
+}
+
 std::vector<std::pair<std::string, std::string>> ReplayEngine::session_settings_for(int side,
                                                                                   const std::string& user) {
   auto settings = session_settings(settings_);
-  if (!settings_.run_as_captured_user || user.empty()) return settings;
+  if (!settings_.run_as_captured_user || user.empty() || targets_.logins != nullptr) return settings;
   auto [entry, added] = role_index_.emplace(user, summary_.roles.size());
   if (added) summary_.roles.push_back(RoleUse{user, may_become(kBaselineSide, user), may_become(kShadowSide, user), 0});
   if (side == kBaselineSide) ++summary_.roles[entry->second].sessions;
@@ -371,12 +396,18 @@ void ReplayEngine::open_connections(SessionRun& session, const std::string& user
   const auto connecting = clock_.enter(StageClock::kConnect);
   std::array<std::optional<Result<std::unique_ptr<pg::SessionConnection>>>, 2> opened;
   std::array<std::vector<std::pair<std::string, std::string>>, 2> settings;
+  std::array<Result<std::string>, 2> conninfo{std::string(), std::string()};
   for (int index = 0; index < 2; ++index) {
-    if (!session.sides[static_cast<std::size_t>(index)].connection) settings[static_cast<std::size_t>(index)] = session_settings_for(index, user);
+    if (!session.sides[static_cast<std::size_t>(index)].connection) {
+      settings[static_cast<std::size_t>(index)] = session_settings_for(index, user);
+      conninfo[static_cast<std::size_t>(index)] = conninfo_for(index, user);
+    }
   }
   const auto open_side = [&](int index) {
+    const auto& login = conninfo[static_cast<std::size_t>(index)];
     opened[static_cast<std::size_t>(index)].emplace(
-        pg::SessionConnection::open(conninfo_of(targets_, index), settings[static_cast<std::size_t>(index)]));
+        login ? pg::SessionConnection::open(*login, settings[static_cast<std::size_t>(index)])
+              : Result<std::unique_ptr<pg::SessionConnection>>(login.error()));
   };
   const bool both = !session.sides[kBaselineSide].connection && !session.sides[kShadowSide].connection;
   if (both) {

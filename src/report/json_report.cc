@@ -11,6 +11,44 @@ using nlohmann::json;
 
 json input_file(const InputFile& file) { return {{"path", file.path}, {"xxh3_128", file.xxh3}}; }
 
+// What the replay's privileges rest on: who the roles are, what was created or taken away.
+json roles_json(const pg::RoleSetup& roles) {
+  json created = json::array();
+  for (const auto& role : roles.created) created.push_back({{"role", role.name}, {"why", role.why}, {"login", role.login}});
+  json demoted = json::array();
+  for (const auto& role : roles.demoted) demoted.push_back({{"role", role.name}, {"removed", role.removed}});
+  json stand_in = json::array();
+  for (const auto& [user, why] : roles.ran_as_unknown) stand_in.push_back({{"user", user}, {"why", why}});
+  auto or_null = [](const std::string& text) { return text.empty() ? json(nullptr) : json(text); };
+  return {{"source", or_null(roles.source)},
+          {"created", created},
+          {"demoted", demoted},
+          {"login_granted", roles.login_granted},
+          {"skipped_globals", roles.skipped},
+          {"database_owner", or_null(roles.database_owner)},
+          {"objects_owner", or_null(roles.objects_owner)},
+          {"captured_roles_are_owners", roles.captured_roles_are_owners},
+          {"unknown_user_role", or_null(roles.unknown_user_role)},
+          {"ran_as_unknown_user_role", stand_in}};
+}
+
+json servers_json(const RunDescription& run) {
+  json servers = {{"mode", run.server_mode},
+                  {"version", run.server_version},
+                  {"baseline", run.baseline_target},
+                  {"shadow", run.shadow_target},
+                  {"cannot_guarantee", run.roles != nullptr ? json(run.roles->cannot_guarantee) : json::array()}};
+  if (!run.database.empty()) {
+    servers["database"] = {{"name", run.database},
+                           {"chosen_from", run.database_chosen_from},
+                           {"capture_names", run.capture_databases},
+                           {"note", run.database_note.empty() ? json(nullptr) : json(run.database_note)}};
+  }
+  if (run.roles != nullptr) servers["roles"] = roles_json(*run.roles);
+  servers["next_oid"] = run.next_oid ? json(*run.next_oid) : json(nullptr);
+  return servers;
+}
+
 json outcome(const judge::OutcomeSummary& side) {
   json out = {{"succeeded", side.succeeded}};
   if (side.succeeded) {
@@ -200,6 +238,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"migrations", json::array()},
       {"captures", json::array()},
       {"capture_description", run.capture_description},
+      {"globals", run.globals ? input_file(*run.globals) : json(nullptr)},
   };
   for (const auto& file : run.migrations) inputs["migrations"].push_back(input_file(file));
   for (const auto& file : run.captures) inputs["captures"].push_back(input_file(file));
@@ -248,11 +287,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"literals_included", findings.settings().include_literals},
       {"strict_columns", findings.settings().severities.strict_columns},
       {"inputs", inputs},
-      {"servers",
-       {{"mode", run.server_mode},
-        {"version", run.server_version},
-        {"baseline", run.baseline_target},
-        {"shadow", run.shadow_target}}},
+      {"servers", servers_json(run)},
       {"migration", migration},
       {"accounting", accounting(run, findings)},
       {"classes", class_counts(findings.accounting().classes, true)},

@@ -60,6 +60,30 @@ void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Sty
   }
 }
 
+// What the replay's privileges rest on, in one line, and what cannot be guaranteed.
+void print_roles(std::ostream& out, const pg::RoleSetup& roles) {
+  std::string line;
+  if (!roles.source.empty()) line = roles.source == "globals" ? "from " + roles.globals_file : "created by pgshadow";
+  if (!roles.demoted.empty()) {
+    line += "; demoted:";
+    for (const auto& demoted : roles.demoted) {
+      line += " " + demoted.name + " (";
+      for (std::size_t i = 0; i < demoted.removed.size(); ++i) line += (i == 0 ? "" : ", ") + demoted.removed[i];
+      line += ")";
+    }
+  }
+  if (roles.ran_as_unknown.empty()) {
+    line += line.empty() ? "" : "; ";
+    line += "every session ran as its captured role";
+  } else {
+    line += line.empty() ? "" : "; ";
+    line += std::to_string(roles.ran_as_unknown.size()) + " captured user(s) did not run as their own role" +
+            (roles.unknown_user_role.empty() ? std::string() : " but as " + roles.unknown_user_role);
+  }
+  out << "  roles      " << line << "\n";
+  for (const auto& sentence : roles.cannot_guarantee) out << "  caution    " << sentence << "\n";
+}
+
 }  // namespace
 
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
@@ -70,7 +94,9 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   if (run.baseline) out << "  baseline   " << run.baseline->path << "\n";
   for (const auto& migration : run.migrations) out << "  migration  " << migration.path << "\n";
   out << "  traffic    " << run.capture_description << "\n";
-  out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n\n";
+  out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n";
+  if (run.roles != nullptr) print_roles(out, *run.roles);
+  out << "\n";
 
   const Verdict verdict = gate != nullptr ? gate->verdict : findings.verdict();
   out << "VERDICT: " << style.verdict(verdict) << "\n";

@@ -81,6 +81,11 @@ std::optional<ScriptStatement> statement_in(const std::string& script, const Sta
 
 Result<std::vector<ScriptStatement>> split_script(std::string_view text,
                                                   std::string_view file_name) {
+  return split_script(text, file_name, "is not supported in a migration");
+}
+
+Result<std::vector<ScriptStatement>> split_script(std::string_view text, std::string_view file_name,
+                                                  std::string_view why_meta_refused) {
   const ScriptErrors errors(text, file_name);
   // libpg_query reads C strings: a NUL would silently cut the script short.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
@@ -95,7 +100,7 @@ Result<std::vector<ScriptStatement>> split_script(std::string_view text,
     if (token.kind != TokenKind::kBackslash) continue;
     const auto offset = static_cast<std::size_t>(token.start);
     return errors.at_byte(offset, "psql meta-command " + meta_command_at(script, offset) +
-                                      " is not supported in a migration");
+                                      " " + std::string(why_meta_refused));
   }
 
   // The parser, not the scanner, splits: it knows CREATE RULE ... (a; b) and function bodies.

@@ -24,6 +24,15 @@ TEST_CASE("another host is used only when named") {
   CHECK(v6->to_string() == "[::1]:9187");
 }
 
+TEST_CASE("loopback addresses are told from the others, v4-mapped ones too") {
+  for (const char* loopback : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"}) {
+    CHECK(ListenAddress{loopback, 80}.is_loopback());
+  }
+  for (const char* open : {"0.0.0.0", "::", "10.0.0.1", "::ffff:10.0.0.1", "192.168.1.5"}) {
+    CHECK_FALSE(ListenAddress{open, 80}.is_loopback());
+  }
+}
+
 TEST_CASE("a bad address names the flag and the value") {
   auto port = parse_listen_address("localhost:http");
   REQUIRE_FALSE(port.ok());

@@ -79,14 +79,16 @@ TEST_CASE("quote_conninfo_value quotes only what needs quoting") {
   CHECK(quote_conninfo_value("") == "''");
 }
 
-namespace pgshadow::pg {
-
-TEST_CASE("same_database compares host, port and database after defaults", "[conninfo]") {
-  CHECK(same_database("host=db port=5432 dbname=shop", "postgresql://app:pw@db/shop"));
-  CHECK(same_database("host=127.0.0.1 dbname=shop", "host=localhost port=5432 dbname=shop"));
-  CHECK_FALSE(same_database("host=db dbname=shop", "host=db dbname=shop_shadow"));
-  CHECK_FALSE(same_database("host=db port=5433 dbname=shop", "host=db dbname=shop"));
-  CHECK(same_database("not a conninfo ===", "host=db dbname=shop"));  // unparsable: refuse
+TEST_CASE("with_setting replaces or adds one setting and setting_of reads it back", "[conninfo]") {
+  using pgshadow::pg::setting_of;
+  using pgshadow::pg::with_setting;
+  auto changed = with_setting("postgresql://app:pw@db/shop?options=-c%20a%3D1", "user", "app_ro");
+  REQUIRE(changed.ok());
+  CHECK(setting_of(*changed, "user") == "app_ro");
+  CHECK(setting_of(*changed, "password") == "pw");
+  CHECK(setting_of(*changed, "options") == "-c a=1");
+  CHECK(setting_of("host=db", "user").empty());
+  CHECK_FALSE(with_setting("not a conninfo ===", "user", "x").ok());
+  CHECK_FALSE(pgshadow::pg::parses("not a conninfo ==="));
+  CHECK(pgshadow::pg::parses("postgresql://h1:5432,h2:5433/shop?target_session_attrs=read-write"));
 }
-
-}  // namespace pgshadow::pg

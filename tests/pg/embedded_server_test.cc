@@ -28,16 +28,20 @@ TEST_CASE("an embedded server starts, answers over its conninfo, stops and leave
   CHECK(server.port() > 0);
   CHECK(server.conninfo("postgres") == "host=" + directory + "/socket port=" +
                                            std::to_string(server.port()) +
-                                           " user=pgshadow dbname=postgres");
+                                           " user=pgshadow_admin dbname=postgres");
   CHECK(rows_of(server.conninfo("postgres"),
                 "SELECT current_user, current_setting('fsync'), "
                 "current_setting('listen_addresses'), "
                 "current_setting('max_connections')::int >= 200") ==
-        "pgshadow|off|127.0.0.1|t\n");
-  // Also over TCP on 127.0.0.1, the port it reports.
-  CHECK(rows_of("host=127.0.0.1 port=" + std::to_string(server.port()) +
-                    " user=pgshadow dbname=postgres",
-                "SELECT 1") == "1\n");
+        "pgshadow_admin|off|127.0.0.1|t\n");
+  // Not over TCP on 127.0.0.1: trust is for the private socket alone, or any local user could
+  // log in as the superuser.
+  try {
+    rows_of("host=127.0.0.1 port=" + std::to_string(server.port()) + " user=pgshadow_admin dbname=postgres", "SELECT 1");
+    FAIL("a TCP connection to the embedded server was accepted");
+  } catch (const std::exception& error) {
+    CHECK_THAT(error.what(), Catch::Contains("pg_hba.conf rejects connection"));
+  }
   if (geteuid() == 0) {
     // Run as root, the server and its directory belong to the unprivileged server user.
     auto backend = rows_of(server.conninfo("postgres"), "SELECT pg_backend_pid()");
@@ -118,7 +122,7 @@ TEST_CASE("a kept server outlives its EmbeddedServer and says how to connect and
                       std::to_string((*started)->port()) + " on 127.0.0.1).\n" +
                       "  connect: psql 'host=" + directory + "/socket port=" +
                       std::to_string((*started)->port()) +
-                      " user=pgshadow dbname=baseline'\n  stop:    " + stop +
+                      " user=pgshadow_admin dbname=baseline'\n  stop:    " + stop +
                       " && rm -rf " + directory);
   }
   CHECK(rows_of(conninfo, "SELECT 42") == "42\n");

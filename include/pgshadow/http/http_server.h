@@ -37,6 +37,8 @@ struct ListenAddress {
   std::string host;  // numeric IPv4/IPv6 address
   std::uint16_t port = 0;
   std::string to_string() const;  // "127.0.0.1:9187", "[::1]:9187"
+  // 127.0.0.0/8, ::1, or ::ffff:127.x.y.z: reachable from this machine only.
+  bool is_loopback() const;
 };
 
 // "HOST:PORT", ":PORT" or "PORT" (host 127.0.0.1: never listen beyond loopback unless asked),

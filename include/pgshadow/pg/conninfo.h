@@ -16,13 +16,17 @@ std::string redact(std::string_view conninfo);
 // The same connection with dbname replaced (keeps every other setting, URI or key=value).
 Result<std::string> with_database(std::string_view conninfo, std::string_view database);
 
+// The same connection with one setting replaced or added ("user", "options", ...).
+Result<std::string> with_setting(std::string_view conninfo, std::string_view keyword, std::string_view value);
+
+// The value of a setting written in the conninfo (not libpq's default), or empty.
+std::string setting_of(std::string_view conninfo, std::string_view keyword);
+
+// Whether libpq can parse the string (URI or key=value).
+bool parses(std::string_view conninfo);
+
 // The database name the conninfo connects to (after PG* defaults), for messages.
 std::string database_of(std::string_view conninfo);
-
-// Whether two conninfos reach the same database: the same host (or socket directory), port and
-// database name, after libpq's defaults (PG* variables, localhost, 5432). Unparsable: true, so a
-// safety check built on it refuses rather than allows.
-bool same_database(std::string_view a, std::string_view b);
 
 // A value written for a key=value conninfo: bare when it can be, else single-quoted with
 // backslash escapes ("/tmp/x" stays, "a b" becomes 'a b', "it's" becomes 'it\'s').

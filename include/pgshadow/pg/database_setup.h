@@ -10,13 +10,18 @@
 namespace pgshadow::pg {
 
 // Loads a baseline into an existing empty database with the server's own client tools from
-// bin_dir: a plain SQL file through `psql -X -q -v ON_ERROR_STOP=1 -f`, a custom-format archive
-// (pg_dump -Fc, recognised by its PGDMP magic) through `pg_restore --no-owner
-// --no-privileges --exit-on-error`. A password in conninfo reaches the tool via PGPASSWORD,
-// never its command line. Error kBadInput with the tool's message (its last lines) when the
-// file is unreadable or fails to load; kInfrastructure when the server cannot be reached.
+// bin_dir, run as the unprivileged server user (never as root), the file on their standard
+// input: a plain SQL file through `psql -X -q -v ON_ERROR_STOP=1`, once it is known to hold
+// nothing but SQL and COPY data (a psql meta-command such as `\! cmd` is refused, file:line); a
+// custom-format archive (pg_dump -Fc, recognised by its PGDMP magic) through `pg_restore
+// --exit-on-error --no-tablespaces`, with its owners and privileges. With as_role, the tool's
+// session runs as that role (SET ROLE at connection start): objects the file creates without
+// naming an owner belong to it. A password in conninfo reaches the tool via PGPASSWORD, never its
+// command line. Error kBadInput with the tool's message (its last lines, file:line) when the
+// file is unreadable, holds a meta-command or fails to load; kInfrastructure when the server
+// cannot be reached.
 Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
-                     const std::string& baseline_file);
+                     const std::string& baseline_file, const std::string& as_role = {});
 
 // CREATE DATABASE name TEMPLATE template (the two sides start byte-identical).
 Status clone_database(const std::string& admin_conninfo, const std::string& name,

@@ -41,6 +41,11 @@ class EmbeddedServer {
 
   // libpq key=value conninfo for a database on this server, as its superuser, over the socket.
   std::string conninfo(std::string_view database) const;
+  // The same as another role (trust authentication over the private socket).
+  std::string conninfo(std::string_view database, std::string_view user) const;
+  // The bootstrap superuser's name, "pgshadow_admin": a name no capture is expected to use, so
+  // that no replayed session logs in as it.
+  static const char* superuser();
   const std::string& bin_dir() const { return bin_dir_; }
   const std::string& directory() const { return directory_; }  // the private directory
   int port() const { return port_; }
@@ -52,8 +57,24 @@ class EmbeddedServer {
   // Stops the server and removes the directory now (idempotent; the destructor calls it).
   void stop();
 
+  // Stops the server cleanly (a shutdown checkpoint: the data directory is consistent on disk)
+  // and keeps the cluster; resume() starts it again, on a new free port (conninfo() changes).
+  Status pause();
+  Status resume();
+  // A second cluster: a file-level copy of this one's data directory, which must be paused.
+  // Byte-identical (catalogs, OID counter, system identifier), with its own private directory,
+  // socket and guardian; not started: resume() starts it (both may be resumed at once, from two
+  // threads).
+  Result<std::unique_ptr<EmbeddedServer>> copy(const EmbeddedServerOptions& options) const;
+  // Runs one of the server's tools (pg_resetwal, pg_controldata, ...) from bin_dir as the server
+  // user. Error kInfrastructure with the tool's last lines.
+  Status run_tool(const std::string& tool, const std::vector<std::string>& args) const;
+
  private:
   EmbeddedServer() = default;
+  static Result<std::unique_ptr<EmbeddedServer>> make_directory(const EmbeddedServerOptions& options,
+                                                                 const std::string& bin_dir);
+  Status launch();
   std::string bin_dir_;
   std::string directory_;
   std::string socket_dir_;

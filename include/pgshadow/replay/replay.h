@@ -28,6 +28,7 @@
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/event.h"
+#include "pgshadow/pg/session_login.h"
 #include "pgshadow/sql/query_shape.h"
 #include "pgshadow/util/result.h"
 
@@ -40,6 +41,10 @@ struct ReplayTargets {
   // migrated. Empty: no probe, and every difference is reported as a root finding.
   std::string pristine_baseline_conninfo;
   std::string pristine_shadow_conninfo;
+  // How each replayed session (and the probe's) logs in as its captured user (owned by the
+  // caller). Null: every session connects with the conninfo above and becomes its captured user
+  // with SET ROLE where it may (run_as_captured_user).
+  pg::SessionLogins* logins = nullptr;
 };
 
 enum class ReplayOrder {

@@ -13,6 +13,7 @@
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
 #include "pgshadow/judge/gate.h"
+#include "pgshadow/pg/role_setup.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/timeline.h"
 
@@ -33,8 +34,17 @@ struct RunDescription {
   std::string capture_description;      // what the capture reader said it read
   std::string server_mode;              // "embedded" or "dsn"
   std::string server_version;           // e.g. "15.20"
-  std::string baseline_target;          // redacted conninfo or "embedded:baseline"
+  std::string baseline_target;          // redacted conninfo or "embedded:DATABASE"
   std::string shadow_target;
+  std::optional<InputFile> globals;     // --globals FILE
+  // The database the embedded clusters hold the baseline in, and why that name: "--database",
+  // "capture" (its events name it), "archive" (the pg_dump archive's) or "default".
+  std::string database;
+  std::string database_chosen_from;
+  std::vector<std::string> capture_databases;  // the databases the capture's first events name
+  std::string database_note;                   // why several names became one, when they did
+  const pg::RoleSetup* roles = nullptr;         // what the replay's privileges rest on
+  std::optional<std::uint32_t> next_oid;       // both embedded clusters' next OID once levelled
   std::string started_at;               // ISO-8601 UTC
   // Which run this is: shards of one run share run_id (verify --run-id, default from the
   // Job's name), and each names its shard (--shard i/n; 0 of 1 when not sharded).

@@ -20,4 +20,9 @@ struct ScriptStatement {
 Result<std::vector<ScriptStatement>> split_script(std::string_view text,
                                                   std::string_view file_name);
 
+// The same, for a script of another kind: a meta-command is reported as
+// "FILE:LINE: psql meta-command \x " + why_meta_refused.
+Result<std::vector<ScriptStatement>> split_script(std::string_view text, std::string_view file_name,
+                                                  std::string_view why_meta_refused);
+
 }  // namespace pgshadow::sql

@@ -1,0 +1,1 @@
+REVOKE SELECT ON orders FROM app_ro;
