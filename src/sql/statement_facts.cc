@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "nesting.h"
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
 
@@ -159,13 +160,10 @@ bool statement_is_plain_read(const json& node) {
   return is_node_of_type(node, "VariableShowStmt");
 }
 
-}  // namespace
-
-StatementFacts facts_of(std::string_view sql) {
+// The facts from the parse tree, walked recursively (see nesting.h for where this runs).
+StatementFacts facts_from_tree(const std::string& sql) {
   StatementFacts facts;
-  if (sql.find('\0') != std::string_view::npos) return facts;  // the server rejects it too
-
-  auto parsed = detail::parse_to_json(std::string(sql));
+  auto parsed = detail::parse_to_json(sql);
   const std::string* tree_text = std::get_if<std::string>(&parsed);
   if (tree_text == nullptr) return facts;
   const json tree = json::parse(*tree_text, nullptr, /*allow_exceptions=*/false);
@@ -193,6 +191,20 @@ StatementFacts facts_of(std::string_view sql) {
     facts.has_top_level_order_by = sorts_at_top(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = find_nondeterminism(*node);
   }
+  return facts;
+}
+
+}  // namespace
+
+StatementFacts facts_of(std::string_view sql) {
+  StatementFacts facts;
+  if (sql.find('\0') != std::string_view::npos) return facts;  // the server rejects it too
+  const std::string text(sql);
+  const std::optional<std::size_t> nesting = detail::estimated_nesting(text);
+  // Unscannable text does not parse; a statement too deep to walk stays unanalysed (parsed is
+  // false: it counts as a write that may do anything, as unparsable text does).
+  if (!nesting || *nesting > detail::kMaxNesting) return facts;
+  detail::run_with_stack_for(*nesting, [&] { facts = facts_from_tree(text); });
   return facts;
 }
 
