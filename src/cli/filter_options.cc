@@ -1,5 +1,7 @@
 #include "filter_options.h"
 
+#include "path_arguments.h"
+
 namespace pgshadow::cli {
 
 void add_filter_options(CLI::App& command, FilterOptions& options) {
@@ -66,6 +68,9 @@ Result<std::unique_ptr<capture::EventSource>> open_filtered_capture(
   *filtered = nullptr;
   auto filter = build_filter(options);
   if (!filter) return filter.error();
+  if (!options.log_settings.empty()) {
+    if (Status s = check_input_path("--log-settings", options.log_settings, PathUse::kFile); !s) return s.error();
+  }
   auto source = capture::open_capture(paths, {options.log_line_prefix, options.log_settings});
   if (!source) return source.error();
   if (filter->empty()) return std::move(source).value();

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "interrupt.h"
+#include "path_arguments.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
@@ -21,6 +22,7 @@
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
+#include "pgshadow/util/xxh3.h"
 #include "verify_options.h"
 
 namespace pgshadow::cli {
@@ -53,24 +55,48 @@ std::string now_iso8601() {
   return buffer;
 }
 
+// A directory or a stream is not digested: a stream can be read only once, by the reader.
 Result<report::InputFile> describe_input(const std::string& path) {
   std::error_code ignored;
-  if (fs::is_directory(path, ignored)) return report::InputFile{path, ""};
+  if (fs::is_directory(path, ignored) || names_stream(path)) return report::InputFile{path, ""};
   auto digest = report::file_digest(path);
   if (!digest) return digest.error();
   return report::InputFile{path, *digest};
 }
 
-// Every migration file parses before any server starts: bad input fails fast, with file:line.
-Status check_migrations_parse(const std::vector<std::string>& files) {
+// Every migration file is read once (it may be a FIFO) and parses before any server starts:
+// bad input fails fast, with file:line.
+Result<std::vector<pg::MigrationScript>> read_migrations(const std::vector<std::string>& files) {
+  std::vector<pg::MigrationScript> scripts;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Error::bad_input("cannot read migration file " + file);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto statements = sql::split_script(text, file);
+    auto text = read_input_once("--migration", file);
+    if (!text) return text.error();
+    auto statements = sql::split_script(*text, file);
     if (!statements) return statements.error();
+    scripts.push_back({file, std::move(*text)});
   }
-  return Status::success();
+  return scripts;
+}
+
+std::string digest_of(const std::string& text) {
+  Xxh3Hasher hasher;
+  hasher.update(text);
+  return hasher.digest().to_hex();
+}
+
+// Everything the run reads: no output may overwrite one of them.
+std::vector<FileIdentity> input_identities(const VerifyOptions& options) {
+  std::vector<std::string> paths = options.capture_paths;
+  paths.insert(paths.end(), options.migration_files.begin(), options.migration_files.end());
+  for (const std::string* path : {&options.baseline_file, &options.outputs.allowlist_file, &options.filters.log_settings}) {
+    if (!path->empty()) paths.push_back(*path);
+  }
+  std::vector<FileIdentity> identities;
+  for (const auto& path : paths) {
+    auto more = identities_of(path);
+    identities.insert(identities.end(), more.begin(), more.end());
+  }
+  return identities;
 }
 
 Status check_interrupt() {
@@ -132,18 +158,16 @@ int run_verify(const VerifyOptions& options) {
     if (!baseline) return exit_status_for(baseline.error());
     run.baseline = *baseline;
   }
-  for (const auto& file : options.migration_files) {
-    auto migration = describe_input(file);
-    if (!migration) return exit_status_for(migration.error());
-    run.migrations.push_back(*migration);
-  }
+  auto migrations = read_migrations(options.migration_files);
+  if (!migrations) return exit_status_for(migrations.error());
+  for (const auto& script : *migrations) run.migrations.push_back({script.file, digest_of(script.text)});
   for (const auto& path : options.capture_paths) {
     auto capture = describe_input(path);
     if (!capture) return exit_status_for(capture.error());
     run.captures.push_back(*capture);
   }
-  if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
-  if (Status s = check_output_options(options.outputs); !s) return exit_status_for(s.error());
+  auto outputs = prepare_outputs(options.outputs, input_identities(options));
+  if (!outputs) return exit_status_for(outputs.error());
   const capture::FilteredEventSource* filtered = nullptr;
   auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered);
   if (!source) return exit_status_for(source.error());
@@ -201,7 +225,7 @@ int run_verify(const VerifyOptions& options) {
   observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
-  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
+  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations);
   if (!migrated) return exit_status_for(migrated.error());
   if (migrated->has_value()) {
     findings.on_migration_failed(**migrated);
@@ -245,7 +269,7 @@ int run_verify(const VerifyOptions& options) {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
-  const int status = finish_outputs(options.outputs, run, findings);
+  const int status = finish_outputs(*outputs, run, findings);
   if (targets.server && options.keep_server) {
     std::cerr << "pgshadow: the embedded server keeps running: " << targets.server->connect_hint() << "\n";
   }

@@ -9,6 +9,7 @@
 #include "pgshadow/judge/findings.h"
 #include "pgshadow/judge/gate.h"
 #include "pgshadow/report/run_report.h"
+#include "output_file.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::cli {
@@ -27,15 +28,26 @@ struct OutputOptions {
 
 void add_output_options(CLI::App& verify, OutputOptions& options);
 
-// Checks what can be checked before any server starts (values of flags, the allowlist, its
-// expiry dates). Error kBadInput naming the flag, file and line at fault.
-Status check_output_options(const OutputOptions& options);
+// What the end of the run needs, settled before any server starts: the gate's policy (the
+// allowlist read once) and every report file checked for writing (OutputFile).
+struct PreparedOutputs {
+  judge::GatePolicy policy;
+  struct Report {
+    OutputFile file;
+    const char* format;
+  };
+  std::vector<Report> reports;
+  bool color = true;
+};
 
-// The gate's policy from the flags (check_output_options has accepted them).
-Result<judge::GatePolicy> gate_policy(const OutputOptions& options);
+// Error kBadInput naming the flag, file and line at fault: a flag's value, the allowlist, an
+// expired entry, a report path that cannot be written or that is one of `inputs`.
+Result<PreparedOutputs> prepare_outputs(const OutputOptions& options, const std::vector<FileIdentity>& inputs);
 
-// Writes the reports, prints the summary, and returns the exit status the gate decides.
-int finish_outputs(const OutputOptions& options, const report::RunDescription& run,
+// Writes the reports, prints the summary, and returns the exit status: the gate's, or 3 when a
+// report could not be written (named on stderr; no partial file is left where it was expected)
+// or statements could not be replayed.
+int finish_outputs(PreparedOutputs& outputs, const report::RunDescription& run,
                    const judge::FindingsBook& findings);
 
 }  // namespace pgshadow::cli

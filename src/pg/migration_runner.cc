@@ -20,28 +20,27 @@ struct MigrationFile {
   std::vector<sql::ScriptStatement> statements;
 };
 
-Result<MigrationFile> read_migration(const std::string& file) {
+Result<MigrationScript> read_migration(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error::bad_input(file + ": cannot read the migration file: " + strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) return Error::bad_input(file + ": cannot read the migration file");
-  auto statements = sql::split_script(text.str(), file);
-  if (!statements) return statements.error();
-  return MigrationFile{file, std::move(statements).value()};
+  return MigrationScript{file, text.str()};
 }
 
-// Every file read and split before anything runs: a bad file fails the run before the shadow
-// is touched, and all bad files are named at once.
-Result<std::vector<MigrationFile>> read_migrations(const std::vector<std::string>& files) {
+// Every script split before anything runs: a bad file fails the run before the shadow is
+// touched, and all bad files are named at once.
+Result<std::vector<MigrationFile>> split_migrations(const std::vector<Result<MigrationScript>>& scripts) {
   std::vector<MigrationFile> migrations;
   std::string problems;
-  for (const auto& file : files) {
-    auto migration = read_migration(file);
-    if (migration) {
-      migrations.push_back(std::move(migration).value());
+  for (const auto& script : scripts) {
+    Result<std::vector<sql::ScriptStatement>> statements =
+        script ? sql::split_script(script->text, script->file) : Result<std::vector<sql::ScriptStatement>>(script.error());
+    if (statements) {
+      migrations.push_back({script->file, std::move(statements).value()});
     } else {
-      problems += (problems.empty() ? "" : "\n") + migration.error().message;
+      problems += (problems.empty() ? "" : "\n") + statements.error().message;
     }
   }
   if (!problems.empty()) return Error::bad_input(problems);
@@ -59,7 +58,19 @@ bool inside_transaction_block(pqxx::nontransaction& session) {
 
 Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
                                                          const std::vector<std::string>& files) {
-  auto migrations = read_migrations(files);
+  std::vector<MigrationScript> scripts;
+  std::vector<Result<MigrationScript>> read;
+  for (const auto& file : files) read.push_back(read_migration(file));
+  auto migrations = split_migrations(read);
+  if (!migrations) return migrations.error();
+  for (const auto& script : read) scripts.push_back(*script);
+  return apply_migrations(conninfo, scripts);
+}
+
+Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
+                                                         const std::vector<MigrationScript>& scripts) {
+  std::vector<Result<MigrationScript>> given(scripts.begin(), scripts.end());
+  auto migrations = split_migrations(given);
   if (!migrations) return migrations.error();
   auto connection = connect_admin(conninfo, "apply the migration");
   if (!connection) return connection.error();

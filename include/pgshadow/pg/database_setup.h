@@ -31,6 +31,12 @@ struct MigrationFailure {
   std::string statement_shape;  // normalized text of the failing statement (no literals)
 };
 
+// A migration file already read (a FIFO or standard input can be read only once).
+struct MigrationScript {
+  std::string file;  // as named, for messages
+  std::string text;
+};
+
 // Applies migration files in order to the database, statement by statement in autocommit,
 // like `psql -v ON_ERROR_STOP=1 -f` (explicit BEGIN/COMMIT honoured, CREATE INDEX
 // CONCURRENTLY works). Returns the failure, or nullopt when all applied.
@@ -39,5 +45,8 @@ struct MigrationFailure {
 // COMMIT. kInfrastructure: cannot connect, or the connection is lost.
 Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
                                                          const std::vector<std::string>& files);
+// The same for scripts already read: only parse errors are kBadInput then.
+Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
+                                                         const std::vector<MigrationScript>& scripts);
 
 }  // namespace pgshadow::pg
