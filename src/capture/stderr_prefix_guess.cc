@@ -1,5 +1,7 @@
 #include "stderr_prefix_guess.h"
 
+#include <cctype>
+
 #include "stderr_line_prefix.h"
 
 namespace pgshadow::capture {
@@ -29,6 +31,23 @@ const std::vector<std::string>& common_log_line_prefixes() {
   return prefixes;
 }
 
+namespace {
+
+// The start of a line with every letter shown as 'a' and every digit as '9' (other bytes as they
+// are): enough to see a prefix's layout, "9999-99-99 99:99:99.999 aaa [999] ", and nothing of
+// what the line says.
+std::string form_of(std::string_view line) {
+  constexpr std::size_t kShown = 80;
+  std::string form;
+  for (const char c : line.substr(0, kShown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    form += std::isdigit(byte) != 0 ? '9' : (std::isalpha(byte) != 0 || byte >= 0x80) ? 'a' : c;
+  }
+  return line.size() > kShown ? form + "..." : form;
+}
+
+}  // namespace
+
 Result<PrefixGuess> guess_log_line_prefix(const std::vector<std::string>& first_lines,
                                           const std::string& file) {
   PrefixGuess best;
@@ -45,11 +64,11 @@ Result<PrefixGuess> guess_log_line_prefix(const std::vector<std::string>& first_
     if (matched > best.lines_matched) best = {candidate, matched, tried};
   }
   if (best.lines_matched == 0 || best.lines_matched * 2 < best.lines_tried) {
-    constexpr std::size_t kShown = 200;
-    std::string first = first_lines.empty() ? std::string("(the file is empty)") : first_lines.front();
-    if (first.size() > kShown) first = first.substr(0, kShown) + "...";
+    // The line itself carries user names, addresses and statement text: show only its form.
+    const std::string first = first_lines.empty() ? std::string("(the file is empty)")
+                                                  : "(letters as a, digits as 9) " + form_of(first_lines.front());
     return Error::bad_input(file + ":1: no known log_line_prefix matches this log; give "
-                            "--log-line-prefix. First line: " + first);
+                            "--log-line-prefix. First line " + first);
   }
   return best;
 }

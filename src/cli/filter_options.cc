@@ -1,6 +1,7 @@
 #include "filter_options.h"
 
 #include "path_arguments.h"
+#include "pgshadow/capture/log_line_prefix.h"
 
 namespace pgshadow::cli {
 
@@ -9,7 +10,14 @@ void add_filter_options(CLI::App& command, FilterOptions& options) {
   command.add_option("--log-line-prefix", options.log_line_prefix,
                      "The server's log_line_prefix, for stderr logs (default: guessed from the first "
                      "lines, and the guess is shown)")
-      ->type_name("PREFIX")->group(input);
+      ->type_name("PREFIX")
+      ->check(CLI::Validator(
+          [](const std::string& prefix) {
+            const Status valid = capture::check_log_line_prefix(prefix);
+            return valid ? std::string() : valid.error().message;
+          },
+          "PREFIX"))
+      ->group(input);
   command.add_option("--log-settings", options.log_settings,
                      "Read log_line_prefix from this file: postgresql.conf, or the output of "
                      "'SHOW log_line_prefix' or 'postgres -C log_line_prefix'")
