@@ -121,13 +121,15 @@ Result<Targets> prepare_embedded(const VerifyOptions& options) {
   pg::EmbeddedServer& pg = *targets.server;
 
   const std::string admin = pg.conninfo("postgres");
-  if (Status s = pg::clone_database(admin, kTemplateDatabase, "template0"); !s) return s.error();
-  if (Status s = pg::load_baseline(pg.bin_dir(), pg.conninfo(kTemplateDatabase), options.baseline_file); !s) {
+  const std::atomic<bool>* interrupted = &interrupt_requested();
+  if (Status s = pg::clone_database(admin, kTemplateDatabase, "template0", interrupted); !s) return s.error();
+  if (Status s = pg::load_baseline(pg.bin_dir(), pg.conninfo(kTemplateDatabase), options.baseline_file, interrupted);
+      !s) {
     return s.error();
   }
   // Both sides are clones of one template: they start byte-identical.
   for (const char* side : {kBaselineDatabase, kShadowDatabase}) {
-    if (Status s = pg::clone_database(admin, side, kTemplateDatabase); !s) return s.error();
+    if (Status s = pg::clone_database(admin, side, kTemplateDatabase, interrupted); !s) return s.error();
   }
   targets.conninfo.baseline_conninfo = pg.conninfo(kBaselineDatabase);
   targets.conninfo.shadow_conninfo = pg.conninfo(kShadowDatabase);
@@ -135,7 +137,7 @@ Result<Targets> prepare_embedded(const VerifyOptions& options) {
 }
 
 Result<std::string> server_version(const std::string& conninfo) {
-  auto connection = pg::SessionConnection::open(conninfo, {});
+  auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
   if (!connection) return connection.error();
   return (*connection)->query_scalar("SHOW server_version");
 }
@@ -225,7 +227,9 @@ int run_verify(const VerifyOptions& options) {
   observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
-  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations);
+  // The baseline is watched meanwhile: a migration that reaches it is a finding.
+  auto migrated = pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations,
+                                       {&interrupt_requested(), targets.conninfo.baseline_conninfo});
   if (!migrated) return exit_status_for(migrated.error());
   if (migrated->has_value()) {
     findings.on_migration_failed(**migrated);
@@ -245,8 +249,8 @@ int run_verify(const VerifyOptions& options) {
     if (targets.server) {
       pg::EmbeddedServer& server = *targets.server;
       const std::string admin = server.conninfo("postgres");
-      Status cloned = pg::clone_database(admin, kPristineBaselineDatabase, kTemplateDatabase);
-      if (cloned) cloned = pg::clone_database(admin, kPristineShadowDatabase, kShadowDatabase);
+      Status cloned = pg::clone_database(admin, kPristineBaselineDatabase, kTemplateDatabase, &interrupt_requested());
+      if (cloned) cloned = pg::clone_database(admin, kPristineShadowDatabase, kShadowDatabase, &interrupt_requested());
       if (!cloned) return exit_status_for(cloned.error());
       targets.conninfo.pristine_baseline_conninfo = server.conninfo(kPristineBaselineDatabase);
       targets.conninfo.pristine_shadow_conninfo = server.conninfo(kPristineShadowDatabase);

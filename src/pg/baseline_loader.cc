@@ -49,7 +49,7 @@ ChildCommand loader_command(const std::string& bin_dir, BaselineFormat format,
 }  // namespace
 
 Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
-                     const std::string& baseline_file) {
+                     const std::string& baseline_file, const std::atomic<bool>* interrupted) {
   auto format = format_of(baseline_file);
   if (!format) return format.error();
   auto target = conninfo_for_tool(conninfo);
@@ -60,10 +60,18 @@ Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
                                  " to load the baseline");
   }
   auto command = loader_command(bin_dir, *format, *target, baseline_file);
+  command.interrupted = interrupted;
   auto outcome = run_child(command);
   if (!outcome) return outcome.error();
   if (outcome->succeeded()) return {};
   auto tool = std::filesystem::path(command.program).filename().string();
+  // The server's disk, not the baseline, is at fault (the embedded server writes its messages in
+  // the C locale: strerror(ENOSPC) reads the same everywhere).
+  if (outcome->output.find("No space left on device") != std::string::npos) {
+    return Error::infrastructure("the server ran out of disk space loading the baseline " + baseline_file + " into " +
+                                 database_of(conninfo) + " (" + tool + " " + outcome->describe() + "):\n" +
+                                 last_lines(outcome->output, kToolLinesInErrors));
+  }
   return Error::bad_input(baseline_file + ": the baseline failed to load into " +
                           database_of(conninfo) + " (" + tool + " " + outcome->describe() +
                           "):\n" + last_lines(outcome->output, kToolLinesInErrors));

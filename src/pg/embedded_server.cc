@@ -38,6 +38,10 @@ full_page_writes = off
 max_connections = 300
 shared_buffers = '128MB'
 max_wal_size = '1GB'
+# Dynamic shared memory as files under pg_dynshmem, not /dev/shm/PostgreSQL.*: a killed server's
+# segments then go with the directory. (The main segment is anonymous mmap already; its small
+# System V interlock segment is removed by the guardian.)
+dynamic_shared_memory_type = mmap
 )";
 
 std::string parent_directory(const EmbeddedServerOptions& options) {
@@ -97,7 +101,10 @@ std::string shell_word(const std::string& word) {
 // The server's tools run with C messages so that their output reads the same everywhere.
 ChildCommand server_tool(const std::string& program, std::vector<std::string> args,
                          const std::optional<ServerUser>& user) {
-  return {program, std::move(args), {"LC_ALL=C", "LANG=C"}, user, "/", true};
+  ChildCommand command(program, std::move(args));
+  command.env = {"LC_ALL=C", "LANG=C"};
+  command.run_as = user;
+  return command;
 }
 
 Status failed_tool(const std::string& what, const Result<ChildOutcome>& outcome) {
@@ -189,10 +196,15 @@ Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
   if (auto made = make_private_directories(pattern, server->socket_dir_, *user); !made) {
     return made.error();
   }
-  auto initdb = run_child(server_tool(server->bin_dir_ + "/initdb",
-                                      {"-D", server->data_dir_, "-U", kSuperuser, "--auth=trust",
-                                       "-E", "UTF8", "--no-locale", "--no-sync"},
-                                      *user));
+  ChildCommand initdb_command = server_tool(server->bin_dir_ + "/initdb",
+                                            {"-D", server->data_dir_, "-U", kSuperuser, "--auth=trust",
+                                             "-E", "UTF8", "--no-locale", "--no-sync"},
+                                            *user);
+  // Killed mid-way, initdb's backend would PANIC over its removed directory and leak its shared
+  // memory: the guardian lets initdb finish first.
+  initdb_command.on_started = [&](pid_t pid) { announce_tool(server->guardian_pipe_, pid); };
+  auto initdb = run_child(initdb_command);
+  announce_tool(server->guardian_pipe_, 0);
   if (!initdb.ok() || !initdb->succeeded()) return failed_tool("initdb", initdb).error();
   if (auto written = write_settings(server->data_dir_, server->socket_dir_, options.settings);
       !written) {
@@ -237,6 +249,7 @@ void EmbeddedServer::stop() {
   if (stopped_) return;
   stopped_ = true;
   bool clean = true;
+  wake_cluster(data_dir_.c_str());  // a server stopped by SIGSTOP would not stop
   if (fs::exists(data_dir_ + "/postmaster.pid")) {
     auto user = unprivileged_server_user();
     std::optional<ServerUser> run_as;

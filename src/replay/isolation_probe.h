@@ -18,9 +18,11 @@ namespace pgshadow::replay {
 class IsolationProbe {
  public:
   // Error kInfrastructure when a pristine clone cannot be reached.
+  // Every probe statement waits at most `limits` (answer_deadline.h).
   static Result<std::unique_ptr<IsolationProbe>> open(const std::string& baseline_conninfo,
                                                       const std::string& shadow_conninfo,
-                                                      const std::string& statement_timeout);
+                                                      const std::string& statement_timeout,
+                                                      const pg::WaitLimits& limits);
 
   // True when the statement gives the same result on both pristine clones and that result is
   // conclusive (the baseline succeeded there, or failed as it did in the replay). A statement
@@ -35,6 +37,7 @@ class IsolationProbe {
 
   std::unique_ptr<pg::SessionConnection> baseline_;
   std::unique_ptr<pg::SessionConnection> shadow_;
+  pg::WaitLimits limits_;
 };
 
 }  // namespace pgshadow::replay
