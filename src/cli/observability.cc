@@ -79,7 +79,9 @@ class LiveObservability final : public RunObservability, private replay::ReplayO
     if (server_) take_snapshot(nullptr, exit_status, true);
     if (push_) {
       const std::map<std::string, std::string> grouping{{"instance", host_name()}};
-      if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping); !s) {
+      if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping, metrics::kPushTimeout,
+                                           &interrupt_requested());
+          !s) {
         std::cerr << "pgshadow: " << s.error().message << "\n";
       }
     }

@@ -12,7 +12,8 @@ struct ComparisonContext {
 };
 
 // Precedence, first that applies: error outcomes (error_shadow_only, error_baseline_only,
-// error_changed, or match for the same SQLSTATE); command_changed (verb differs);
+// error_changed, timed_out when both sides hit statement_timeout or lock_timeout alike, or match
+// for the same SQLSTATE); command_changed (verb differs);
 // columns_changed (names or count differ); rows_changed (row count or rows differ as text);
 // order_changed (same multiset, different order, ordered only); types_changed (same names
 // and text, different type OIDs); command_changed (affected-row count differs); match.
