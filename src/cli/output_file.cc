@@ -32,6 +32,44 @@ mode_t default_file_mode() {
 
 }  // namespace
 
+DescriptorBuffer::~DescriptorBuffer() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool DescriptorBuffer::drain() {
+  const char* next = pbase();
+  while (next < pptr()) {
+    const ssize_t written = ::write(fd_, next, static_cast<std::size_t>(pptr() - next));
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      if (error_ == 0) error_ = written < 0 ? errno : EIO;
+      setp(buffer_, buffer_ + sizeof buffer_);
+      return false;
+    }
+    next += written;
+  }
+  setp(buffer_, buffer_ + sizeof buffer_);
+  return true;
+}
+
+DescriptorBuffer::int_type DescriptorBuffer::overflow(int_type c) {
+  if (!drain()) return traits_type::eof();
+  if (!traits_type::eq_int_type(c, traits_type::eof())) {
+    *pptr() = traits_type::to_char_type(c);
+    pbump(1);
+  }
+  return traits_type::not_eof(c);
+}
+
+int DescriptorBuffer::sync() { return drain() ? 0 : -1; }
+
+int DescriptorBuffer::finish() {
+  drain();
+  if (fd_ >= 0 && ::close(fd_) != 0 && error_ == 0) error_ = errno;
+  fd_ = -1;
+  return error_;
+}
+
 Result<OutputFile> OutputFile::prepare(std::string_view flag, std::string path,
                                        const std::vector<FileIdentity>& inputs) {
   OutputFile output;
@@ -82,6 +120,7 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
   held_fd_ = std::exchange(other.held_fd_, -1);
   temporary_ = std::move(other.temporary_);
   other.temporary_.clear();
+  buffer_ = std::move(other.buffer_);
   stream_ = std::move(other.stream_);
   return *this;
 }
@@ -90,6 +129,7 @@ OutputFile::~OutputFile() { discard(); }
 
 void OutputFile::discard() {
   stream_.reset();
+  buffer_.reset();
   if (!temporary_.empty()) ::unlink(temporary_.c_str());
   temporary_.clear();
   if (held_fd_ >= 0) ::close(held_fd_);
@@ -100,20 +140,21 @@ Result<std::ostream*> OutputFile::open() {
   const auto failed = [&](const std::string& reason) {
     return Error::infrastructure("cannot write " + path_ + " (" + flag_ + "): " + reason);
   };
-  if (!direct_) {
+  int fd = -1;
+  if (held_fd_ >= 0) {  // a FIFO, opened when its reader was checked for
+    fd = std::exchange(held_fd_, -1);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  } else if (direct_) {
+    fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  } else {
     const fs::path target(path_);
     std::string pattern = (fs::path(directory_of(path_)) / ("." + target.filename().string() + ".pgshadow-XXXXXX")).string();
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) return failed(std::strerror(errno));
-    ::close(fd);
-    temporary_ = pattern;
+    fd = mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd >= 0) temporary_ = pattern;
   }
-  stream_ = std::make_unique<std::ofstream>(direct_ ? path_ : temporary_, std::ios::binary | std::ios::trunc);
-  if (!*stream_) return failed(std::strerror(errno));
-  if (held_fd_ >= 0) {  // the stream has its own descriptor on the FIFO now
-    ::close(held_fd_);
-    held_fd_ = -1;
-  }
+  if (fd < 0) return failed(std::strerror(errno));
+  buffer_ = std::make_unique<DescriptorBuffer>(fd);
+  stream_ = std::make_unique<std::ostream>(buffer_.get());
   return stream_.get();
 }
 
@@ -124,12 +165,11 @@ Status OutputFile::commit() {
     return error;
   };
   if (!stream_) return failed("not opened");
-  errno = 0;
   stream_->flush();
-  if (!*stream_) return failed(errno != 0 ? std::strerror(errno) : "write error");
-  stream_->close();
-  if (!*stream_) return failed(errno != 0 ? std::strerror(errno) : "write error");
+  const int error = buffer_->finish();
   stream_.reset();
+  buffer_.reset();
+  if (error != 0) return failed(std::strerror(error));
   if (direct_) return Status::success();
   struct stat existing {};
   const mode_t mode = stat(path_.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : default_file_mode();

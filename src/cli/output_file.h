@@ -8,8 +8,9 @@
 // /dev/null, a FIFO with a reader, anything under /dev or /proc) is written directly. An output
 // that is one of the run's inputs (same device and inode) is refused before the run: writing it
 // would destroy what the run reads. Not thread-safe; movable.
-#include <fstream>
 #include <memory>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,28 @@
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::cli {
+
+// An output stream over a file descriptor that remembers why its first write failed (errno),
+// which std::ofstream does not keep. Owns the descriptor.
+class DescriptorBuffer final : public std::streambuf {
+ public:
+  explicit DescriptorBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  ~DescriptorBuffer() override;
+  DescriptorBuffer(const DescriptorBuffer&) = delete;
+  DescriptorBuffer& operator=(const DescriptorBuffer&) = delete;
+  // Flushes and closes; the errno of the first failure, 0 when every byte was written.
+  int finish();
+
+ protected:
+  int_type overflow(int_type c) override;
+  int sync() override;
+
+ private:
+  bool drain();
+  int fd_;
+  int error_ = 0;
+  char buffer_[64 * 1024];
+};
 
 class OutputFile {
  public:
@@ -49,7 +72,8 @@ class OutputFile {
   bool direct_ = false;      // a stream: written in place
   int held_fd_ = -1;         // a FIFO's write end, held from prepare() so its reader stays
   std::string temporary_;    // regular files: written here, renamed to path_ on commit
-  std::unique_ptr<std::ofstream> stream_;
+  std::unique_ptr<DescriptorBuffer> buffer_;
+  std::unique_ptr<std::ostream> stream_;
 };
 
 }  // namespace pgshadow::cli

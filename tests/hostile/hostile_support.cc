@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +31,8 @@ std::string binary_under_test() {
 
 [[noreturn]] void exec_pgshadow(const Run& run, int input_fd, const std::string& out, const std::string& err) {
   setpgid(0, 0);
-  const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int out_fd = run.stdout_path.empty() ? open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                                             : open(run.stdout_path.c_str(), O_WRONLY);
   const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (input_fd >= 0) dup2(input_fd, STDIN_FILENO);
   dup2(out_fd, STDOUT_FILENO);
@@ -201,6 +203,23 @@ pid_t TestServer::postmaster() const {
 void TestServer::stop_all_processes() const { kill(-postmaster(), SIGSTOP); }
 
 void TestServer::continue_all_processes() const { kill(-postmaster(), SIGCONT); }
+
+SmallTmpfs::SmallTmpfs(std::size_t bytes) {
+  const std::string options = "size=" + std::to_string(bytes) + ",mode=0755";
+  mounted_ = ::mount("tmpfs", dir_.path().c_str(), "tmpfs", 0, options.c_str()) == 0;
+}
+
+SmallTmpfs::~SmallTmpfs() {
+  if (mounted_) ::umount2(dir_.path().c_str(), MNT_DETACH);
+}
+
+void SmallTmpfs::fill() const {
+  const int fd = open((dir_.path() + "/filler").c_str(), O_WRONLY | O_CREAT, 0600);
+  std::string block(4096, 'x');
+  while (write(fd, block.data(), block.size()) > 0) {
+  }
+  close(fd);
+}
 
 std::vector<pid_t> processes_mentioning(const std::string& text) {
   std::vector<pid_t> found;

@@ -32,6 +32,7 @@ struct Run {
   bool unprivileged = false;                  // as user nobody (root reads every file)
   std::chrono::seconds deadline{300};         // past it the run counts as hung and is killed
   std::string working_dir;
+  std::string stdout_path;                    // standard output goes here (e.g. /dev/full), not to `out`
 };
 
 struct Outcome {
@@ -100,6 +101,24 @@ class TestServer {
 
  private:
   std::unique_ptr<pg::EmbeddedServer> server_;
+};
+
+// A tmpfs of a few bytes mounted on a fresh directory, for a disk that fills up (needs root with
+// CAP_SYS_ADMIN: mounted() is false otherwise, and the test says it cannot run).
+class SmallTmpfs {
+ public:
+  explicit SmallTmpfs(std::size_t bytes);
+  ~SmallTmpfs();
+  SmallTmpfs(const SmallTmpfs&) = delete;
+  SmallTmpfs& operator=(const SmallTmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& path() const { return dir_.path(); }
+  // Fills what is left with one file.
+  void fill() const;
+
+ private:
+  TempDir dir_;
+  bool mounted_ = false;
 };
 
 // Processes whose command line mentions `text`.
