@@ -58,7 +58,7 @@ std::string read_tail(int fd, pid_t child, const std::atomic<bool>* interrupted,
       kill(child, SIGKILL);
     }
     pollfd readable{fd, POLLIN, 0};
-    if (::poll(&readable, 1, 100) == 0) continue;  // a signal or 100 ms: look at the flag again
+    if (::poll(&readable, 1, 100) <= 0) continue;  // a signal or 100 ms: look at the flag again
     ssize_t n = read(fd, buffer, sizeof buffer);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
@@ -160,7 +160,7 @@ Result<ChildOutcome> run_child(const ChildCommand& command) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (interrupted) return Error{ErrorKind::kInterrupted, "interrupted while " + command.program + " ran"};
+  if (interrupted) return Error{ErrorKind::kInterrupted, "interrupted"};
   if (got == static_cast<ssize_t>(sizeof exec_error)) {
     std::string as = command.run_as ? " as user " + command.run_as->name : "";
     return Error::infrastructure("cannot run " + command.program + as + ": " +

@@ -207,8 +207,9 @@ bool read_pid_file(const char* data_dir, PidFile& pid_file) noexcept {
 
 void wake_cluster(const char* data_dir) noexcept {
   PidFile pid_file;
-  // The postmaster leads its own process group (it calls setsid): its backends are in it too.
-  if (read_pid_file(data_dir, pid_file) && pid_file.postmaster > 1) kill(-pid_file.postmaster, SIGCONT);
+  // The postmaster only: each backend leads a process group of its own. A stopped backend does
+  // not need waking: an immediate shutdown SIGKILLs children that do not exit within 5 s.
+  if (read_pid_file(data_dir, pid_file) && pid_file.postmaster > 1) kill(pid_file.postmaster, SIGCONT);
 }
 
 void remove_shared_memory_of(const char* data_dir) noexcept {

@@ -45,8 +45,8 @@ void dismiss_guardian(int& pipe_fd, int& pid);
 void announce_tool(int pipe_fd, pid_t tool);
 
 // What is left of a cluster whose postmaster is stuck or dead, as the guardian handles it (only
-// async-signal-safe calls). wake_cluster: SIGCONT to the process group of the postmaster named in
-// DATA_DIR/postmaster.pid, so that a stopped server can be stopped. remove_shared_memory_of: the
+// async-signal-safe calls). wake_cluster: SIGCONT to the postmaster named in
+// DATA_DIR/postmaster.pid, so that a stopped server can be stopped (it SIGKILLs stopped backends). remove_shared_memory_of: the
 // System V segment named there, which a killed postmaster leaves behind (call once the server
 // is stopped).
 void wake_cluster(const char* data_dir) noexcept;

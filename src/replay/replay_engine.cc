@@ -75,7 +75,8 @@ class ReplayEngine {
                ReplayObserver& observer, const std::atomic<bool>* interrupted)
       : targets_(targets), settings_(settings), observer_(observer), interrupted_(interrupted),
         answer_within_(answer_deadline(settings.statement_timeout)),
-        probe_limits_{answer_within_.value_or(std::chrono::milliseconds(0)), interrupted} {}
+        probe_limits_{answer_within_.value_or(std::chrono::milliseconds(0)), interrupted},
+        monitor_limits_{std::chrono::milliseconds(kAnswerGrace), interrupted} {}
 
   Result<ReplaySummary> run(capture::EventSource& source);
   // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering, for
@@ -128,6 +129,9 @@ class ReplayEngine {
   std::optional<Clock::time_point> cancelled_at_;
   const std::optional<std::chrono::milliseconds> answer_within_;  // statement_timeout + grace
   const pg::WaitLimits probe_limits_;
+  // Lock and role checks answer in milliseconds on a live server: one that does not answer them
+  // within the grace is taken for gone sooner than a statement's deadline would.
+  const pg::WaitLimits monitor_limits_;
   std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
   std::array<std::unique_ptr<pg::SessionConnection>, 2> monitors_;
   std::unique_ptr<IsolationProbe> probe_;
@@ -220,7 +224,8 @@ bool ReplayEngine::may_become(int side, const std::string& user) {
   pg::SessionConnection& monitor = *monitors_[static_cast<std::size_t>(side)];
   const auto connecting = clock_.enter(StageClock::kConnect);
   auto allowed = monitor.query_scalar("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " +
-                                      monitor.quote_literal(user));
+                                          monitor.quote_literal(user),
+                                      monitor_limits_);
   const bool yes = allowed.ok() && *allowed == "t";
   known.emplace(user, yes);
   return yes;
@@ -489,7 +494,7 @@ void ReplayEngine::enforce_answer_deadlines() {
 void ReplayEngine::note_connection_trouble(int side) {
   if (server_gone_) return;
   if (pg::server_answers(conninfo_of(targets_, side), std::chrono::seconds(5))) return;
-  abandon_side(side, "the " + std::string(kSideNames[side]) + " server is gone (it does not answer connections)");
+  abandon_side(side, "the " + std::string(kSideNames[side]) + " server no longer answers connections");
 }
 
 // Every statement in flight on the side fails with the reason, and nothing more is dispatched.
@@ -536,7 +541,11 @@ Status ReplayEngine::pump() {
       poll_for = std::min(poll_for, side.lock_checked_at + side.lock_check_interval - now);
     }
   }
-  if (descriptors.empty()) return Status::success();
+  if (descriptors.empty()) {
+    // Sides given up on (enforce_answer_deadlines) leave nothing to wait for: finish them.
+    for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
+    return Status::success();
+  }
   const auto poll_micros = std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::microseconds>(poll_for).count(), 50,
                                                     std::chrono::microseconds(kLongestPoll).count());
   const timespec poll_timeout{static_cast<time_t>(poll_micros / 1'000'000), static_cast<long>(poll_micros % 1'000'000) * 1000};
@@ -743,8 +752,11 @@ Result<std::optional<Pending>> ReplayEngine::take_next() {
 Result<std::vector<int>> ReplayEngine::blocking_pids(int side, int backend_pid) {
   const auto checking = clock_.enter(StageClock::kLockChecks);
   auto listed = monitors_[static_cast<std::size_t>(side)]->query_scalar(
-      "SELECT array_to_string(pg_blocking_pids(" + std::to_string(backend_pid) + "), ',')");
-  if (!listed) return listed.error();
+      "SELECT array_to_string(pg_blocking_pids(" + std::to_string(backend_pid) + "), ',')", monitor_limits_);
+  if (!listed) {
+    if (listed.error().kind == ErrorKind::kInfrastructure) note_connection_trouble(side);
+    return listed.error();
+  }
   std::vector<int> pids;
   std::size_t position = 0;
   while (position < listed->size()) {

@@ -200,9 +200,30 @@ pid_t TestServer::postmaster() const {
   return pid;
 }
 
-void TestServer::stop_all_processes() const { kill(-postmaster(), SIGSTOP); }
+namespace {
 
-void TestServer::continue_all_processes() const { kill(-postmaster(), SIGCONT); }
+// The postmaster and its children (each backend leads a process group of its own).
+void signal_server(pid_t postmaster, int signal_number) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_file(entry.path().string() + "/stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == postmaster) kill(std::stoi(name), signal_number);
+  }
+  kill(postmaster, signal_number);
+}
+
+}  // namespace
+
+void TestServer::stop_all_processes() const { signal_server(postmaster(), SIGSTOP); }
+
+void TestServer::continue_all_processes() const { signal_server(postmaster(), SIGCONT); }
 
 SmallTmpfs::SmallTmpfs(std::size_t bytes) {
   const std::string options = "size=" + std::to_string(bytes) + ",mode=0755";
@@ -231,6 +252,34 @@ std::vector<pid_t> processes_mentioning(const std::string& text) {
     if (cmdline.find(text) != std::string::npos) found.push_back(std::stoi(name));
   }
   return found;
+}
+
+std::vector<std::string> children_command_lines(pid_t parent) {
+  std::vector<std::string> lines;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    // /proc/PID/stat: "pid (comm) state ppid ...": the comm may hold blanks, so after the last ')'.
+    const std::string stat = read_file(entry.path().string() + "/stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid != parent) continue;
+    std::string cmdline = read_file(entry.path().string() + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    lines.push_back(cmdline);
+  }
+  return lines;
+}
+
+pid_t postmaster_under(const std::string& parent_dir) {
+  for (pid_t pid : processes_mentioning(parent_dir)) {
+    if (read_file("/proc/" + std::to_string(pid) + "/comm") == "postgres\n") return pid;
+  }
+  return 0;
 }
 
 LeftBehind left_behind() {

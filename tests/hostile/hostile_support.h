@@ -96,7 +96,7 @@ class TestServer {
   // Rows of a query as "a|b" lines.
   std::string query(const std::string& database, const std::string& sql) const;
   pid_t postmaster() const;
-  void stop_all_processes() const;      // SIGSTOP to the postmaster's process group
+  void stop_all_processes() const;      // SIGSTOP to the postmaster and its children
   void continue_all_processes() const;  // SIGCONT
 
  private:
@@ -123,6 +123,10 @@ class SmallTmpfs {
 
 // Processes whose command line mentions `text`.
 std::vector<pid_t> processes_mentioning(const std::string& text);
+// The command lines (NULs as blanks) of a process's children.
+std::vector<std::string> children_command_lines(pid_t parent);
+// The postmaster of the embedded cluster under `parent_dir`, 0 when none runs.
+pid_t postmaster_under(const std::string& parent_dir);
 
 // What a crashed server can leave behind, owned by anyone: System V shared memory segments no
 // process is attached to (by shmid) and /dev/shm/PostgreSQL.* files no process maps.
