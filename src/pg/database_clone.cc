@@ -3,16 +3,6 @@
 #include "pgshadow/pg/session_connection.h"
 
 namespace pgshadow::pg {
-namespace {
-
-class DiscardingSink final : public RowSink {
- public:
-  void on_columns(const std::vector<ColumnDescription>&) override {}
-  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
-};
-
-}  // namespace
-
 Status clone_database(const std::string& admin_conninfo, const std::string& name,
                       const std::string& template_name, const std::atomic<bool>* interrupted) {
   auto connection = SessionConnection::open(admin_conninfo, {}, interrupted, "create database \"" + name + "\"");

@@ -18,12 +18,6 @@ struct MigrationFile {
   std::vector<sql::ScriptStatement> statements;
 };
 
-class DiscardingSink final : public RowSink {
- public:
-  void on_columns(const std::vector<ColumnDescription>&) override {}
-  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
-};
-
 Result<MigrationScript> read_migration(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error::bad_input(file + ": cannot read the migration file: " + strerror(errno));

@@ -62,12 +62,6 @@ bool wait_for_input(int socket) {
   return ready >= 0 || errno == EINTR;
 }
 
-class DiscardingSink final : public RowSink {
- public:
-  void on_columns(const std::vector<ColumnDescription>&) override {}
-  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
-};
-
 class FirstValueSink final : public RowSink {
  public:
   void on_columns(const std::vector<ColumnDescription>&) override {}

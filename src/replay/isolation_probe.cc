@@ -22,18 +22,8 @@ Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(const std::string& 
   return probe;
 }
 
-namespace {
-
-class DiscardingSink final : public pg::RowSink {
- public:
-  void on_columns(const std::vector<pg::ColumnDescription>&) override {}
-  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
-};
-
-}  // namespace
-
 Result<compare::ResultSignature> IsolationProbe::run(pg::SessionConnection& connection, const Event& event) {
-  DiscardingSink discard;
+  pg::DiscardingSink discard;
   const pg::StatementRequest begin{"BEGIN", false, "", nullptr};
   if (auto begun = run_blocking(connection, begin, discard, limits_); !begun) return begun.error();
   // Unnamed on purpose: the probe connection keeps no prepared statements between probes.

@@ -39,6 +39,13 @@ class RowSink {
   virtual void on_row(const std::vector<std::optional<std::string_view>>& values) = 0;
 };
 
+// For statements whose rows nobody reads (SET, BEGIN, DDL, the probes' bookkeeping).
+class DiscardingSink final : public RowSink {
+ public:
+  void on_columns(const std::vector<ColumnDescription>&) override {}
+  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
+};
+
 // How a statement ended.
 struct StatementCompletion {
   bool succeeded = true;
