@@ -7,6 +7,7 @@
 
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/sql/query_shape.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::replay {
@@ -15,9 +16,11 @@ Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection,
                                              const pg::StatementRequest& request, pg::RowSink& sink);
 
 // The statement's result signature (over only the columns at `projection`, in that order, when
-// given). Error only when the connection fails.
+// given; with tie runs on the sort keys of `order`, when given). Error only when the connection
+// fails.
 Result<compare::ResultSignature> signature_blocking(pg::SessionConnection& connection,
                                                    const pg::StatementRequest& request,
+                                                   const std::optional<sql::SortOrder>& order,
                                                    std::optional<std::vector<std::size_t>> projection = std::nullopt);
 
 }  // namespace pgshadow::replay

@@ -297,7 +297,7 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*baseline.connection, request);
+  auto again = signature_blocking(*baseline.connection, request, session.facts.sort_order);
   if (!again) return false;
   return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
          DivergenceClass::kMatch;
@@ -316,7 +316,7 @@ DivergenceClass ReplayEngine::compare_on_baseline_columns(SessionRun& session, c
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*shadow.connection, request, std::move(projection));
+  auto again = signature_blocking(*shadow.connection, request, session.facts.sort_order, std::move(projection));
   if (!again || !again->succeeded) return DivergenceClass::kColumnsChanged;
   const DivergenceClass on_baseline_columns =
       compare::classify(baseline, *again, {session.facts.has_top_level_order_by});
@@ -443,6 +443,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.result.reset();
     side.failure.reset();
     side.waiting_on_lock = false;
+    side.sink.sort_by(session.facts.sort_order);
   }
   open_connections(session, current.user);
   for (int index = 0; index < 2; ++index) {
@@ -598,7 +599,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 }
 
 // Why differing values are no finding (a statement that cannot repeat them, an unordered LIMIT
-// that cut the result), or "". Only values are excused: an error, a column or a command tag
+// that cut the result, rows that tie under ORDER BY), or "". Only values are excused: an error, a column or a command tag
 // that changed still counts.
 std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence) {
   const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
@@ -612,6 +613,14 @@ std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& ev
     std::string reason = limit_reason(limit, event, session.sides[kBaselineSide].result->row_count,
                                       session.sides[kShadowSide].result->row_count, pinned);
     if (!reason.empty()) return reason;
+  }
+  if (facts.sort_order) {
+    const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
+    const compare::ResultSignature& shadow = *session.sides[kShadowSide].result;
+    const compare::TieCuts cuts = tie_cuts(*facts.sort_order, event, baseline.row_count, shadow.row_count);
+    if (std::string reason = tie_reason(compare::explain_by_ties(baseline, shadow, cuts), cuts); !reason.empty()) {
+      return reason;
+    }
   }
   if (settings_.probe_nondeterminism && facts.is_plain_read && differs_on_baseline_alone(session, event)) {
     return "gave two different results on the baseline (--probe-nondeterminism)";
@@ -649,7 +658,6 @@ std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun
   if (auto cause = tracker_.session_cause(outcome)) return cause;
   const sql::StatementFacts& facts = session.facts;
   if (facts.is_transaction_control) return std::nullopt;
-  const bool ordered = facts.has_top_level_order_by;
   const bool values_only = outcome.divergence == DivergenceClass::kRowsChanged ||
                            outcome.divergence == DivergenceClass::kOrderChanged;
   {
@@ -664,14 +672,14 @@ std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun
         return cause->kind == ConsequenceCause::Kind::kMissingParentRow ? cause : std::nullopt;
       }
       const auto agree = cause->kind == ConsequenceCause::Kind::kDivergedDataUnnamed
-                             ? probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered)
-                             : probe_->same_on_both_pristine(event, ordered);
+                             ? probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts)
+                             : probe_->same_on_both_pristine(event, facts);
       if (agree.ok() && *agree) return cause;
     }
   }
   if (values_only && probe_) {
     if (const auto source = tracker_.unrepeatable_source(outcome)) {
-      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered);
+      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts);
       if (equal.ok() && *equal) {
         nondeterminism = "reads data an earlier write made with unrepeatable values (" + source->second + ", shape " +
                          source->first + ")";
