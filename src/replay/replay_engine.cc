@@ -107,6 +107,7 @@ class ReplayEngine {
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
   std::string excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence);
+  std::string excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const;
   StatementOutcome outcome_of(const SessionRun& session, DivergenceClass divergence) const;
   std::optional<ConsequenceCause> consequence_cause(const SessionRun& session, const Event& event,
                                                     StatementOutcome& outcome, std::string& nondeterminism);
@@ -583,6 +584,10 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::optional<ConsequenceCause> cause;
   if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kNondeterministic) {
     cause = consequence_cause(session, event, outcome, nondeterminism);
+    if (!cause && nondeterminism.empty()) {
+      nondeterminism = excuse_for_ties(session, event, divergence);
+      if (!nondeterminism.empty()) outcome.divergence = DivergenceClass::kNondeterministic;
+    }
     if (cause) divergence = DivergenceClass::kConsequence;
     if (!cause && !nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
   }
@@ -599,7 +604,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 }
 
 // Why differing values are no finding (a statement that cannot repeat them, an unordered LIMIT
-// that cut the result, rows that tie under ORDER BY), or "". Only values are excused: an error, a column or a command tag
+// that cut the result), or "". Ties under ORDER BY: excuse_for_ties. Only values are excused: an error, a column or a command tag
 // that changed still counts.
 std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence) {
   const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
@@ -614,18 +619,24 @@ std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& ev
                                       session.sides[kShadowSide].result->row_count, pinned);
     if (!reason.empty()) return reason;
   }
-  if (facts.sort_order) {
-    const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
-    const compare::ResultSignature& shadow = *session.sides[kShadowSide].result;
-    const compare::TieCuts cuts = tie_cuts(*facts.sort_order, event, baseline.row_count, shadow.row_count);
-    if (std::string reason = tie_reason(compare::explain_by_ties(baseline, shadow, cuts), cuts); !reason.empty()) {
-      return reason;
-    }
-  }
   if (settings_.probe_nondeterminism && facts.is_plain_read && differs_on_baseline_alone(session, event)) {
     return "gave two different results on the baseline (--probe-nondeterminism)";
   }
   return {};
+}
+
+// Why differing rows of an ordered read are no finding: rows that tie under its ORDER BY (a cut
+// that kept other tied rows, an order among keys the result does not show), or "". Asked after
+// the consequence model: a tie cut through data a root left different is that root's
+// consequence.
+std::string ReplayEngine::excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const {
+  const sql::StatementFacts& facts = session.facts;
+  const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (!values_differ || !facts.sort_order) return {};
+  const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
+  const compare::ResultSignature& shadow = *session.sides[kShadowSide].result;
+  const compare::TieCuts cuts = tie_cuts(*facts.sort_order, event, baseline.row_count, shadow.row_count);
+  return tie_reason(compare::explain_by_ties(baseline, shadow, cuts), cuts);
 }
 
 StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceClass divergence) const {

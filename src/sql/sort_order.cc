@@ -62,17 +62,37 @@ std::string output_name(const json& target) {
   return names.empty() ? std::string() : names.back();
 }
 
-// SELECT * (or t.*) from one table: every column of the result is a column of that table, so a
-// qualified key naming the table (t.id) is the result's column of that name.
-bool names_the_only_table(const json& select, const json& targets, const std::string& qualifier) {
-  if (targets.size() != 1 || !is_star(targets[0].value("ResTarget", json()))) return false;
+// The name a FROM clause of one table gives it (its alias, else its name); "" for anything else
+// (a join, a subquery, several tables). Every column reference of the query is then to it.
+std::string only_table(const json& select) {
   const json from = select.value("fromClause", json::array());
-  if (from.size() != 1) return false;
+  if (from.size() != 1) return {};
   const json* table = body_of(from[0], "RangeVar");
-  if (table == nullptr) return false;
+  if (table == nullptr) return {};
   const json alias = table->value("alias", json());
-  const std::string name = alias.is_object() ? alias.value("aliasname", "") : table->value("relname", "");
-  return name == qualifier;
+  return alias.is_object() ? alias.value("aliasname", "") : table->value("relname", "");
+}
+
+// The expression with `table.column` written as `column`: the same column when the query reads
+// one table ("User"."name" in ORDER BY is "name" in the select list).
+json without_qualifier(const json& node, const std::string& table) {
+  if (table.empty()) return node;
+  if (node.is_array()) {
+    json copy = json::array();
+    for (const json& child : node) copy.push_back(without_qualifier(child, table));
+    return copy;
+  }
+  if (!node.is_object()) return node;
+  const std::vector<std::string> names = column_ref_names(node);
+  if (names.size() == 2 && names[0] == table) {
+    json copy = node;
+    json& fields = copy["ColumnRef"]["fields"];
+    fields.erase(fields.begin());
+    return copy;
+  }
+  json copy = json::object();
+  for (const auto& [key, child] : node.items()) copy[key] = without_qualifier(child, table);
+  return copy;
 }
 
 std::optional<SortKeyColumn> key_column(const json& select, const json& key) {
@@ -87,6 +107,8 @@ std::optional<SortKeyColumn> key_column(const json& select, const json& key) {
   // A bare name: PostgreSQL takes the output column of that name first, else an input column,
   // which the result then does not hold under that name.
   if (names.size() == 1) return SortKeyColumn{std::nullopt, names[0]};
+  const std::string table = only_table(select);
+  const json unqualified_key = without_qualifier(key, table);
   const json targets = select.value("targetList", json::array());
   bool star_before = false;
   for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -95,13 +117,15 @@ std::optional<SortKeyColumn> key_column(const json& select, const json& key) {
       star_before = true;
       continue;
     }
-    if (!same_expression(target.value("val", json()), key)) continue;
+    if (!same_expression(without_qualifier(target.value("val", json()), table), unqualified_key)) continue;
     if (!star_before) return SortKeyColumn{i, {}};
     std::string name = output_name(target);
     if (name.empty()) return std::nullopt;
     return SortKeyColumn{std::nullopt, std::move(name)};
   }
-  if (names.size() == 2 && names_the_only_table(select, targets, names[0])) return SortKeyColumn{std::nullopt, names[1]};
+  // SELECT * from one table: its column of that name is in the result (and is the result's only
+  // column of that name when resolve_sort_keys finds just one).
+  if (names.size() == 2 && !table.empty() && names[0] == table && star_before) return SortKeyColumn{std::nullopt, names[1]};
   return std::nullopt;
 }
 

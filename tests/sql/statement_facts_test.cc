@@ -361,6 +361,12 @@ TEST_CASE("ORDER BY keys map onto the result's columns by expression, position a
   CHECK(key_name(sort_order_of("SELECT * FROM users u ORDER BY u.created_at"), 0) == "created_at");
   CHECK(key_name(sort_order_of("SELECT * FROM users ORDER BY users.created_at"), 0) == "created_at");
 
+  // One table: "User"."name" is the select list's "name".
+  const auto qualified = sort_order_of(
+      R"(SELECT "id", "name" FROM "Users" AS "User" WHERE "User"."id" <= $1 ORDER BY "User"."name" ASC)");
+  CHECK(qualified.all_keys_in_result);
+  CHECK(key_position(qualified, 0) == 1u);
+
   // A set operation's ORDER BY names or numbers the output columns.
   CHECK(key_name(sort_order_of("SELECT a FROM t UNION SELECT a FROM u ORDER BY a"), 0) == "a");
 }
@@ -376,6 +382,10 @@ TEST_CASE("ORDER BY keys the result does not show end the known keys", "[sql][ti
   CHECK_FALSE(sort_order_of("SELECT id FROM t ORDER BY t.score").all_keys_in_result);
   CHECK(sort_order_of("SELECT score + 1 FROM t ORDER BY score + 2").keys.empty());
   CHECK(sort_order_of("SELECT name FROM t ORDER BY name COLLATE \"C\"").keys.empty());
+  // The input column, not the output column that an alias names like it.
+  CHECK(sort_order_of("SELECT upper(name) AS name FROM users u ORDER BY u.name").keys.empty());
+  // A join: an unqualified column in the select list may be either table's.
+  CHECK(sort_order_of("SELECT name FROM t JOIN u ON t.id = u.t_id ORDER BY t.name").keys.empty());
   // A join under *: t.id may not be the result's only id.
   CHECK(sort_order_of("SELECT * FROM t JOIN u ON t.id = u.t_id ORDER BY t.id").keys.empty());
 }
