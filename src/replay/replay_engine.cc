@@ -154,6 +154,7 @@ class ReplayEngine {
   std::unique_ptr<IsolationProbe> probe_;
   std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
   std::vector<SessionRun*> in_flight_;
+  std::optional<std::string> realign_after_;  // the root after which the sequences may differ
   ReplaySummary summary_;
   std::uint64_t dispatched_ = 0;
   Clock::time_point started_ = Clock::now();
@@ -691,7 +692,13 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
     if (cause) divergence = DivergenceClass::kConsequence;
     if (!cause && !nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
   }
-  if (tracker_.record(outcome, divergence, cause)) realign_sequences(session.shape.fingerprint);
+  // Re-aligned once nothing is in flight: a statement that has drawn an id on one side and not
+  // yet on the other would be given the wrong one. Meanwhile the tracker knows the drift.
+  if (tracker_.record(outcome, divergence, cause) && !realign_after_) realign_after_ = session.shape.fingerprint;
+  if (realign_after_ && in_flight_.empty()) {
+    realign_sequences(*realign_after_);
+    realign_after_.reset();
+  }
 
   ++summary_.compared;
   ComparedStatement compared{event, session.shape, divergence, *baseline.result, *shadow.result,
