@@ -55,6 +55,12 @@ std::string describe(const ConsequenceCause& cause) {
              " left different on the two sides (on pristine data the sides agree)";
     case ConsequenceCause::Kind::kDivergedDataUnnamed:
       return "the data it reads was left different by " + root + " (on pristine data the sides agree)";
+    case ConsequenceCause::Kind::kObjectNotCreated:
+      return "the relation it names, " + cause.table + ", was never created on the " + cause.side + ": " + root +
+             " did not run there";
+    case ConsequenceCause::Kind::kObjectIdentifiers:
+      return "only object identifiers differ: " + root +
+             " created objects on one side only, so the two servers have handed out other OIDs since";
   }
   return root;
 }
@@ -98,6 +104,23 @@ std::optional<ConsequenceCause> DivergenceTracker::session_cause(const Statement
     cause.side = statement.shadow.sqlstate == "3B001" ? "shadow" : "baseline";
   }
   return cause;
+}
+
+std::optional<ConsequenceCause> DivergenceTracker::object_cause(const StatementOutcome& statement) const {
+  for (const auto* side : {&statement.shadow, &statement.baseline}) {
+    if (side->succeeded || side->sqlstate != "42P01") continue;
+    for (const auto& [relation, origin] : missing_relations_) {
+      if (origin.second == (side == &statement.shadow ? "shadow" : "baseline") &&
+          side->error_message.find("\"" + relation + "\"") != std::string::npos) {
+        return ConsequenceCause{ConsequenceCause::Kind::kObjectNotCreated, origin.first, relation, origin.second};
+      }
+    }
+  }
+  if (statement.differs_only_in_object_ids && statement.divergence == DivergenceClass::kRowsChanged &&
+      object_id_drift_root_) {
+    return ConsequenceCause{ConsequenceCause::Kind::kObjectIdentifiers, *object_id_drift_root_, "", ""};
+  }
+  return std::nullopt;
 }
 
 std::optional<ConsequenceCause> DivergenceTracker::data_cause(const StatementOutcome& statement) const {
@@ -176,6 +199,12 @@ bool DivergenceTracker::record(const StatementOutcome& statement, DivergenceClas
   if (ran_on_one_side && (differs || session.root) && facts.may_write) {
     for (const std::string& table : facts.tables_written) sequence_drift_.try_emplace(table_key(table), root);
     if (!facts.tables_written.empty()) sequences_may_differ = true;
+    // What it created exists on one side only, and took OIDs there only.
+    const char* without = statement.baseline.succeeded ? "shadow" : "baseline";
+    for (const std::string& relation : facts.relations_created) {
+      missing_relations_.try_emplace(table_key(relation), root, without);
+    }
+    if (!wrote && !object_id_drift_root_) object_id_drift_root_ = root;
   }
   if (wrote && !facts.nondeterminism.empty()) {
     for (const std::string& table : facts.tables_written) {

@@ -40,6 +40,7 @@ namespace pgshadow::replay {
 struct SideOutcome {
   bool succeeded = true;
   std::string sqlstate;
+  std::string error_message;  // the server's primary message, when it failed
   bool wrote = false;  // a successful INSERT/UPDATE/DELETE/MERGE/COPY or other write
   bool in_transaction_before = false;
   bool failed_before = false;  // its transaction was aborted before the statement
@@ -66,6 +67,8 @@ struct StatementOutcome {
   // Tables the statement's written tables reference by foreign key (relation names), from the
   // catalog; where a missing parent row would show.
   std::set<std::string> referenced_tables;
+  // The rows differ only in columns of object identifier types (oid, regclass, regtype, ...).
+  bool differs_only_in_object_ids = false;
 };
 
 class DivergenceTracker {
@@ -73,6 +76,11 @@ class DivergenceTracker {
   // The session's cause of this statement's difference, if any (an aborted transaction, a
   // savepoint missing on one side). Call before record().
   std::optional<ConsequenceCause> session_cause(const StatementOutcome& statement) const;
+
+  // A relation an earlier root created on one side only, named by this statement's error there
+  // (42P01); or only object identifiers differ after such a root: the OID counters, levelled
+  // before the replay, drew apart when it created objects on one side only.
+  std::optional<ConsequenceCause> object_cause(const StatementOutcome& statement) const;
 
   // Whether a data cause may explain the difference, so the isolation probe should run; and the
   // cause to report when the probe finds the sides equal on pristine data.
@@ -113,6 +121,8 @@ class DivergenceTracker {
   // transactional, so seen by every session at once, even before the writer's transaction ends
   // and before the caller re-aligns the sequences (a concurrent session's INSERT may come first).
   std::map<std::string, std::string> sequence_drift_;
+  std::map<std::string, std::pair<std::string, std::string>> missing_relations_;  // -> (root, side without it)
+  std::optional<std::string> object_id_drift_root_;
   std::optional<std::string> latest_data_root_;
   std::map<std::string, UnrepeatableSource> unrepeatable_tables_;
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pgshadow/compare/classify.h"
+#include "pgshadow/compare/object_ids.h"
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/sql/query_shape.h"
@@ -757,6 +758,7 @@ StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceC
     SideOutcome& side = index == kBaselineSide ? outcome.baseline : outcome.shadow;
     side.succeeded = run.result->succeeded;
     side.sqlstate = run.result->sqlstate;
+    side.error_message = run.result->error_message;
     // CREATE TABLE AS and SELECT INTO write rows under the command tag SELECT.
     side.wrote = writes(*run.result) || (run.result->succeeded && !session.facts.tables_created.empty());
     side.in_transaction_before = run.state_before != pg::TransactionState::kIdle;
@@ -775,6 +777,9 @@ StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceC
 std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun& session, const Event& event,
                                                                 StatementOutcome& outcome, std::string& nondeterminism) {
   if (auto cause = tracker_.session_cause(outcome)) return cause;
+  outcome.differs_only_in_object_ids = compare::differs_only_in_object_ids(*session.sides[kBaselineSide].result,
+                                                                           *session.sides[kShadowSide].result);
+  if (auto cause = tracker_.object_cause(outcome)) return cause;
   const sql::StatementFacts& facts = session.facts;
   if (facts.is_transaction_control) return std::nullopt;
   const bool values_only = outcome.divergence == DivergenceClass::kRowsChanged ||

@@ -160,6 +160,7 @@ StatementFacts facts_from_tree(const std::string& sql) {
     facts.tables_touched.insert(use.touched.begin(), use.touched.end());
     facts.tables_written.insert(use.written.begin(), use.written.end());
     facts.tables_created.insert(use.created.begin(), use.created.end());
+    facts.relations_created.insert(use.relations_created.begin(), use.relations_created.end());
     facts.savepoint = savepoint_step(*node);
     const json* transaction = detail::body_of(*node, "TransactionStmt");
     facts.rolls_back = transaction != nullptr && (transaction->value("kind", "") == "TRANS_STMT_ROLLBACK" ||

@@ -15,7 +15,10 @@ void add(const json& range_var, TableUse& use, bool written, bool created = fals
   if (name.empty()) return;
   use.touched.insert(name);
   if (written) use.written.insert(name);
-  if (created) use.created.insert(name);
+  if (created) {
+    use.created.insert(name);
+    use.relations_created.insert(name);
+  }
 }
 
 }  // namespace
@@ -33,6 +36,13 @@ void collect_table_use(const json& statement, TableUse& use) {
       for (const json& relation : body.value("relations", json::array())) {
         if (const json* range_var = body_of(relation, "RangeVar")) add(*range_var, use, true);
       }
+    } else if (type == "IndexStmt") {
+      // A new index changes how its table is read (plans), not its rows.
+      if (body.contains("relation")) add(body["relation"], use, true);
+      if (body.contains("idxname")) use.relations_created.insert(body.value("idxname", ""));
+    } else if (type == "CreateStmt" || type == "ViewStmt" || type == "CreateSeqStmt") {
+      const char* field = type == "CreateStmt" ? "relation" : type == "ViewStmt" ? "view" : "sequence";
+      if (body.contains(field)) use.relations_created.insert(relation_name(body[field]));
     } else if (type == "CreateTableAsStmt") {
       if (body.contains("into") && body["into"].contains("rel")) add(body["into"]["rel"], use, true, true);
     } else if (type == "SelectStmt") {

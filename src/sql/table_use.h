@@ -12,6 +12,7 @@ struct TableUse {
   std::set<std::string> written;  // INSERT/UPDATE/DELETE/MERGE targets (CTEs too), COPY FROM, TRUNCATE,
                                   // ALTER TABLE, CREATE TABLE AS / SELECT INTO
   std::set<std::string> created;  // CREATE TABLE AS / SELECT INTO targets: tables with the statement's rows
+  std::set<std::string> relations_created;  // every relation it creates: tables, views, indexes, sequences
 };
 
 void collect_table_use(const json& statement, TableUse& use);

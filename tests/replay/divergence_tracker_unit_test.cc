@@ -52,14 +52,15 @@ struct Step {
   }
 };
 
-// What the engine does with each step: the session's cause first, then a data cause (the probe
-// taken as agreeing), then record.
+// What the engine does with each step: the session's cause first, then an object cause, then a
+// data cause (the probe taken as agreeing), then record.
 std::optional<ConsequenceCause> judge(DivergenceTracker& tracker, Step& step, DivergenceClass found,
                                       bool probe_agrees = true) {
   step.differs(found);
   std::optional<ConsequenceCause> cause;
   if (found != DivergenceClass::kMatch) {
     cause = tracker.session_cause(step.outcome);
+    if (!cause) cause = tracker.object_cause(step.outcome);
     if (!cause && probe_agrees) cause = tracker.data_cause(step.outcome);
   }
   tracker.record(step.outcome, cause ? DivergenceClass::kConsequence : found, cause);
@@ -207,6 +208,34 @@ TEST_CASE("an insert skipped on the shadow inside an open transaction makes the 
   Step conflict("s3", "comments_insert", "INSERT INTO \"Comments\" (body) VALUES ($1) RETURNING id");
   conflict.sides(false, false, false, false).shadow_fails("23505");
   CHECK_FALSE(judge(tracker, conflict, DivergenceClass::kErrorShadowOnly).has_value());
+}
+
+TEST_CASE("a view that failed on the shadow: reads of it fail there as its consequence, and the OIDs handed out "
+          "since differ as its consequence", "[replay][divergence]") {
+  DivergenceTracker tracker;
+  Step view("s1", "create_view", "CREATE VIEW aggordview1 AS SELECT hundred FROM tenk1");
+  view.sides(false, false, false, false).shadow_fails("42703");
+  CHECK_FALSE(judge(tracker, view, DivergenceClass::kErrorShadowOnly).has_value());  // the root
+  Step read("s1", "read_view", "SELECT * FROM aggordview1");
+  read.sides(false, false, false, false).shadow_fails("42P01");
+  read.outcome.shadow.error_message = "relation \"aggordview1\" does not exist";
+  auto cause = judge(tracker, read, DivergenceClass::kErrorShadowOnly);
+  REQUIRE(cause);
+  CHECK(cause->kind == ConsequenceCause::Kind::kObjectNotCreated);
+  CHECK(describe(*cause) == "the relation it names, aggordview1, was never created on the shadow: an earlier finding "
+                            "on shape create_view did not run there");
+  // Another relation missing is no consequence of it.
+  Step other("s1", "read_other", "SELECT * FROM other_view");
+  other.sides(false, false, false, false).shadow_fails("42P01");
+  other.outcome.shadow.error_message = "relation \"other_view\" does not exist";
+  CHECK_FALSE(judge(tracker, other, DivergenceClass::kErrorShadowOnly).has_value());
+  // psql's lookup of a table the traffic created later: its OID differs, nothing else.
+  Step lookup("s2", "lookup", "SELECT c.oid, c.relname FROM pg_class c WHERE c.relname = $1");
+  lookup.sides(false, false, false, false).outcome.differs_only_in_object_ids = true;
+  cause = judge(tracker, lookup, DivergenceClass::kRowsChanged);
+  REQUIRE(cause);
+  CHECK(cause->kind == ConsequenceCause::Kind::kObjectIdentifiers);
+  CHECK(cause->root_fingerprint == "create_view");
 }
 
 }  // namespace pgshadow::replay

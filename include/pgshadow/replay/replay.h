@@ -85,10 +85,12 @@ struct ConsequenceCause {
     kMissingParentRow,    // a foreign key finds no parent on one side: the root left that table different
     kDivergedData,        // it touches a table the root left different; equal on pristine data
     kDivergedDataUnnamed, // equal on pristine data, no table in sight: the latest data root
+    kObjectNotCreated,    // the relation it names was never created on one side: the root failed there
+    kObjectIdentifiers,   // only object identifiers differ: the root created objects on one side only
   };
   Kind kind = Kind::kAbortedTransaction;
   std::string root_fingerprint;
-  std::string table;  // data causes: the relation name
+  std::string table;  // data causes and kObjectNotCreated: the relation name
   std::string side;   // "baseline" or "shadow": where the transaction was aborted or the row is missing
 };
 

@@ -133,6 +133,8 @@ struct StatementFacts {
   // Tables it creates with rows of its own (CREATE TABLE AS, SELECT INTO): they exist only where
   // the traffic ran, never in the pristine clones.
   std::set<std::string> tables_created;
+  // Every relation it creates (tables, views, indexes, sequences), by name as written.
+  std::set<std::string> relations_created;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
   // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
