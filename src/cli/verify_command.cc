@@ -222,10 +222,8 @@ int run_verify(const VerifyOptions& options) {
   Targets targets;
   if (options.baseline_dsn.empty()) {
     if (!options.outputs.quiet) {
-      std::cerr << "pgshadow: starting two embedded PostgreSQL clusters and loading the baseline...
-";
-      if (!preview->note.empty()) std::cerr << "pgshadow: " << preview->note << "
-";
+      std::cerr << "pgshadow: starting two embedded PostgreSQL clusters and loading the baseline...\n";
+      if (!preview->note.empty()) std::cerr << "pgshadow: " << preview->note << "\n";
     }
     auto prepared = prepare_embedded(options, *preview);
     if (!prepared) return exit_status_for(prepared.error());
@@ -254,7 +252,7 @@ int run_verify(const VerifyOptions& options) {
   // A capture with nothing to compare is bad input (issues 11, 13): the capture is read up to its
   // first event before the migration runs (after the servers answer, so that a server that
   // cannot be reached is still told as such).
-  if (Status s = read_first_event(**source); !s) return exit_status_for(s.error());
+  if (Status s = read_first_event(*source); !s) return exit_status_for(s.error());
 
   judge::JudgeSettings judge_settings;
   judge_settings.include_literals = options.include_literals;
