@@ -298,3 +298,14 @@ TEST_CASE("savepoint steps carry their kind and name", "[sql][savepoint]") {
 }
 
 }  // namespace pgshadow::sql
+
+TEST_CASE("a commit is told from the other transaction statements", "[sql]") {
+  for (const char* sql : {"COMMIT", "end", "COMMIT AND NO CHAIN", "PREPARE TRANSACTION 'x'", "UPDATE t SET a = 1; COMMIT"}) {
+    INFO(sql);
+    CHECK(facts_of(sql).commits);
+  }
+  for (const char* sql : {"BEGIN", "ROLLBACK", "SAVEPOINT a", "RELEASE SAVEPOINT a", "COMMIT; SELECT 1", "SELECT 1"}) {
+    INFO(sql);
+    CHECK_FALSE(facts_of(sql).commits);
+  }
+}
