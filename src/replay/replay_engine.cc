@@ -801,21 +801,22 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       observer_.on_skipped(event, "may write: not replayed with --read-only");
       continue;
     }
+    const bool as_production_error = replays_as_production_error(event);
+    // A cut value is not what production bound: the statement would be one production never ran
+    // (replayed as its production error, it needs no value).
+    if (event.parameters_truncated && !as_production_error) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "parameter values cut by log_parameter_max_length");
+      continue;
+    }
     if (!event.duration_ms) ++summary_.events_without_duration;
-    if (replays_as_production_error(event)) {
+    if (as_production_error) {
       // Not raced again: it fails as in production, so it takes no lock, writes nothing and
       // plans nothing; a COMMIT that failed rolled its transaction back.
       analysis.facts.may_write = false;
       analysis.facts.is_explainable = false;
       if (analysis.facts.commits) analysis.facts.rolls_back = true;
       return std::optional<Pending>(Pending{std::move(event), std::move(analysis), true});
-    }
-    // A cut value is not what production bound: the statement would be one production never ran.
-    // (Replayed as its production error above, no value is needed.)
-    if (event.parameters_truncated) {
-      ++summary_.skipped;
-      observer_.on_skipped(event, "parameter values cut by log_parameter_max_length");
-      continue;
     }
     return std::optional<Pending>(Pending{std::move(event), std::move(analysis)});
   }
