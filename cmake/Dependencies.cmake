@@ -28,6 +28,16 @@ if(PGSHADOW_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
 endif()
 
-# metrics: prometheus-cpp's registry and text format (core) and its Pushgateway client (push,
-# over libcurl). Its pull component (civetweb) is not used: the HTTP server is Boost.Beast.
-find_package(prometheus-cpp REQUIRED COMPONENTS core push)
+# metrics: prometheus-cpp's registry and text format (core); the push to a Pushgateway is a PUT
+# with libcurl, which takes a timeout (prometheus-cpp's push component sets none). Its pull
+# component (civetweb) is not used: the HTTP server is Boost.Beast.
+find_package(prometheus-cpp REQUIRED COMPONENTS core)
+find_package(CURL REQUIRED)
+
+# core: SQLSTATE condition names come from PostgreSQL's errcodes.txt (all of them), shipped by
+# the server package (postgresql-15) in its share directory; cmake/SqlstateTable.cmake turns it
+# into a table at build time.
+execute_process(COMMAND pg_config --sharedir OUTPUT_VARIABLE PG_SHAREDIR OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+file(GLOB PG_SHARE_VERSION_DIRS LIST_DIRECTORIES true /usr/share/postgresql/*)
+list(SORT PG_SHARE_VERSION_DIRS COMPARE NATURAL ORDER DESCENDING)
+find_file(PG_ERRCODES_TXT errcodes.txt HINTS ${PG_SHAREDIR} PATHS ${PG_SHARE_VERSION_DIRS} NO_DEFAULT_PATH REQUIRED)

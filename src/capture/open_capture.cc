@@ -1,6 +1,8 @@
 // open_capture: from the paths a user named to one EventSource. Each path is one input (a file,
 // standard input, or a directory or glob of rotated files of one format); inputs are merged by
 // MergedEventSource.
+#include <sys/stat.h>
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -47,20 +49,20 @@ Result<std::unique_ptr<EventSource>> source_for(InputSelection selection, const 
   return Error::bad_input("unknown input format: " + description);
 }
 
-// Standard input has no name: its format is told from its first line.
-Result<std::unique_ptr<EventSource>> source_for_standard_input(const CaptureReadOptions& options,
-                                                               InputProblems& problems,
-                                                               const ServerLogSettings& settings) {
-  auto input = InputStream::open(InputStream::kStandardInput);
+// Standard input, a FIFO or a character device can be read only once: opened once, and its
+// format told from its first line, which the reader then reads again from memory.
+Result<std::unique_ptr<EventSource>> source_for_stream(const std::string& path, const CaptureReadOptions& options,
+                                                       InputProblems& problems, const ServerLogSettings& settings) {
+  const std::string name = path == InputStream::kStandardInput ? "standard input" : path;
+  auto input = InputStream::open(path);
   if (!input) return input.error();
   LogFormat format;
   try {
     format = format_of_first_line((*input)->peek_first_line());
   } catch (...) {
-    return read_error("standard input");
+    return read_error(name);
   }
-  InputSelection selection{format, {InputStream::kStandardInput},
-                           std::string(format_name(format)) + ": standard input"};
+  InputSelection selection{format, {path}, std::string(format_name(format)) + ": " + name};
   return source_for(std::move(selection), options, problems, settings, std::move(*input));
 }
 
@@ -86,6 +88,11 @@ Status resolve_server_settings(const CaptureReadOptions& options, ServerLogSetti
   return Status::success();
 }
 
+bool names_stream(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 && (S_ISFIFO(info.st_mode) || S_ISCHR(info.st_mode) || S_ISSOCK(info.st_mode));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>& paths,
@@ -101,7 +108,9 @@ Result<std::unique_ptr<EventSource>> open_capture(const std::vector<std::string>
     if (path == InputStream::kStandardInput) {
       if (standard_input_used) return Error::bad_input("standard input (\"-\") named more than once");
       standard_input_used = true;
-      source = source_for_standard_input(options, merged->problem_sink(), settings);
+      source = source_for_stream(path, options, merged->problem_sink(), settings);
+    } else if (names_stream(path)) {
+      source = source_for_stream(path, options, merged->problem_sink(), settings);
     } else {
       auto selection = select_input(path, context);
       if (!selection) return selection.error();

@@ -300,6 +300,23 @@ const std::vector<std::string>& common_log_line_prefixes() {
   return prefixes;
 }
 
+namespace {
+
+// The start of a line with every letter shown as 'a' and every digit as '9' (other bytes as they
+// are): enough to see a prefix's layout, "9999-99-99 99:99:99.999 aaa [999] ", and nothing of
+// what the line says.
+std::string form_of(std::string_view line) {
+  constexpr std::size_t kShown = 80;
+  std::string form;
+  for (const char c : line.substr(0, kShown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    form += std::isdigit(byte) != 0 ? '9' : (std::isalpha(byte) != 0 || byte >= 0x80) ? 'a' : c;
+  }
+  return line.size() > kShown ? form + "..." : form;
+}
+
+}  // namespace
+
 std::vector<std::string> derived_log_line_prefixes(const std::vector<std::string>& lines) {
   std::set<std::string> derived;
   std::size_t authorized_seen = 0;
@@ -346,11 +363,11 @@ Result<PrefixGuess> guess_log_line_prefix(const std::vector<std::string>& first_
     return a.prefix.find("%q") == std::string::npos && b.prefix.find("%q") != std::string::npos;
   });
   if (scores.empty() || scores.front().matched * 2 < lines.size()) {
-    constexpr std::size_t kShown = 200;
-    std::string first = first_lines.empty() ? std::string("(the file is empty)") : first_lines.front();
-    if (first.size() > kShown) first = first.substr(0, kShown) + "...";
+    // The line itself carries user names, addresses and statement text: show only its form.
+    const std::string first = first_lines.empty() ? std::string("(the file is empty)")
+                                                  : "(letters as a, digits as 9) " + form_of(first_lines.front());
     return Error::bad_input(file + ":1: no known log_line_prefix matches this log; give "
-                            "--log-line-prefix. First line: " + first);
+                            "--log-line-prefix. First line " + first);
   }
   const Score& best = scores.front();
   // Unsure: another prefix matches as many lines, as cleanly, and reads them otherwise, and the

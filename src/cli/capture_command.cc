@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "interrupt.h"
+#include "output_file.h"
+#include "path_arguments.h"
 #include "pgshadow/capture/capture_quality.h"
 #include "pgshadow/capture/capture_writer.h"
 #include "pgshadow/core/verdict.h"
@@ -94,19 +97,39 @@ int run_capture(const CaptureOptions& options) {
   }
   if (options.json && !options.stats) return fail(Error::bad_input("--json goes with --stats"));
 
+  std::vector<FileIdentity> inputs;
+  for (const std::string& path : options.inputs) {
+    std::error_code ignored;
+    const bool directory = std::filesystem::is_directory(path, ignored);
+    if (Status s = check_input_path("capture", path, directory ? PathUse::kDirectory : PathUse::kFileOrStream); !s) {
+      return fail(s.error());
+    }
+    auto identities = identities_of(path);
+    inputs.insert(inputs.end(), identities.begin(), identities.end());
+  }
+  if (!options.filters.log_settings.empty()) {
+    auto identities = identities_of(options.filters.log_settings);
+    inputs.insert(inputs.end(), identities.begin(), identities.end());
+  }
+  // Checked before reading: the output must not be one of the inputs (it would be wiped).
+  std::optional<OutputFile> file;
+  if (!options.output.empty() && options.output != "-") {
+    auto prepared = OutputFile::prepare("-o", options.output, inputs);
+    if (!prepared) return fail(prepared.error());
+    file.emplace(std::move(*prepared));
+  }
   const capture::FilteredEventSource* filtered = nullptr;
   // Unchecked: the capture quality is checked below, after --stats has shown what was read.
   auto source = open_filtered_capture(options.inputs, options.filters, &filtered, /*checked=*/false);
   if (!source) return fail(source.error());
 
-  std::ofstream file;
   std::ostream* out = nullptr;
   if (options.output == "-") {
     out = &std::cout;
-  } else if (!options.output.empty()) {
-    file.open(options.output, std::ios::binary | std::ios::trunc);
-    if (!file) return fail(Error::bad_input("cannot write " + options.output));
-    out = &file;
+  } else if (file) {
+    auto opened = file->open();
+    if (!opened) return fail(opened.error());
+    out = *opened;
   }
   std::optional<capture::CaptureWriter> writer;
   if (out != nullptr) writer.emplace(*out);
@@ -126,9 +149,8 @@ int run_capture(const CaptureOptions& options) {
       progress.update((*source)->accounting(), statistics.statements());
     }
   }
-  if (file.is_open()) {
-    file.close();
-    if (!file) return fail(Error::bad_input("cannot write " + options.output));
+  if (file) {
+    if (Status written = file->commit(); !written) return fail(written.error());
   }
   // A capture with nothing to compare, or mostly unusable, is refused (exit 2), with its main
   // reason; no capture file is left behind for it.

@@ -1,5 +1,8 @@
 #include "filter_options.h"
 
+#include "path_arguments.h"
+#include "pgshadow/capture/log_line_prefix.h"
+
 namespace pgshadow::cli {
 
 void add_filter_options(CLI::App& command, FilterOptions& options) {
@@ -7,7 +10,14 @@ void add_filter_options(CLI::App& command, FilterOptions& options) {
   command.add_option("--log-line-prefix", options.log_line_prefix,
                      "The server's log_line_prefix, for stderr and syslog logs (default: derived from "
                      "the lines, and shown; when several fit, pgshadow stops and lists them)")
-      ->type_name("PREFIX")->group(input);
+      ->type_name("PREFIX")
+      ->check(CLI::Validator(
+          [](const std::string& prefix) {
+            const Status valid = capture::check_log_line_prefix(prefix);
+            return valid ? std::string() : valid.error().message;
+          },
+          "PREFIX"))
+      ->group(input);
   command.add_option("--log-settings", options.log_settings,
                      "The server's postgresql.conf (postgresql.auto.conf beside it is read too): "
                      "log_line_prefix, log_timezone, log_parameter_max_length; or the output of "
@@ -77,6 +87,9 @@ Result<std::unique_ptr<capture::EventSource>> open_filtered_capture(
   *filtered = nullptr;
   auto filter = build_filter(options);
   if (!filter) return filter.error();
+  if (!options.log_settings.empty()) {
+    if (Status s = check_input_path("--log-settings", options.log_settings, PathUse::kFile); !s) return s.error();
+  }
   auto source = capture::open_capture(paths, {options.log_line_prefix, options.log_settings, options.log_timezone});
   if (!source) return source.error();
   std::unique_ptr<capture::EventSource> opened = std::move(source).value();

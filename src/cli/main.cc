@@ -1,6 +1,10 @@
 // pgshadow's command line: parses flags, calls the stages, maps errors to exit statuses.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "capture_command.h"
@@ -88,9 +92,43 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
   pgshadow::cli::add_observability_options(*verify, options.observability);
 }
 
+// Runs the chosen subcommand and returns its exit status.
+int run_subcommand(CLI::App& app, pgshadow::cli::VerifyOptions& verify_options,
+                   const pgshadow::cli::CaptureOptions& capture_options,
+                   const pgshadow::cli::ReportOptions& report_options,
+                   const pgshadow::cli::MergeOptions& merge_options) {
+  if (app.got_subcommand("verify")) {
+    if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
+      std::cerr << "pgshadow: " << s.error().message << "\n";
+      return static_cast<int>(pgshadow::ExitCode::kBadInput);
+    }
+    return pgshadow::cli::run_verify(verify_options);
+  }
+  if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
+  if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
+  if (app.got_subcommand("merge")) return pgshadow::cli::run_merge(merge_options);
+  return static_cast<int>(pgshadow::ExitCode::kBadInput);
+}
+
+// What was printed reached standard output, or the run failed: a summary or a capture lost to a
+// full disk or a closed pipe is not a success.
+int with_standard_output_checked(int status) {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  std::cout.flush();
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return status;
+  const int error = errno;
+  std::cerr << "pgshadow: cannot write to standard output: " << (error != 0 ? std::strerror(error) : "write error")
+            << "\n";
+  return status == 0 || status == 1 ? static_cast<int>(pgshadow::ExitCode::kInfrastructure) : status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write to a closed pipe (a reader gone, the guardian dead) is an error to report, not a
+  // signal that kills pgshadow with status 141 before it says anything.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"pgshadow — shadow-traffic schema verifier for PostgreSQL", "pgshadow"};
   app.set_version_flag("--version", pgshadow::cli::version_text());
   app.require_subcommand(1);
@@ -115,15 +153,14 @@ int main(int argc, char** argv) {
 
   verify_options.arguments.assign(argv + 1, argv + argc);  // what was verified how, for the reports
   pgshadow::cli::install_interrupt_handlers();
-  if (app.got_subcommand("verify")) {
-    if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
-      std::cerr << "pgshadow: " << s.error().message << "\n";
-      return static_cast<int>(pgshadow::ExitCode::kBadInput);
-    }
-    return pgshadow::cli::run_verify(verify_options);
+  // The last resort: every path a user can reach returns an Error; an exception that still
+  // escapes (a library throwing where it was not expected) is reported, never an abort().
+  try {
+    return with_standard_output_checked(run_subcommand(app, verify_options, capture_options, report_options, merge_options));
+  } catch (const std::exception& error) {
+    std::cerr << "pgshadow: internal error: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "pgshadow: internal error: an unknown exception\n";
   }
-  if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
-  if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
-  if (app.got_subcommand("merge")) return pgshadow::cli::run_merge(merge_options);
-  return static_cast<int>(pgshadow::ExitCode::kBadInput);
+  return static_cast<int>(pgshadow::ExitCode::kInfrastructure);
 }

@@ -84,7 +84,9 @@ class LiveObservability final : public RunObservability, private replay::ReplayO
       // (docs/metrics.md). Not the host: a shard retried on another pod is the same shard.
       const std::map<std::string, std::string> grouping{
           {"run", run_.run_id.empty() ? run_.started_at : run_.run_id}, {"shard", std::to_string(run_.shard_index)}};
-      if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping); !s) {
+      if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping, metrics::kPushTimeout,
+                                           &interrupt_requested());
+          !s) {
         std::cerr << "pgshadow: " << s.error().message << "\n";
       }
     }

@@ -1,8 +1,26 @@
 #include "replay_options.h"
 
 #include "pgshadow/sql/query_shape.h"
+#include <regex>
 
 namespace pgshadow::cli {
+namespace {
+
+// A PostgreSQL time setting as statement_timeout and lock_timeout take it: a number, optionally
+// fractional, with a unit (us, ms, s, min, h, d; none means milliseconds). Checked here so that
+// a typo is bad usage before any server starts, not a failure at the first connection.
+const CLI::Validator& postgres_duration() {
+  static const CLI::Validator validator(
+      [](const std::string& value) -> std::string {
+        static const std::regex duration(R"(\s*[0-9]+(\.[0-9]+)?\s*(us|ms|s|min|h|d)?\s*)");
+        if (std::regex_match(value, duration)) return {};
+        return "'" + value + "' is not a duration (a number with us, ms, s, min, h or d: 30s, 500ms, 2min; 0 for none)";
+      },
+      "DURATION");
+  return validator;
+}
+
+}  // namespace
 
 void add_replay_options(CLI::App& verify, ReplayOptions& options) {
   verify.add_option("--order", options.order,
@@ -16,11 +34,19 @@ void add_replay_options(CLI::App& verify, ReplayOptions& options) {
   verify.add_option("--jobs", options.jobs,
                     "At most N sessions with a statement running at once (0: as many as production "
                     "had); sessions waiting on a lock do not count")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            if (!value.empty() && value.find_first_not_of("0123456789") == std::string::npos) return {};
+            return "'" + value + "' is not a count of sessions (a whole number, 0 or more)";
+          },
+          "N"))
       ->capture_default_str();
   verify.add_option("--statement-timeout", options.statement_timeout,
                     "statement_timeout for every replayed statement")
+      ->check(postgres_duration())
       ->capture_default_str();
   verify.add_option("--lock-timeout", options.lock_timeout, "lock_timeout for every replayed statement")
+      ->check(postgres_duration())
       ->capture_default_str();
   verify.add_flag("--read-only", options.read_only,
                   "Replay only statements that cannot write (told from the parse tree), in read-only "

@@ -1,10 +1,12 @@
 #include "report_command.h"
 
-#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "output_file.h"
+#include "path_arguments.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/report/renderers.h"
 
@@ -24,11 +26,17 @@ int run_report(const ReportOptions& options) {
     std::cerr << "pgshadow: " << message << "\n";
     return static_cast<int>(ExitCode::kBadInput);
   };
-  std::ifstream in(options.input);
-  if (!in) return fail("cannot read " + options.input);
+  std::optional<OutputFile> output;  // checked before the input is read: it must not be the input
+  if (!options.output.empty() && options.output != "-") {
+    auto prepared = OutputFile::prepare("-o", options.output, identities_of(options.input));
+    if (!prepared) return fail(prepared.error().message);
+    output.emplace(std::move(*prepared));
+  }
+  auto input = read_input_once("report", options.input);  // it may be a FIFO: read once
+  if (!input) return fail(input.error().message);
   nlohmann::json report;
   try {
-    report = nlohmann::json::parse(in);
+    report = nlohmann::json::parse(*input);
   } catch (const nlohmann::json::parse_error& error) {
     return fail(options.input + ": not valid JSON (" + error.what() + ")");
   }
@@ -41,13 +49,14 @@ int run_report(const ReportOptions& options) {
     }
   }();
   if (!text) return fail(text.error().message);
-  if (options.output.empty() || options.output == "-") {
+  if (!output) {
     std::cout << *text;
     return 0;
   }
-  std::ofstream out(options.output);
-  out << *text;
-  if (!out) return fail("cannot write " + options.output);
+  if (Status written = output->write(*text); !written) {
+    std::cerr << "pgshadow: " << written.error().message << "\n";
+    return static_cast<int>(ExitCode::kInfrastructure);
+  }
   return 0;
 }
 

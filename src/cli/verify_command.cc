@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "run_identity.h"
 #include "pgshadow/capture/event_filter.h"
+#include "path_arguments.h"
 #include "progress_display.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/judge/findings.h"
@@ -28,6 +29,7 @@
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
+#include "pgshadow/util/xxh3.h"
 #include "verify_options.h"
 #include "vacuous_run.h"
 
@@ -55,24 +57,49 @@ std::string now_iso8601() {
   return buffer;
 }
 
+// A directory or a stream is not digested: a stream can be read only once, by the reader.
 Result<report::InputFile> describe_input(const std::string& path) {
   std::error_code ignored;
-  if (fs::is_directory(path, ignored)) return report::InputFile{path, ""};
+  if (fs::is_directory(path, ignored) || names_stream(path)) return report::InputFile{path, ""};
   auto digest = report::file_digest(path);
   if (!digest) return digest.error();
   return report::InputFile{path, *digest};
 }
 
-// Every migration file parses before any server starts: bad input fails fast, with file:line.
-Status check_migrations_parse(const std::vector<std::string>& files) {
+// Every migration file is read once (it may be a FIFO) and parses before any server starts:
+// bad input fails fast, with file:line.
+Result<std::vector<pg::MigrationScript>> read_migrations(const std::vector<std::string>& files) {
+  std::vector<pg::MigrationScript> scripts;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Error::bad_input("cannot read migration file " + file);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto statements = sql::split_script(text, file);
+    auto text = read_input_once("--migration", file);
+    if (!text) return text.error();
+    auto statements = sql::split_script(*text, file);
     if (!statements) return statements.error();
+    scripts.push_back({file, std::move(*text)});
   }
-  return Status::success();
+  return scripts;
+}
+
+std::string digest_of(const std::string& text) {
+  Xxh3Hasher hasher;
+  hasher.update(text);
+  return hasher.digest().to_hex();
+}
+
+// Everything the run reads: no output may overwrite one of them.
+std::vector<FileIdentity> input_identities(const VerifyOptions& options) {
+  std::vector<std::string> paths = options.capture_paths;
+  paths.insert(paths.end(), options.migration_files.begin(), options.migration_files.end());
+  for (const std::string* path : {&options.baseline_file, &options.outputs.allowlist_file, &options.filters.log_settings,
+                                  &options.globals_file}) {
+    if (!path->empty()) paths.push_back(*path);
+  }
+  std::vector<FileIdentity> identities;
+  for (const auto& path : paths) {
+    auto more = identities_of(path);
+    identities.insert(identities.end(), more.begin(), more.end());
+  }
+  return identities;
 }
 
 Status check_interrupt() {
@@ -100,6 +127,7 @@ Result<Targets> prepare_embedded(const VerifyOptions& options, const CapturePrev
   pair_options.captured_users = preview.users;
   pair_options.created_by_traffic = preview.created_roles;
   pair_options.as_captured_user = options.replay.set_role;
+  pair_options.interrupted = &interrupt_requested();
   auto pair = pg::EmbeddedPair::prepare(pair_options);
   if (!pair) return pair.error();
   Targets targets;
@@ -152,7 +180,7 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
 }
 
 Result<std::string> server_version(const std::string& conninfo) {
-  auto connection = pg::SessionConnection::open(conninfo, {});
+  auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
   if (!connection) return connection.error();
   return (*connection)->query_scalar("SHOW server_version");
 }
@@ -182,18 +210,16 @@ int run_verify(const VerifyOptions& options) {
     if (!baseline) return exit_status_for(baseline.error());
     run.baseline = *baseline;
   }
-  for (const auto& file : options.migration_files) {
-    auto migration = describe_input(file);
-    if (!migration) return exit_status_for(migration.error());
-    run.migrations.push_back(*migration);
-  }
+  auto migrations = read_migrations(options.migration_files);
+  if (!migrations) return exit_status_for(migrations.error());
+  for (const auto& script : *migrations) run.migrations.push_back({script.file, digest_of(script.text)});
   for (const auto& path : options.capture_paths) {
     auto capture = describe_input(path);
     if (!capture) return exit_status_for(capture.error());
     run.captures.push_back(*capture);
   }
-  if (Status s = check_migrations_parse(options.migration_files); !s) return exit_status_for(s.error());
-  if (Status s = check_output_options(options.outputs); !s) return exit_status_for(s.error());
+  auto outputs = prepare_outputs(options.outputs, input_identities(options));
+  if (!outputs) return exit_status_for(outputs.error());
   for (const auto& [option, dsn] : {std::pair{"--baseline-dsn", &options.baseline_dsn},
                                     std::pair{"--shadow-dsn", &options.shadow_dsn},
                                     std::pair{"--production-dsn", &options.production_dsn}}) {
@@ -249,15 +275,11 @@ int run_verify(const VerifyOptions& options) {
   if (!version) return exit_status_for(version.error());
   run.server_version = *version;
   if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
-  // A capture with nothing to compare is bad input (issues 11, 13): the capture is read up to its
-  // first event before the migration runs (after the servers answer, so that a server that
-  // cannot be reached is still told as such).
-  if (Status s = read_first_event(*source); !s) return exit_status_for(s.error());
 
   judge::JudgeSettings judge_settings;
   judge_settings.include_literals = options.include_literals;
   judge_settings.show_values = options.show_values;
-  judge_settings.severities = (*gate_policy(options.outputs)).severities;  // accepted by check_output_options
+  judge_settings.severities = outputs->policy.severities;
   judge::FindingsBook findings(judge_settings);
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
@@ -271,8 +293,10 @@ int run_verify(const VerifyOptions& options) {
   if (!options.outputs.quiet) observers.add(*progress);
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
-  auto migrated = targets.pair ? targets.pair->apply_migrations(options.migration_files)
-                               : pg::apply_migrations(targets.conninfo.shadow_conninfo, options.migration_files);
+  // The baseline is watched meanwhile: a migration that reaches it is a finding.
+  const pg::MigrationOptions migration_options{&interrupt_requested(), targets.conninfo.baseline_conninfo};
+  auto migrated = targets.pair ? targets.pair->apply_migrations(*migrations, migration_options)
+                               : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
   if (!migrated) return exit_status_for(migrated.error());
   if (migrated->has_value()) {
     findings.on_migration_failed(**migrated);
@@ -306,7 +330,8 @@ int run_verify(const VerifyOptions& options) {
     if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
     // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan
     // is judged from them, the same way on every run.
-    auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout);
+    auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout,
+                                               &interrupt_requested());
     if (plans) {
       for (const replay::PlanPair& pair : *plans) findings.on_plans(pair);
     } else {
@@ -324,7 +349,7 @@ int run_verify(const VerifyOptions& options) {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 
-  const int status = finish_outputs(options.outputs, run, findings);
+  const int status = finish_outputs(*outputs, run, findings);
   if (targets.pair && options.keep_server) {
     std::cerr << "pgshadow: the embedded clusters keep running:\n" << targets.pair->connect_hint() << "\n";
   }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "pgshadow/report/renderers.h"
@@ -15,6 +14,7 @@ namespace pgshadow::cli {
 namespace {
 
 struct Output {
+  std::string flag;
   std::string path;
   const char* format;
 };
@@ -23,15 +23,15 @@ std::vector<Output> outputs_of(const OutputOptions& options) {
   std::vector<Output> outputs;
   if (!options.report_dir.empty()) {
     const std::filesystem::path dir(options.report_dir);
-    outputs.push_back({(dir / "report.json").string(), "json"});
-    outputs.push_back({(dir / "report.xml").string(), "junit"});
-    outputs.push_back({(dir / "report.md").string(), "md"});
-    outputs.push_back({(dir / "report.html").string(), "html"});
+    outputs.push_back({"--report-dir", (dir / "report.json").string(), "json"});
+    outputs.push_back({"--report-dir", (dir / "report.xml").string(), "junit"});
+    outputs.push_back({"--report-dir", (dir / "report.md").string(), "md"});
+    outputs.push_back({"--report-dir", (dir / "report.html").string(), "html"});
   }
-  if (!options.report_file.empty()) outputs.push_back({options.report_file, "json"});
-  if (!options.junit_file.empty()) outputs.push_back({options.junit_file, "junit"});
-  if (!options.markdown_file.empty()) outputs.push_back({options.markdown_file, "md"});
-  if (!options.html_file.empty()) outputs.push_back({options.html_file, "html"});
+  if (!options.report_file.empty()) outputs.push_back({"--report", options.report_file, "json"});
+  if (!options.junit_file.empty()) outputs.push_back({"--junit", options.junit_file, "junit"});
+  if (!options.markdown_file.empty()) outputs.push_back({"--markdown", options.markdown_file, "md"});
+  if (!options.html_file.empty()) outputs.push_back({"--html", options.html_file, "html"});
   return outputs;
 }
 
@@ -45,7 +45,8 @@ std::string verdict_line(const judge::GateDecision& gate, const judge::FindingsB
 }
 
 // -v: where the time went and which files hold the reports.
-void print_details(std::ostream& out, const report::RunDescription& run, const std::vector<Output>& outputs) {
+void print_details(std::ostream& out, const report::RunDescription& run,
+                   const std::vector<PreparedOutputs::Report>& outputs) {
   const auto seconds = [](double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f s", value);
@@ -104,6 +105,8 @@ void add_output_options(CLI::App& verify, OutputOptions& options) {
       ->type_name("BYTES");
 }
 
+namespace {
+
 Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
   judge::GatePolicy policy;
   const auto fail_on = verdict_from_string(options.fail_on);
@@ -118,6 +121,7 @@ Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
     policy.budgets.push_back(std::move(*budget));
   }
   if (!options.allowlist_file.empty()) {
+    if (Status s = check_input_path("--allowlist", options.allowlist_file, PathUse::kFile); !s) return s.error();
     auto allowlist = judge::load_allowlist(options.allowlist_file, judge::utc_today());
     if (!allowlist) return allowlist.error();
     policy.allowlist = std::move(allowlist->entries);
@@ -126,43 +130,61 @@ Result<judge::GatePolicy> gate_policy(const OutputOptions& options) {
   return policy;
 }
 
-Status check_output_options(const OutputOptions& options) {
+}  // namespace
+
+Result<PreparedOutputs> prepare_outputs(const OutputOptions& options, const std::vector<FileIdentity>& inputs) {
+  PreparedOutputs prepared;
   auto policy = gate_policy(options);
   if (!policy) return policy.error();
+  prepared.policy = std::move(*policy);
+  prepared.options = options;
   if (!options.report_dir.empty()) {
+    if (Status s = check_input_path("--report-dir", options.report_dir, PathUse::kDirectory); !s) return s.error();
     std::error_code error;
     std::filesystem::create_directories(options.report_dir, error);
     if (error) return Error::bad_input("--report-dir " + options.report_dir + ": " + error.message());
   }
-  return Status::success();
+  std::vector<std::string> named;  // two flags naming one file would overwrite each other
+  for (const auto& [flag, path, format] : outputs_of(options)) {
+    const std::string resolved = std::filesystem::weakly_canonical(path).string();
+    if (std::find(named.begin(), named.end(), resolved) != named.end()) {
+      return Error::bad_input(flag + " " + path + ": named by another report option too");
+    }
+    named.push_back(resolved);
+    if (path == "-") {
+      prepared.reports.push_back({std::nullopt, format, path});
+      continue;
+    }
+    auto file = OutputFile::prepare(flag, path, inputs);
+    if (!file) return file.error();
+    prepared.reports.push_back({std::move(*file), format, path});
+  }
+  return prepared;
 }
 
-int finish_outputs(const OutputOptions& options, const report::RunDescription& run,
+int finish_outputs(PreparedOutputs& outputs, const report::RunDescription& run,
                    const judge::FindingsBook& findings) {
-  auto policy = gate_policy(options);
-  if (!policy) {  // accepted before the run: only an allowlist that changed meanwhile lands here
-    std::cerr << "pgshadow: " << policy.error().message << "\n";
-    return static_cast<int>(ExitCode::kBadInput);
-  }
-  const judge::GateDecision gate = judge::decide(findings, *policy);
-  const std::vector<Output> outputs = outputs_of(options);
-  if (!outputs.empty()) {
+  const OutputOptions& options = outputs.options;
+  const judge::GateDecision gate = judge::decide(findings, outputs.policy);
+  bool all_written = true;
+  if (!outputs.reports.empty()) {
     const nlohmann::json json = report::to_json(run, findings, &gate);
-    for (const auto& output : outputs) {
-      const std::string text = std::string_view(output.format) == "md"
+    for (auto& [file, format, path] : outputs.reports) {
+      const std::string text = std::string_view(format) == "md"
                                    ? report::render_markdown(json, {options.markdown_budget})
-                                   : *report::render(json, output.format);
-      if (output.path == "-") {  // a report on standard output: the summary goes to stderr
+                                   : *report::render(json, format);
+      if (!file) {
         std::cout << text << std::flush;
         continue;
       }
-      std::ofstream out(output.path);
-      out << text;
-      if (!out) std::cerr << "pgshadow: cannot write the " << output.format << " report to " << output.path << "\n";
+      if (Status written = file->write(text); !written) {
+        std::cerr << "pgshadow: " << written.error().message << "\n";
+        all_written = false;
+      }
     }
   }
-  const bool report_on_stdout =
-      std::any_of(outputs.begin(), outputs.end(), [](const Output& output) { return output.path == "-"; });
+  const bool report_on_stdout = std::any_of(outputs.reports.begin(), outputs.reports.end(),
+                                            [](const PreparedOutputs::Report& report) { return !report.file; });
   std::ostream& summary = report_on_stdout ? std::cerr : std::cout;
   const bool color = use_color(options.color, report_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
   if (options.quiet) {
@@ -170,13 +192,14 @@ int finish_outputs(const OutputOptions& options, const report::RunDescription& r
   } else {
     report::print_summary(summary, run, findings, color, &gate);
   }
-  if (options.verbose) print_details(summary, run, outputs);
+  if (options.verbose) print_details(summary, run, outputs.reports);
   if (findings.accounting().failed > 0) {
     // Statements that could not be run leave the verdict unproven: an infrastructure failure.
     std::cerr << "pgshadow: " << findings.accounting().failed
               << " statements could not be replayed (see 'failed' in the accounting): the run is incomplete\n";
     return static_cast<int>(ExitCode::kInfrastructure);
   }
+  if (!all_written) return static_cast<int>(ExitCode::kInfrastructure);
   return static_cast<int>(gate.exit_code);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The end of `pgshadow verify`: the reports it writes, the summary it prints, and the gate that
 // turns the findings into the exit status.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "pgshadow/judge/gate.h"
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
+#include "output_file.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::cli {
@@ -32,15 +34,27 @@ struct OutputOptions {
 
 void add_output_options(CLI::App& verify, OutputOptions& options);
 
-// Checks what can be checked before any server starts (values of flags, the allowlist, its
-// expiry dates). Error kBadInput naming the flag, file and line at fault.
-Status check_output_options(const OutputOptions& options);
+// What the end of the run needs, settled before any server starts: the gate's policy (the
+// allowlist read once) and every report file checked for writing (OutputFile).
+struct PreparedOutputs {
+  judge::GatePolicy policy;
+  struct Report {
+    std::optional<OutputFile> file;  // empty: standard output ("-"; the summary then goes to stderr)
+    const char* format;
+    std::string path;
+  };
+  std::vector<Report> reports;
+  OutputOptions options;
+};
 
-// The gate's policy from the flags (check_output_options has accepted them).
-Result<judge::GatePolicy> gate_policy(const OutputOptions& options);
+// Error kBadInput naming the flag, file and line at fault: a flag's value, the allowlist, an
+// expired entry, a report path that cannot be written or that is one of `inputs`.
+Result<PreparedOutputs> prepare_outputs(const OutputOptions& options, const std::vector<FileIdentity>& inputs);
 
-// Writes the reports, prints the summary, and returns the exit status the gate decides.
-int finish_outputs(const OutputOptions& options, const report::RunDescription& run,
+// Writes the reports, prints the summary, and returns the exit status: the gate's, or 3 when a
+// report could not be written (named on stderr; no partial file is left where it was expected)
+// or statements could not be replayed.
+int finish_outputs(PreparedOutputs& outputs, const report::RunDescription& run,
                    const judge::FindingsBook& findings);
 
 }  // namespace pgshadow::cli

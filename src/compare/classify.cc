@@ -10,11 +10,15 @@ bool same_column_names(const ResultSignature& a, const ResultSignature& b) {
                     [](const ColumnHeader& x, const ColumnHeader& y) { return x.name == y.name; });
 }
 
+// statement_timeout (57014 query_canceled) and lock_timeout (55P03 lock_not_available).
+bool is_timeout(const std::string& sqlstate) { return sqlstate == "57014" || sqlstate == "55P03"; }
+
 DivergenceClass classify_errors(const ResultSignature& baseline, const ResultSignature& shadow) {
   if (baseline.succeeded) return DivergenceClass::kErrorShadowOnly;
   if (shadow.succeeded) return DivergenceClass::kErrorBaselineOnly;
-  return baseline.sqlstate == shadow.sqlstate ? DivergenceClass::kMatch
-                                              : DivergenceClass::kErrorChanged;
+  if (baseline.sqlstate != shadow.sqlstate) return DivergenceClass::kErrorChanged;
+  // Both gave up the same way: nothing of the result was compared.
+  return is_timeout(baseline.sqlstate) ? DivergenceClass::kTimedOut : DivergenceClass::kMatch;
 }
 
 bool is_prefix(const std::vector<ColumnHeader>& prefix, const std::vector<ColumnHeader>& columns) {

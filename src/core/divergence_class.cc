@@ -17,6 +17,7 @@ std::string_view to_string(DivergenceClass c) {
     case DivergenceClass::kNondeterministic: return "nondeterministic";
     case DivergenceClass::kConsequence: return "consequence";
     case DivergenceClass::kMigrationFailed: return "migration_failed";
+    case DivergenceClass::kTimedOut: return "timed_out";
   }
   return "unknown";
 }
@@ -42,6 +43,7 @@ Severity severity_of(DivergenceClass c, const SeverityPolicy& policy) {
     case DivergenceClass::kErrorChanged:
     case DivergenceClass::kTypesChanged:
     case DivergenceClass::kOrderChanged:
+    case DivergenceClass::kTimedOut:
       return Severity::kReview;
     case DivergenceClass::kMatch:
     case DivergenceClass::kNondeterministic:

@@ -118,6 +118,9 @@ std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
     case DivergenceClass::kConsequence:
       return "baseline " + (baseline.succeeded ? describe_command(baseline) : describe_error(baseline)) +
              ", shadow " + (shadow.succeeded ? describe_command(shadow) : describe_error(shadow));
+    case DivergenceClass::kTimedOut:
+      return "timed out on both sides (" + describe_error(baseline) +
+             "): the result was never compared; a longer --statement-timeout or --lock-timeout compares it";
     case DivergenceClass::kMatch:
     case DivergenceClass::kMigrationFailed:
       break;

@@ -17,7 +17,9 @@ OutcomeSummary summarize(const compare::ResultSignature& signature, const JudgeS
     summary.columns.push_back(column.name + " " + (column.type_name.empty() ? type_name(column.type_oid) : column.type_name));
   }
   summary.sqlstate = signature.sqlstate;
-  if (settings.include_literals || sqlstate_message_is_data_free(signature.sqlstate)) {
+  // A message the database's own code raised is its author's text: never data-free.
+  if (settings.include_literals ||
+      (!signature.error_raised_by_user && sqlstate_message_is_data_free(signature.sqlstate))) {
     summary.message = signature.error_message;
   }
   return summary;
@@ -206,11 +208,17 @@ void FindingsBook::on_filtered(const std::map<std::string, std::uint64_t>& by_re
 void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
   MigrationFinding finding{failure, {}};
   const std::string_view name = sqlstate_name(failure.sqlstate);
-  finding.explanation = "the migration fails on the baseline's data at " + failure.file + ":" +
-                        std::to_string(failure.line) + " with SQLSTATE " + failure.sqlstate +
-                        (name.empty() ? "" : " (" + std::string(name) + ")") +
-                        ": production would fail the same way";
-  if (!settings_.include_literals && !sqlstate_message_is_data_free(failure.sqlstate)) {
+  const std::string at = failure.file + ":" + std::to_string(failure.line);
+  if (failure.kind == pg::MigrationFailure::Kind::kReachedBaseline) {
+    finding.explanation = "the migration reaches outside its own database at " + at +
+                          ": it dropped the baseline's database or ended its sessions";
+  } else {
+    finding.explanation = "the migration fails on the baseline's data at " + at + " with SQLSTATE " +
+                          failure.sqlstate + (name.empty() ? "" : " (" + std::string(name) + ")") +
+                          ": production would fail the same way";
+  }
+  // A message the migration's own code raised (RAISE ... USING ERRCODE) is free text.
+  if (!settings_.include_literals && (failure.raised_by_user || !sqlstate_message_is_data_free(failure.sqlstate))) {
     finding.failure.message.clear();
   }
   migration_ = std::move(finding);

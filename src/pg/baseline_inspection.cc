@@ -28,7 +28,10 @@ Result<std::string> read_whole(const std::string& file, const std::string& what)
 Status run_pg_restore(const std::string& bin_dir, const std::string& archive, std::vector<std::string> args) {
   auto user = unprivileged_server_user();
   if (!user) return user.error();
-  ChildCommand command{bin_dir + "/pg_restore", std::move(args), {"LC_ALL=C", "LANG=C"}, *user, "/", false};
+  ChildCommand command(bin_dir + "/pg_restore", std::move(args));
+  command.env = {"LC_ALL=C", "LANG=C"};
+  command.run_as = *user;
+  command.capture_stdout = false;
   auto outcome = run_child(command, archive);
   if (!outcome) return outcome.error();
   if (outcome->succeeded()) return {};

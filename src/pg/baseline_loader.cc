@@ -65,7 +65,7 @@ std::string naming_the_file(std::string output, const std::string& file) {
 }  // namespace
 
 Status load_baseline(const std::string& bin_dir, const std::string& conninfo, const std::string& baseline_file,
-                     const std::string& as_role) {
+                     const std::string& as_role, const std::atomic<bool>* interrupted) {
   auto format = baseline_format(baseline_file);
   if (!format) return format.error();
   if (*format == BaselineFormat::kPlainSql) {
@@ -83,10 +83,18 @@ Status load_baseline(const std::string& bin_dir, const std::string& conninfo, co
   auto user = unprivileged_server_user();
   if (!user) return user.error();
   auto command = loader_command(bin_dir, *format, *target, as_role, *user);
+  command.interrupted = interrupted;
   auto outcome = run_child(command, baseline_file);
   if (!outcome) return outcome.error();
   if (outcome->succeeded()) return {};
   auto tool = std::filesystem::path(command.program).filename().string();
+  // The server's disk, not the baseline, is at fault (the embedded server writes its messages in
+  // the C locale: strerror(ENOSPC) reads the same everywhere).
+  if (outcome->output.find("No space left on device") != std::string::npos) {
+    return Error::infrastructure("the server ran out of disk space loading the baseline " + baseline_file + " into " +
+                                 database_of(conninfo) + " (" + tool + " " + outcome->describe() + "):\n" +
+                                 last_lines(outcome->output, kToolLinesInErrors));
+  }
   return Error::bad_input(baseline_file + ": the baseline failed to load into " +
                           database_of(conninfo) + " (" + tool + " " + outcome->describe() +
                           "):\n" + naming_the_file(last_lines(outcome->output, kToolLinesInErrors), baseline_file));

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 
 extern char** environ;
 
@@ -38,18 +40,33 @@ void close_pipe(int fds[2]) {
   }
 }
 
-// Reads fd to EOF, keeping the last kOutputTailBytes.
-std::string read_tail(int fd) {
+// Reads fd to EOF, keeping the last kOutputTailBytes. When `interrupted` is set meanwhile, the
+// child gets SIGINT, and SIGKILL if it has not ended kChildStopWithin later; *was_interrupted
+// says so.
+std::string read_tail(int fd, pid_t child, const std::atomic<bool>* interrupted, bool* was_interrupted) {
   std::string tail;
   char buffer[8192];
+  std::optional<std::chrono::steady_clock::time_point> interrupted_at;
+  bool killed = false;
   for (;;) {
+    if (interrupted != nullptr && interrupted->load() && !interrupted_at) {
+      interrupted_at = std::chrono::steady_clock::now();
+      kill(child, SIGINT);
+    }
+    if (interrupted_at && !killed && std::chrono::steady_clock::now() - *interrupted_at >= kChildStopWithin) {
+      killed = true;
+      kill(child, SIGKILL);
+    }
+    pollfd readable{fd, POLLIN, 0};
+    if (::poll(&readable, 1, 100) <= 0) continue;  // a signal or 100 ms: look at the flag again
     ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
     tail.append(buffer, static_cast<std::size_t>(n));
     if (tail.size() > 2 * kOutputTailBytes) tail.erase(0, tail.size() - kOutputTailBytes);
   }
   if (tail.size() > kOutputTailBytes) tail.erase(0, tail.size() - kOutputTailBytes);
+  *was_interrupted = interrupted_at.has_value();
   return tail;
 }
 
@@ -143,6 +160,7 @@ Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& s
   close(output[1]);
   close(report[1]);
   close_input();
+  if (command.on_started) command.on_started(pid);
   int exec_error = 0;
   ssize_t got;
   do {
@@ -150,11 +168,13 @@ Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& s
   } while (got < 0 && errno == EINTR);
   close(report[0]);
   ChildOutcome outcome;
-  outcome.output = read_tail(output[0]);
+  bool interrupted = false;
+  outcome.output = read_tail(output[0], pid, command.interrupted, &interrupted);
   close(output[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (interrupted) return Error{ErrorKind::kInterrupted, "interrupted"};
   if (got == static_cast<ssize_t>(sizeof exec_error)) {
     std::string as = command.run_as ? " as user " + command.run_as->name : "";
     return Error::infrastructure("cannot run " + command.program + as + ": " +

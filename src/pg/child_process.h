@@ -5,10 +5,15 @@
 //
 // Everything a child needs (argv, envp, ids) is prepared before fork, and the forked child
 // makes only async-signal-safe calls, so this is safe in a multi-threaded pgshadow.
+#include <atomic>
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "pgshadow/util/result.h"
 #include "server_user.h"
@@ -16,13 +21,24 @@
 namespace pgshadow::pg {
 
 struct ChildCommand {
+  ChildCommand() = default;
+  ChildCommand(std::string program_path, std::vector<std::string> arguments)
+      : program(std::move(program_path)), args(std::move(arguments)) {}
+
   std::string program;                // absolute path of the executable
   std::vector<std::string> args;      // argv[1..]
   std::vector<std::string> env;       // "NAME=value" entries added to (or replacing) ours
   std::optional<ServerUser> run_as;   // when set, setgid/setgroups/setuid before exec
   std::string working_dir = "/";      // never a directory the server user cannot enter
   bool capture_stdout = true;         // false: stdout goes to /dev/null, only stderr is kept
+  // When set, the child is interrupted with the run: SIGINT first (psql and pg_restore then
+  // cancel their statement on the server and exit), SIGKILL kChildStopWithin later.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Called in pgshadow with the child's pid once it runs (e.g. to tell the guardian about it).
+  std::function<void(pid_t)> on_started;
 };
+
+inline constexpr std::chrono::seconds kChildStopWithin{5};
 
 struct ChildOutcome {
   int exit_status = -1;  // 0..255 when the child exited, else -1
@@ -56,7 +72,8 @@ class PreparedExec {
 // input is that file, opened by pgshadow before fork (so a tool running as the unprivileged
 // server user reads a file it could not open itself); else /dev/null.
 // Error kInfrastructure when it cannot be started (fork failed, program missing or not
-// executable, user change refused), naming the program; kBadInput when stdin_path cannot be read.
+// executable, user change refused), naming the program; kBadInput when stdin_path cannot be read;
+// kInterrupted when the command's interrupt flag was set while it ran (the child has then ended).
 Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& stdin_path = {});
 
 // The last `count` lines of text (without a trailing newline), for error messages.

@@ -64,6 +64,7 @@ Status create_database(AdminConnection& admin, const std::string& name, const st
 
 Result<std::unique_ptr<EmbeddedPair>> EmbeddedPair::prepare(const EmbeddedPairOptions& options) {
   std::unique_ptr<EmbeddedPair> pair(new EmbeddedPair());
+  pair->interrupted_ = options.interrupted;
   if (Status prepared = pair->prepare_first_cluster(options); !prepared) return prepared.error();
   if (Status copied = pair->copy_first_cluster(options); !copied) return copied.error();
   EmbeddedLoginPlan plan{{pair->servers_[0].get(), pair->servers_[1].get()},
@@ -140,7 +141,8 @@ Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {
   if (Status created = create_database(**admin, database_, roles_.database_owner); !created) return created;
   {
     PassTimer timer("load the baseline");
-    if (Status loaded = load_baseline(first.bin_dir(), first.conninfo(database_), options.baseline_file, kObjectsOwnerRole);
+    if (Status loaded = load_baseline(first.bin_dir(), first.conninfo(database_), options.baseline_file, kObjectsOwnerRole,
+                                      options.interrupted);
         !loaded) {
       return loaded;
     }
@@ -176,7 +178,8 @@ Status EmbeddedPair::copy_first_cluster(const EmbeddedPairOptions& options) {
   return on_both_sides([this](int side) { return servers_[static_cast<std::size_t>(side)]->resume(); });
 }
 
-Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std::vector<std::string>& files) {
+Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std::vector<MigrationScript>& scripts,
+                                                                       const MigrationOptions& options) {
   auto admin = connect_admin(servers_[1]->conninfo("postgres"), "prepare the migration");
   if (!admin) return admin.error();
   RoleSetup shadow_roles;
@@ -188,7 +191,7 @@ Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std
   auto conninfo = with_setting(servers_[1]->conninfo(database_), "options", "-c role=" + migration_role_);
   if (!conninfo) return conninfo.error();
   PassTimer timer("apply the migration");
-  auto migrated = pg::apply_migrations(*conninfo, files);
+  auto migrated = pg::apply_migrations(*conninfo, scripts, options);
   // Whatever the migration did, nobody is a superuser afterwards; roles it made superusers are
   // reported.
   if (Status demoted = roles.demote_all(); !demoted) return demoted.error();
@@ -210,7 +213,7 @@ Status EmbeddedPair::finish_setup() {
   }
   if (Status cloned = on_both_sides([this](int side) {
         const std::string admin = servers_[static_cast<std::size_t>(side)]->conninfo("postgres");
-        return clone_database(admin, kPristineDatabase, database_);
+        return clone_database(admin, kPristineDatabase, database_, interrupted_);
       });
       !cloned) {
     return cloned;

@@ -41,6 +41,10 @@ max_connections = 300
 shared_buffers = '128MB'
 max_wal_size = '1GB'
 autovacuum = off
+# Dynamic shared memory as files under pg_dynshmem, not /dev/shm/PostgreSQL.*: a killed server's
+# segments then go with the directory. (The main segment is anonymous mmap already; its small
+# System V interlock segment is removed by the guardian.)
+dynamic_shared_memory_type = mmap
 )";
 
 std::string parent_directory(const EmbeddedServerOptions& options) {
@@ -100,7 +104,10 @@ std::string shell_word(const std::string& word) {
 // The server's tools run with C messages so that their output reads the same everywhere.
 ChildCommand server_tool(const std::string& program, std::vector<std::string> args,
                          const std::optional<ServerUser>& user) {
-  return {program, std::move(args), {"LC_ALL=C", "LANG=C"}, user, "/", true};
+  ChildCommand command(program, std::move(args));
+  command.env = {"LC_ALL=C", "LANG=C"};
+  command.run_as = user;
+  return command;
 }
 
 Status failed_tool(const std::string& what, const Result<ChildOutcome>& outcome) {
@@ -203,10 +210,16 @@ Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::start(
   // The bootstrap superuser has a name no capture uses: replayed sessions never connect as it.
   // Trust only over the private socket (a directory only the server user may enter): over TCP,
   // any local user could log in as any role, the superuser included.
-  auto initdb = run_child(server_tool((*server)->bin_dir_ + "/initdb",
-                                      {"-D", (*server)->data_dir_, "-U", kSuperuser, "--auth-local=trust", "--auth-host=reject",
-                                       "-E", "UTF8", "--no-locale", "--no-sync"},
-                                      *user));
+  ChildCommand initdb_command = server_tool((*server)->bin_dir_ + "/initdb",
+                                            {"-D", (*server)->data_dir_, "-U", kSuperuser, "--auth-local=trust",
+                                             "--auth-host=reject", "-E", "UTF8", "--no-locale", "--no-sync"},
+                                            *user);
+  // Killed mid-way, initdb's backend would PANIC over its removed directory and leak its shared
+  // memory: the guardian lets initdb finish first.
+  const int guardian_pipe = (*server)->guardian_pipe_;
+  initdb_command.on_started = [guardian_pipe](pid_t pid) { announce_tool(guardian_pipe, pid); };
+  auto initdb = run_child(initdb_command);
+  announce_tool(guardian_pipe, 0);
   if (!initdb.ok() || !initdb->succeeded()) return failed_tool("initdb", initdb).error();
   if (auto written = write_settings((*server)->data_dir_, (*server)->socket_dir_, options.settings);
       !written) {
@@ -299,6 +312,7 @@ void EmbeddedServer::stop() {
   if (stopped_) return;
   stopped_ = true;
   bool clean = true;
+  wake_cluster(data_dir_.c_str());  // a server stopped by SIGSTOP would not stop
   if (fs::exists(data_dir_ + "/postmaster.pid")) {
     auto user = unprivileged_server_user();
     std::optional<ServerUser> run_as;

@@ -2,13 +2,17 @@
 // The guardian: a small process that removes an embedded cluster when pgshadow dies without
 // doing it itself (a crash, SIGKILL, a Ctrl-C that killed the process group).
 //
-// Protocol: pgshadow holds the only write end of a pipe (close-on-exec, and closed by every
-// other child); the guardian blocks reading the other end. One "stand down" byte means
-// there is nothing to do (the server was stopped and removed, or is kept on purpose). End of
-// file without that byte means pgshadow is gone: the guardian stops the server with
-// `pg_ctl stop -m immediate` (as the server user) and removes the directory, then exits.
-// It runs in its own session and ignores SIGINT/SIGTERM/SIGHUP, so it outlives the signals
-// that kill pgshadow.
+// Protocol: pgshadow holds the only end of a socket pair (close-on-exec, and closed by every
+// other child); the guardian blocks reading the other end. One "stand down" byte means there is
+// nothing to do (the server was stopped and removed, or is kept on purpose). A "wait" byte and a
+// pid name a tool that must end before the cluster is touched (initdb: removing its directory
+// under it makes its backend PANIC and leak shared memory); pid 0 clears it. End of file
+// without the stand-down byte means pgshadow is gone: the guardian waits for that tool, wakes a
+// stopped server (SIGCONT), stops it with `pg_ctl stop -m immediate` (as the server user),
+// removes the System V shared memory segment a killed postmaster leaves (named in its
+// postmaster.pid), and removes the directory, then exits. It runs in its own session and
+// ignores SIGINT/SIGTERM/SIGHUP, so it outlives the signals that kill pgshadow. pgshadow writes
+// with MSG_NOSIGNAL: a dead guardian is no SIGPIPE.
 #include <sys/types.h>
 
 #include <optional>
@@ -36,6 +40,17 @@ Result<GuardianHandle> launch_guardian(const GuardianPlan& plan);
 
 // Tells the guardian there is nothing left to do, and reaps it. Idempotent: resets the handle.
 void dismiss_guardian(int& pipe_fd, int& pid);
+
+// Names the tool process (initdb) the guardian must wait for before cleaning up; 0 when it ended.
+void announce_tool(int pipe_fd, pid_t tool);
+
+// What is left of a cluster whose postmaster is stuck or dead, as the guardian handles it (only
+// async-signal-safe calls). wake_cluster: SIGCONT to the postmaster named in
+// DATA_DIR/postmaster.pid, so that a stopped server can be stopped (it SIGKILLs stopped backends). remove_shared_memory_of: the
+// System V segment named there, which a killed postmaster leaves behind (call once the server
+// is stopped).
+void wake_cluster(const char* data_dir) noexcept;
+void remove_shared_memory_of(const char* data_dir) noexcept;
 
 // Closes the pipe without the stand-down byte, as pgshadow's death would, and waits until the
 // guardian has stopped the server and removed the directory. Idempotent: resets the handle.

@@ -1,14 +1,12 @@
 // apply_migrations: the migration files, statement by statement, as `psql -v ON_ERROR_STOP=1
 // -f` would run them.
-#include <pqxx/nontransaction>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "admin_connection.h"
 #include "pgshadow/pg/database_setup.h"
+#include "pgshadow/pg/session_connection.h"
 #include "pgshadow/sql/query_shape.h"
 #include "pgshadow/sql/script.h"
 
@@ -20,78 +18,104 @@ struct MigrationFile {
   std::vector<sql::ScriptStatement> statements;
 };
 
-Result<MigrationFile> read_migration(const std::string& file) {
+Result<MigrationScript> read_migration(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error::bad_input(file + ": cannot read the migration file: " + strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) return Error::bad_input(file + ": cannot read the migration file");
-  auto statements = sql::split_script(text.str(), file);
-  if (!statements) return statements.error();
-  return MigrationFile{file, std::move(statements).value()};
+  return MigrationScript{file, text.str()};
 }
 
-// Every file read and split before anything runs: a bad file fails the run before the shadow
-// is touched, and all bad files are named at once.
-Result<std::vector<MigrationFile>> read_migrations(const std::vector<std::string>& files) {
+// Every script split before anything runs: a bad file fails the run before the shadow is
+// touched, and all bad files are named at once.
+Result<std::vector<MigrationFile>> split_migrations(const std::vector<Result<MigrationScript>>& scripts) {
   std::vector<MigrationFile> migrations;
   std::string problems;
-  for (const auto& file : files) {
-    auto migration = read_migration(file);
-    if (migration) {
-      migrations.push_back(std::move(migration).value());
+  for (const auto& script : scripts) {
+    Result<std::vector<sql::ScriptStatement>> statements =
+        script ? sql::split_script(script->text, script->file) : Result<std::vector<sql::ScriptStatement>>(script.error());
+    if (statements) {
+      migrations.push_back({script->file, std::move(statements).value()});
     } else {
-      problems += (problems.empty() ? "" : "\n") + migration.error().message;
+      problems += (problems.empty() ? "" : "\n") + statements.error().message;
     }
   }
   if (!problems.empty()) return Error::bad_input(problems);
   return migrations;
 }
 
-// Whether the session is inside a transaction block (a BEGIN without COMMIT). In autocommit
-// each statement is its own transaction and now() equals statement_timestamp() exactly; in a
-// block now() is the time of BEGIN, at least one round trip earlier.
-bool inside_transaction_block(pqxx::nontransaction& session) {
-  return session.exec1("SELECT now() <> statement_timestamp()")[0].as<bool>();
+// Whether the session is inside a transaction block (a BEGIN without COMMIT): libpq tracks it
+// from the server's ReadyForQuery.
+bool inside_transaction_block(const SessionConnection& session) {
+  const TransactionState state = session.transaction_state();
+  return state == TransactionState::kInTransaction || state == TransactionState::kFailed;
 }
 
 }  // namespace
 
 Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
                                                          const std::vector<std::string>& files) {
-  auto migrations = read_migrations(files);
-  if (!migrations) return migrations.error();
-  auto connection = connect_admin(conninfo, "apply the migration");
-  if (!connection) return connection.error();
+  std::vector<Result<MigrationScript>> read;
+  for (const auto& file : files) read.push_back(read_migration(file));
+  if (auto migrations = split_migrations(read); !migrations) return migrations.error();
+  std::vector<MigrationScript> scripts;
+  for (const auto& script : read) scripts.push_back(*script);
+  return apply_migrations(conninfo, scripts);
+}
 
+Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
+                                                         const std::vector<MigrationScript>& scripts,
+                                                         const MigrationOptions& options) {
+  std::vector<Result<MigrationScript>> given(scripts.begin(), scripts.end());
+  auto migrations = split_migrations(given);
+  if (!migrations) return migrations.error();
   // One autocommit session for all files: each statement commits on its own unless the file
-  // itself says BEGIN, and CREATE INDEX CONCURRENTLY (which refuses a transaction) works.
-  pqxx::nontransaction session((*connection)->get());
+  // itself says BEGIN, and CREATE INDEX CONCURRENTLY (which refuses a transaction) works. The
+  // server's notices (NOTICE: ... skipping) are counted, not printed.
+  auto session = SessionConnection::open(conninfo, {}, options.interrupted, "apply the migration");
+  if (!session) return session.error();
+  std::unique_ptr<SessionConnection> guard;
+  if (!options.guarded_conninfo.empty()) {
+    auto opened = SessionConnection::open(options.guarded_conninfo, {}, options.interrupted,
+                                          "watch the baseline during the migration");
+    if (!opened) return opened.error();
+    guard = std::move(opened).value();
+  }
+  // A migration statement may run for hours (an index build): no deadline, but an interrupt
+  // cancels it.
+  const WaitLimits limits{std::chrono::milliseconds(0), options.interrupted};
+  DiscardingSink discard;
   for (const auto& migration : *migrations) {
     for (const auto& statement : migration.statements) {
-      try {
-        session.exec(statement.sql);
-      } catch (const pqxx::sql_error& error) {
-        return std::optional<MigrationFailure>(
-            MigrationFailure{migration.name, statement.line, error.sqlstate(),
-                             primary_message(error), sql::shape_of(statement.sql).normalized});
-      } catch (const std::exception& error) {
+      const auto failure = [&](MigrationFailure::Kind kind, std::string sqlstate, std::string message, bool by_user) {
+        return std::optional<MigrationFailure>(MigrationFailure{migration.name, statement.line, std::move(sqlstate),
+                                                                std::move(message), sql::shape_of(statement.sql).normalized,
+                                                                by_user, kind});
+      };
+      auto done = (*session)->run({statement.sql, false, "", nullptr}, discard, limits);
+      if (!done) {
+        if (done.error().kind == ErrorKind::kInterrupted) return done.error();
         return Error::infrastructure(migration.name + ":" + std::to_string(statement.line) +
-                                     ": lost the connection while applying the migration: " +
-                                     primary_message(error));
+                                     ": lost the connection while applying the migration: " + done.error().message);
+      }
+      if (!done->succeeded) {
+        return failure(MigrationFailure::Kind::kFailed, done->sqlstate, done->message, done->raised_by_user);
+      }
+      if (guard) {
+        auto alive = guard->query_scalar("SELECT 1");
+        if (!alive) {
+          if (alive.error().kind == ErrorKind::kInterrupted) return alive.error();
+          return failure(MigrationFailure::Kind::kReachedBaseline, "", "", false);
+        }
       }
     }
     // psql would roll such a file back silently at exit, and the shadow would then wrongly
     // look like the baseline: refuse it instead.
-    try {
-      if (inside_transaction_block(session)) {
-        return Error::bad_input(migration.name +
-                                ": the file ends inside a transaction block (BEGIN without "
-                                "COMMIT), so its changes would be rolled back");
-      }
-    } catch (const std::exception& error) {
-      return Error::infrastructure(migration.name + ": lost the connection after applying it: " +
-                                   primary_message(error));
+    if (inside_transaction_block(**session)) {
+      return Error::bad_input(migration.name +
+                              ": the file ends inside a transaction block (BEGIN without "
+                              "COMMIT), so its changes would be rolled back");
     }
   }
   return std::optional<MigrationFailure>{};

@@ -47,7 +47,7 @@ std::string pg_config_bindir(std::string& why_not) {
     why_not = "no pg_config in PATH";
     return {};
   }
-  auto outcome = run_child({pg_config, {"--bindir"}, {}, std::nullopt, "/", true});
+  auto outcome = run_child(ChildCommand(pg_config, {"--bindir"}));
   if (!outcome.ok() || !outcome->succeeded()) {
     why_not = pg_config + " --bindir failed";
     return {};

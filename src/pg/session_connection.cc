@@ -1,11 +1,23 @@
 #include "pgshadow/pg/session_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <thread>
 
 #include "pgshadow/pg/conninfo.h"
 
 namespace pgshadow::pg {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A blocking wait looks at the interrupt flag this often.
+constexpr auto kWakeUpEvery = std::chrono::milliseconds(100);
 
 std::string field_or_empty(const PGresult* result, int field) {
   const char* value = PQresultErrorField(result, field);
@@ -18,28 +30,116 @@ std::string connection_error(PGconn* conn) {
   return message;
 }
 
+bool is_set(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
+
+Error interrupted_error() { return Error{ErrorKind::kInterrupted, "interrupted"}; }
+
+std::string seconds_text(Clock::duration duration) {
+  return std::to_string(std::chrono::ceil<std::chrono::seconds>(duration).count()) + " s";
+}
+
+// libpq's connect_timeout when the conninfo sets one (libpq raises values below 2 to 2), else
+// the default: a non-blocking connection gets no timeout from libpq itself.
+Clock::duration connect_timeout_of(const std::string& conninfo) {
+  char* message = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &message);
+  PQfreemem(message);
+  Clock::duration timeout = kDefaultConnectTimeout;
+  for (const PQconninfoOption* option = options; option != nullptr && option->keyword != nullptr; ++option) {
+    if (std::strcmp(option->keyword, "connect_timeout") == 0 && option->val != nullptr && std::atoi(option->val) > 0) {
+      timeout = std::chrono::seconds(std::max(2, std::atoi(option->val)));
+    }
+  }
+  PQconninfoFree(options);
+  return timeout;
+}
+
+// Waits until the socket is readable, at most kWakeUpEvery (a signal ends it sooner). False on a
+// poll failure.
+bool wait_for_input(int socket) {
+  pollfd descriptor{socket, POLLIN, 0};
+  const int ready = ::poll(&descriptor, 1, static_cast<int>(kWakeUpEvery.count()));
+  return ready >= 0 || errno == EINTR;
+}
+
+class FirstValueSink final : public RowSink {
+ public:
+  void on_columns(const std::vector<ColumnDescription>&) override {}
+  void on_row(const std::vector<std::optional<std::string_view>>& values) override {
+    if (!value_ && !values.empty()) value_ = values.front() ? std::string(*values.front()) : std::string();
+  }
+  std::string value() const { return value_.value_or(""); }
+
+ private:
+  std::optional<std::string> value_;
+};
+
 }  // namespace
 
-Result<std::unique_ptr<SessionConnection>> SessionConnection::open(
-    const std::string& conninfo,
-    const std::vector<std::pair<std::string, std::string>>& settings) {
-  std::unique_ptr<SessionConnection> session(new SessionConnection());
-  session->conn_ = PQconnectdb(conninfo.c_str());
-  if (PQstatus(session->conn_) != CONNECTION_OK) {
-    return Error::infrastructure("cannot connect to " + redact(conninfo) + ": " +
-                                 connection_error(session->conn_));
+bool server_answers(const std::string& conninfo, std::chrono::seconds within) {
+  // connect_timeout after the expanded conninfo: ours wins over one the conninfo sets.
+  const std::string timeout = std::to_string(std::max<std::int64_t>(2, within.count()));
+  const char* keywords[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {conninfo.c_str(), timeout.c_str(), nullptr};
+  const PGPing ping = PQpingParams(keywords, values, 1);
+  return ping == PQPING_OK || ping == PQPING_REJECT;  // REJECT: running, but not taking connections now
+}
+
+void SessionConnection::ResultDeleter::operator()(pg_result* result) const { PQclear(result); }
+
+void SessionConnection::on_notice(void* self, const PGresult* notice) {
+  auto* connection = static_cast<SessionConnection*>(self);
+  const std::string severity = field_or_empty(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity == "WARNING") {
+    ++connection->completion_.warnings;
+  } else {
+    ++connection->completion_.notices;
   }
+}
+
+Result<std::unique_ptr<SessionConnection>> SessionConnection::open(
+    const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& settings,
+    const std::atomic<bool>* interrupted, std::string_view purpose) {
+  const auto failed = [&](const std::string& why) {
+    return Error::infrastructure("cannot connect to " + redact(conninfo) +
+                                 (purpose.empty() ? "" : " to " + std::string(purpose)) + ": " + why);
+  };
+  std::unique_ptr<SessionConnection> session(new SessionConnection());
+  session->conn_ = PQconnectStart(conninfo.c_str());
+  if (session->conn_ == nullptr) return failed("out of memory");
+  PQsetNoticeReceiver(session->conn_, &SessionConnection::on_notice, session.get());
+  const Clock::duration timeout = connect_timeout_of(conninfo);
+  const auto deadline = Clock::now() + timeout;
+  PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+  while (state != PGRES_POLLING_OK) {
+    if (state == PGRES_POLLING_FAILED || PQstatus(session->conn_) == CONNECTION_BAD) {
+      // libpq's first line says what failed; the second is a generic hint ("Is the server running...").
+      const std::string why = connection_error(session->conn_);
+      return failed(why.substr(0, why.find('\n')));
+    }
+    if (is_set(interrupted)) return interrupted_error();
+    if (Clock::now() >= deadline) return failed("no answer within " + seconds_text(timeout) + " (connect_timeout)");
+    pollfd descriptor{PQsocket(session->conn_), static_cast<short>(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    const auto slice = std::chrono::ceil<std::chrono::milliseconds>(std::min<Clock::duration>(deadline - Clock::now(), kWakeUpEvery));
+    const int ready = ::poll(&descriptor, 1, static_cast<int>(slice.count()));
+    if (ready > 0) state = PQconnectPoll(session->conn_);
+  }
+  session->interrupted_ = interrupted;
   for (const auto& [name, value] : settings) {
-    char* quoted = PQescapeLiteral(session->conn_, value.c_str(), value.size());
-    const std::string command = "SET " + name + " = " + (quoted ? quoted : "DEFAULT");
-    PQfreemem(quoted);
-    PGresult* result = PQexec(session->conn_, command.c_str());
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-    const std::string message = field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY);
-    PQclear(result);
-    if (!ok) return Error::bad_input("cannot set " + name + " to '" + value + "': " + message);
+    if (Status applied = session->apply_setting(name, value); !applied) return applied.error();
   }
   return session;
+}
+
+Status SessionConnection::apply_setting(const std::string& name, const std::string& value) {
+  char* quoted = PQescapeLiteral(conn_, value.c_str(), value.size());
+  const std::string command = "SET " + name + " = " + (quoted ? quoted : "DEFAULT");
+  PQfreemem(quoted);
+  DiscardingSink discard;
+  auto done = run({command, false, "", nullptr}, discard, {std::chrono::milliseconds(kMonitorDeadline), interrupted_});
+  if (!done) return done.error();
+  if (!done->succeeded) return Error::bad_input("cannot set " + name + " to '" + value + "': " + done->message);
+  return Status::success();
 }
 
 SessionConnection::~SessionConnection() {
@@ -59,12 +159,21 @@ TransactionState SessionConnection::transaction_state() const {
   }
 }
 
-void SessionConnection::cancel() {
+bool SessionConnection::cancel(std::chrono::milliseconds within) {
   PGcancel* handle = PQgetCancel(conn_);
-  if (handle == nullptr) return;
-  char error[256];
-  PQcancel(handle, error, sizeof error);
-  PQfreeCancel(handle);
+  if (handle == nullptr) return false;
+  // PQcancel connects to the postmaster and waits for it to close the connection, with no
+  // timeout of its own: a stopped server would hold it for ever. It runs on a thread of its
+  // own, which owns the handle and is abandoned if the server does not take the request in time.
+  std::promise<void> sent;
+  std::future<void> done = sent.get_future();
+  std::thread([handle, sent = std::move(sent)]() mutable {
+    char error[256];
+    PQcancel(handle, error, sizeof error);
+    PQfreeCancel(handle);
+    sent.set_value();
+  }).detach();
+  return done.wait_for(within) == std::future_status::ready;
 }
 
 std::string SessionConnection::quote_literal(std::string_view text) const {
@@ -75,23 +184,62 @@ std::string SessionConnection::quote_literal(std::string_view text) const {
   return literal;
 }
 
-Result<std::string> SessionConnection::query_scalar(const std::string& sql) {
-  PGresult* result = PQexec(conn_, sql.c_str());
-  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
-    std::string message = field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY);
-    if (message.empty()) message = connection_error(conn_);
-    PQclear(result);
-    return Error::infrastructure("monitoring query failed: " + message);
+std::string SessionConnection::quote_identifier(std::string_view name) const {
+  char* quoted = PQescapeIdentifier(conn_, name.data(), name.size());
+  if (quoted == nullptr) return "\"\"";  // out of memory or invalid encoding: names nothing
+  std::string identifier(quoted);
+  PQfreemem(quoted);
+  return identifier;
+}
+
+Result<StatementCompletion> SessionConnection::run(const StatementRequest& request, RowSink& sink,
+                                                   const WaitLimits& limits) {
+  if (Status sent = send(request); !sent) return sent.error();
+  const auto started = Clock::now();
+  std::optional<Clock::time_point> gave_up_at;  // when the statement was cancelled, and why
+  bool for_interrupt = false;
+  for (;;) {
+    auto advanced = advance(sink);
+    if (!advanced) return advanced.error();
+    if (advanced->has_value()) {
+      if (for_interrupt) return interrupted_error();
+      if (gave_up_at) {
+        return Error::infrastructure("the statement did not end within " + seconds_text(limits.deadline) +
+                                     " and was cancelled");
+      }
+      return std::move(**advanced);
+    }
+    const auto now = Clock::now();
+    if (!gave_up_at && (is_set(limits.interrupted) || (limits.deadline.count() > 0 && now - started >= limits.deadline))) {
+      for_interrupt = is_set(limits.interrupted);
+      gave_up_at = now;
+      cancel();
+    }
+    if (gave_up_at && now - *gave_up_at >= kCancelWithin) {
+      // The server took no cancel and sent nothing: it stopped answering. The connection is
+      // left mid-statement; its owner drops it.
+      broken_ = true;
+      if (for_interrupt) return interrupted_error();
+      return Error::infrastructure("no answer from the server within " + seconds_text(now - started));
+    }
+    if (!wait_for_input(socket())) {
+      return Error::infrastructure(std::string("poll failed: ") + std::strerror(errno));
+    }
   }
-  std::string value;
-  if (PQntuples(result) > 0 && PQnfields(result) > 0 && !PQgetisnull(result, 0, 0)) {
-    value = PQgetvalue(result, 0, 0);
-  }
-  PQclear(result);
-  return value;
+}
+
+Result<std::string> SessionConnection::query_scalar(const std::string& sql, const WaitLimits& limits) {
+  FirstValueSink sink;
+  WaitLimits bounded = limits;
+  if (bounded.interrupted == nullptr) bounded.interrupted = interrupted_;
+  auto done = run({sql, false, "", nullptr}, sink, bounded);
+  if (!done) return Error{done.error().kind, "monitoring query failed: " + done.error().message};
+  if (!done->succeeded) return Error::infrastructure("monitoring query failed: " + done->message);
+  return sink.value();
 }
 
 Status SessionConnection::send(const StatementRequest& request) {
+  if (broken_) return Error::infrastructure("the connection was given up: the server stopped answering");
   sql_.assign(request.sql);
   extended_ = request.extended;
   statement_name_.assign(request.statement_name);
@@ -106,8 +254,18 @@ Status SessionConnection::send(const StatementRequest& request) {
       // Prepared under the captured name; a name reused for other SQL (after DEALLOCATE in
       // production) is prepared again.
       if (found != prepared_.end()) {
+        DiscardingSink discard;
         const std::string deallocate = "DEALLOCATE " + statement_name_;
-        PQclear(PQexec(conn_, deallocate.c_str()));
+        const std::string name = statement_name_;
+        const std::string sql = sql_;
+        const auto parameters = parameters_;
+        auto done = run({deallocate, false, "", nullptr}, discard, {std::chrono::milliseconds(kMonitorDeadline), interrupted_});
+        if (!done) return done.error();
+        statement_name_ = name;  // run() took the members over for the DEALLOCATE
+        sql_ = sql;
+        parameters_ = parameters;
+        extended_ = true;
+        completion_ = StatementCompletion{};
       }
       if (PQsendPrepare(conn_, statement_name_.c_str(), sql_.c_str(), 0, nullptr) != 1) {
         return Error::infrastructure("cannot send Parse: " + connection_error(conn_));
@@ -141,7 +299,8 @@ Status SessionConnection::send_execute() {
   return Status::success();
 }
 
-void SessionConnection::absorb(PGresult* result, RowSink& sink) {
+void SessionConnection::absorb(OwnedResult owned, RowSink& sink) {
+  PGresult* result = owned.get();
   const ExecStatusType status = PQresultStatus(result);
   const auto send_columns = [&] {
     if (columns_sent_) return;
@@ -186,12 +345,14 @@ void SessionConnection::absorb(PGresult* result, RowSink& sink) {
         completion_.succeeded = false;
         completion_.sqlstate = field_or_empty(result, PG_DIAG_SQLSTATE);
         completion_.message = field_or_empty(result, PG_DIAG_MESSAGE_PRIMARY);
+        // PL/pgSQL's RAISE and ASSERT: the function's author wrote the message.
+        const std::string routine = field_or_empty(result, PG_DIAG_SOURCE_FUNCTION);
+        completion_.raised_by_user = routine == "exec_stmt_raise" || routine == "exec_stmt_assert";
       }
       break;
     default:
       break;
   }
-  PQclear(result);
 }
 
 Result<std::optional<StatementCompletion>> SessionConnection::advance(RowSink& sink) {
@@ -201,10 +362,10 @@ Result<std::optional<StatementCompletion>> SessionConnection::advance(RowSink& s
   }
   while (phase_ != Phase::kIdle) {
     if (PQisBusy(conn_)) return std::optional<StatementCompletion>();
+    OwnedResult result(PQgetResult(conn_));
     // COPY TO STDOUT: drain the copy data as one-column rows.
-    PGresult* result = PQgetResult(conn_);
-    if (result != nullptr && PQresultStatus(result) == PGRES_COPY_OUT) {
-      PQclear(result);
+    if (result && PQresultStatus(result.get()) == PGRES_COPY_OUT) {
+      result.reset();
       for (;;) {
         char* buffer = nullptr;
         const int length = PQgetCopyData(conn_, &buffer, 1);
@@ -218,8 +379,8 @@ Result<std::optional<StatementCompletion>> SessionConnection::advance(RowSink& s
       }
       continue;
     }
-    if (result != nullptr) {
-      absorb(result, sink);
+    if (result) {
+      absorb(std::move(result), sink);
       continue;
     }
     // NULL result: the current command is complete.

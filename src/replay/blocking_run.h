@@ -1,6 +1,7 @@
 #pragma once
 // Runs one statement to completion on an otherwise idle connection, for the probes (isolation,
-// nondeterminism) that need an answer before the replay goes on.
+// nondeterminism) that need an answer before the replay goes on: at most `limits.deadline`
+// (answer_deadline.h), and no longer than the next interrupt.
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -11,13 +12,13 @@
 
 namespace pgshadow::replay {
 
-Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection,
-                                             const pg::StatementRequest& request, pg::RowSink& sink);
+Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection, const pg::StatementRequest& request,
+                                             pg::RowSink& sink, const pg::WaitLimits& limits);
 
 // The statement's result signature (over only the columns at `projection`, in that order, when
-// given). Error only when the connection fails.
+// given). Error only when the connection fails or the server does not answer in time.
 Result<compare::ResultSignature> signature_blocking(pg::SessionConnection& connection,
-                                                   const pg::StatementRequest& request,
+                                                   const pg::StatementRequest& request, const pg::WaitLimits& limits,
                                                    std::optional<std::vector<std::size_t>> projection = std::nullopt);
 
 }  // namespace pgshadow::replay

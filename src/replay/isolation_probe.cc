@@ -6,10 +6,12 @@
 
 namespace pgshadow::replay {
 
-Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(PristineLogin login, const std::string& statement_timeout) {
+Result<std::unique_ptr<IsolationProbe>> IsolationProbe::open(PristineLogin login, const std::string& statement_timeout,
+                                                             const pg::WaitLimits& limits) {
   std::unique_ptr<IsolationProbe> probe(new IsolationProbe());
   probe->login_ = std::move(login);
   probe->statement_timeout_ = statement_timeout;
+  probe->limits_ = limits;
   return probe;
 }
 
@@ -19,34 +21,24 @@ Result<pg::SessionConnection*> IsolationProbe::connection_for(int side, const st
   const char* name = side == 0 ? "isolation probe, baseline: " : "isolation probe, shadow: ";
   auto conninfo = login_(side, user);
   if (!conninfo) return Error::infrastructure(name + conninfo.error().message);
-  auto opened = pg::SessionConnection::open(*conninfo, {{"statement_timeout", statement_timeout_}});
-  if (!opened) return Error::infrastructure(name + opened.error().message);
+  auto opened = pg::SessionConnection::open(*conninfo, {{"statement_timeout", statement_timeout_}}, limits_.interrupted);
+  if (!opened) return Error{opened.error().kind, name + opened.error().message};
   return known.emplace(user, std::move(opened).value()).first->second.get();
 }
-
-namespace {
-
-class DiscardingSink final : public pg::RowSink {
- public:
-  void on_columns(const std::vector<pg::ColumnDescription>&) override {}
-  void on_row(const std::vector<std::optional<std::string_view>>&) override {}
-};
-
-}  // namespace
 
 Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& event) {
   auto opened = connection_for(side, event.user);
   if (!opened) return opened.error();
   pg::SessionConnection& connection = **opened;
-  DiscardingSink discard;
+  pg::DiscardingSink discard;
   const pg::StatementRequest begin{"BEGIN", false, "", nullptr};
-  if (auto begun = run_blocking(connection, begin, discard); !begun) return begun.error();
+  if (auto begun = run_blocking(connection, begin, discard, limits_); !begun) return begun.error();
   // Unnamed on purpose: the probe connection keeps no prepared statements between probes.
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, "", &event.parameters};
-  auto signature = signature_blocking(connection, request);
+  auto signature = signature_blocking(connection, request, limits_);
   if (!signature) return signature.error();
   const pg::StatementRequest rollback{"ROLLBACK", false, "", nullptr};
-  if (auto rolled_back = run_blocking(connection, rollback, discard); !rolled_back) return rolled_back.error();
+  if (auto rolled_back = run_blocking(connection, rollback, discard, limits_); !rolled_back) return rolled_back.error();
   return std::move(signature).value();
 }
 

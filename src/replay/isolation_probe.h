@@ -24,8 +24,10 @@ using PristineLogin = std::function<Result<std::string>(int side, const std::str
 
 class IsolationProbe {
  public:
-  // Connections are opened when a user's statement is first probed.
-  static Result<std::unique_ptr<IsolationProbe>> open(PristineLogin login, const std::string& statement_timeout);
+  // Connections are opened when a user's statement is first probed. Every probe statement waits
+  // at most `limits` (answer_deadline.h).
+  static Result<std::unique_ptr<IsolationProbe>> open(PristineLogin login, const std::string& statement_timeout,
+                                                      const pg::WaitLimits& limits);
 
   // True when the statement gives the same result on both pristine clones and that result is
   // conclusive (the baseline succeeded there, or failed as it did in the replay). A statement
@@ -47,6 +49,7 @@ class IsolationProbe {
   PristineLogin login_;
   std::string statement_timeout_;
   std::array<std::map<std::string, std::unique_ptr<pg::SessionConnection>>, 2> connections_;  // by user
+  pg::WaitLimits limits_;
 };
 
 }  // namespace pgshadow::replay

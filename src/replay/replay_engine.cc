@@ -14,6 +14,7 @@
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/sql/query_shape.h"
+#include "answer_deadline.h"
 #include "blocking_run.h"
 #include "divergence_tracker.h"
 #include "isolation_probe.h"
@@ -59,6 +60,15 @@ constexpr auto kStallRetryAfter = std::chrono::milliseconds(10);
 constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
 constexpr auto kLongestPoll = std::chrono::milliseconds(10);
 
+// Where an event holds a NUL byte ("text", "parameters"), or nullptr.
+const char* nul_byte_in(const Event& event) {
+  if (event.sql.find('\0') != std::string::npos) return "text";
+  for (const auto& parameter : event.parameters) {
+    if (parameter && parameter->find('\0') != std::string::npos) return "parameters";
+  }
+  return nullptr;
+}
+
 // An event read from the capture and to be replayed, with what the parser said of it.
 struct Pending {
   Event event;
@@ -70,7 +80,10 @@ class ReplayEngine {
  public:
   ReplayEngine(const ReplayTargets& targets, const ReplaySettings& settings,
                ReplayObserver& observer, const std::atomic<bool>* interrupted)
-      : targets_(targets), settings_(settings), observer_(observer), interrupted_(interrupted) {}
+      : targets_(targets), settings_(settings), observer_(observer), interrupted_(interrupted),
+        answer_within_(answer_deadline(settings.statement_timeout)),
+        probe_limits_{answer_within_.value_or(std::chrono::milliseconds(0)), interrupted},
+        monitor_limits_{std::chrono::milliseconds(kAnswerGrace), interrupted} {}
 
   Result<ReplaySummary> run(capture::EventSource& source);
   // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering, for
@@ -119,12 +132,25 @@ class ReplayEngine {
     return *table_keys_;
   }
   void cancel_in_flight();
+  // No wait on a server without an end (answer_deadline.h), and the first sign that a server is
+  // gone stops the replay: what was not replayed is failed with that reason.
+  void enforce_answer_deadlines();
+  void note_connection_trouble(int side);
+  void abandon_side(int side, const std::string& reason);
+  void account_rest_as_failed();
 
   const ReplayTargets& targets_;
   const ReplaySettings& settings_;
   ReplayObserver& observer_;
   const std::atomic<bool>* interrupted_;
   bool cancelled_ = false;
+  std::optional<Clock::time_point> cancelled_at_;
+  const std::optional<std::chrono::milliseconds> answer_within_;  // statement_timeout + grace
+  const pg::WaitLimits probe_limits_;
+  // Lock and role checks answer in milliseconds on a live server: one that does not answer them
+  // within the grace is taken for gone sooner than a statement's deadline would.
+  const pg::WaitLimits monitor_limits_;
+  std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
   std::array<std::unique_ptr<pg::SessionConnection>, 2> monitors_;
   std::unique_ptr<IsolationProbe> probe_;
   std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
@@ -173,12 +199,12 @@ PristineLogin pristine_login(const ReplayTargets& targets) {
 
 Status ReplayEngine::open_monitors() {
   for (int side = 0; side < 2; ++side) {
-    auto monitor = pg::SessionConnection::open(conninfo_of(targets_, side), {});
-    if (!monitor) return Error::infrastructure(std::string(kSideNames[side]) + ": " + monitor.error().message);
+    auto monitor = pg::SessionConnection::open(conninfo_of(targets_, side), {}, interrupted_);
+    if (!monitor) return Error{monitor.error().kind, std::string(kSideNames[side]) + ": " + monitor.error().message};
     monitors_[static_cast<std::size_t>(side)] = std::move(monitor).value();
   }
   if (!targets_.pristine_baseline_conninfo.empty()) {
-    auto probe = IsolationProbe::open(pristine_login(targets_), settings_.statement_timeout);
+    auto probe = IsolationProbe::open(pristine_login(targets_), settings_.statement_timeout, probe_limits_);
     if (!probe) return probe.error();
     probe_ = std::move(probe).value();
   }
@@ -225,7 +251,8 @@ bool ReplayEngine::may_become(int side, const std::string& user) {
   pg::SessionConnection& monitor = *monitors_[static_cast<std::size_t>(side)];
   const auto connecting = clock_.enter(StageClock::kConnect);
   auto allowed = monitor.query_scalar("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = " +
-                                      monitor.quote_literal(user));
+                                          monitor.quote_literal(user),
+                                      monitor_limits_);
   const bool yes = allowed.ok() && *allowed == "t";
   known.emplace(user, yes);
   return yes;
@@ -299,7 +326,7 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*baseline.connection, request);
+  auto again = signature_blocking(*baseline.connection, request, probe_limits_);
   if (!again) return false;
   return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
          DivergenceClass::kMatch;
@@ -318,7 +345,7 @@ DivergenceClass ReplayEngine::compare_on_baseline_columns(SessionRun& session, c
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*shadow.connection, request, std::move(projection));
+  auto again = signature_blocking(*shadow.connection, request, probe_limits_, std::move(projection));
   if (!again || !again->succeeded) return DivergenceClass::kColumnsChanged;
   const DivergenceClass on_baseline_columns =
       compare::classify(baseline, *again, {session.facts.has_top_level_order_by});
@@ -408,7 +435,7 @@ void ReplayEngine::open_connections(SessionRun& session, const std::string& user
   const auto open_side = [&](int index) {
     const auto& login = conninfo[static_cast<std::size_t>(index)];
     opened[static_cast<std::size_t>(index)].emplace(
-        login ? pg::SessionConnection::open(*login, settings[static_cast<std::size_t>(index)])
+        login ? pg::SessionConnection::open(*login, settings[static_cast<std::size_t>(index)], interrupted_)
               : Result<std::unique_ptr<pg::SessionConnection>>(login.error()));
   };
   const bool both = !session.sides[kBaselineSide].connection && !session.sides[kShadowSide].connection;
@@ -428,6 +455,7 @@ void ReplayEngine::open_connections(SessionRun& session, const std::string& user
       side.connection = std::move(*opened[index]).value();
     } else {
       side.failure = "cannot open a connection: " + opened[index]->error().message;
+      note_connection_trouble(static_cast<int>(index));
     }
   }
 }
@@ -452,6 +480,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.result.reset();
     side.failure.reset();
     side.waiting_on_lock = false;
+    side.cancelled_at.reset();
   }
   open_connections(session, current.user);
   for (int index = 0; index < 2; ++index) {
@@ -494,15 +523,81 @@ void ReplayEngine::check_locks(SideRun& side, Side which) {
 void ReplayEngine::cancel_in_flight() {
   if (cancelled_) return;
   cancelled_ = true;
+  cancelled_at_ = Clock::now();
+  // Sent to every server at once, not waited for: a server that stopped answering would hold
+  // each request (enforce_answer_deadlines gives up on what is not cancelled in time).
   for (SessionRun* session : in_flight_) {
     for (SideRun& side : session->sides) {
-      if (side.in_flight) side.connection->cancel();
+      if (side.in_flight) side.connection->cancel(std::chrono::milliseconds(0));
     }
+  }
+}
+
+// A statement in flight past statement_timeout plus the grace is cancelled; one that does not
+// end within pg::kCancelWithin after that (nor after an interrupt's cancel) is given up: the
+// server stopped answering. That ends the replay (note_connection_trouble).
+void ReplayEngine::enforce_answer_deadlines() {
+  const auto now = Clock::now();
+  const bool interrupt_expired = cancelled_at_ && now - *cancelled_at_ >= pg::kCancelWithin;
+  for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) {
+    for (int index = 0; index < 2; ++index) {
+      SideRun& side = session->sides[static_cast<std::size_t>(index)];
+      if (!side.in_flight) continue;
+      if (interrupt_expired) {
+        side.failure = "interrupted: the statement was cancelled and did not end in time";
+        side.connection.reset();
+        side.in_flight = false;
+        continue;
+      }
+      if (!answer_within_ || now - side.sent_at < *answer_within_) continue;
+      if (!side.cancelled_at) {
+        side.cancelled_at = now;
+        side.connection->cancel(std::chrono::milliseconds(0));
+      } else if (now - *side.cancelled_at >= pg::kCancelWithin) {
+        abandon_side(index, "no answer from the " + std::string(kSideNames[index]) + " server within " +
+                                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - side.sent_at).count()) +
+                                " s (statement_timeout " + settings_.statement_timeout + " and a cancel): it stopped answering");
+      }
+    }
+  }
+}
+
+// A lost connection or one that cannot be opened: if the server itself no longer answers, the
+// replay stops here rather than send the rest of the capture to a server that is gone.
+void ReplayEngine::note_connection_trouble(int side) {
+  if (server_gone_) return;
+  if (pg::server_answers(conninfo_of(targets_, side), std::chrono::seconds(5))) return;
+  abandon_side(side, "the " + std::string(kSideNames[side]) + " server no longer answers connections");
+}
+
+// Every statement in flight on the side fails with the reason, and nothing more is dispatched.
+void ReplayEngine::abandon_side(int side, const std::string& reason) {
+  if (!server_gone_) server_gone_ = reason;
+  trace("%s", reason.c_str());
+  for (SessionRun* session : in_flight_) {
+    SideRun& run = session->sides[static_cast<std::size_t>(side)];
+    if (!run.in_flight) continue;
+    run.failure = reason;
+    run.connection.reset();
+    run.in_flight = false;
+  }
+}
+
+// After the replay stopped because a server is gone: every event still unread (and read ahead)
+// is failed with the reason, so the accounting adds up.
+void ReplayEngine::account_rest_as_failed() {
+  const std::string reason = "not replayed: " + *server_gone_;
+  for (;;) {
+    auto next = take_next();
+    if (!next || !next->has_value()) return;  // a capture error ends the accounting as it ends a replay
+    ++summary_.failed;
+    observer_.on_failed((*next)->event, reason);
   }
 }
 
 Status ReplayEngine::pump() {
   if (interrupted()) cancel_in_flight();
+  enforce_answer_deadlines();
   std::vector<pollfd> descriptors;
   std::vector<std::pair<SessionRun*, int>> owners;
   // Wake up for the next lock check or stall break that falls due: a stall costs the replay
@@ -519,7 +614,11 @@ Status ReplayEngine::pump() {
       poll_for = std::min(poll_for, side.lock_checked_at + side.lock_check_interval - now);
     }
   }
-  if (descriptors.empty()) return Status::success();
+  if (descriptors.empty()) {
+    // Sides given up on (enforce_answer_deadlines) leave nothing to wait for: finish them.
+    for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
+    return Status::success();
+  }
   const auto poll_micros = std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::microseconds>(poll_for).count(), 50,
                                                     std::chrono::microseconds(kLongestPoll).count());
   const timespec poll_timeout{static_cast<time_t>(poll_micros / 1'000'000), static_cast<long>(poll_micros % 1'000'000) * 1000};
@@ -543,6 +642,7 @@ Status ReplayEngine::pump() {
       side.failure = std::string("connection lost: ") + advanced.error().message;
       side.connection.reset();  // reopened for the session's next statement
       side.in_flight = false;
+      note_connection_trouble(index);
     } else if (advanced->has_value()) {
       side.result = side.sink.finish(**advanced);
       side.in_flight = false;
@@ -779,6 +879,12 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       observer_.on_skipped(event, "empty statement");
       continue;
     }
+    if (const char* where = nul_byte_in(event); where != nullptr) {
+      // libpq sends C strings: the statement would reach the server cut short at the NUL.
+      ++summary_.skipped;
+      observer_.on_skipped(event, std::string("a NUL byte in its ") + where + ": PostgreSQL cannot receive it");
+      continue;
+    }
     StatementAnalysis analysis = [&] {
       const auto parsing = clock_.enter(StageClock::kParseSql);
       return analyzer_.analyze(event.sql);
@@ -835,8 +941,11 @@ Result<std::optional<Pending>> ReplayEngine::take_next() {
 Result<std::vector<int>> ReplayEngine::blocking_pids(int side, int backend_pid) {
   const auto checking = clock_.enter(StageClock::kLockChecks);
   auto listed = monitors_[static_cast<std::size_t>(side)]->query_scalar(
-      "SELECT array_to_string(pg_blocking_pids(" + std::to_string(backend_pid) + "), ',')");
-  if (!listed) return listed.error();
+      "SELECT array_to_string(pg_blocking_pids(" + std::to_string(backend_pid) + "), ',')", monitor_limits_);
+  if (!listed) {
+    if (listed.error().kind == ErrorKind::kInfrastructure) note_connection_trouble(side);
+    return listed.error();
+  }
   std::vector<int> pids;
   std::size_t position = 0;
   while (position < listed->size()) {
@@ -909,7 +1018,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
   source_ = &source;
   if (Status opened = open_monitors(); !opened) return opened.error();
   for (;;) {
-    if (interrupted()) break;
+    if (interrupted() || server_gone_) break;
     auto next = take_next();
     if (!next) return next.error();
     if (!next->has_value()) break;
@@ -919,12 +1028,18 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       break;
     }
+    if (server_gone_) {  // found while this event waited for its turn
+      ++summary_.failed;
+      observer_.on_failed(pending.event, "not replayed: " + *server_gone_);
+      break;
+    }
     dispatch(session, std::move(pending));
     report_progress(false);
   }
   while (!in_flight_.empty()) {
     if (Status pumped = pump(); !pumped) return pumped.error();
   }
+  if (server_gone_ && !interrupted()) account_rest_as_failed();
   report_progress(true);
   summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
   summary_.stage_seconds = clock_.seconds();

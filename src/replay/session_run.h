@@ -31,6 +31,7 @@ struct SideRun {
   Clock::time_point lock_checked_at;
   Clock::duration lock_check_interval{};
   bool waiting_on_lock = false;
+  std::optional<Clock::time_point> cancelled_at;  // past its answer deadline (answer_deadline.h)
 
   bool finished() const { return !in_flight; }
 };

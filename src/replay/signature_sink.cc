@@ -36,6 +36,9 @@ compare::ResultSignature SignatureSink::finish(const pg::StatementCompletion& co
   compare::ResultSignature signature =
       completion.succeeded ? builder_->finish_success(completion.command_tag)
                            : builder_->finish_error(completion.sqlstate, completion.message);
+  signature.error_raised_by_user = completion.raised_by_user;
+  signature.notices = completion.notices;
+  signature.warnings = completion.warnings;
   builder_.emplace();
   if (track_prefixes_) builder_->track_column_prefixes();
   projection_.reset();

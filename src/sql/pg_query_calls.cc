@@ -40,6 +40,58 @@ TokenKind kind_of(PgQuery__Token token) {
       return TokenKind::kParameter;
     case PG_QUERY__TOKEN__ASCII_92:
       return TokenKind::kBackslash;
+    case PG_QUERY__TOKEN__ASCII_40:
+    case PG_QUERY__TOKEN__ASCII_91:
+    case PG_QUERY__TOKEN__CASE:
+      return TokenKind::kOpening;
+    case PG_QUERY__TOKEN__ASCII_41:
+    case PG_QUERY__TOKEN__ASCII_93:
+    case PG_QUERY__TOKEN__END_P:
+      return TokenKind::kClosing;
+    case PG_QUERY__TOKEN__ASCII_44:
+    case PG_QUERY__TOKEN__ASCII_59:
+    case PG_QUERY__TOKEN__AND:
+    case PG_QUERY__TOKEN__OR:
+    case PG_QUERY__TOKEN__WHEN:
+    case PG_QUERY__TOKEN__THEN:
+    case PG_QUERY__TOKEN__ELSE:
+      return TokenKind::kSeparator;
+    case PG_QUERY__TOKEN__ASCII_37:
+    case PG_QUERY__TOKEN__ASCII_42:
+    case PG_QUERY__TOKEN__ASCII_43:
+    case PG_QUERY__TOKEN__ASCII_45:
+    case PG_QUERY__TOKEN__ASCII_46:
+    case PG_QUERY__TOKEN__ASCII_47:
+    case PG_QUERY__TOKEN__ASCII_58:
+    case PG_QUERY__TOKEN__ASCII_60:
+    case PG_QUERY__TOKEN__ASCII_61:
+    case PG_QUERY__TOKEN__ASCII_62:
+    case PG_QUERY__TOKEN__ASCII_94:
+    case PG_QUERY__TOKEN__Op:
+    case PG_QUERY__TOKEN__TYPECAST:
+    case PG_QUERY__TOKEN__DOT_DOT:
+    case PG_QUERY__TOKEN__COLON_EQUALS:
+    case PG_QUERY__TOKEN__EQUALS_GREATER:
+    case PG_QUERY__TOKEN__LESS_EQUALS:
+    case PG_QUERY__TOKEN__GREATER_EQUALS:
+    case PG_QUERY__TOKEN__NOT_EQUALS:
+    case PG_QUERY__TOKEN__NOT:
+    case PG_QUERY__TOKEN__IS:
+    case PG_QUERY__TOKEN__ISNULL:
+    case PG_QUERY__TOKEN__NOTNULL:
+    case PG_QUERY__TOKEN__LIKE:
+    case PG_QUERY__TOKEN__ILIKE:
+    case PG_QUERY__TOKEN__SIMILAR:
+    case PG_QUERY__TOKEN__BETWEEN:
+    case PG_QUERY__TOKEN__IN_P:
+    case PG_QUERY__TOKEN__COLLATE:
+    case PG_QUERY__TOKEN__AT:
+    case PG_QUERY__TOKEN__OVERLAPS:
+    case PG_QUERY__TOKEN__JOIN:
+    case PG_QUERY__TOKEN__UNION:
+    case PG_QUERY__TOKEN__INTERSECT:
+    case PG_QUERY__TOKEN__EXCEPT:
+      return TokenKind::kOperator;
     default:
       return TokenKind::kOther;
   }

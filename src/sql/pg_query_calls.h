@@ -30,7 +30,13 @@ enum class TokenKind {
   kConstant,   // string, number, bit-string or hex-string literal (any quoting, $$ too)
   kParameter,  // $n
   kBackslash,  // a bare backslash: never SQL, always a psql meta-command
-  kOther,      // keywords, identifiers, operators, punctuation
+  // For the nesting estimate (nesting.h): what opens and closes a nested part, what separates
+  // the items of a list the parser keeps flat, and what nests its operands one level deeper.
+  kOpening,    // ( [ CASE
+  kClosing,    // ) ] END
+  kSeparator,  // , ; AND OR WHEN THEN ELSE (AND and OR chains become one flat BoolExpr)
+  kOperator,   // + - * / = <> :: IS NOT LIKE IN BETWEEN JOIN UNION ... (each one a node)
+  kOther,      // keywords, identifiers, other punctuation
 };
 
 struct Token {

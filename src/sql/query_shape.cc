@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nesting.h"
 #include "pg_query_calls.h"
 #include "pgshadow/util/xxh3.h"
 
@@ -16,6 +17,7 @@ using detail::Token;
 using detail::TokenKind;
 
 constexpr std::string_view kUnparsable = "<unparsable statement>";
+constexpr std::string_view kTooDeep = "<too deep to parse>";
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
@@ -89,15 +91,8 @@ std::optional<std::string> redact_literals(const std::string& text) {
   return std::string(shown);
 }
 
-}  // namespace
-
-QueryShape shape_of(std::string_view sql) {
-  // libpg_query reads C strings: a NUL would silently cut the statement short.
-  if (sql.find('\0') != std::string_view::npos) {
-    return {text_fingerprint(sql), std::string(kUnparsable)};
-  }
-  const std::string text(sql);
-
+// The shape by libpg_query's normalizer and fingerprint, which recurse once per tree level.
+QueryShape parsed_shape(const std::string& text) {
   auto by_parser = detail::normalize(text);
   const std::string* normalizable = std::get_if<std::string>(&by_parser);
   const std::optional<std::string> normalized =
@@ -109,9 +104,29 @@ QueryShape shape_of(std::string_view sql) {
   if (auto* parsed = std::get_if<std::string>(&fingerprint)) {
     shape.fingerprint = std::move(*parsed);
   } else {
-    shape.fingerprint = text_fingerprint(normalized ? std::string_view(*normalized) : sql);
+    shape.fingerprint = text_fingerprint(normalized ? std::string_view(*normalized) : std::string_view(text));
   }
   return shape;
+}
+
+}  // namespace
+
+QueryShape shape_of(std::string_view sql) {
+  // libpg_query reads C strings: a NUL would silently cut the statement short.
+  if (sql.find('\0') != std::string_view::npos) {
+    return {text_fingerprint(sql), std::string(kUnparsable)};
+  }
+  const std::string text(sql);
+  const std::size_t nesting = detail::estimated_nesting(text).value_or(0);
+  QueryShape shape;
+  if (nesting <= detail::kMaxNesting &&
+      detail::run_with_stack_for(nesting, [&] { shape = parsed_shape(text); })) {
+    return shape;
+  }
+  // Statements that differ only in their constants still share the shape (the scanner, which
+  // does not recurse, takes the constants out).
+  const std::optional<std::string> without_constants = redact_literals(text);
+  return {text_fingerprint(without_constants.value_or(text)), std::string(kTooDeep)};
 }
 
 }  // namespace pgshadow::sql

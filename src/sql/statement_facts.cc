@@ -3,6 +3,7 @@
 #include "nondeterminism.h"
 #include "outside_reach.h"
 #include "parse_tree.h"
+#include "nesting.h"
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
 #include "row_limit.h"
@@ -120,13 +121,10 @@ SavepointStep savepoint_step(const json& node) {
   return step;
 }
 
-}  // namespace
-
-StatementFacts facts_of(std::string_view sql) {
+// The facts from the parse tree, walked recursively (see nesting.h for where this runs).
+StatementFacts facts_from_tree(const std::string& sql) {
   StatementFacts facts;
-  if (sql.find('\0') != std::string_view::npos) return facts;  // the server rejects it too
-
-  auto parsed = detail::parse_to_json(std::string(sql));
+  auto parsed = detail::parse_to_json(sql);
   const std::string* tree_text = std::get_if<std::string>(&parsed);
   if (tree_text == nullptr) return facts;
   const json tree = json::parse(*tree_text, nullptr, /*allow_exceptions=*/false);
@@ -167,6 +165,20 @@ StatementFacts facts_of(std::string_view sql) {
                                                transaction->value("kind", "") == "TRANS_STMT_PREPARE");
   }
   facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
+  return facts;
+}
+
+}  // namespace
+
+StatementFacts facts_of(std::string_view sql) {
+  StatementFacts facts;
+  if (sql.find('\0') != std::string_view::npos) return facts;  // the server rejects it too
+  const std::string text(sql);
+  const std::optional<std::size_t> nesting = detail::estimated_nesting(text);
+  // Unscannable text does not parse; a statement too deep to walk stays unanalysed (parsed is
+  // false: it counts as a write that may do anything, as unparsable text does).
+  if (!nesting || *nesting > detail::kMaxNesting) return facts;
+  detail::run_with_stack_for(*nesting, [&] { facts = facts_from_tree(text); });
   return facts;
 }
 

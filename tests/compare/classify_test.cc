@@ -53,6 +53,17 @@ TEST_CASE("the same error on both sides is a match") {
                  kUnordered) == DivergenceClass::kMatch);
 }
 
+TEST_CASE("a statement that timed out on both sides is timed_out, not a match") {
+  const auto statement_timeout = failure("57014", "canceling statement due to statement timeout");
+  const auto lock_timeout = failure("55P03", "canceling statement due to lock timeout");
+  CHECK(classify(statement_timeout, statement_timeout, kUnordered) == DivergenceClass::kTimedOut);
+  CHECK(classify(lock_timeout, lock_timeout, kOrdered) == DivergenceClass::kTimedOut);
+  // One side timing out alone stays what it was.
+  CHECK(classify(result(kUsers, kUserRows, "SELECT 2"), statement_timeout, kUnordered) ==
+        DivergenceClass::kErrorShadowOnly);
+  CHECK(classify(statement_timeout, lock_timeout, kUnordered) == DivergenceClass::kErrorChanged);
+}
+
 TEST_CASE("a dropped column the query still reads is error_shadow_only") {
   const auto baseline = result(kUsers, kUserRows, "SELECT 2");
   const auto shadow = failure("42703", "column \"email\" does not exist");

@@ -77,7 +77,7 @@ TEST_CASE("after the migration the OID counters are level: objects the traffic c
   ScratchDir parent;
   auto pair = prepared(options_for(parent, parent.file("baseline.sql", kPlainBaseline)));
   auto migrated = pair->apply_migrations(
-      {parent.file("001.sql", "CREATE TABLE audit (id int);\nCREATE INDEX ON audit (id);\nCREATE TYPE mood AS ENUM ('ok');\n")});
+      {{"001.sql", "CREATE TABLE audit (id int);\nCREATE INDEX ON audit (id);\nCREATE TYPE mood AS ENUM ('ok');\n"}});
   REQUIRE(migrated.ok());
   REQUIRE_FALSE(migrated->has_value());
   REQUIRE(pair->finish_setup().ok());

@@ -116,3 +116,45 @@ TEST_CASE("a statement with a NUL byte is unparsable, not cut short") {
   CHECK(shape.normalized == "<unparsable statement>");
   CHECK(shape.fingerprint.rfind("text-", 0) == 0);
 }
+
+namespace {
+
+std::string chained_plus_ones(int count) {
+  std::string sql = "SELECT 1";
+  for (int i = 0; i < count; ++i) sql += " + 1";
+  return sql;
+}
+
+}  // namespace
+
+TEST_CASE("30,000 chained + 1 get the shape <too deep to parse> instead of overflowing the stack") {
+  // pg_query_normalize recursed once per operator and overflowed an 8 MiB stack (SIGSEGV).
+  const QueryShape deep = shape_of(chained_plus_ones(30'000));
+  CHECK(deep.normalized == "<too deep to parse>");
+  CHECK(deep.fingerprint.starts_with("text-"));
+  // Constants do not make a new shape.
+  std::string other = chained_plus_ones(30'000);
+  other.replace(other.find("SELECT 1"), 8, "SELECT 7");
+  CHECK(shape_of(other).fingerprint == deep.fingerprint);
+  CHECK_FALSE(pgshadow::sql::facts_of(chained_plus_ones(30'000)).parsed);
+}
+
+TEST_CASE("a statement nested a few thousand levels deep is parsed on a large stack") {
+  const QueryShape shape = shape_of(chained_plus_ones(5'000));
+  CHECK(is_hex_fingerprint(shape.fingerprint));
+  CHECK(shape.normalized.starts_with("SELECT $1 + $2 + $3"));
+  CHECK(pgshadow::sql::facts_of(chained_plus_ones(5'000)).parsed);
+}
+
+TEST_CASE("long flat statements are not taken for deep ones") {
+  // 20,000 list items and OR terms: the parser keeps both flat.
+  std::string in_list = "SELECT * FROM t WHERE id IN (0";
+  std::string or_chain = "SELECT * FROM t WHERE id = 0";
+  for (int i = 1; i < 20'000; ++i) {
+    in_list += ", " + std::to_string(i);
+    or_chain += " OR id = " + std::to_string(i);
+  }
+  in_list += ")";
+  CHECK(shape_of(in_list).normalized.starts_with("SELECT * FROM t WHERE id IN ($1, $2"));
+  CHECK(shape_of(or_chain).normalized.starts_with("SELECT * FROM t WHERE id = $1 OR id = $2"));
+}

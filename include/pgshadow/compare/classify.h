@@ -16,7 +16,8 @@ struct ComparisonContext {
 };
 
 // Precedence, first that applies: error outcomes (error_shadow_only, error_baseline_only,
-// error_changed, or match for the same SQLSTATE); command_changed (verb differs);
+// error_changed, timed_out when both sides hit statement_timeout or lock_timeout alike, or match
+// for the same SQLSTATE); command_changed (verb differs);
 // columns_changed (names or count differ, unless the shadow only appends columns to the
 // baseline's, see below); rows_changed (row count or rows differ as text); order_changed (same
 // multiset, different order, ordered only); types_changed (same names and text, different type

@@ -62,6 +62,13 @@ struct ResultSignature {
   // The first rows, within SignatureBuilder's row and byte limits: what row_diff compares.
   std::vector<SampleRow> sample_rows;
   bool sample_complete = true;  // sample_rows holds every row of the result
+  // The error came from the database's own code for its author's reasons (PL/pgSQL RAISE or
+  // ASSERT): error_message is free text, withheld from default reports whatever the SQLSTATE.
+  bool error_raised_by_user = false;
+  // The server's NOTICE (and INFO) and WARNING messages during the statement: counted, never kept
+  // (their text can quote data).
+  std::uint32_t notices = 0;
+  std::uint32_t warnings = 0;
 };
 
 // Builds a ResultSignature as rows arrive; memory is bounded by the sample, whatever the size of

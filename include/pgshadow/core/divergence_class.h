@@ -20,6 +20,9 @@ enum class DivergenceClass {
   kNondeterministic,
   kConsequence,
   kMigrationFailed,
+  // Both sides ended the statement at statement_timeout or lock_timeout (57014, 55P03): its
+  // result was never compared, so it is no match; review, and a --max budget can fail on it.
+  kTimedOut,
 };
 
 // How much a class weighs in the verdict.
@@ -33,6 +36,7 @@ inline constexpr DivergenceClass kAllDivergenceClasses[] = {
     DivergenceClass::kRowsChanged,    DivergenceClass::kOrderChanged,
     DivergenceClass::kCommandChanged, DivergenceClass::kNondeterministic,
     DivergenceClass::kConsequence,    DivergenceClass::kMigrationFailed,
+    DivergenceClass::kTimedOut,
 };
 
 std::string_view to_string(DivergenceClass c);  // "error_shadow_only", ...

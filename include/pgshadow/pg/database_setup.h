@@ -1,5 +1,6 @@
 #pragma once
 // Preparing the two sides: load the baseline, clone it, migrate the shadow.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,21 +20,51 @@ namespace pgshadow::pg {
 // naming an owner belong to it. A password in conninfo reaches the tool via PGPASSWORD, never its
 // command line. Error kBadInput with the tool's message (its last lines, file:line) when the
 // file is unreadable, holds a meta-command or fails to load; kInfrastructure when the server
-// cannot be reached.
+// cannot be reached or runs out of disk space; kInterrupted when `interrupted` is set meanwhile
+// (the tool is stopped, and with it the statement it was running: psql and pg_restore cancel it
+// on SIGINT).
 Status load_baseline(const std::string& bin_dir, const std::string& conninfo,
-                     const std::string& baseline_file, const std::string& as_role = {});
+                     const std::string& baseline_file, const std::string& as_role = {},
+                     const std::atomic<bool>* interrupted = nullptr);
 
-// CREATE DATABASE name TEMPLATE template (the two sides start byte-identical).
+// CREATE DATABASE name TEMPLATE template (the two sides start byte-identical). kBadInput for a
+// name that exists or a template that does not; kInfrastructure for the rest (the disk full:
+// SQLSTATE 53100 named); kInterrupted (the statement cancelled on the server).
 Status clone_database(const std::string& admin_conninfo, const std::string& name,
-                      const std::string& template_name);
+                      const std::string& template_name, const std::atomic<bool>* interrupted = nullptr);
 
 // Why a migration could not be applied to the shadow: itself a finding (migration_failed).
 struct MigrationFailure {
+  enum class Kind {
+    kFailed,            // a statement failed (on the baseline's data, or its own error)
+    kReachedBaseline,   // a statement dropped the baseline's database or ended its sessions
+  };
   std::string file;
   std::uint64_t line = 0;    // line where the failing statement starts
   std::string sqlstate;
   std::string message;       // the server's primary message
   std::string statement_shape;  // normalized text of the failing statement (no literals)
+  // The message was written by the migration's own code (PL/pgSQL RAISE or ASSERT): free text,
+  // withheld from default reports whatever the SQLSTATE.
+  bool raised_by_user = false;
+  Kind kind = Kind::kFailed;
+};
+
+// A migration file already read (a FIFO or standard input can be read only once).
+struct MigrationScript {
+  std::string file;  // as named, for messages
+  std::string text;
+};
+
+// What applying a migration may wait for, and what it must leave alone.
+struct MigrationOptions {
+  // SIGINT/SIGTERM: the running statement is cancelled on the server (PQcancel) and the call
+  // returns kInterrupted promptly, leaving nothing running.
+  const std::atomic<bool>* interrupted = nullptr;
+  // The other side (the baseline): a connection to it is held while the migration runs, so that
+  // DROP DATABASE of it fails as "being accessed by other users", and a statement that drops it
+  // anyway (WITH (FORCE)) or ends its sessions is found at once: a kReachedBaseline failure.
+  std::string guarded_conninfo;
 };
 
 // Applies migration files in order to the database, statement by statement in autocommit,
@@ -41,8 +72,12 @@ struct MigrationFailure {
 // CONCURRENTLY works). Returns the failure, or nullopt when all applied.
 // Every file is read and split before anything runs. Error kBadInput: a file cannot be read or
 // parsed (file:line named; all bad files at once), or a file ends inside a BEGIN without
-// COMMIT. kInfrastructure: cannot connect, or the connection is lost.
+// COMMIT. kInfrastructure: cannot connect, or the connection is lost. kInterrupted.
 Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
                                                          const std::vector<std::string>& files);
+// The same for scripts already read: only parse errors are kBadInput then.
+Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
+                                                         const std::vector<MigrationScript>& scripts,
+                                                         const MigrationOptions& options = {});
 
 }  // namespace pgshadow::pg

@@ -14,6 +14,7 @@
 // Both clusters are removed on every exit path, each by its own EmbeddedServer and guardian.
 // Not thread-safe.
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
@@ -41,6 +42,8 @@ struct EmbeddedPairOptions {
   // ahead, or the traffic's own CREATE ROLE would fail.
   std::set<std::string> created_by_traffic;
   bool as_captured_user = true;  // false: --no-set-role, sessions run as the stand-in role
+  // SIGINT/SIGTERM: the baseline load and the clones stop (kInterrupted), nothing left running.
+  const std::atomic<bool>* interrupted = nullptr;
 };
 
 inline constexpr int kEmbeddedBaseline = 0;
@@ -55,7 +58,8 @@ class EmbeddedPair {
   // Applies the migration files to the shadow's database as its owner (a superuser for the
   // migration's duration: production's migrations run with the rights they need), then demotes
   // every role again. As pg::apply_migrations.
-  Result<std::optional<MigrationFailure>> apply_migrations(const std::vector<std::string>& files);
+  Result<std::optional<MigrationFailure>> apply_migrations(const std::vector<MigrationScript>& scripts,
+                                                           const MigrationOptions& options = {});
 
   // The isolation probe's pristine clones (the baseline as loaded; the shadow migrated), each in
   // its side's cluster, and the OID counters level. Call after the migration, before the replay.
@@ -88,6 +92,7 @@ class EmbeddedPair {
   RoleSetup roles_;
   std::unique_ptr<SessionLogins> logins_;
   std::optional<std::uint32_t> next_oid_;
+  const std::atomic<bool>* interrupted_ = nullptr;
 };
 
 }  // namespace pgshadow::pg

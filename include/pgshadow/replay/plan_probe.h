@@ -4,6 +4,7 @@
 // and runs nothing, so it is safe for writes too. Both sides hold the same data and the same
 // statistics (the embedded clusters run without autovacuum, so nothing re-samples them on one
 // side only), so the plans differ only where the migration changed what the planner uses.
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct PlanPair {
 // reached at all; a statement that cannot be planned gives nullopt on that side.
 Result<std::vector<PlanPair>> explain_on_both_sides(const ReplayTargets& targets,
                                                    const std::vector<PlanRequest>& requests,
-                                                   const std::string& statement_timeout);
+                                                   const std::string& statement_timeout,
+                                                   const std::atomic<bool>* interrupted = nullptr);
 
 }  // namespace pgshadow::replay

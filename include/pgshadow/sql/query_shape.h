@@ -22,7 +22,11 @@ struct QueryShape {
 
 // Never fails: SQL the parser rejects still gets a stable shape (from the scanner-based
 // normalization when it succeeds, else a hash of the text, with the text itself withheld:
-// normalized is then "<unparsable statement>").
+// normalized is then "<unparsable statement>"). A statement nested deeper than PostgreSQL's own
+// server parses with its default stack (about 10,000 levels, e.g. chained "+ 1") is not given to
+// the parser's recursive walks: normalized is "<too deep to parse>", the fingerprint a hash of
+// its text with the constants taken out. Deeply nested statements are walked on a thread with a
+// large stack, so no statement overflows the caller's stack.
 QueryShape shape_of(std::string_view sql);
 
 // A statement that acts outside the database it runs in: on the server's host (files,
@@ -102,6 +106,7 @@ struct StatementFacts {
   bool is_explainable = false;
 };
 
+// A statement too deep to parse (see shape_of) gets the facts of unparsable text.
 StatementFacts facts_of(std::string_view sql);
 
 }  // namespace pgshadow::sql

@@ -1,0 +1,116 @@
+// The first SIGINT/SIGTERM during a long statement cancels it on the server and pgshadow exits
+// promptly, with nothing left running on any server (embedded or DSN).
+// Before: SIGTERM during a long migration or baseline statement was ignored until the statement
+// ended (pqxx and psql waited for it), and in DSN mode the migration went on running on the
+// server after pgshadow had exited.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "hostile_support.h"
+
+namespace pgshadow::hostile {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How long an interrupted run may take to exit: the cancel and the embedded server's removal,
+// on a loaded machine. The statements run for ten minutes.
+constexpr auto kPromptly = std::chrono::seconds(45);
+const std::string kLongSleep = "SELECT pg_sleep(600)";
+
+std::string running_sleeps(const TestServer& server) {
+  return server.query("postgres",
+                      "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' "
+                      "AND pid <> pg_backend_pid()");
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM during a long migration statement in DSN mode cancels it on the server", "[interrupt][server]") {
+  TestServer server;
+  const std::string baseline = server.create_database("base", "CREATE TABLE t (id int)");
+  const std::string shadow = server.create_database("shadow", "CREATE TABLE t (id int)");
+  TempDir dir;
+  dir.write("migration.sql", kLongSleep + ";\n");
+  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT count(*) FROM t") + "\n");
+  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                        dir.file("migration.sql"), "--capture", dir.file("capture.jsonl")}});
+  REQUIRE(eventually([&] { return running_sleeps(server) == "1\n"; }, 60s));
+  run.signal(SIGTERM);
+  const Outcome outcome = run.wait(kPromptly);
+  INFO(outcome.err);
+  CHECK_FALSE(outcome.hung);
+  CHECK(outcome.exit_status == 128 + SIGTERM);
+  CHECK(outcome.err == "pgshadow: interrupted\n");
+  // Cancelled before pgshadow exited: nothing of the migration still runs.
+  CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
+}
+
+TEST_CASE("SIGTERM during a long replayed statement in DSN mode cancels it on both servers", "[interrupt][server]") {
+  TestServer server;
+  const std::string baseline = server.create_database("base", "");
+  const std::string shadow = server.create_database("shadow", "");
+  TempDir dir;
+  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, kLongSleep) + "\n");
+  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--capture",
+                        dir.file("capture.jsonl"), "--statement-timeout", "20min"}});
+  REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
+  run.signal(SIGTERM);
+  const Outcome outcome = run.wait(kPromptly);
+  INFO(outcome.err);
+  CHECK_FALSE(outcome.hung);
+  CHECK(outcome.exit_status == 128 + SIGTERM);
+  CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
+}
+
+TEST_CASE("SIGTERM during a long baseline statement stops psql, the server and its directory", "[interrupt][server]") {
+  ServerParent parent;
+  TempDir dir;
+  write_scenario(dir, "CREATE TABLE t (id int);\n" + kLongSleep + ";\n", "ALTER TABLE t ADD COLUMN v int;\n",
+                 {capture_event(1, "SELECT count(*) FROM t")});
+  Run command({"verify", dir.path()});
+  command.environment = {"TMPDIR=" + parent.path()};
+  RunningPgshadow run(command);
+  // psql loads the baseline with the cluster's socket in its command line.
+  REQUIRE(eventually([&] {
+    for (pid_t pid : processes_mentioning(parent.path())) {
+      if (read_file("/proc/" + std::to_string(pid) + "/comm") == "psql\n") return true;
+    }
+    return false;
+  }, 90s));
+  std::this_thread::sleep_for(1s);  // into the long statement
+  run.signal(SIGTERM);
+  const Outcome outcome = run.wait(kPromptly);
+  INFO(outcome.err);
+  CHECK_FALSE(outcome.hung);
+  CHECK(outcome.exit_status == 128 + SIGTERM);
+  CHECK(outcome.err == "pgshadow: starting an embedded PostgreSQL and loading the baseline...\npgshadow: interrupted\n");
+  CHECK(eventually([&] { return parent.empty() && processes_mentioning(parent.path()).empty(); }, 30s));
+}
+
+TEST_CASE("SIGINT during a long migration statement of the embedded server stops everything", "[interrupt][server]") {
+  ServerParent parent;
+  TempDir dir;
+  write_scenario(dir, "CREATE TABLE t (id int);\n", kLongSleep + ";\n", {capture_event(1, "SELECT count(*) FROM t")});
+  Run command({"verify", dir.path()});
+  command.environment = {"TMPDIR=" + parent.path()};
+  RunningPgshadow run(command);
+  // The migration's backend shows its statement in its process title.
+  REQUIRE(eventually([&] {
+    for (const std::string& child : children_command_lines(postmaster_under(parent.path()))) {
+      if (child.find("shadow [local] SELECT") != std::string::npos) return true;
+    }
+    return false;
+  }, 90s));
+  run.signal(SIGINT);
+  const Outcome outcome = run.wait(kPromptly);
+  INFO(outcome.err);
+  CHECK_FALSE(outcome.hung);
+  CHECK(outcome.exit_status == 128 + SIGINT);
+  CHECK(outcome.err == "pgshadow: starting an embedded PostgreSQL and loading the baseline...\npgshadow: interrupted\n");
+  CHECK(eventually([&] { return parent.empty() && processes_mentioning(parent.path()).empty(); }, 30s));
+}
+
+}  // namespace pgshadow::hostile
