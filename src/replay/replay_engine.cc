@@ -684,6 +684,13 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
     divergence = compare_on_baseline_columns(session, event);
   }
+  // Replayed as its production error, the statement failing alike on both sides with that
+  // SQLSTATE is what production did, not a replay that gave up at its own statement_timeout or
+  // lock_timeout (which timed_out means): a match.
+  if (session.as_production_error && divergence == DivergenceClass::kTimedOut &&
+      baseline.result->sqlstate == event.outcome.sqlstate) {
+    divergence = DivergenceClass::kMatch;
+  }
   std::string nondeterminism = excuse_for_values(session, event, divergence);
   if (!nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
 
