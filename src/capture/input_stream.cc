@@ -1,5 +1,6 @@
 #include "input_stream.h"
 
+#include <filesystem>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -76,7 +77,9 @@ Result<std::unique_ptr<InputStream>> InputStream::open(const std::string& path) 
   std::string magic(kMagicBytes, '\0');
   magic.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, source->sgetn(magic.data(), kMagicBytes))));
   const Compression compression = compression_of(magic);
-  if (path == kStandardInput) {
+  // A stream (standard input, a FIFO) cannot start again: its first bytes are given back.
+  std::error_code not_regular;
+  if (path == kStandardInput || !std::filesystem::is_regular_file(path, not_regular)) {
     p.magic.emplace(std::move(magic), *source);
     raw = &p.magic_stream.emplace(&*p.magic);
   } else {

@@ -241,7 +241,9 @@ int run_verify(const VerifyOptions& options) {
   auto source = std::make_unique<capture::PeekingEventSource>(std::move(opened).value());
   run.capture_description = source->description();
   auto preview = preview_capture(*source, options.filters);
-  if (!preview) return exit_status_for(preview.error());
+  // Embedded servers are not started for a capture that cannot work; given servers are asked
+  // first, so that one that cannot be reached is told as such (exit 3) whatever the capture.
+  if (!preview && options.baseline_dsn.empty()) return exit_status_for(preview.error());
 
   // Both sides exist with identical data, each in its own cluster when embedded; the shadow does
   // not have the migration yet.
@@ -263,6 +265,7 @@ int run_verify(const VerifyOptions& options) {
   } else {
     auto prepared = prepare_dsn(options);
     if (!prepared) return exit_status_for(prepared.error());
+    if (!preview) return exit_status_for(preview.error());
     targets = std::move(prepared).value();
     run.server_mode = "dsn";
     run.baseline_target = pg::redact(options.baseline_dsn);

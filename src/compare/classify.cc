@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pgshadow/compare/ties.h"
+
 namespace pgshadow::compare {
 namespace {
 
@@ -73,7 +75,9 @@ DivergenceClass classify(const ResultSignature& baseline, const ResultSignature&
       baseline.multiset_digest != shadow.multiset_digest) {
     return DivergenceClass::kRowsChanged;
   }
-  if (context.ordered && baseline.ordered_digest != shadow.ordered_digest) {
+  // Tied rows in another order are no change: SQL leaves their order unspecified.
+  if (context.ordered && baseline.ordered_digest != shadow.ordered_digest &&
+      !same_but_for_tie_order(baseline, shadow)) {
     return DivergenceClass::kOrderChanged;
   }
   if (baseline.columns != shadow.columns) return DivergenceClass::kTypesChanged;

@@ -8,6 +8,7 @@
 
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/sql/query_shape.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::replay {
@@ -16,9 +17,11 @@ Result<pg::StatementCompletion> run_blocking(pg::SessionConnection& connection, 
                                              pg::RowSink& sink, const pg::WaitLimits& limits);
 
 // The statement's result signature (over only the columns at `projection`, in that order, when
-// given). Error only when the connection fails or the server does not answer in time.
+// given; with tie runs on the sort keys of `order`, when given). Error only when the connection
+// fails or the server does not answer in time.
 Result<compare::ResultSignature> signature_blocking(pg::SessionConnection& connection,
                                                    const pg::StatementRequest& request, const pg::WaitLimits& limits,
+                                                   const std::optional<sql::SortOrder>& order,
                                                    std::optional<std::vector<std::size_t>> projection = std::nullopt);
 
 }  // namespace pgshadow::replay

@@ -120,6 +120,11 @@ std::optional<ConsequenceCause> DivergenceTracker::data_cause(const StatementOut
       return ConsequenceCause{ConsequenceCause::Kind::kDivergedData, table->second, table->first, ""};
     }
   }
+  for (const std::string& table : statement.facts->tables_touched) {
+    if (const auto found = sequence_drift_.find(table_key(table)); found != sequence_drift_.end()) {
+      return ConsequenceCause{ConsequenceCause::Kind::kDivergedData, found->second, found->first, ""};
+    }
+  }
   // Only differing values may be put down to data no table name shows (a view, a trigger): an
   // error or a changed column is what the application would meet whatever data it found.
   if (values_only(statement.divergence) && latest_data_root_) {
@@ -164,6 +169,13 @@ bool DivergenceTracker::record(const StatementOutcome& statement, DivergenceClas
       }
     }
     sequences_may_differ = !in_transaction;
+  }
+  // A write that ran on one side only (failed, or skipped in an aborted transaction, on the
+  // other) drew its ids there only, whatever becomes of its transaction.
+  const bool ran_on_one_side = statement.baseline.succeeded != statement.shadow.succeeded;
+  if (ran_on_one_side && (differs || session.root) && facts.may_write) {
+    for (const std::string& table : facts.tables_written) sequence_drift_.try_emplace(table_key(table), root);
+    if (!facts.tables_written.empty()) sequences_may_differ = true;
   }
   if (wrote && !facts.nondeterminism.empty()) {
     for (const std::string& table : facts.tables_written) {

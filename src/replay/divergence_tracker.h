@@ -14,7 +14,10 @@
 //    only) leaves the tables it wrote different on the two sides. A later difference on a
 //    statement that touches such a table, or writes a table whose foreign keys reference one (a
 //    child row whose parent is missing on one side), is a consequence when the isolation probe
-//    finds the two sides equal on pristine data. Values that differ with no such table in
+//    finds the two sides equal on pristine data. A write that ran on one side only also drew
+//    ids on that side only: its tables' sequences differ at once, outside any transaction, so
+//    the ids other sessions get there may differ until the sequences are re-aligned. Values that
+//    differ with no such table in
 //    sight, but equal on pristine data, follow from the most recent data root.
 //
 // Tables are matched by relation name (schema left out): a view or a trigger can hide a table
@@ -97,6 +100,10 @@ class DivergenceTracker {
 
   std::map<std::string, SessionState> sessions_;
   std::map<std::string, std::string> diverged_tables_;  // relation name -> root fingerprint
+  // Tables whose sequences handed out ids on one side only (a write that ran on one side): not
+  // transactional, so seen by every session at once, even before the writer's transaction ends
+  // and before the caller re-aligns the sequences (a concurrent session's INSERT may come first).
+  std::map<std::string, std::string> sequence_drift_;
   std::optional<std::string> latest_data_root_;
   std::map<std::string, std::pair<std::string, std::string>> unrepeatable_tables_;  // -> (fingerprint, reason)
 };

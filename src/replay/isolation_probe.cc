@@ -26,7 +26,7 @@ Result<pg::SessionConnection*> IsolationProbe::connection_for(int side, const st
   return known.emplace(user, std::move(opened).value()).first->second.get();
 }
 
-Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& event) {
+Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& event, const sql::StatementFacts& facts) {
   auto opened = connection_for(side, event.user);
   if (!opened) return opened.error();
   pg::SessionConnection& connection = **opened;
@@ -35,7 +35,7 @@ Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& even
   if (auto begun = run_blocking(connection, begin, discard, limits_); !begun) return begun.error();
   // Unnamed on purpose: the probe connection keeps no prepared statements between probes.
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, "", &event.parameters};
-  auto signature = signature_blocking(connection, request, limits_);
+  auto signature = signature_blocking(connection, request, limits_, facts.sort_order);
   if (!signature) return signature.error();
   const pg::StatementRequest rollback{"ROLLBACK", false, "", nullptr};
   if (auto rolled_back = run_blocking(connection, rollback, discard, limits_); !rolled_back) return rolled_back.error();
@@ -44,22 +44,22 @@ Result<compare::ResultSignature> IsolationProbe::run(int side, const Event& even
 
 Result<bool> IsolationProbe::equal_on_pristine_data(const Event& event,
                                                     const compare::ResultSignature& replayed_baseline,
-                                                    bool ordered) {
-  auto baseline = run(0, event);
+                                                    const sql::StatementFacts& facts) {
+  auto baseline = run(0, event, facts);
   if (!baseline) return baseline.error();
-  auto shadow = run(1, event);
+  auto shadow = run(1, event, facts);
   if (!shadow) return shadow.error();
   const bool conclusive = baseline->succeeded ||
                           (!replayed_baseline.succeeded && baseline->sqlstate == replayed_baseline.sqlstate);
-  return conclusive && compare::classify(*baseline, *shadow, {ordered}) == DivergenceClass::kMatch;
+  return conclusive && compare::classify(*baseline, *shadow, {facts.has_top_level_order_by}) == DivergenceClass::kMatch;
 }
 
-Result<bool> IsolationProbe::same_on_both_pristine(const Event& event, bool ordered) {
-  auto baseline = run(0, event);
+Result<bool> IsolationProbe::same_on_both_pristine(const Event& event, const sql::StatementFacts& facts) {
+  auto baseline = run(0, event, facts);
   if (!baseline) return baseline.error();
-  auto shadow = run(1, event);
+  auto shadow = run(1, event, facts);
   if (!shadow) return shadow.error();
-  return compare::classify(*baseline, *shadow, {ordered}) == DivergenceClass::kMatch;
+  return compare::classify(*baseline, *shadow, {facts.has_top_level_order_by}) == DivergenceClass::kMatch;
 }
 
 }  // namespace pgshadow::replay

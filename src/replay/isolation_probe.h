@@ -14,6 +14,7 @@
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/event.h"
 #include "pgshadow/pg/session_connection.h"
+#include "pgshadow/sql/query_shape.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::replay {
@@ -34,15 +35,15 @@ class IsolationProbe {
   // that depends on its session (temporary tables, cursors, prepared names) fails on a fresh
   // connection and is therefore inconclusive: false.
   Result<bool> equal_on_pristine_data(const Event& event, const compare::ResultSignature& replayed_baseline,
-                                      bool ordered);
+                                      const sql::StatementFacts& facts);
   // True when the statement gives the same result (or the same error) on both pristine clones,
   // whatever it gave in the replay: for a difference whose cause is known to lie in data the
   // replay left different (a missing parent row fails the same way on both clean copies).
-  Result<bool> same_on_both_pristine(const Event& event, bool ordered);
+  Result<bool> same_on_both_pristine(const Event& event, const sql::StatementFacts& facts);
 
  private:
   IsolationProbe() = default;
-  Result<compare::ResultSignature> run(int side, const Event& event);
+  Result<compare::ResultSignature> run(int side, const Event& event, const sql::StatementFacts& facts);
   // Error kInfrastructure when the pristine clone cannot be reached as that user.
   Result<pg::SessionConnection*> connection_for(int side, const std::string& user);
 

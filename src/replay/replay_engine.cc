@@ -122,6 +122,7 @@ class ReplayEngine {
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   DivergenceClass compare_on_baseline_columns(SessionRun& session, const Event& event);
   std::string excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence);
+  std::string excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const;
   StatementOutcome outcome_of(const SessionRun& session, DivergenceClass divergence) const;
   std::optional<ConsequenceCause> consequence_cause(const SessionRun& session, const Event& event,
                                                     StatementOutcome& outcome, std::string& nondeterminism);
@@ -155,6 +156,7 @@ class ReplayEngine {
   std::unique_ptr<IsolationProbe> probe_;
   std::unordered_map<std::string, std::unique_ptr<SessionRun>> sessions_;
   std::vector<SessionRun*> in_flight_;
+  std::optional<std::string> realign_after_;  // the root after which the sequences may differ
   ReplaySummary summary_;
   std::uint64_t dispatched_ = 0;
   Clock::time_point started_ = Clock::now();
@@ -326,7 +328,7 @@ bool ReplayEngine::differs_on_baseline_alone(SessionRun& session, const Event& e
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*baseline.connection, request, probe_limits_);
+  auto again = signature_blocking(*baseline.connection, request, probe_limits_, session.facts.sort_order);
   if (!again) return false;
   return compare::classify(*baseline.result, *again, {session.facts.has_top_level_order_by}) !=
          DivergenceClass::kMatch;
@@ -345,7 +347,7 @@ DivergenceClass ReplayEngine::compare_on_baseline_columns(SessionRun& session, c
   }
   const pg::StatementRequest request{event.sql, event.protocol == Protocol::kExtended, event.statement_name,
                                      &event.parameters};
-  auto again = signature_blocking(*shadow.connection, request, probe_limits_, std::move(projection));
+  auto again = signature_blocking(*shadow.connection, request, probe_limits_, session.facts.sort_order, std::move(projection));
   if (!again || !again->succeeded) return DivergenceClass::kColumnsChanged;
   const DivergenceClass on_baseline_columns =
       compare::classify(baseline, *again, {session.facts.has_top_level_order_by});
@@ -481,6 +483,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.failure.reset();
     side.waiting_on_lock = false;
     side.cancelled_at.reset();
+    side.sink.sort_by(session.facts.sort_order);
   }
   open_connections(session, current.user);
   for (int index = 0; index < 2; ++index) {
@@ -698,10 +701,20 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::optional<ConsequenceCause> cause;
   if (divergence != DivergenceClass::kMatch && divergence != DivergenceClass::kNondeterministic) {
     cause = consequence_cause(session, event, outcome, nondeterminism);
+    if (!cause && nondeterminism.empty()) {
+      nondeterminism = excuse_for_ties(session, event, divergence);
+      if (!nondeterminism.empty()) outcome.divergence = DivergenceClass::kNondeterministic;
+    }
     if (cause) divergence = DivergenceClass::kConsequence;
     if (!cause && !nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
   }
-  if (tracker_.record(outcome, divergence, cause)) realign_sequences(session.shape.fingerprint);
+  // Re-aligned once nothing is in flight: a statement that has drawn an id on one side and not
+  // yet on the other would be given the wrong one. Meanwhile the tracker knows the drift.
+  if (tracker_.record(outcome, divergence, cause) && !realign_after_) realign_after_ = session.shape.fingerprint;
+  if (realign_after_ && in_flight_.empty()) {
+    realign_sequences(*realign_after_);
+    realign_after_.reset();
+  }
 
   ++summary_.compared;
   if (session.as_production_error) ++summary_.replayed_as_production_error[event.outcome.sqlstate];
@@ -715,7 +728,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 }
 
 // Why differing values are no finding (a statement that cannot repeat them, an unordered LIMIT
-// that cut the result), or "". Only values are excused: an error, a column or a command tag
+// that cut the result), or "". Ties under ORDER BY: excuse_for_ties. Only values are excused: an error, a column or a command tag
 // that changed still counts.
 std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence) {
   const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
@@ -734,6 +747,20 @@ std::string ReplayEngine::excuse_for_values(SessionRun& session, const Event& ev
     return "gave two different results on the baseline (--probe-nondeterminism)";
   }
   return {};
+}
+
+// Why differing rows of an ordered read are no finding: rows that tie under its ORDER BY (a cut
+// that kept other tied rows, an order among keys the result does not show), or "". Asked after
+// the consequence model: a tie cut through data a root left different is that root's
+// consequence.
+std::string ReplayEngine::excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const {
+  const sql::StatementFacts& facts = session.facts;
+  const bool values_differ = divergence == DivergenceClass::kRowsChanged || divergence == DivergenceClass::kOrderChanged;
+  if (!values_differ || !facts.sort_order) return {};
+  const compare::ResultSignature& baseline = *session.sides[kBaselineSide].result;
+  const compare::ResultSignature& shadow = *session.sides[kShadowSide].result;
+  const compare::TieCuts cuts = tie_cuts(*facts.sort_order, event, baseline.row_count, shadow.row_count);
+  return tie_reason(compare::explain_by_ties(baseline, shadow, cuts), cuts);
 }
 
 StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceClass divergence) const {
@@ -766,7 +793,6 @@ std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun
   if (auto cause = tracker_.session_cause(outcome)) return cause;
   const sql::StatementFacts& facts = session.facts;
   if (facts.is_transaction_control) return std::nullopt;
-  const bool ordered = facts.has_top_level_order_by;
   const bool values_only = outcome.divergence == DivergenceClass::kRowsChanged ||
                            outcome.divergence == DivergenceClass::kOrderChanged;
   {
@@ -781,14 +807,14 @@ std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun
         return cause->kind == ConsequenceCause::Kind::kMissingParentRow ? cause : std::nullopt;
       }
       const auto agree = cause->kind == ConsequenceCause::Kind::kDivergedDataUnnamed
-                             ? probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered)
-                             : probe_->same_on_both_pristine(event, ordered);
+                             ? probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts)
+                             : probe_->same_on_both_pristine(event, facts);
       if (agree.ok() && *agree) return cause;
     }
   }
   if (values_only && probe_) {
     if (const auto source = tracker_.unrepeatable_source(outcome)) {
-      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, ordered);
+      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts);
       if (equal.ok() && *equal) {
         nondeterminism = "reads data an earlier write made with unrepeatable values (" + source->second + ", shape " +
                          source->first + ")";

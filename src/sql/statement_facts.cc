@@ -7,6 +7,7 @@
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
 #include "row_limit.h"
+#include "sort_order.h"
 #include "table_use.h"
 
 namespace pgshadow::sql {
@@ -151,6 +152,7 @@ StatementFacts facts_from_tree(const std::string& sql) {
     // The last statement's result is the one a simple-protocol client sees.
     facts.has_top_level_order_by = sorts_at_top(*node);
     facts.unordered_limit = detail::find_unordered_limit(*node);
+    facts.sort_order = detail::find_sort_order(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = detail::find_nondeterminism(*node);
     if (!facts.outside_reach) facts.outside_reach = detail::find_outside_reach(*node);
     detail::TableUse use;

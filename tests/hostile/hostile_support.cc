@@ -166,6 +166,10 @@ TestServer::TestServer() {
   auto started = pg::EmbeddedServer::start({});
   if (!started) throw std::runtime_error("cannot start the test's server: " + started.error().message);
   server_ = std::move(started).value();
+  // The captured user of capture_event(): DSN-mode sessions become it (never run as a superuser).
+  pqxx::connection admin(server_->conninfo("postgres"));
+  pqxx::nontransaction work(admin);
+  work.exec0("CREATE ROLE app");
 }
 
 std::string TestServer::create_database(const std::string& name, const std::string& sql) const {
@@ -177,6 +181,8 @@ std::string TestServer::create_database(const std::string& name, const std::stri
   pqxx::connection connection(server_->conninfo(name));
   pqxx::nontransaction work(connection);
   if (!sql.empty()) work.exec(sql);
+  work.exec0("GRANT ALL ON SCHEMA public TO app");
+  work.exec0("GRANT ALL ON ALL TABLES IN SCHEMA public TO app");
   return server_->conninfo(name);
 }
 
@@ -275,9 +281,24 @@ std::vector<std::string> children_command_lines(pid_t parent) {
   return lines;
 }
 
-pid_t postmaster_under(const std::string& parent_dir) {
+std::vector<pid_t> postmasters_under(const std::string& parent_dir) {
+  std::vector<pid_t> postmasters;
   for (pid_t pid : processes_mentioning(parent_dir)) {
-    if (read_file("/proc/" + std::to_string(pid) + "/comm") == "postgres\n") return pid;
+    if (read_file("/proc/" + std::to_string(pid) + "/comm") == "postgres\n") postmasters.push_back(pid);
+  }
+  return postmasters;
+}
+
+pid_t postmaster_under(const std::string& parent_dir) {
+  const std::vector<pid_t> postmasters = postmasters_under(parent_dir);
+  return postmasters.empty() ? 0 : postmasters.front();
+}
+
+pid_t postmaster_running(const std::string& parent_dir, const std::string& title_part) {
+  for (pid_t postmaster : postmasters_under(parent_dir)) {
+    for (const std::string& child : children_command_lines(postmaster)) {
+      if (child.find(title_part) != std::string::npos) return postmaster;
+    }
   }
   return 0;
 }

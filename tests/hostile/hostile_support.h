@@ -127,6 +127,10 @@ std::vector<pid_t> processes_mentioning(const std::string& text);
 std::vector<std::string> children_command_lines(pid_t parent);
 // The postmaster of the embedded cluster under `parent_dir`, 0 when none runs.
 pid_t postmaster_under(const std::string& parent_dir);
+// Every postmaster under it (the embedded pair runs two clusters).
+std::vector<pid_t> postmasters_under(const std::string& parent_dir);
+// The postmaster one of whose backends' process titles holds `title_part`, else 0.
+pid_t postmaster_running(const std::string& parent_dir, const std::string& title_part);
 
 // What a crashed server can leave behind, owned by anyone: System V shared memory segments no
 // process is attached to (by shmid) and /dev/shm/PostgreSQL.* files no process maps.

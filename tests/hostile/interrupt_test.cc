@@ -86,7 +86,7 @@ TEST_CASE("SIGTERM during a long baseline statement stops psql, the server and i
   INFO(outcome.err);
   CHECK_FALSE(outcome.hung);
   CHECK(outcome.exit_status == 128 + SIGTERM);
-  CHECK(outcome.err == "pgshadow: starting an embedded PostgreSQL and loading the baseline...\npgshadow: interrupted\n");
+  CHECK(outcome.err == "pgshadow: starting two embedded PostgreSQL clusters and loading the baseline...\npgshadow: interrupted\n");
   CHECK(eventually([&] { return parent.empty() && processes_mentioning(parent.path()).empty(); }, 30s));
 }
 
@@ -98,18 +98,13 @@ TEST_CASE("SIGINT during a long migration statement of the embedded server stops
   command.environment = {"TMPDIR=" + parent.path()};
   RunningPgshadow run(command);
   // The migration's backend shows its statement in its process title.
-  REQUIRE(eventually([&] {
-    for (const std::string& child : children_command_lines(postmaster_under(parent.path()))) {
-      if (child.find("shadow [local] SELECT") != std::string::npos) return true;
-    }
-    return false;
-  }, 90s));
+  REQUIRE(eventually([&] { return postmaster_running(parent.path(), " app [local] SELECT") != 0; }, 90s));
   run.signal(SIGINT);
   const Outcome outcome = run.wait(kPromptly);
   INFO(outcome.err);
   CHECK_FALSE(outcome.hung);
   CHECK(outcome.exit_status == 128 + SIGINT);
-  CHECK(outcome.err == "pgshadow: starting an embedded PostgreSQL and loading the baseline...\npgshadow: interrupted\n");
+  CHECK(outcome.err == "pgshadow: starting two embedded PostgreSQL clusters and loading the baseline...\npgshadow: interrupted\n");
   CHECK(eventually([&] { return parent.empty() && processes_mentioning(parent.path()).empty(); }, 30s));
 }
 

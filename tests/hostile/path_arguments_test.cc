@@ -25,7 +25,9 @@ namespace fs = std::filesystem;
 enum class Kind { kDirectory, kFifo, kDevNull, kUnreadable };
 
 constexpr const char* kNowhere = "host=/nonexistent-pgshadow-socket port=5432 dbname=";
-const std::string kConnectFailure = "pgshadow: cannot connect to dbname=baseline host=/nonexistent-pgshadow-socket port=5432";
+const std::string kConnectFailure =
+    "pgshadow: cannot connect to dbname=baseline host=/nonexistent-pgshadow-socket port=5432 to ask which server it is "
+    "(--baseline-dsn)";
 
 // Everything a command needs, readable by user nobody, plus one path of each kind.
 class Fixture {
@@ -142,7 +144,8 @@ std::vector<Case> cases() {
   add({"verify --migration", verify_slot("--migration"), Kind::kDevNull, 3, literally(kConnectFailure)});
   add({"verify --migration", verify_slot("--migration"), Kind::kUnreadable, 2, says("pgshadow: --migration ", ": Permission denied")});
   // verify --capture: a file, a stream read once, or a directory of logs.
-  add({"verify --capture", verify_slot("--capture"), Kind::kDirectory, 2, says("pgshadow: no log or capture files in ", " (expected .csv, .json, .log or .jsonl files, optionally .gz)")});
+  add({"verify --capture", verify_slot("--capture"), Kind::kDirectory, 2, says("pgshadow: no log or capture files in ",
+            " (PostgreSQL csvlog, jsonlog, stderr or syslog logs, or .jsonl captures, plain or .gz, .bz2, .xz)")});
   add({"verify --capture", verify_slot("--capture"), Kind::kFifo, 3, literally(kConnectFailure), capture_text});
   add({"verify --capture", verify_slot("--capture"), Kind::kDevNull, 2,
        literally("pgshadow: /dev/null:1: no known log_line_prefix matches this log; give --log-line-prefix. First line "
@@ -182,7 +185,8 @@ std::vector<Case> cases() {
   const auto capture_input = [](const Fixture&, const std::string& path) {
     return std::vector<std::string>{"capture", path, "--stats"};
   };
-  add({"capture LOG", capture_input, Kind::kDirectory, 2, says("pgshadow: no log or capture files in ", " (expected .csv, .json, .log or .jsonl files, optionally .gz)")});
+  add({"capture LOG", capture_input, Kind::kDirectory, 2, says("pgshadow: no log or capture files in ",
+            " (PostgreSQL csvlog, jsonlog, stderr or syslog logs, or .jsonl captures, plain or .gz, .bz2, .xz)")});
   add({"capture LOG", capture_input, Kind::kFifo, 0, says("capture    capture: ", "\ntime span  2026-11-23T10:00:01Z"),
        capture_text});
   add({"capture LOG", capture_input, Kind::kDevNull, 2,
@@ -262,7 +266,7 @@ TEST_CASE("every path argument of every subcommand: directory, FIFO, /dev/null, 
         CHECK(first_line(outcome.err) == expected);
       }
       CHECK_THAT(outcome.err, !Catch::Contains("internal error") && !Catch::Contains("terminate called"));
-      CHECK_THAT(outcome.err, !Catch::Contains("starting an embedded PostgreSQL"));
+      CHECK_THAT(outcome.err, !Catch::Contains("starting two embedded PostgreSQL"));
     }
   }
 }

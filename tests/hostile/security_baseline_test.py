@@ -19,7 +19,9 @@ with tempfile.TemporaryDirectory() as work:
                 "INSERT INTO t VALUES (1);\n")
     capture = os.path.join(work, "capture.jsonl")
     with open(capture, "w") as f:
-        f.write('{"pgshadow_capture":1}\n')
+        f.write('{"pgshadow_capture":1}\n{"session":"s","user":"app","database":"app","application":"",'
+                '"start":"2026-11-23T10:00:01.000000Z","sql":"SELECT 1","protocol":"simple","parameters":[],'
+                '"outcome":{"ok":true}}\n')
     code, _, err = pgshadow("verify", "--baseline", baseline, "--capture", capture)
     check(not os.path.exists(proof), "the baseline's \\! shell escape ran")
     check(code == 2, f"a meta-command in the baseline is bad input: exit {code}")

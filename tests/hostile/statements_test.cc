@@ -51,9 +51,18 @@ TEST_CASE("a user-raised error message in a migration is withheld from default r
 }
 
 TEST_CASE("a migration that drops the baseline's database is a migration finding", "[statements][server]") {
+  // Two databases of one server (DSN mode): the migration could reach the baseline.
+  TestServer server;
+  const std::string baseline = server.create_database("base", kBaseline);
+  const std::string shadow = server.create_database("shadow", kBaseline);
   TempDir dir;
-  write_scenario(dir, kBaseline, "DROP DATABASE baseline;\n", {capture_event(1, "SELECT count(*) FROM t")});
-  const Outcome plain = run_pgshadow({{"verify", dir.path(), "--report", dir.file("plain.json")}});
+  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT count(*) FROM t") + "\n");
+  const auto verify = [&](const std::string& migration, const std::string& report) {
+    dir.write("001.sql", migration);
+    return run_pgshadow({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                          dir.file("001.sql"), "--capture", dir.file("capture.jsonl"), "--report", dir.file(report)}});
+  };
+  const Outcome plain = verify("DROP DATABASE base;\n", "plain.json");
   INFO(plain.out << plain.err);
   CHECK(plain.exit_status == 1);
   const json refused = json::parse(read_file(dir.file("plain.json")));
@@ -61,15 +70,26 @@ TEST_CASE("a migration that drops the baseline's database is a migration finding
   CHECK(refused["migration"]["failure"]["sqlstate"] == "55006");  // "is being accessed by other users"
   CHECK(refused["accounting"]["not_replayed"] == 1);
   // WITH (FORCE) ends the watching session and drops it anyway: still the migration's finding.
-  write_scenario(dir, kBaseline, "DROP DATABASE baseline WITH (FORCE);\n", {capture_event(1, "SELECT count(*) FROM t")});
-  const Outcome forced = run_pgshadow({{"verify", dir.path(), "--report", dir.file("forced.json")}});
+  const Outcome forced = verify("DROP DATABASE base WITH (FORCE);\n", "forced.json");
   INFO(forced.out << forced.err);
   CHECK(forced.exit_status == 1);
   const json dropped = json::parse(read_file(dir.file("forced.json")));
   CHECK(dropped["migration"]["failure"]["line"] == 1);
   CHECK(dropped["migration"]["failure"]["explanation"] ==
-        "the migration reaches outside its own database at " + dir.file("migrations/001.sql") +
+        "the migration reaches outside its own database at " + dir.file("001.sql") +
             ":1: it dropped the baseline's database or ended its sessions");
+}
+
+TEST_CASE("embedded, the baseline is out of the migration's reach: it lives in another cluster", "[statements][server]") {
+  TempDir dir;
+  // The capture's database is "app" on both clusters; the shadow's migration runs in it.
+  write_scenario(dir, kBaseline, "DROP DATABASE app WITH (FORCE);\n", {capture_event(1, "SELECT count(*) FROM t")});
+  const Outcome run = run_pgshadow({{"verify", dir.path(), "--report", dir.file("report.json")}});
+  INFO(run.out << run.err);
+  CHECK(run.exit_status == 1);
+  const json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["migration"]["failure"]["sqlstate"] == "55006");  // "cannot drop the currently open database"
+  CHECK(report["accounting"]["not_replayed"] == 1);
 }
 
 TEST_CASE("a NUL byte in a captured statement skips it with a reason instead of sending it cut short", "[statements][server]") {

@@ -45,7 +45,7 @@ def user_repository(parent, migration=None):
     if migration is not None:
         shutil.rmtree(os.path.join(repo, "migrations"))
         os.makedirs(os.path.join(repo, "migrations"))
-        with open(os.path.join(repo, "migrations", "20261124_add_users_nickname.sql"), "w") as f:
+        with open(os.path.join(repo, "migrations", "20261124_migration.sql"), "w") as f:
             f.write(migration)
     return repo
 
@@ -107,10 +107,16 @@ def part_package():
         check("VERDICT: BREAKING" in result.stdout, "the installed binary does not find the rename breaking")
         for name in ("report.json", "report.xml", "report.md", "report.html"):
             check(os.path.getsize(os.path.join(breaking, "pgshadow-report", name)) > 0, f"no {name}")
-        # ... and an added nullable column is safe.
-        safe = user_repository(os.path.join(scratch, "safe"), "ALTER TABLE users ADD COLUMN nickname text;\n")
+        # ... a new table is safe ...
+        safe = user_repository(os.path.join(scratch, "safe"),
+                               "CREATE TABLE audit_log (id bigserial PRIMARY KEY, note text);\n")
         result = verify_in(safe, binary, expect=0)
-        check("VERDICT: SAFE" in result.stdout, "an added nullable column should be safe:\n" + result.stdout)
+        check("VERDICT: SAFE" in result.stdout, "a new table should be safe:\n" + result.stdout)
+        # ... and a column added under the app's SELECT * is to review (exit 0 with --fail-on breaking).
+        added = user_repository(os.path.join(scratch, "added"), "ALTER TABLE users ADD COLUMN nickname text;\n")
+        result = verify_in(added, binary, expect=0)
+        check("VERDICT: REVIEW" in result.stdout and "columns_added" in result.stdout,
+              "an added column under SELECT * should be columns_added, review:\n" + result.stdout)
 
 
 def part_prefix():

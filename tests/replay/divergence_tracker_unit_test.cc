@@ -163,8 +163,10 @@ TEST_CASE("after a transaction that committed on one side only, the sequences ar
   judge(tracker, begin.sides(false, false, true, false), DivergenceClass::kMatch);
   Step insert("s1", "insert", "INSERT INTO t (a) VALUES ($1) RETURNING id");
   insert.sides(true, false, true, true).shadow_fails("23514").baseline_writes().differs(DivergenceClass::kErrorShadowOnly);
-  // Inside the transaction no other session sees either side's write yet: nothing to re-align.
-  CHECK_FALSE(tracker.record(insert.outcome, DivergenceClass::kErrorShadowOnly, std::nullopt));
+  // Inside the transaction no other session sees either side's rows yet, but the id the baseline
+  // drew is drawn for every session (sequences are not transactional): re-align.
+  CHECK(tracker.record(insert.outcome, DivergenceClass::kErrorShadowOnly, std::nullopt));
+  CHECK(tracker.diverged_tables().count("t") == 0);
   Step commit("s1", "commit", "COMMIT");
   commit.sides(true, true, false, false).differs(DivergenceClass::kCommandChanged);
   const auto cause = tracker.session_cause(commit.outcome);
@@ -179,6 +181,32 @@ TEST_CASE("after a transaction that committed on one side only, the sequences ar
   Step quiet_begin("s2", "begin", "BEGIN");
   quiet_begin.sides(false, false, true, false);
   CHECK_FALSE(tracker.record(quiet_begin.outcome, DivergenceClass::kMatch, std::nullopt));
+}
+
+TEST_CASE("an insert skipped on the shadow inside an open transaction makes the table's ids differ for "
+          "every session at once", "[replay][divergence]") {
+  DivergenceTracker tracker;
+  Step parent("s1", "posts_insert", "INSERT INTO \"Posts\" (title) VALUES ($1) RETURNING *");
+  parent.sides(true, false, true, true).shadow_fails("23514").baseline_writes();
+  judge(tracker, parent, DivergenceClass::kErrorShadowOnly);
+  // The comment insert draws an id from the Comments sequence on the baseline only; its
+  // transaction is still open.
+  Step first_comment("s1", "comments_insert", "INSERT INTO \"Comments\" (body) VALUES ($1) RETURNING id");
+  first_comment.sides(true, true, true, true).shadow_fails("25P02").baseline_writes();
+  judge(tracker, first_comment, DivergenceClass::kErrorShadowOnly);
+  CHECK(tracker.diverged_tables().count("Comments") == 0);  // the rows: not before a commit
+  // Another session's comment gets another id on the shadow before anything committed.
+  Step other("s2", "comments_insert", "INSERT INTO \"Comments\" (body) VALUES ($1) RETURNING id");
+  other.sides(false, false, false, false).both_write();
+  const auto cause = judge(tracker, other, DivergenceClass::kRowsChanged);
+  REQUIRE(cause);
+  CHECK(cause->kind == ConsequenceCause::Kind::kDivergedData);
+  CHECK(cause->table == "Comments");
+  CHECK(cause->root_fingerprint == "posts_insert");
+  // An error is not explained by ids that differ.
+  Step conflict("s3", "comments_insert", "INSERT INTO \"Comments\" (body) VALUES ($1) RETURNING id");
+  conflict.sides(false, false, false, false).shadow_fails("23505");
+  CHECK_FALSE(judge(tracker, conflict, DivergenceClass::kErrorShadowOnly).has_value());
 }
 
 }  // namespace pgshadow::replay

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -298,6 +299,104 @@ TEST_CASE("savepoint steps carry their kind and name", "[sql][savepoint]") {
 }
 
 }  // namespace pgshadow::sql
+
+namespace {
+
+using pgshadow::sql::SortKeyColumn;
+using pgshadow::sql::SortOrder;
+
+SortOrder sort_order_of(std::string_view sql) {
+  const auto facts = facts_of(sql);
+  REQUIRE(facts.parsed);
+  REQUIRE(facts.sort_order.has_value());
+  return *facts.sort_order;
+}
+
+std::optional<std::size_t> key_position(const SortOrder& order, std::size_t key) {
+  REQUIRE(key < order.keys.size());
+  return order.keys[key].position;
+}
+
+std::string key_name(const SortOrder& order, std::size_t key) {
+  REQUIRE(key < order.keys.size());
+  CHECK_FALSE(order.keys[key].position.has_value());
+  return order.keys[key].name;
+}
+
+}  // namespace
+
+TEST_CASE("ORDER BY keys map onto the result's columns by expression, position and name", "[sql][ties]") {
+  // Sequelize's findAndCountAll: the key is the select list's fourth entry, written the same.
+  const auto sequelize = sort_order_of(
+      R"(SELECT "Post"."id", "Post"."title", "Post"."category", "Post"."score", "author"."name" AS "author.name" )"
+      R"(FROM "Posts" AS "Post" LEFT OUTER JOIN "Users" AS "author" ON "Post"."userId" = "author"."id" )"
+      R"(ORDER BY "Post"."score" DESC, "author"."name" LIMIT $3 OFFSET $2)");
+  CHECK(sequelize.all_keys_in_result);
+  CHECK(key_position(sequelize, 0) == 3u);
+  CHECK(key_position(sequelize, 1) == 4u);
+  REQUIRE(sequelize.limit.has_value());
+  CHECK(sequelize.limit->parameter == 3);
+  REQUIRE(sequelize.offset.has_value());
+  CHECK(sequelize.offset->parameter == 2);
+
+  const auto by_position = sort_order_of("SELECT * FROM t ORDER BY 2, 1 LIMIT 10");
+  CHECK(by_position.all_keys_in_result);
+  CHECK(key_position(by_position, 0) == 1u);
+  CHECK(key_position(by_position, 1) == 0u);
+  CHECK(by_position.limit->constant == 10);
+  CHECK_FALSE(by_position.offset.has_value());
+
+  // A bare name is the output column of that name (PostgreSQL looks there first).
+  const auto bare = sort_order_of("SELECT id, lower(email) AS email_key FROM users ORDER BY email_key, id");
+  CHECK(bare.all_keys_in_result);
+  CHECK(key_name(bare, 0) == "email_key");
+  CHECK(key_name(bare, 1) == "id");
+
+  // After a *, positions are unknown: an entry's alias names its column.
+  const auto after_star = sort_order_of("SELECT *, lower(name) AS lname FROM users ORDER BY lower(name)");
+  CHECK(after_star.all_keys_in_result);
+  CHECK(key_name(after_star, 0) == "lname");
+
+  // SELECT * from one table: a qualified key is that table's column.
+  CHECK(key_name(sort_order_of("SELECT * FROM users u ORDER BY u.created_at"), 0) == "created_at");
+  CHECK(key_name(sort_order_of("SELECT * FROM users ORDER BY users.created_at"), 0) == "created_at");
+
+  // One table: "User"."name" is the select list's "name".
+  const auto qualified = sort_order_of(
+      R"(SELECT "id", "name" FROM "Users" AS "User" WHERE "User"."id" <= $1 ORDER BY "User"."name" ASC)");
+  CHECK(qualified.all_keys_in_result);
+  CHECK(key_position(qualified, 0) == 1u);
+
+  // A set operation's ORDER BY names or numbers the output columns.
+  CHECK(key_name(sort_order_of("SELECT a FROM t UNION SELECT a FROM u ORDER BY a"), 0) == "a");
+}
+
+TEST_CASE("ORDER BY keys the result does not show end the known keys", "[sql][ties]") {
+  // (A bare name is resolved on the result: see replay::resolve_sort_keys.)
+  const auto hidden = sort_order_of("SELECT id, name FROM users ORDER BY name, users.created_at DESC, id");
+  CHECK_FALSE(hidden.all_keys_in_result);
+  REQUIRE(hidden.keys.size() == 1);
+  CHECK(hidden.keys[0].name == "name");
+
+  CHECK(sort_order_of("SELECT id FROM t ORDER BY t.score").keys.empty());
+  CHECK_FALSE(sort_order_of("SELECT id FROM t ORDER BY t.score").all_keys_in_result);
+  CHECK(sort_order_of("SELECT score + 1 FROM t ORDER BY score + 2").keys.empty());
+  CHECK(sort_order_of("SELECT name FROM t ORDER BY name COLLATE \"C\"").keys.empty());
+  // The input column, not the output column that an alias names like it.
+  CHECK(sort_order_of("SELECT upper(name) AS name FROM users u ORDER BY u.name").keys.empty());
+  // A join: an unqualified column in the select list may be either table's.
+  CHECK(sort_order_of("SELECT name FROM t JOIN u ON t.id = u.t_id ORDER BY t.name").keys.empty());
+  // A join under *: t.id may not be the result's only id.
+  CHECK(sort_order_of("SELECT * FROM t JOIN u ON t.id = u.t_id ORDER BY t.id").keys.empty());
+}
+
+TEST_CASE("the ORDER BY's LIMIT and OFFSET are kept, WITH TIES and LIMIT ALL cut no tie", "[sql][ties]") {
+  CHECK_FALSE(sort_order_of("SELECT id FROM t ORDER BY id FETCH FIRST 5 ROWS WITH TIES").limit.has_value());
+  CHECK_FALSE(sort_order_of("SELECT id FROM t ORDER BY id LIMIT ALL").limit.has_value());
+  CHECK(sort_order_of("SELECT id FROM t ORDER BY id FETCH FIRST 5 ROWS ONLY").limit->constant == 5);
+  CHECK(sort_order_of("SELECT id FROM t ORDER BY id OFFSET 0").offset->constant == 0);
+  CHECK_FALSE(facts_of("SELECT id FROM t LIMIT 5").sort_order.has_value());
+  CHECK_FALSE(facts_of("EXPLAIN SELECT id FROM t ORDER BY id").sort_order.has_value());
 
 TEST_CASE("a commit is told from the other transaction statements", "[sql]") {
   for (const char* sql : {"COMMIT", "end", "COMMIT AND NO CHAIN", "PREPARE TRANSACTION 'x'", "UPDATE t SET a = 1; COMMIT"}) {

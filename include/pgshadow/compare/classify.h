@@ -20,7 +20,8 @@ struct ComparisonContext {
 // for the same SQLSTATE); command_changed (verb differs);
 // columns_changed (names or count differ, unless the shadow only appends columns to the
 // baseline's, see below); rows_changed (row count or rows differ as text); order_changed (same
-// multiset, different order, ordered only); types_changed (same names and text, different type
+// multiset, different order, ordered only, unless the rows only tie on every sort key: see
+// same_but_for_tie_order); types_changed (same names and text, different type
 // OIDs); command_changed (affected-row count differs); columns_added; match.
 //
 // Appended columns: when the baseline's columns (names and types) are the shadow's first

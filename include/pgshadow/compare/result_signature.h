@@ -38,6 +38,27 @@ struct ColumnHeader {
 
 using SampleRow = std::vector<std::optional<std::string>>;
 
+// An ordered result seen as runs of consecutive rows with equal sort keys (ties). Two results
+// with the same runs (the same keys in the same order, the same rows within each run) differ at
+// most by the order among tied rows, which SQL leaves unspecified. The first and the last run
+// are kept apart: an OFFSET or a LIMIT that cuts through a run keeps unspecified members of it.
+struct TieRun {
+  Digest128 key;          // the digest of the sort-key values its rows share
+  std::uint64_t rows = 0;
+  Digest128 members;      // the multiset digest of its rows
+  friend bool operator==(const TieRun&, const TieRun&) = default;
+};
+
+struct TieRuns {
+  // The key columns are all of the ORDER BY's keys; else a leading part of them, and rows of
+  // one run may still be in an order the keys not shown decide.
+  bool keys_complete = false;
+  std::uint64_t count = 0;  // runs; 0 for an empty result
+  TieRun first;             // the first run (also the last when count == 1)
+  TieRun last;
+  Digest128 middle;         // chained over the runs between the first and the last
+};
+
 struct ResultSignature {
   bool succeeded = true;
   std::string sqlstate;       // when !succeeded
@@ -59,6 +80,8 @@ struct ResultSignature {
     Digest128 multiset_digest;
   };
   std::vector<Prefix> column_prefixes;
+  // With SignatureBuilder::set_sort_keys: the result's tie runs on those key columns.
+  std::optional<TieRuns> tie_runs;
   // The first rows, within SignatureBuilder's row and byte limits: what row_diff compares.
   std::vector<SampleRow> sample_rows;
   bool sample_complete = true;  // sample_rows holds every row of the result
@@ -92,6 +115,11 @@ class SignatureBuilder {
                             std::size_t max_sample_bytes = kDefaultSampleBytes);
 
   void set_columns(std::vector<ColumnHeader> columns);
+  // The columns (0-based, in ORDER BY order) that hold the statement's sort keys, for
+  // ResultSignature::tie_runs; `complete` when they are all of its keys (see TieRuns). Call
+  // after set_columns, before the rows; applies to this statement only. Costs one digest over
+  // the key cells per row.
+  void set_sort_keys(std::vector<std::size_t> key_columns, bool complete);
   // Also keep ResultSignature::column_prefixes (for the shadow side: it is the side a migration
   // adds columns to). Costs one digest per cell.
   void track_column_prefixes() { track_prefixes_ = true; }
@@ -103,6 +131,8 @@ class SignatureBuilder {
 
  private:
   void chain(Digest128& ordered, Digest128& multiset, const Digest128& row);
+  void add_to_tie_runs(const std::vector<std::optional<std::string_view>>& values, const Digest128& row);
+  void close_tie_run();
 
   std::size_t max_sample_rows_;
   std::size_t max_sample_bytes_;
@@ -111,6 +141,9 @@ class SignatureBuilder {
   ResultSignature signature_;
   Xxh3Hasher row_hasher_;
   Xxh3Hasher chain_hasher_;
+  std::vector<std::size_t> key_columns_;  // with signature_.tie_runs
+  TieRun open_run_;                       // the run the latest row belongs to
+  Xxh3Hasher key_hasher_;
 };
 
 }  // namespace pgshadow::compare

@@ -1,6 +1,7 @@
 #pragma once
 // What PostgreSQL's own parser (libpg_query) tells us about a statement. Thread-safe:
 // libpg_query keeps its parser state per thread.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -59,6 +60,34 @@ struct RowLimit {
   std::vector<std::string> equality_columns;
 };
 
+// A LIMIT, OFFSET or FETCH FIRST count: a constant or a bound parameter.
+struct RowCount {
+  std::optional<std::int64_t> constant;  // LIMIT 10
+  int parameter = 0;                     // LIMIT $2: the parameter's number (1-based), 0 when a constant
+};
+
+// Where one ORDER BY key is in the result: a column by position (ORDER BY 2, or an expression
+// that is the n-th entry of a select list with no * before it), else the result's only column
+// of that name (ORDER BY name, which PostgreSQL resolves to an output column first; an aliased
+// entry after a *; a column of the one table under SELECT *).
+struct SortKeyColumn {
+  std::optional<std::size_t> position;  // 0-based
+  std::string name;                     // when position is nullopt
+};
+
+// The outermost SELECT's ORDER BY, as far as the result shows it. Rows whose sort keys are equal
+// (a tie) come back in an order SQL leaves unspecified, and a LIMIT (or OFFSET) that cuts through
+// a run of tied rows keeps unspecified members of it: telling that from a real change needs the
+// keys' values, hence their columns.
+struct SortOrder {
+  // The leading keys that are columns of the result, up to the first that is not (ORDER BY
+  // created_at when created_at is not selected; an expression matching no entry).
+  std::vector<SortKeyColumn> keys;
+  bool all_keys_in_result = false;
+  std::optional<RowCount> limit;   // LIMIT n / FETCH FIRST n ROWS ONLY; not WITH TIES (it keeps every tie)
+  std::optional<RowCount> offset;  // OFFSET n
+};
+
 // A SAVEPOINT, RELEASE SAVEPOINT or ROLLBACK TO SAVEPOINT, with the savepoint's name.
 struct SavepointStep {
   enum class Kind { kNone, kSavepoint, kRelease, kRollbackTo };
@@ -94,6 +123,9 @@ struct StatementFacts {
   std::optional<OutsideReach> outside_reach;
   // See RowLimit: nullopt when the outermost SELECT has no LIMIT, or has an ORDER BY.
   std::optional<RowLimit> unordered_limit;
+  // See SortOrder: the outermost SELECT's ORDER BY (of the last statement), nullopt without one
+  // (and for EXPLAIN or DECLARE CURSOR, whose ORDER BY is inside).
+  std::optional<SortOrder> sort_order;
   // Tables the statement names (read or written) and those it writes, by name as written
   // ("orders", "app.orders"); what the replay's divergence tracking follows data through.
   std::set<std::string> tables_touched;
