@@ -133,7 +133,7 @@ std::optional<ConsequenceCause> DivergenceTracker::data_cause(const StatementOut
   return std::nullopt;
 }
 
-std::optional<std::pair<std::string, std::string>> DivergenceTracker::unrepeatable_source(
+std::optional<UnrepeatableSource> DivergenceTracker::unrepeatable_source(
     const StatementOutcome& statement) const {
   if (statement.facts == nullptr) return std::nullopt;
   for (const std::string& table : statement.facts->tables_touched) {
@@ -179,7 +179,9 @@ bool DivergenceTracker::record(const StatementOutcome& statement, DivergenceClas
   }
   if (wrote && !facts.nondeterminism.empty()) {
     for (const std::string& table : facts.tables_written) {
-      unrepeatable_tables_.try_emplace(table_key(table), statement.fingerprint, facts.nondeterminism);
+      unrepeatable_tables_.try_emplace(
+          table_key(table), UnrepeatableSource{statement.fingerprint, facts.nondeterminism,
+                                               facts.tables_created.count(table) > 0});
     }
   }
 

@@ -47,6 +47,15 @@ struct SideOutcome {
   bool failed_after = false;
 };
 
+// A write of values no replay can repeat (now(), random(), 'now'), and the tables it left so.
+struct UnrepeatableSource {
+  std::string fingerprint;
+  std::string reason;
+  // The statement created the table with those rows (CREATE TABLE AS): the pristine clones do
+  // not have it, so only the source itself explains what a read of it finds.
+  bool created_by_traffic = false;
+};
+
 struct StatementOutcome {
   std::string session_id;
   std::string fingerprint;
@@ -76,7 +85,7 @@ class DivergenceTracker {
               const std::optional<ConsequenceCause>& cause);
 
   // A write of values no replay can repeat (now(), random()) left these tables so.
-  std::optional<std::pair<std::string, std::string>> unrepeatable_source(const StatementOutcome& statement) const;
+  std::optional<UnrepeatableSource> unrepeatable_source(const StatementOutcome& statement) const;
 
   bool data_diverged() const { return !diverged_tables_.empty() || latest_data_root_.has_value(); }
   const std::map<std::string, std::string>& diverged_tables() const { return diverged_tables_; }
@@ -105,7 +114,7 @@ class DivergenceTracker {
   // and before the caller re-aligns the sequences (a concurrent session's INSERT may come first).
   std::map<std::string, std::string> sequence_drift_;
   std::optional<std::string> latest_data_root_;
-  std::map<std::string, std::pair<std::string, std::string>> unrepeatable_tables_;  // -> (fingerprint, reason)
+  std::map<std::string, UnrepeatableSource> unrepeatable_tables_;
 };
 
 }  // namespace pgshadow::replay

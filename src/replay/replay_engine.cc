@@ -774,7 +774,8 @@ StatementOutcome ReplayEngine::outcome_of(const SessionRun& session, DivergenceC
     SideOutcome& side = index == kBaselineSide ? outcome.baseline : outcome.shadow;
     side.succeeded = run.result->succeeded;
     side.sqlstate = run.result->sqlstate;
-    side.wrote = writes(*run.result);
+    // CREATE TABLE AS and SELECT INTO write rows under the command tag SELECT.
+    side.wrote = writes(*run.result) || (run.result->succeeded && !session.facts.tables_created.empty());
     side.in_transaction_before = run.state_before != pg::TransactionState::kIdle;
     side.failed_before = run.state_before == pg::TransactionState::kFailed;
     const pg::TransactionState after = run.connection->transaction_state();
@@ -814,10 +815,12 @@ std::optional<ConsequenceCause> ReplayEngine::consequence_cause(const SessionRun
   }
   if (values_only && probe_) {
     if (const auto source = tracker_.unrepeatable_source(outcome)) {
-      auto equal = probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts);
+      auto equal = source->created_by_traffic
+                       ? Result<bool>(true)
+                       : probe_->equal_on_pristine_data(event, *session.sides[kBaselineSide].result, facts);
       if (equal.ok() && *equal) {
-        nondeterminism = "reads data an earlier write made with unrepeatable values (" + source->second + ", shape " +
-                         source->first + ")";
+        nondeterminism = "reads data an earlier write made with unrepeatable values (" + source->reason + ", shape " +
+                         source->fingerprint + ")";
       }
     }
   }

@@ -159,6 +159,7 @@ StatementFacts facts_from_tree(const std::string& sql) {
     detail::collect_table_use(*node, use);
     facts.tables_touched.insert(use.touched.begin(), use.touched.end());
     facts.tables_written.insert(use.written.begin(), use.written.end());
+    facts.tables_created.insert(use.created.begin(), use.created.end());
     facts.savepoint = savepoint_step(*node);
     const json* transaction = detail::body_of(*node, "TransactionStmt");
     facts.rolls_back = transaction != nullptr && (transaction->value("kind", "") == "TRANS_STMT_ROLLBACK" ||

@@ -10,11 +10,12 @@ std::string relation_name(const json& range_var) {
   return schema.empty() ? relation : schema + "." + relation;
 }
 
-void add(const json& range_var, TableUse& use, bool written) {
+void add(const json& range_var, TableUse& use, bool written, bool created = false) {
   const std::string name = relation_name(range_var);
   if (name.empty()) return;
   use.touched.insert(name);
   if (written) use.written.insert(name);
+  if (created) use.created.insert(name);
 }
 
 }  // namespace
@@ -33,9 +34,9 @@ void collect_table_use(const json& statement, TableUse& use) {
         if (const json* range_var = body_of(relation, "RangeVar")) add(*range_var, use, true);
       }
     } else if (type == "CreateTableAsStmt") {
-      if (body.contains("into") && body["into"].contains("rel")) add(body["into"]["rel"], use, true);
+      if (body.contains("into") && body["into"].contains("rel")) add(body["into"]["rel"], use, true, true);
     } else if (type == "SelectStmt") {
-      if (body.contains("intoClause") && body["intoClause"].contains("rel")) add(body["intoClause"]["rel"], use, true);
+      if (body.contains("intoClause") && body["intoClause"].contains("rel")) add(body["intoClause"]["rel"], use, true, true);
     }
   });
 }

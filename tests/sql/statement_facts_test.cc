@@ -285,6 +285,9 @@ TEST_CASE("the tables a statement touches and writes are named, CTEs and joins i
   CHECK(facts_of("COPY t FROM STDIN").tables_written == std::set<std::string>{"t"});
   CHECK(facts_of("COPY t TO STDOUT").tables_written.empty());
   CHECK(facts_of("CREATE TABLE s AS SELECT * FROM t").tables_written == std::set<std::string>{"s"});
+  CHECK(facts_of("CREATE TABLE s AS SELECT * FROM t").tables_created == std::set<std::string>{"s"});
+  CHECK(facts_of("SELECT * INTO s FROM t").tables_created == std::set<std::string>{"s"});
+  CHECK(facts_of("INSERT INTO s SELECT * FROM t").tables_created.empty());
   CHECK(facts_of("SELECT * FROM t").tables_written.empty());
   CHECK(facts_of("SELECT * FROM t").tables_touched == std::set<std::string>{"t"});
 }

@@ -130,6 +130,9 @@ struct StatementFacts {
   // ("orders", "app.orders"); what the replay's divergence tracking follows data through.
   std::set<std::string> tables_touched;
   std::set<std::string> tables_written;
+  // Tables it creates with rows of its own (CREATE TABLE AS, SELECT INTO): they exist only where
+  // the traffic ran, never in the pristine clones.
+  std::set<std::string> tables_created;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
   bool commits = false;     // the last statement is COMMIT (END) or PREPARE TRANSACTION
