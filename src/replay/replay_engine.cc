@@ -19,6 +19,7 @@
 #include "blocking_run.h"
 #include "divergence_tracker.h"
 #include "isolation_probe.h"
+#include "production_error.h"
 #include "result_nondeterminism.h"
 #include "session_run.h"
 #include "stage_clock.h"
@@ -73,6 +74,7 @@ const char* nul_byte_in(const Event& event) {
 struct Pending {
   Event event;
   StatementAnalysis analysis;
+  bool as_production_error = false;  // see production_error.h
 };
 
 class ReplayEngine {
@@ -465,11 +467,18 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.event = std::move(pending.event);
   session.facts = std::move(pending.analysis.facts);
   session.shape = std::move(pending.analysis.shape);
+  session.as_production_error = pending.as_production_error;
   session.last_dispatch = ++dispatched_;
   const Event& current = *session.event;
-  trace("dispatch %s %s", current.session_id.c_str(), current.source.to_string().c_str());
-  const pg::StatementRequest request{current.sql, current.protocol == Protocol::kExtended,
-                                     current.statement_name, &current.parameters};
+  trace("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
+        session.as_production_error ? " as its production error" : "");
+  // Its production error instead of the statement: simple protocol, nothing bound, and a named
+  // prepared statement stays as it was (prepared when next executed, if it is not yet).
+  const std::string stand_in = session.as_production_error ? production_error_statement(current, session.facts) : "";
+  const pg::StatementRequest request = session.as_production_error
+                                           ? pg::StatementRequest{stand_in, false, "", nullptr}
+                                           : pg::StatementRequest{current.sql, current.protocol == Protocol::kExtended,
+                                                                  current.statement_name, &current.parameters};
   for (SideRun& side : session.sides) {
     side.result.reset();
     side.failure.reset();
@@ -679,6 +688,13 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   if (divergence == DivergenceClass::kColumnsChanged && facts.is_plain_read) {
     divergence = compare_on_baseline_columns(session, event);
   }
+  // Replayed as its production error, the statement failing alike on both sides with that
+  // SQLSTATE is what production did, not a replay that gave up at its own statement_timeout or
+  // lock_timeout (which timed_out means): a match.
+  if (session.as_production_error && divergence == DivergenceClass::kTimedOut &&
+      baseline.result->sqlstate == event.outcome.sqlstate) {
+    divergence = DivergenceClass::kMatch;
+  }
   std::string nondeterminism = excuse_for_values(session, event, divergence);
   if (!nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
 
@@ -702,12 +718,13 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   }
 
   ++summary_.compared;
+  if (session.as_production_error) ++summary_.replayed_as_production_error[event.outcome.sqlstate];
   ComparedStatement compared{event, session.shape, divergence, *baseline.result, *shadow.result,
                              cause ? std::optional<std::string>(cause->root_fingerprint) : std::nullopt,
                              divergence == DivergenceClass::kNondeterministic ? nondeterminism : "",
                              milliseconds(baseline.finished_at - baseline.sent_at),
                              milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
-                             facts.is_explainable, cause};
+                             facts.is_explainable, cause, session.as_production_error};
   observer_.on_compared(compared);
 }
 
@@ -931,7 +948,23 @@ Result<std::optional<Pending>> ReplayEngine::read_pending() {
       observer_.on_skipped(event, "may write: not replayed with --read-only");
       continue;
     }
+    const bool as_production_error = replays_as_production_error(event);
+    // A cut value is not what production bound: the statement would be one production never ran
+    // (replayed as its production error, it needs no value).
+    if (event.parameters_truncated && !as_production_error) {
+      ++summary_.skipped;
+      observer_.on_skipped(event, "parameter values cut by log_parameter_max_length");
+      continue;
+    }
     if (!event.duration_ms) ++summary_.events_without_duration;
+    if (as_production_error) {
+      // Not raced again: it fails as in production, so it takes no lock, writes nothing and
+      // plans nothing; a COMMIT that failed rolled its transaction back.
+      analysis.facts.may_write = false;
+      analysis.facts.is_explainable = false;
+      if (analysis.facts.commits) analysis.facts.rolls_back = true;
+      return std::optional<Pending>(Pending{std::move(event), std::move(analysis), true});
+    }
     return std::optional<Pending>(Pending{std::move(event), std::move(analysis)});
   }
 }

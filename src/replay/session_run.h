@@ -42,6 +42,8 @@ struct SessionRun {
   std::optional<Event> event;  // the statement in flight on either side
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
   sql::QueryShape shape;       // of `event`
+  // `event` runs as its production error, not its SQL (production_error.h).
+  bool as_production_error = false;
   std::uint64_t last_dispatch = 0;
 
   bool busy() const { return event.has_value(); }

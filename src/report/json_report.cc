@@ -308,6 +308,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
                         {"sessions", run.replay->sessions},
                         {"events_without_duration", run.replay->events_without_duration},
                         {"reordered_for_locks", run.replay->reordered_for_locks},
+                        {"replayed_as_production_error", run.replay->replayed_as_production_error},
                         {"roles", roles},
                         {"wall_seconds", run.replay->wall_seconds}};
     json stages = json::object();

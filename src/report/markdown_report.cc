@@ -268,6 +268,15 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
            << " compared statements did not do on the baseline what they did in production (weak evidence).\n";
     }
   }
+  std::uint64_t as_production_error = 0;
+  const json by_sqlstate =
+      report.value("replay", json::object()).value("replayed_as_production_error", json::object());
+  for (const auto& [sqlstate, count] : by_sqlstate.items()) as_production_error += count.get<std::uint64_t>();
+  if (as_production_error > 0) {
+    tail << "Replayed as their production error: " << as_production_error
+         << " statements that failed in production by timing (deadlock, serialization, lock, timeout, cancel) ran on"
+            " both sides as that error, not raced again.\n";
+  }
 
   // The head and the tail always show; the note on what was left out is at most a few hundred
   // bytes, reserved up front.

@@ -38,6 +38,19 @@ std::string error_list(const std::map<std::string, std::uint64_t>& errors) {
   return text;
 }
 
+// "3 (40P01 deadlock_detected 1, 57014 query_canceled 2)"
+std::string as_production_error_list(const std::map<std::string, std::uint64_t>& by_sqlstate) {
+  std::uint64_t total = 0;
+  std::string text;
+  for (const auto& [sqlstate, count] : by_sqlstate) {
+    total += count;
+    const std::string_view name = sqlstate_name(sqlstate);
+    text += (text.empty() ? "" : ", ") + sqlstate + (name.empty() ? "" : " " + std::string(name)) + " " +
+            std::to_string(count);
+  }
+  return std::to_string(total) + " (" + text + ")";
+}
+
 void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style,
                  const judge::GateDecision* gate) {
   const std::string label = shape.severity() == Severity::kBreaking ? style.paint("BREAKING", "31")
@@ -147,6 +160,11 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   for (const auto& [reason, count] : a.filtered_by_reason) out << "  filtered " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.skipped_by_reason) out << "  skipped " << count << ": " << reason << "\n";
   for (const auto& [reason, count] : a.failed_by_reason) out << "  failed " << count << ": " << reason << "\n";
+  if (run.replay != nullptr && !run.replay->replayed_as_production_error.empty()) {
+    out << "  as production error " << as_production_error_list(run.replay->replayed_as_production_error)
+        << ": failed in production by timing (deadlock, serialization, lock, timeout, cancel), replayed on both"
+           " sides as that error, not raced again\n";
+  }
   const std::uint64_t unusable = run.capture_problems ? run.capture_problems->total() : 0;
   out << "  input: " << run.capture_accounting.lines_read << " log lines = "
       << run.capture_accounting.lines_in_events << " in statements + "

@@ -165,6 +165,8 @@ StatementFacts facts_from_tree(const std::string& sql) {
     const json* transaction = detail::body_of(*node, "TransactionStmt");
     facts.rolls_back = transaction != nullptr && (transaction->value("kind", "") == "TRANS_STMT_ROLLBACK" ||
                                                   transaction->value("kind", "") == "TRANS_STMT_ROLLBACK_PREPARED");
+    facts.commits = transaction != nullptr && (transaction->value("kind", "") == "TRANS_STMT_COMMIT" ||
+                                               transaction->value("kind", "") == "TRANS_STMT_PREPARE");
   }
   facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
   return facts;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
 
 namespace pgshadow::report {
@@ -64,6 +65,27 @@ TEST_CASE("the summary puts the verdict first and explains the breaking shape", 
   CHECK(text.find("Accounting: 1 events = 1 compared + 0 skipped + 0 failed") != std::string::npos);
   CHECK(text.find("ann@example.com") == std::string::npos);
   CHECK(text.find("\033[") == std::string::npos);  // no color codes when asked for none
+}
+
+TEST_CASE("statements replayed as their production error are counted in every report", "[report]") {
+  const judge::FindingsBook book = breaking_book();
+  RunDescription run = description();
+  replay::ReplaySummary summary;
+  summary.replayed_as_production_error = {{"40P01", 1}, {"57014", 2}};
+  run.replay = &summary;
+  const nlohmann::json json = to_json(run, book);
+  CHECK(json["replay"]["replayed_as_production_error"] == nlohmann::json({{"40P01", 1}, {"57014", 2}}));
+  std::ostringstream out;
+  print_summary(out, run, book, false);
+  CHECK(out.str().find("  as production error 3 (40P01 deadlock_detected 1, 57014 query_canceled 2): failed in "
+                       "production by timing (deadlock, serialization, lock, timeout, cancel), replayed on both sides "
+                       "as that error, not raced again\n") != std::string::npos);
+  CHECK(render_markdown(json).find("Replayed as their production error: 3 statements that failed in production by "
+                                   "timing") != std::string::npos);
+  summary.replayed_as_production_error.clear();
+  std::ostringstream none;
+  print_summary(none, run, book, false);
+  CHECK(none.str().find("as production error") == std::string::npos);
 }
 
 TEST_CASE("file digests name a file that cannot be read", "[report]") {

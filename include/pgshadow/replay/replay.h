@@ -113,6 +113,9 @@ struct ComparedStatement {
   bool ordered = false;  // the statement has a top-level ORDER BY: row order is part of its result
   bool explainable = false;  // sql::StatementFacts::is_explainable
   std::optional<ConsequenceCause> cause = std::nullopt;  // for kConsequence
+  // Not the statement but its production error was replayed (see ReplaySummary::
+  // replayed_as_production_error): its timings and plans say nothing about the migration.
+  bool as_production_error = false;
 };
 
 // Where the replay is, for progress displays and metrics.
@@ -166,6 +169,11 @@ struct ReplaySummary {
   // side only, and how many sequences that moved in all.
   std::uint64_t sequence_realignments = 0;
   std::uint64_t sequences_realigned = 0;
+  // Statements that failed in production with an error that depends on timing (deadlock_detected,
+  // serialization_failure, lock_not_available, query_canceled, a session timeout or termination),
+  // by SQLSTATE: replayed on both sides as that error instead of racing again (a different
+  // deadlock victim per side would be a false finding; a cancelled pg_sleep would run in full).
+  std::map<std::string, std::uint64_t> replayed_as_production_error;
   double wall_seconds = 0;
   // Where the replay thread's time went, by stage, in seconds; they add up to wall_seconds:
   // scheduling, read_capture, parse_sql, wait_for_servers, send_receive_hash, compare_and_judge,

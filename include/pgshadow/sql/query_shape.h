@@ -137,6 +137,7 @@ struct StatementFacts {
   std::set<std::string> relations_created;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
+  bool commits = false;     // the last statement is COMMIT (END) or PREPARE TRANSACTION
   // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
   // EXPLAIN of it tells how the server would run it.
   bool is_explainable = false;
