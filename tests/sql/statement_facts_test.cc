@@ -400,6 +400,7 @@ TEST_CASE("the ORDER BY's LIMIT and OFFSET are kept, WITH TIES and LIMIT ALL cut
   CHECK(sort_order_of("SELECT id FROM t ORDER BY id OFFSET 0").offset->constant == 0);
   CHECK_FALSE(facts_of("SELECT id FROM t LIMIT 5").sort_order.has_value());
   CHECK_FALSE(facts_of("EXPLAIN SELECT id FROM t ORDER BY id").sort_order.has_value());
+}
 
 TEST_CASE("a commit is told from the other transaction statements", "[sql]") {
   for (const char* sql : {"COMMIT", "end", "COMMIT AND NO CHAIN", "PREPARE TRANSACTION 'x'", "UPDATE t SET a = 1; COMMIT"}) {
