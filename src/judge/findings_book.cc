@@ -141,6 +141,9 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
     ++findings.not_reproduced;
   }
   ++findings.classes[statement.divergence];
+  if (statement.divergence == DivergenceClass::kConsequence && statement.root_fingerprint) {
+    ++consequences_by_root_[*statement.root_fingerprint][statement.shape.fingerprint];
+  }
   if (!statement.baseline.succeeded) ++findings.baseline_errors[statement.baseline.sqlstate];
   if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];
   if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
@@ -305,6 +308,15 @@ std::vector<const ShapeFindings*> FindingsBook::shapes_by_importance() const {
     return a->statements > b->statements;
   });
   return ordered;
+}
+
+FindingsBook::Consequences FindingsBook::consequences_of(const std::string& root_fingerprint) const {
+  Consequences consequences;
+  const auto found = consequences_by_root_.find(root_fingerprint);
+  if (found == consequences_by_root_.end()) return consequences;
+  consequences.shapes = found->second.size();
+  for (const auto& [shape, statements] : found->second) consequences.statements += statements;
+  return consequences;
 }
 
 }  // namespace pgshadow::judge

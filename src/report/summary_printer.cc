@@ -52,7 +52,7 @@ std::string as_production_error_list(const std::map<std::string, std::uint64_t>&
 }
 
 void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Style& style,
-                 const judge::GateDecision* gate) {
+                 const judge::GateDecision* gate, const judge::FindingsBook::Consequences& consequences) {
   const std::string label = shape.severity() == Severity::kBreaking ? style.paint("BREAKING", "31")
                                                                      : style.paint("REVIEW  ", "33");
   const std::string classes = class_list(shape.classes, true);
@@ -64,6 +64,11 @@ void print_shape(std::ostream& out, const judge::ShapeFindings& shape, const Sty
   if (shape.first_divergence) {
     out << "    -> " << shape.first_divergence->explanation << "\n";
     out << "       first at " << shape.first_divergence->source << "\n";
+  }
+  if (consequences.statements > 0) {
+    out << "    -> and " << consequences.statements << " statement" << (consequences.statements == 1 ? "" : "s")
+        << " on " << consequences.shapes << " shape" << (consequences.shapes == 1 ? "" : "s")
+        << " that follow from it (consequence)\n";
   }
   if (gate == nullptr) return;
   for (const auto& allowed : gate->allowed) {
@@ -136,7 +141,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
       continue;
     }
     ++shown_shapes;
-    print_shape(out, *shape, style, gate);
+    print_shape(out, *shape, style, gate, findings.consequences_of(shape->fingerprint));
     out << "\n";
   }
   if (quiet_shapes > 0) {

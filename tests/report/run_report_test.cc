@@ -67,6 +67,30 @@ TEST_CASE("the summary puts the verdict first and explains the breaking shape", 
   CHECK(text.find("\033[") == std::string::npos);  // no color codes when asked for none
 }
 
+TEST_CASE("the summary counts what follows from a root under it", "[report]") {
+  judge::FindingsBook book = breaking_book();
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  ok.row_count = 1;
+  compare::ResultSignature aborted;
+  aborted.succeeded = false;
+  aborted.sqlstate = "25P02";
+  Event event;
+  event.sql = "SELECT count(*) FROM orders";
+  const sql::QueryShape orders{"fedcba9876543210", "SELECT count(*) FROM orders"};
+  const sql::QueryShape users{"00ff00ff00ff00ff", "SELECT count(*) FROM users"};
+  for (const sql::QueryShape* shape : {&orders, &orders, &users}) {
+    book.on_compared({event, *shape, DivergenceClass::kConsequence, ok, aborted, std::string("0123456789abcdef"), ""});
+  }
+  std::ostringstream out;
+  print_summary(out, description(), book, false);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(text.find("-> and 3 statements on 2 shapes that follow from it (consequence)") != std::string::npos);
+  CHECK(text.find("that follow from it") > text.find("SELECT id, name FROM users WHERE email = $1"));
+  CHECK(book.consequences_of("fedcba9876543210").statements == 0);
+}
+
 TEST_CASE("statements replayed as their production error are counted in every report", "[report]") {
   const judge::FindingsBook book = breaking_book();
   RunDescription run = description();

@@ -165,6 +165,12 @@ class FindingsBook final : public replay::ReplayObserver {
   // Shapes ordered by severity (breaking first), then by statements that did not match.
   std::vector<const ShapeFindings*> shapes_by_importance() const;
   const std::optional<MigrationFinding>& migration_finding() const { return migration_; }
+  // What follows from a root shape: its consequences, counted by statement and by shape.
+  struct Consequences {
+    std::uint64_t statements = 0;
+    std::size_t shapes = 0;
+  };
+  Consequences consequences_of(const std::string& root_fingerprint) const;
   const Accounting& accounting() const { return accounting_; }
   const JudgeSettings& settings() const { return settings_; }
 
@@ -174,6 +180,8 @@ class FindingsBook final : public replay::ReplayObserver {
   JudgeSettings settings_;
   std::map<std::string, ShapeFindings> shapes_;  // by fingerprint
   std::map<std::string, Event> plan_examples_;   // by fingerprint: see plan_requests()
+  // root fingerprint -> consequence shape fingerprint -> statements
+  std::map<std::string, std::map<std::string, std::uint64_t>> consequences_by_root_;
   std::optional<MigrationFinding> migration_;
   Accounting accounting_;
 };
