@@ -117,7 +117,16 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   out << "\n";
 
   const Verdict verdict = gate != nullptr ? gate->verdict : findings.verdict();
-  out << "VERDICT: " << style.verdict(verdict) << "\n";
+  // Statements that could not be replayed leave a safe verdict unproven (exit 3): never print
+  // SAFE over them.
+  const std::uint64_t unreplayed = findings.accounting().failed;
+  if (verdict == Verdict::kSafe && unreplayed > 0) {
+    out << "VERDICT: " << style.paint("INCOMPLETE", "1;31") << " (nothing differs in the "
+        << findings.accounting().compared << " statements compared, but " << unreplayed
+        << " could not be replayed)\n";
+  } else {
+    out << "VERDICT: " << style.verdict(verdict) << "\n";
+  }
   for (const auto& reason : findings.verdict_reasons()) out << "  " << reason << "\n";
   if (gate != nullptr) {
     for (const auto& reason : gate->reasons) out << "  gate: " << reason << "\n";
