@@ -65,14 +65,29 @@ Status create_database(AdminConnection& admin, const std::string& name, const st
 Result<std::unique_ptr<EmbeddedPair>> EmbeddedPair::prepare(const EmbeddedPairOptions& options) {
   std::unique_ptr<EmbeddedPair> pair(new EmbeddedPair());
   pair->interrupted_ = options.interrupted;
-  if (Status prepared = pair->prepare_first_cluster(options); !prepared) return prepared.error();
-  if (Status copied = pair->copy_first_cluster(options); !copied) return copied.error();
+  Status prepared = pair->prepare_first_cluster(options);
+  if (prepared) prepared = pair->copy_first_cluster(options);
+  if (!prepared) return pair->with_server_cause(prepared.error());
   EmbeddedLoginPlan plan{{pair->servers_[0].get(), pair->servers_[1].get()},
                          pair->database_,
                          pair->roles_.captured_roles_are_owners ? kObjectsOwnerRole : "",
                          options.as_captured_user};
   pair->logins_ = std::make_unique<EmbeddedLogins>(std::move(plan), pair->roles_);
   return pair;
+}
+
+// A server that ran out of disk PANICs: the client only sees the connection gone ("not
+// connected"). Its log says why.
+Error EmbeddedPair::with_server_cause(Error error) const {
+  constexpr std::string_view kDiskFull = "No space left on device";
+  if (error.kind != ErrorKind::kInfrastructure || error.message.find(kDiskFull) != std::string::npos) return error;
+  for (const auto& server : servers_) {
+    if (server && server->log_mentions(kDiskFull)) {
+      error.message += " (the server ran out of disk space: its log says " + std::string(kDiskFull) + ")";
+      break;
+    }
+  }
+  return error;
 }
 
 Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {

@@ -344,6 +344,10 @@ const char* EmbeddedServer::superuser() { return kSuperuser; }
 
 std::string EmbeddedServer::connect_hint() const { return connect_hint("postgres"); }
 
+bool EmbeddedServer::log_mentions(std::string_view text) const {
+  return read_file(directory_ + "/server.log").find(text) != std::string::npos;
+}
+
 std::string EmbeddedServer::connect_hint(std::string_view database) const {
   std::string stop = shell_word(bin_dir_ + "/pg_ctl") + " stop -D " + shell_word(data_dir_);
   auto user = unprivileged_server_user();

@@ -48,7 +48,8 @@ TEST_CASE("the disk filling up while the baseline is cloned is exit 3 naming the
   const Outcome run = verify_on_small_disk(disk, 8'000);  // about 9 MB: it loads, its clones do not fit
   INFO(run.err);
   CHECK(run.exit_status == 3);
-  CHECK_THAT(run.err, Catch::Contains("pgshadow: copying the cluster (cp) exited with status 1"));
+  // Where it fills (the copy, or the server's own writes after the load) depends on the
+  // filesystem; the cause is named either way.
   CHECK_THAT(run.err, Catch::Contains("No space left on device"));
   CHECK(eventually([&] { return std::filesystem::is_empty(disk.path()); }, 30s));
 }

@@ -82,6 +82,7 @@ class EmbeddedPair {
 
  private:
   EmbeddedPair() = default;
+  Error with_server_cause(Error error) const;
   Status prepare_first_cluster(const EmbeddedPairOptions& options);
   Status copy_first_cluster(const EmbeddedPairOptions& options);
 

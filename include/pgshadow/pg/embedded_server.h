@@ -53,6 +53,9 @@ class EmbeddedServer {
   // server and remove its directory afterwards, for --keep-server.
   std::string connect_hint() const;
   std::string connect_hint(std::string_view database) const;
+  // Whether the server's own log (server.log in the private directory) holds `text`: why a
+  // server stopped answering (a full disk makes it PANIC) is there, not in the client's error.
+  bool log_mentions(std::string_view text) const;
 
   // Stops the server and removes the directory now (idempotent; the destructor calls it).
   void stop();
