@@ -37,9 +37,7 @@ std::vector<Output> outputs_of(const OutputOptions& options) {
 
 // -q's one line: "VERDICT: BREAKING (3 of 12 query shapes break)".
 std::string verdict_line(const judge::GateDecision& gate, const judge::FindingsBook& findings) {
-  std::string verdict(to_string(gate.verdict));
-  for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (gate.verdict == Verdict::kSafe && findings.accounting().failed > 0) verdict = "INCOMPLETE";
+  const std::string verdict = report::verdict_word(gate.verdict, findings.accounting());
   const auto judged = findings.verdict_reasons();
   const auto& reasons = judged.empty() ? gate.reasons : judged;
   return "VERDICT: " + verdict + (reasons.empty() ? "" : ": " + reasons.front());

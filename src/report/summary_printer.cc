@@ -12,10 +12,10 @@ struct Style {
     return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
   }
   std::string bold(const std::string& text) const { return paint(text, "1"); }
-  std::string verdict(Verdict v) const {
-    std::string text = std::string(to_string(v));
-    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const char* code = v == Verdict::kBreaking ? "1;31" : v == Verdict::kReview ? "1;33" : "1;32";
+  std::string verdict(Verdict v, const judge::Accounting& accounting) const {
+    const std::string text = verdict_word(v, accounting);
+    const bool unproven = text == "INCOMPLETE";
+    const char* code = v == Verdict::kBreaking || unproven ? "1;31" : v == Verdict::kReview ? "1;33" : "1;32";
     return paint(text, code);
   }
 };
@@ -104,6 +104,14 @@ void print_roles(std::ostream& out, const pg::RoleSetup& roles) {
 
 }  // namespace
 
+std::string verdict_word(Verdict verdict, const judge::Accounting& accounting) {
+  // Statements that could not be replayed leave a safe verdict unproven (exit 3): never SAFE.
+  if (verdict == Verdict::kSafe && accounting.failed > 0) return "INCOMPLETE";
+  std::string text(to_string(verdict));
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
                    bool use_color, const judge::GateDecision* gate) {
   const Style style{use_color};
@@ -119,14 +127,13 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   const Verdict verdict = gate != nullptr ? gate->verdict : findings.verdict();
   // Statements that could not be replayed leave a safe verdict unproven (exit 3): never print
   // SAFE over them.
-  const std::uint64_t unreplayed = findings.accounting().failed;
-  if (verdict == Verdict::kSafe && unreplayed > 0) {
-    out << "VERDICT: " << style.paint("INCOMPLETE", "1;31") << " (nothing differs in the "
-        << findings.accounting().compared << " statements compared, but " << unreplayed
-        << " could not be replayed)\n";
-  } else {
-    out << "VERDICT: " << style.verdict(verdict) << "\n";
+  const judge::Accounting& accounting = findings.accounting();
+  out << "VERDICT: " << style.verdict(verdict, accounting);
+  if (verdict == Verdict::kSafe && accounting.failed > 0) {
+    out << " (nothing differs in the " << accounting.compared << " statements compared, but " << accounting.failed
+        << " could not be replayed)";
   }
+  out << "\n";
   for (const auto& reason : findings.verdict_reasons()) out << "  " << reason << "\n";
   if (gate != nullptr) {
     for (const auto& reason : gate->reasons) out << "  gate: " << reason << "\n";
@@ -159,7 +166,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
         << ": no breaking or review finding.\n\n";
   }
 
-  const judge::Accounting& a = findings.accounting();
+  const judge::Accounting& a = accounting;
   out << "Accounting: " << a.events << " events = " << a.compared << " compared + " << a.skipped
       << " skipped + " << a.failed << " failed";
   if (a.not_replayed > 0) out << " + " << a.not_replayed << " not replayed";
@@ -193,7 +200,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   // A summary longer than a screen scrolls its verdict away: say it again where the eye ends.
   constexpr std::size_t kLongSummaryShapes = 3;
   if (shown_shapes > kLongSummaryShapes) {
-    out << "\nVERDICT: " << style.verdict(verdict) << " (" << shown_shapes << " query shapes with findings above)\n";
+    out << "\nVERDICT: " << style.verdict(verdict, accounting) << " (" << shown_shapes << " query shapes with findings above)\n";
   }
 }
 

@@ -208,8 +208,10 @@ pid_t TestServer::postmaster() const {
 
 namespace {
 
-// The postmaster and its children (each backend leads a process group of its own).
-void signal_server(pid_t postmaster, int signal_number) {
+// The processes whose parent is `parent`, from /proc/PID/stat: "pid (comm) state ppid ...": the
+// comm may hold blanks, so the fields are read after the last ')'.
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -220,8 +222,14 @@ void signal_server(pid_t postmaster, int signal_number) {
     std::string state;
     pid_t ppid = 0;
     rest >> state >> ppid;
-    if (ppid == postmaster) kill(std::stoi(name), signal_number);
+    if (ppid == parent) children.push_back(std::stoi(name));
   }
+  return children;
+}
+
+// The postmaster and its children (each backend leads a process group of its own).
+void signal_server(pid_t postmaster, int signal_number) {
+  for (pid_t child : children_of(postmaster)) kill(child, signal_number);
   kill(postmaster, signal_number);
 }
 
@@ -262,19 +270,8 @@ std::vector<pid_t> processes_mentioning(const std::string& text) {
 
 std::vector<std::string> children_command_lines(pid_t parent) {
   std::vector<std::string> lines;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    // /proc/PID/stat: "pid (comm) state ppid ...": the comm may hold blanks, so after the last ')'.
-    const std::string stat = read_file(entry.path().string() + "/stat");
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 1));
-    std::string state;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid != parent) continue;
-    std::string cmdline = read_file(entry.path().string() + "/cmdline");
+  for (pid_t child : children_of(parent)) {
+    std::string cmdline = read_file("/proc/" + std::to_string(child) + "/cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     lines.push_back(cmdline);
   }

@@ -77,6 +77,10 @@ nlohmann::json to_json(const RunDescription& run, const judge::FindingsBook& fin
 
 // The human summary: verdict first, then the breaking and review shapes with one line of
 // explanation each, then the accounting. No literals unless the findings were built with them.
+// The verdict as the terminal shows it: "SAFE", "REVIEW", "BREAKING", or "INCOMPLETE" for a safe
+// verdict over statements that could not be replayed (unproven: the exit status is 3).
+std::string verdict_word(Verdict verdict, const judge::Accounting& accounting);
+
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
                    bool use_color, const judge::GateDecision* gate = nullptr);
 
