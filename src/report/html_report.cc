@@ -21,7 +21,7 @@ using view::escape_xml;
 constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}.verdict{display:inline-block;padding:.2em .6em;border-radius:4px;color:#fff;font-weight:bold}
-.v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}
+.v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}.v-incomplete{background:#6d4c41}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
 tr.s-breaking td:first-child{border-left:4px solid #c62828}tr.s-review td:first-child{border-left:4px solid #ef6c00}
@@ -253,7 +253,7 @@ void key_figures(std::ostream& out, const json& report) {
 
 std::string render_html(const json& report) {
   std::ostringstream out;
-  const std::string verdict = view::verdict(report);
+  const std::string verdict = view::headline(report);
   const json inputs = report.value("inputs", json::object());
   // The page is about a scenario, or else about a run (a user's files): name what it is.
   std::string scenario = inputs.contains("scenario") && inputs["scenario"].is_string()
@@ -269,6 +269,9 @@ std::string render_html(const json& report) {
       << "<h1>pgshadow report" << (scenario.empty() ? "" : ": " + escape_xml(scenario)) << "</h1>\n"
       << "<p>Verdict: <span id=\"verdict\" class=\"verdict v-" << escape_xml(verdict) << "\">"
       << escape_xml(upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
+  if (const std::string stop = view::interruption(report); !stop.empty()) {
+    out << "<li id=\"interrupted\">" << escape_xml(stop) << "</li>";
+  }
   for (const auto& reason : report.value("verdict_reasons", json::array())) out << "<li>" << escape_xml(reason.get<std::string>()) << "</li>";
   if (report.contains("gate")) {
     for (const auto& reason : report["gate"].value("reasons", json::array())) {

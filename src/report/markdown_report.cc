@@ -172,14 +172,15 @@ std::string left_out_note(const std::vector<Section>& sections, std::size_t budg
 
 std::string render_markdown(const json& report, const MarkdownSettings& settings) {
   std::ostringstream head;
-  const std::string verdict = view::verdict(report);
-  const char* mark = verdict == "breaking" ? "❌" : verdict == "review" ? "⚠️" : "✅";
+  const std::string verdict = view::headline(report);
+  const char* mark = verdict == "breaking" ? "❌" : verdict == "review" || verdict == "incomplete" ? "⚠️" : "✅";
   const json inputs = report.value("inputs", json::object());
   head << "## " << mark << " pgshadow: " << upper(verdict);
   if (inputs.contains("scenario") && inputs["scenario"].is_string()) {
     head << " — " << cell(inputs["scenario"].get<std::string>());
   }
   head << "\n\n";
+  if (const std::string stop = view::interruption(report); !stop.empty()) head << "- " << cell(stop) << "\n";
   for (const auto& reason : report.value("verdict_reasons", json::array())) head << "- " << cell(reason.get<std::string>()) << "\n";
   if (report.contains("gate")) {
     for (const auto& reason : report["gate"].value("reasons", json::array())) {

@@ -75,6 +75,33 @@ TEST_CASE("a safe run's Markdown report is short", "[renderers]") {
   CHECK(count(md, "\n") <= 6);
 }
 
+TEST_CASE("an interrupted run is INCOMPLETE unless it found something breaking, in every rendering", "[renderers]") {
+  judge::FindingsBook findings;
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  const sql::QueryShape fine{"2222222222222222", "SELECT id FROM users"};
+  findings.on_compared({Event{}, fine, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  RunDescription run;
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.interrupted = RunDescription::Interruption{"SIGTERM", "replay"};
+  const judge::GateDecision gate = judge::decide(findings, {});
+  const nlohmann::json json = to_json(run, findings, &gate);
+  CHECK(json["interrupted"] == nlohmann::json{{"signal", "SIGTERM"}, {"during", "replay"}});
+  CHECK(json["verdict"] == "safe");  // what was judged stays in the contract
+  const std::string md = render_markdown(json);
+  CHECK(md.rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: 1 statements compared, "
+                 "the rest of the capture not replayed\n", 0) == 0);
+  const std::string html = render_html(json);
+  CHECK(html.find("class=\"verdict v-incomplete\">INCOMPLETE</span>") != std::string::npos);
+  CHECK(html.find("<li id=\"interrupted\">interrupted by SIGTERM during the replay") != std::string::npos);
+  CHECK(verdict_word(Verdict::kSafe, findings.accounting(), true) == "INCOMPLETE");
+  CHECK(verdict_word(Verdict::kReview, findings.accounting(), true) == "INCOMPLETE");
+  CHECK(verdict_word(Verdict::kBreaking, findings.accounting(), true) == "BREAKING");
+  // A breaking finding is proven however the run ended.
+  const nlohmann::json breaking = to_json(run, book());
+  CHECK(render_markdown(breaking).rfind("## ❌ pgshadow: BREAKING\n\n- interrupted by SIGTERM", 0) == 0);
+}
+
 TEST_CASE("allowed findings stay in every report, marked allowed with their reason", "[renderers]") {
   judge::GatePolicy policy;
   judge::AllowlistEntry entry;
