@@ -55,6 +55,11 @@ std::string code(std::string text) {
   return "`" + out + "`";
 }
 
+std::string upper_first(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
@@ -260,7 +265,10 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
   tail << (all_well ? "" : "### Accounting\n\n") << view::accounting_line(report);
   if (quiet > 0 && !all_well) tail << "; " << quiet << " other query shape" << (quiet == 1 ? "" : "s") << " all fine";
   if (all_well) tail << "; " << quiet << " query shape" << (quiet == 1 ? "" : "s") << ", all fine";
-  tail << ".\n";
+  tail << ".";
+  // Which run (and shard) this is, on the accounting's line: a safe run's report stays short.
+  if (const std::string run = view::run_line(report); !run.empty()) tail << " " << cell(upper_first(run)) << ".";
+  tail << "\n";
   if (!all_well) {
     tail << "Classes: " << cell(view::class_list(report.value("classes", json::object()), false)) << ".\n";
     const json fidelity = report.value("accounting", json::object()).value("fidelity", json::object());

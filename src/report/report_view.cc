@@ -61,6 +61,20 @@ std::string verdict(const json& report) {
   return text_of(report, "verdict");
 }
 
+std::string run_line(const json& report) {
+  if (!report.contains("run") || !report["run"].is_object()) return "";
+  const json& run = report["run"];
+  std::string line = "run " + text_of(run, "id");
+  const json shard = run.value("shard", json::object());
+  const int count = shard.is_object() ? shard.value("count", 1) : 1;
+  if (count > 1) {
+    line += ", shard " + std::to_string(shard.value("index", 0)) + "/" + std::to_string(count) + " (its sessions only)";
+  }
+  const json merged = report.value("merged_from", json::array());
+  if (merged.is_array() && !merged.empty()) line += ", " + std::to_string(merged.size()) + " shards merged";
+  return line;
+}
+
 std::string headline(const json& report) {
   const std::string said = verdict(report);
   const json accounting = report.value("accounting", json::object());

@@ -33,6 +33,9 @@ std::string explanation(const json& shape);
 std::uint64_t differing(const json& shape);
 // "why it is allowed" per allowed class, "" when none.
 std::string allowed_reasons(const json& shape);
+// "run pr-7", "run pr-7, shard 2/4 (its sessions only)" (as --shard names it), "run pr-7, 4 shards merged"; ""
+// for a report without a run (written before runs were named).
+std::string run_line(const json& report);
 // "12 events = 10 compared + 2 skipped + 0 failed (+ ...)".
 std::string accounting_line(const json& report);
 

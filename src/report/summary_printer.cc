@@ -124,6 +124,11 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   for (const auto& migration : run.migrations) out << "  migration  " << migration.path << "\n";
   out << "  traffic    " << run.capture_description << "\n";
   out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n";
+  if (!run.run_id.empty()) {
+    out << "  run        " << run.run_id;
+    if (run.shard_count > 1) out << ", shard " << run.shard_index << "/" << run.shard_count << " (its sessions only)";
+    out << "\n";
+  }
   if (run.roles != nullptr) print_roles(out, *run.roles);
   out << "\n";
 

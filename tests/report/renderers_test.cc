@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
@@ -100,6 +101,23 @@ TEST_CASE("an interrupted run is INCOMPLETE unless it found something breaking, 
   // A breaking finding is proven however the run ended.
   const nlohmann::json breaking = to_json(run, book());
   CHECK(render_markdown(breaking).rfind("## ❌ pgshadow: BREAKING\n\n- interrupted by SIGTERM", 0) == 0);
+}
+
+TEST_CASE("the Markdown and JUnit reports and the summary name the run and the shard", "[renderers]") {
+  RunDescription run;
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.run_id = "pgshadow-verify-pr7";
+  run.shard_index = 2;
+  run.shard_count = 4;
+  const judge::FindingsBook findings = book();
+  const nlohmann::json json = to_json(run, findings);
+  CHECK(render_markdown(json).find(" Run pgshadow-verify-pr7, shard 2/4 (its sessions only).\n") != std::string::npos);
+  const std::string junit = render_junit(json);
+  CHECK(junit.find("<property name=\"run\" value=\"pgshadow-verify-pr7\"/>") != std::string::npos);
+  CHECK(junit.find("<property name=\"shard\" value=\"2/4\"/>") != std::string::npos);
+  std::ostringstream summary;
+  print_summary(summary, run, findings, false);
+  CHECK(summary.str().find("\n  run        pgshadow-verify-pr7, shard 2/4 (its sessions only)\n") != std::string::npos);
 }
 
 TEST_CASE("allowed findings stay in every report, marked allowed with their reason", "[renderers]") {
