@@ -2,11 +2,12 @@
 """End-to-end checks of pgshadow's reports and CI gate.
 
 usage: outputs_test.py PGSHADOW SOURCE_DIR WORK_DIR PART
-PART: reports | chromium | gate | ci_example | deploy. Each part fails with a message naming
+PART: reports | chromium | gate | ci_example | deploy | readme | self_contained. Each part fails with a message naming
 what was wrong; the artifacts stay in WORK_DIR (the build tree) for a person to look at.
 """
 import json
 import os
+import pathlib
 import re
 import shutil
 import struct
@@ -349,6 +350,24 @@ def run_job_script(script):
         check(all('--run-id pgshadow-verify' in line for line in verify_calls), "a shard without the Job's run id")
 
 
+def part_self_contained():
+    """What a user reads (README, docs/, the scenarios', dashboards' and examples' READMEs, the
+    CI and Kubernetes files) names nothing outside this repository: no issue of the project's
+    tracker, no notes of its authors, no path of the machine it was written on."""
+    outside = re.compile(r"\bissue \d+|\bissues? #\d+|shared/seeds|/work/|seed article", re.I)
+    root = pathlib.Path(SOURCE)
+    files = [root / "README.md", root / "action.yml", root / "Dockerfile"]
+    for pattern in ("docs/*.md", "scenarios/**/README.md", "dashboards/**/*.md", "examples/**/*", "deploy/**/*",
+                    "ci/**/*"):
+        files += [p for p in root.glob(pattern) if p.is_file()]
+    found = []
+    for path in files:
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if outside.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    check(not found, "names outside the repository:\n" + "\n".join(found))
+
+
 def part_readme():
     """README's sample output is a real run's: its lines appear in order in the summary of the
     same command run from the repository root ("..." stands for left-out lines)."""
@@ -368,5 +387,5 @@ def part_readme():
 
 
 {"readme": part_readme, "reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
- "deploy": part_deploy}[PART]()
+ "deploy": part_deploy, "self_contained": part_self_contained}[PART]()
 print("ok")
