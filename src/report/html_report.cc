@@ -91,7 +91,8 @@ std::string number(const json& value) {
 void outcome_html(std::ostream& out, const char* side, const json& outcome) {
   out << "<tr><th>" << side << "</th><td>";
   if (outcome.value("succeeded", true)) {
-    out << escape_xml(outcome.value("command", "")) << ", " << number(outcome.value("row_count", json())) << " rows";
+    const json rows = outcome.value("row_count", json());
+    out << escape_xml(outcome.value("command", "")) << ", " << number(rows) << (rows == json(1) ? " row" : " rows");
     if (outcome.contains("affected_rows")) out << ", " << number(outcome["affected_rows"]) << " affected";
     std::string columns;
     for (const auto& column : outcome.value("columns", json::array())) {
@@ -165,14 +166,24 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index, const
     }
   }
   const json latency = shape.value("latency", json::object());
-  out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";
-  for (const char* side : {"baseline", "shadow"}) {
-    const json l = latency.value(side, json::object());
-    out << "<tr><td>" << side << "</td><td>" << number(l.value("count", json())) << "</td><td>"
-        << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
-        << number(l.value("p99_ms", json())) << "</td></tr>";
+  // Latency is compared over statements that succeeded on both sides: a shape with none (it
+  // fails on the shadow) has no figures, and a table of zeros would read as "instant".
+  const auto timed = [&](const char* side) {
+    const json count = latency.value(side, json::object()).value("count", json());
+    return count.is_number() && count.get<double>() > 0;
+  };
+  if (timed("baseline") || timed("shadow")) {
+    out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";
+    for (const char* side : {"baseline", "shadow"}) {
+      const json l = latency.value(side, json::object());
+      out << "<tr><td>" << side << "</td><td>" << number(l.value("count", json())) << "</td><td>"
+          << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
+          << number(l.value("p99_ms", json())) << "</td></tr>";
+    }
+    out << "</table>";
+  } else {
+    out << "<p class=\"muted\">no latency: no statement of this shape succeeded on both sides</p>";
   }
-  out << "</table>";
   if (latency.contains("plans") && latency["plans"].is_object()) {
     out << "<table><tr><th>plan</th><th>estimated cost</th><th>scans</th></tr>";
     for (const char* side : {"baseline", "shadow"}) {

@@ -161,6 +161,13 @@ TEST_CASE("JUnit has one test case per shape: failure for breaking, skipped for 
   CHECK(xml.find("ann@example.com") == std::string::npos);
 }
 
+TEST_CASE("the HTML report shows no table of zero latencies for a shape that never succeeded on both sides", "[renderers]") {
+  const std::string html = render_html(report_json(book()));
+  CHECK(html.find("no latency: no statement of this shape succeeded on both sides") != std::string::npos);
+  CHECK(html.find("<td>baseline</td><td>0</td>") == std::string::npos);
+  CHECK(html.find(", 1 row<br>") != std::string::npos);  // not "1 rows"
+}
+
 TEST_CASE("the HTML report escapes every text and carries its own script and chart", "[renderers]") {
   const std::string html = render_html(report_json(book()));
   CHECK(html.find("<span id=\"verdict\" class=\"verdict v-breaking\">BREAKING</span>") != std::string::npos);
