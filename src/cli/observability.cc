@@ -84,8 +84,11 @@ class LiveObservability final : public RunObservability, private replay::ReplayO
       // (docs/metrics.md). Not the host: a shard retried on another pod is the same shard.
       const std::map<std::string, std::string> grouping{
           {"run", run_.run_id.empty() ? run_.started_at : run_.run_id}, {"shard", std::to_string(run_.shard_index)}};
+      // A run a signal stopped still pushes what it compared: its push is bounded by the timeout
+      // (a second signal exits at once), not cut short by the signal that stopped the run.
+      const std::atomic<bool>* cut_short = interrupt_requested().load() ? nullptr : &interrupt_requested();
       if (Status s = metrics::push_metrics(*push_, metrics_.registry(), "pgshadow", grouping, metrics::kPushTimeout,
-                                           &interrupt_requested());
+                                           cut_short);
           !s) {
         std::cerr << "pgshadow: " << s.error().message << "\n";
       }

@@ -255,13 +255,17 @@ int run_verify(const VerifyOptions& options) {
   // A signal stops the run at the next statement boundary: the reports asked for are still
   // written, with what was compared until then and marked interrupted (never safe), before
   // the exit status names the signal.
+  // The metrics, once they are served or pushed, end with the run's exit status whatever it is.
+  RunObservability* observed = nullptr;
   const auto stop = [&](const Error& error, const char* during) {
     if (error.kind == ErrorKind::kInterrupted && !outputs->reports.reports().empty()) {
       run.interrupted = report::RunDescription::Interruption{signal_name(interrupt_signal()), during};
       close_description();
       finish_outputs(*outputs, run, findings);
     }
-    return exit_status_for(error);
+    const int status = exit_status_for(error);
+    if (observed != nullptr) observed->finish(status);
+    return status;
   };
   auto preview = preview_capture(*source, options.filters);
   // Embedded servers are not started for a capture that cannot work; given servers are asked
@@ -304,6 +308,7 @@ int run_verify(const VerifyOptions& options) {
 
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
+  observed = observability->get();
   replay::ObserverFanout observers;
   observers.add(findings);
   observers.add((*observability)->observer());

@@ -106,7 +106,7 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
                                 "1 once the run is over and every count is final.").Add({})),
       exit_status_(PGSHADOW_FAMILY(Gauge, "pgshadow_exit_status",
                                    "The process exit status (0 safe, 1 breaking, 2 bad input, 3 "
-                                   "infrastructure), -1 while the run goes on.").Add({})) {
+                                   "infrastructure, 130/143 interrupted), -1 while the run goes on.").Add({})) {
   PGSHADOW_FAMILY(Gauge, "pgshadow_run_info", "The run's identity; always 1.")
       .Add({{"migration_digest", identity.migration_digest}, {"version", identity.version}, {"shards", identity.shards}})
       .Set(1);
