@@ -81,6 +81,32 @@ class OnePushGateway {
   std::future<std::string> request_;
 };
 
+// A DSN-mode replay of `events` (among them kLongSleep) on two databases of a test server of
+// its own, stopped by SIGTERM once both sides run the sleep.
+struct SleepingReplay {
+  TestServer server;
+  TempDir dir;
+  std::string baseline;
+  std::string shadow;
+
+  SleepingReplay(const std::string& schema, const std::vector<std::string>& events)
+      : baseline(server.create_database("base", schema)), shadow(server.create_database("shadow", schema)) {
+    std::string capture = capture_header() + "\n";
+    for (const auto& event : events) capture += event + "\n";
+    dir.write("capture.jsonl", capture);
+  }
+
+  Outcome sigterm(const std::vector<std::string>& extra) {
+    std::vector<std::string> arguments{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow,
+                                       "--capture", dir.file("capture.jsonl"), "--statement-timeout", "20min"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    RunningPgshadow run(Run{arguments});
+    REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
+    run.signal(SIGTERM);
+    return run.wait(kPromptly);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("SIGTERM during a long migration statement in DSN mode cancels it on the server", "[interrupt][server]") {
@@ -104,62 +130,37 @@ TEST_CASE("SIGTERM during a long migration statement in DSN mode cancels it on t
 }
 
 TEST_CASE("SIGTERM during a long replayed statement in DSN mode cancels it on both servers", "[interrupt][server]") {
-  TestServer server;
-  const std::string baseline = server.create_database("base", "");
-  const std::string shadow = server.create_database("shadow", "");
-  TempDir dir;
-  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, kLongSleep) + "\n");
-  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--capture",
-                        dir.file("capture.jsonl"), "--statement-timeout", "20min"}});
-  REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
-  run.signal(SIGTERM);
-  const Outcome outcome = run.wait(kPromptly);
+  SleepingReplay replay("", {capture_event(1, kLongSleep)});
+  const Outcome outcome = replay.sigterm({});
   INFO(outcome.err);
   CHECK_FALSE(outcome.hung);
   CHECK(outcome.exit_status == 128 + SIGTERM);
-  CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
+  CHECK(eventually([&] { return running_sleeps(replay.server) == "0\n"; }, 5s));
 }
 
 TEST_CASE("SIGTERM during the replay still writes the reports asked for, marked interrupted", "[interrupt][server]") {
-  TestServer server;
-  const std::string baseline = server.create_database("base", "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
-  const std::string shadow = server.create_database("shadow", "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
-  TempDir dir;
-  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT count(*) FROM t") + "\n" +
-                                 capture_event(2, kLongSleep) + "\n" + capture_event(3, "SELECT id FROM t") + "\n");
-  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--capture",
-                        dir.file("capture.jsonl"), "--statement-timeout", "20min", "--no-color", "--report-dir",
-                        dir.file("reports")}});
-  REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
-  run.signal(SIGTERM);
-  const Outcome outcome = run.wait(kPromptly);
+  SleepingReplay replay("CREATE TABLE t (id int); INSERT INTO t VALUES (1)",
+                        {capture_event(1, "SELECT count(*) FROM t"), capture_event(2, kLongSleep),
+                         capture_event(3, "SELECT id FROM t")});
+  const std::string reports = replay.dir.file("reports");
+  const Outcome outcome = replay.sigterm({"--no-color", "--report-dir", reports});
   INFO(outcome.out << outcome.err);
   CHECK_FALSE(outcome.hung);
   CHECK(outcome.exit_status == 128 + SIGTERM);
   CHECK_THAT(outcome.err, Catch::StartsWith("pgshadow: interrupted"));
   CHECK_THAT(outcome.out, Catch::Contains("VERDICT: INCOMPLETE (interrupted by SIGTERM during the replay: "));
-  const json report = json::parse(read_file(dir.file("reports/report.json")));
+  const json report = json::parse(read_file(reports + "/report.json"));
   CHECK(report["interrupted"] == json{{"signal", "SIGTERM"}, {"during", "replay"}});
   CHECK(report["accounting"]["compared"].get<int>() >= 1);  // the count before the sleep
-  CHECK(read_file(dir.file("reports/report.md")).rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: ", 0) == 0);
-  CHECK_THAT(read_file(dir.file("reports/report.html")), Catch::Contains("<li id=\"interrupted\">interrupted by SIGTERM"));
-  CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
+  CHECK(read_file(reports + "/report.md").rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: ", 0) == 0);
+  CHECK_THAT(read_file(reports + "/report.html"), Catch::Contains("<li id=\"interrupted\">interrupted by SIGTERM"));
+  CHECK(eventually([&] { return running_sleeps(replay.server) == "0\n"; }, 5s));
 }
 
 TEST_CASE("SIGTERM during the replay still pushes the run's metrics, with the signal's exit status", "[interrupt][server]") {
-  TestServer server;
-  const std::string baseline = server.create_database("base", "");
-  const std::string shadow = server.create_database("shadow", "");
-  TempDir dir;
-  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT 1") + "\n" +
-                                 capture_event(2, kLongSleep) + "\n");
+  SleepingReplay replay("", {capture_event(1, "SELECT 1"), capture_event(2, kLongSleep)});
   OnePushGateway gateway;
-  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--capture",
-                        dir.file("capture.jsonl"), "--statement-timeout", "20min", "--run-id", "pr-7",
-                        "--pushgateway", gateway.url()}});
-  REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
-  run.signal(SIGTERM);
-  const Outcome outcome = run.wait(kPromptly);
+  const Outcome outcome = replay.sigterm({"--run-id", "pr-7", "--pushgateway", gateway.url()});
   INFO(outcome.err);
   CHECK_FALSE(outcome.hung);
   CHECK(outcome.exit_status == 128 + SIGTERM);
