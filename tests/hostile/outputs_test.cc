@@ -72,6 +72,19 @@ TEST_CASE("report -o naming its input is refused and the input is intact", "[out
   CHECK(read_file(dir.file("r.json")) == saved);
 }
 
+TEST_CASE("a capture refused for holding no statement leaves the -o file as it was, and no temporary file", "[outputs]") {
+  TempDir dir;
+  dir.write("earlier.jsonl", "an earlier capture\n");
+  dir.write("x.jsonl", capture_header() + "\n");
+  const Outcome run = run_pgshadow({{"capture", dir.file("x.jsonl"), "-o", dir.file("earlier.jsonl")}});
+  CHECK(run.exit_status == 2);
+  CHECK_THAT(run.err, Catch::StartsWith("pgshadow: no statement in the capture"));
+  CHECK(read_file(dir.file("earlier.jsonl")) == "an earlier capture\n");
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    CHECK_THAT(entry.path().filename().string(), !Catch::Contains(".pgshadow-"));
+  }
+}
+
 TEST_CASE("capture --stats to a full standard output is an error", "[outputs]") {
   TempDir dir;
   dir.write("x.jsonl", capture_header() + "\n" + capture_event(1, "SELECT 1") + "\n");
