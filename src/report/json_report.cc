@@ -312,6 +312,9 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"shapes", shapes},
   };
   if (gate != nullptr) report["gate"] = gate_json(*gate);
+  if (run.interrupted) {
+    report["interrupted"] = {{"signal", run.interrupted->signal}, {"during", run.interrupted->during}};
+  }
   if (run.timeline != nullptr) report["timeline"] = run.timeline->to_json();
   if (run.replay != nullptr) {
     json roles = json::array();
