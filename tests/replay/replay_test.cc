@@ -112,6 +112,27 @@ TEST_CASE("a lock wait that production resolved is resolved in the replay, not t
   CHECK(observed.find("SELECT email FROM users WHERE id = 7").divergence == DivergenceClass::kMatch);
 }
 
+TEST_CASE("a captured statement name reused for other SQL is prepared again, even one that needs quoting",
+          "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("");
+  // Unquoted, DEALLOCATE would fold S1 to s1 (26000) and read the rest of the name as syntax;
+  // the second Parse would then fail with 42P05 on both sides: a match, but not production's.
+  const std::string name = "S1 \"quoted\"; x";
+  const auto observed = run(targets, {
+      extended("a", 1, "SELECT name FROM users WHERE id = $1", {std::string("3")}, name),
+      extended("a", 2, "SELECT email FROM users WHERE id = $1", {std::string("4")}, name),
+      extended("a", 3, "SELECT name FROM users WHERE id = $1", {std::string("5")}, name),
+  });
+  REQUIRE(observed.compared.size() == 3);
+  REQUIRE(observed.failed.empty());
+  const Recorded& email = observed.find("SELECT email FROM users WHERE id = $1");
+  CHECK(email.divergence == DivergenceClass::kMatch);
+  CHECK(email.baseline_sqlstate.empty());
+  CHECK(email.baseline_first_value == "u4@example.com");
+  CHECK(observed.compared[2].baseline_sqlstate.empty());
+  CHECK(observed.compared[2].baseline_first_value == "user5");
+}
+
 TEST_CASE("an empty statement and COPY FROM STDIN are skipped with a reason", "[replay]") {
   const ReplayTargets targets = cluster().fresh_pair("");
   const auto observed = run(targets, {statement("a", 1, " ;"), statement("a", 2, "SELECT 1"),
