@@ -9,14 +9,6 @@
 
 namespace pgshadow::replay {
 
-bool SessionRun::progressing() const {
-  if (!event) return false;
-  for (const SideRun& side : sides) {
-    if (side.in_flight && !side.waiting_on_lock) return true;
-  }
-  return false;
-}
-
 namespace {
 
 double milliseconds(Clock::duration elapsed) {
