@@ -302,8 +302,9 @@ int run_verify(const VerifyOptions& options) {
   auto migrated = targets.pair ? targets.pair->apply_migrations(*migrations, migration_options)
                                : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
   if (!migrated) return exit_status_for(migrated.error());
-  if (migrated->has_value()) {
-    findings.on_migration_failed(**migrated);
+  findings.on_migration_messages(migrated->messages, migrated->messages_dropped);
+  if (migrated->failure) {
+    findings.on_migration_failed(*migrated->failure);
     // The traffic is not replayed, but every event is still accounted for.
     std::uint64_t events = 0;
     for (;;) {

@@ -96,6 +96,12 @@ void SessionConnection::on_notice(void* self, const PGresult* notice) {
   } else {
     ++connection->completion_.notices;
   }
+  if (connection->keep_message_texts_ && connection->completion_.messages.size() < kMaxKeptMessages) {
+    const std::string routine = field_or_empty(notice, PG_DIAG_SOURCE_FUNCTION);
+    connection->completion_.messages.push_back({severity, field_or_empty(notice, PG_DIAG_SQLSTATE),
+                                                field_or_empty(notice, PG_DIAG_MESSAGE_PRIMARY),
+                                                routine == "exec_stmt_raise"});
+  }
 }
 
 Result<std::unique_ptr<SessionConnection>> SessionConnection::open(
