@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -345,7 +346,11 @@ int run_verify(const VerifyOptions& options) {
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
     run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested());
+    // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering (README).
+    replay::StderrReplayTrace stderr_trace;
+    const replay::ReplayEnvironment environment{nullptr,
+                                                std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr ? &stderr_trace : nullptr};
+    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested(), environment);
     if (!replayed) return stop(replayed.error(), "replay");
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).

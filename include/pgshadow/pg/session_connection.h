@@ -128,6 +128,11 @@ class SessionConnection {
   // session). NULL reads as "". Errors as run's, and kInfrastructure when the query fails.
   Result<std::string> query_scalar(const std::string& sql,
                                    const WaitLimits& limits = {std::chrono::milliseconds(kMonitorDeadline), nullptr});
+  // The first column of every row a monitoring query returns (NULL reads as ""), in order.
+  // Errors as query_scalar's.
+  Result<std::vector<std::string>> query_column(const std::string& sql,
+                                                const WaitLimits& limits = {std::chrono::milliseconds(kMonitorDeadline),
+                                                                            nullptr});
   // `text` as an SQL string literal, quoted by libpq for this connection's settings.
   std::string quote_literal(std::string_view text) const;
   // `name` as an SQL identifier ("my table" -> "\"my table\""), quoted by libpq.
