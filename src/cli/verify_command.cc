@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -324,8 +325,9 @@ int run_verify(const VerifyOptions& options) {
   auto migrated = targets.pair ? targets.pair->apply_migrations(*migrations, migration_options)
                                : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
   if (!migrated) return stop(migrated.error(), "migration");
-  if (migrated->has_value()) {
-    findings.on_migration_failed(**migrated);
+  findings.on_migration_messages(migrated->messages, migrated->messages_dropped);
+  if (migrated->failure) {
+    findings.on_migration_failed(*migrated->failure);
     // The traffic is not replayed, but every event is still accounted for.
     std::uint64_t events = 0;
     for (;;) {
@@ -349,7 +351,11 @@ int run_verify(const VerifyOptions& options) {
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
     run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested());
+    // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering (README).
+    replay::StderrReplayTrace stderr_trace;
+    const replay::ReplayEnvironment environment{nullptr,
+                                                std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr ? &stderr_trace : nullptr};
+    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested(), environment);
     if (!replayed) return stop(replayed.error(), "replay");
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).

@@ -224,6 +224,15 @@ void merge_shape(json& into, const json& from) {
     add_counts(counts, from.value(key, json::object()));
     into[key] = counts;
   }
+  if (from.contains("messages")) {
+    json messages = into.value("messages", json::object());
+    for (const char* side : {"baseline", "shadow"}) {
+      json counts = messages.value(side, json::object());
+      add_counts(counts, from["messages"].value(side, json::object()));
+      messages[side] = counts;
+    }
+    into["messages"] = messages;
+  }
   json severities = into.value("class_severities", json::object());
   severities.update(from.value("class_severities", json::object()));
   into["class_severities"] = severities;

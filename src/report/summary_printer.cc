@@ -103,6 +103,27 @@ void print_roles(std::ostream& out, const pg::RoleSetup& roles) {
   for (const auto& sentence : roles.cannot_guarantee) out << "  caution    " << sentence << "\n";
 }
 
+
+// As psql would have printed them while the migration ran: "drop cascades to ..." is what a
+// reviewer must not miss.
+void print_migration_notes(std::ostream& out, const judge::FindingsBook& findings) {
+  const auto& notes = findings.migration_notes();
+  const std::uint64_t total = notes.size() + findings.migration_notes_dropped();
+  if (total == 0) return;
+  constexpr std::size_t kShown = 10;
+  out << "  The migration's messages (" << total << "):\n";
+  for (std::size_t i = 0; i < notes.size() && i < kShown; ++i) {
+    const judge::MigrationNote& note = notes[i];
+    out << "    " << note.location << "  " << note.severity << ":  "
+        << (note.text.empty() ? "(text withheld: raised by the migration's own code; --include-literals shows it)"
+                              : note.text)
+        << "\n";
+  }
+  if (total > kShown && notes.size() > kShown) out << "    ... " << total - kShown << " more in the JSON report\n";
+  else if (total > notes.size()) out << "    ... " << total - notes.size() << " more, counted only\n";
+  out << "\n";
+}
+
 }  // namespace
 
 std::string verdict_word(Verdict verdict, const judge::Accounting& accounting, bool interrupted) {
@@ -159,6 +180,8 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
     out << "       at " << migration->failure.file << ":" << migration->failure.line << "\n";
     out << "    The traffic was not replayed: fix the migration (or the data) first.\n\n";
   }
+
+  print_migration_notes(out, findings);
 
   std::size_t quiet_shapes = 0;
   std::size_t shown_shapes = 0;

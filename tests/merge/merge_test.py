@@ -68,7 +68,7 @@ def main():
         for s in reference["shapes"]:
             m = shapes.get(s["fingerprint"])
             check(m is not None and m["statements"] == s["statements"] and m["classes"] == s["classes"]
-                  and m["severity"] == s["severity"], f"shape {s['normalized']} differs after the merge")
+                  and m["severity"] == s["severity"] and m.get("messages") == s.get("messages"), f"shape {s['normalized']} differs after the merge")
         check(len(report["merged_from"]) == 3, "merged_from lists the shards")
         for name in ("report.xml", "report.md", "report.html"):
             check(os.path.getsize(os.path.join(repo, "reports/merged", name)) > 0, f"no merged {name}")
