@@ -138,8 +138,13 @@ std::string render_matrix_summary(const PhaseMatrix& matrix, const MatrixDescrip
     }
     out << "\n";
   }
-  out << "  (in parentheses: the version is not deployed during the step; \"fail before\": statements that "
-         "fail only on the schema before the step, as expected)\n";
+  bool any_fail_before = false;
+  for (const auto& row : matrix.rows) {
+    for (const Cell& cell : row.cells) any_fail_before = any_fail_before || cell.fail_before > 0;
+  }
+  out << "  (in parentheses: the version is not deployed during the step"
+      << (any_fail_before ? "; \"fail before\": statements that fail only on the schema before the step, as expected" : "")
+      << ")\n";
   bool any_findings = false;
   for (const auto& row : matrix.rows) {
     if (row.migration_failure) {
