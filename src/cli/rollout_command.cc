@@ -7,6 +7,9 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "capture_preview.h"
 #include "filter_options.h"
@@ -14,9 +17,12 @@
 #include "output_file.h"
 #include "path_arguments.h"
 #include "pgshadow/capture/peeking_event_source.h"
+#include "pgshadow/metrics/pushgateway.h"
+#include "pgshadow/metrics/rollout_metrics.h"
 #include "pgshadow/rollout/matrix_report.h"
 #include "pgshadow/sql/script.h"
 #include "rollout_step.h"
+#include "run_identity.h"
 
 namespace pgshadow::cli {
 namespace {
@@ -145,6 +151,7 @@ class ScratchDirectory {
 struct Reports {
   std::optional<OutputFile> json;
   std::optional<OutputFile> markdown;
+  std::optional<OutputFile> metrics;
 };
 
 Result<Reports> prepare_reports(const RolloutOptions& options, const rollout::DeployPlan& plan) {
@@ -159,10 +166,12 @@ Result<Reports> prepare_reports(const RolloutOptions& options, const rollout::De
     if (!file) return file.error();
     reports.json.emplace(std::move(*file));
   }
-  if (!options.markdown_file.empty()) {
-    auto file = OutputFile::prepare("--markdown", options.markdown_file, inputs);
+  for (const auto& [flag, path, report] : {std::tuple{"--markdown", &options.markdown_file, &reports.markdown},
+                                            std::tuple{"--metrics-file", &options.metrics_file, &reports.metrics}}) {
+    if (path->empty()) continue;
+    auto file = OutputFile::prepare(flag, *path, inputs);
     if (!file) return file.error();
-    reports.markdown.emplace(std::move(*file));
+    report->emplace(std::move(*file));
   }
   return reports;
 }
@@ -192,6 +201,14 @@ void add_rollout_command(CLI::App& app, RolloutOptions& options) {
   command->add_option("--report", options.report_file, "The phase matrix as JSON (docs/rollout-report.md)")
       ->type_name("FILE");
   command->add_option("--markdown", options.markdown_file, "The phase matrix as Markdown")->type_name("FILE");
+  command->add_option("--metrics-file", options.metrics_file,
+                      "The phase matrix as Prometheus metrics in the text format (docs/metrics.md)")
+      ->type_name("FILE");
+  command->add_option("--pushgateway", options.pushgateway,
+                      "Push the phase matrix's metrics to this Pushgateway at the end (job pgshadow_rollout)")
+      ->type_name("URL");
+  command->add_option("--run-id", options.run_id, "The run's id in the metrics (default: as for verify)")
+      ->type_name("ID");
   command->add_option("--fail-on", options.fail_on, "The weakest plan verdict that fails the run (exit 1)")
       ->check(CLI::IsMember({"breaking", "review"}));
   command->add_flag("-q,--quiet", options.quiet, "Print the verdict line only");
@@ -223,6 +240,15 @@ int run_rollout(const RolloutOptions& given) {
   if (!settings) return exit_status_for(settings.error());
   auto reports = prepare_reports(options, *plan);
   if (!reports) return exit_status_for(reports.error());
+  const std::string started_at = now_iso8601();
+  auto run_id = resolve_run_id(options.run_id, started_at);
+  if (!run_id) return exit_status_for(run_id.error());
+  std::optional<metrics::PushgatewayUrl> pushgateway;
+  if (!options.pushgateway.empty()) {
+    auto url = metrics::parse_pushgateway_url(options.pushgateway);
+    if (!url) return exit_status_for(url.error());
+    pushgateway = *url;
+  }
   RolloutContext context;
   context.plan = &*plan;
   context.globals_file = options.globals_file;
@@ -245,7 +271,7 @@ int run_rollout(const RolloutOptions& given) {
   if (description.scenario.empty()) {
     description.scenario = fs::path(options.scenario_dir).lexically_normal().parent_path().filename().string();
   }
-  description.started_at = now_iso8601();
+  description.started_at = started_at;
   std::string state = options.baseline_file;
   std::vector<std::string> end_states;
   const auto not_run_row = [](const rollout::PlanStep& step, bool is_rollback) {
@@ -305,12 +331,22 @@ int run_rollout(const RolloutOptions& given) {
   rollout::decide(matrix);
   const Verdict fail_on = options.fail_on == "review" ? Verdict::kReview : Verdict::kBreaking;
   int status = static_cast<int>(rollout::exit_code_for(matrix, fail_on));
+  const auto registry = metrics::rollout_registry(matrix, *run_id);
   for (const auto& [file, text] :
        {std::pair{&reports->json, rollout::render_matrix_json(matrix, description)},
-        std::pair{&reports->markdown, rollout::render_matrix_markdown(matrix, description)}}) {
+        std::pair{&reports->markdown, rollout::render_matrix_markdown(matrix, description)},
+        std::pair{&reports->metrics, metrics::exposition_text(*registry)}}) {
     if (!file->has_value()) continue;
     if (Status written = (*file)->write(text); !written) {
       std::cerr << "pgshadow: " << written.error().message << "\n";
+      status = static_cast<int>(ExitCode::kInfrastructure);
+    }
+  }
+  if (pushgateway) {
+    if (Status pushed = metrics::push_metrics(*pushgateway, registry, "pgshadow_rollout", {{"run", *run_id}},
+                                              metrics::kPushTimeout, &interrupt_requested());
+        !pushed) {
+      std::cerr << "pgshadow: " << pushed.error().message << "\n";
       status = static_cast<int>(ExitCode::kInfrastructure);
     }
   }

@@ -60,8 +60,9 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   const YAML::Node expect = YAML::LoadFile(scenario + "/expect.yaml");
 
   TempDir work;
-  const RunOutput run =
-      run_pgshadow({"rollout", scenario, "--report", work.file("rollout.json"), "--markdown", work.file("rollout.md")});
+  const RunOutput run = run_pgshadow({"rollout", scenario, "--report", work.file("rollout.json"), "--markdown",
+                                      work.file("rollout.md"), "--metrics-file", work.file("rollout.prom"), "--run-id",
+                                      "e2e"});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == expect["exit_code"].as<int>());
   const json report = json::parse(read_file(work.file("rollout.json")));
@@ -73,6 +74,9 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   CHECK(run.out.rfind("ROLLOUT: " + upper, 0) == 0);
   CHECK(read_file(work.file("rollout.md")).find("| step | migrations | old | new |") != std::string::npos);
+  const std::string metrics = read_file(work.file("rollout.prom"));
+  CHECK(metrics.find("pgshadow_rollout_verdict{run=\"e2e\",verdict=\"" + expect["verdict"].as<std::string>() + "\"} 1") !=
+        std::string::npos);
 
   // Every step and every cell, in the plan's order.
   std::vector<std::string> expected_steps;
@@ -86,7 +90,11 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
     REQUIRE(row != nullptr);
     for (const char* version : {"old", "new"}) {
       INFO("cell " << step << " / " << version << ": " << (*row)["cells"][version].dump());
-      CHECK((*row)["cells"][version]["verdict"] == entry.second[version].as<std::string>());
+      const std::string verdict = entry.second[version].as<std::string>();
+      CHECK((*row)["cells"][version]["verdict"] == verdict);
+      CHECK(metrics.find("pgshadow_rollout_cell{run=\"e2e\",deployed=\"" +
+                         std::string((*row)["cells"][version]["deployed"] == true ? "true" : "false") + "\",step=\"" +
+                         step + "\",verdict=\"" + verdict + "\",version=\"" + version + "\"} 1") != std::string::npos);
     }
   }
 
