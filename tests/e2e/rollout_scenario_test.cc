@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "run_support.h"
@@ -169,6 +170,42 @@ TEST_CASE("a rollout plan with mistakes is refused before any server starts, eac
   CHECK(no_capture.exit_status == 2);
   CHECK(no_capture.err == "pgshadow: " + scenario.file("deploy.yaml") + ": the old application's capture " +
                               scenario.path() + "/traffic/old not found (record it, or name it under captures:)\n");
+}
+
+TEST_CASE("a phase whose migration fails is breaking, and the steps after it are not run", "[rollout]") {
+  const std::string source = std::string(PGSHADOW_SOURCE_DIR) + "/scenarios/rollout/rename-four-stage-safe";
+  TempDir scenario;
+  scenario.write("baseline.sql", read_file(source + "/baseline.sql"));
+  for (const char* version : {"old", "new"}) {
+    std::filesystem::create_directories(scenario.path() + "/traffic/" + version);
+    scenario.write(std::string("traffic/") + version + "/postgresql.csv",
+                   read_file(source + "/traffic/" + version + "/postgresql.csv"));
+  }
+  std::filesystem::create_directories(scenario.path() + "/migrations");
+  // The names are not numbers: the conversion fails on the data the phase starts from.
+  scenario.write("migrations/001_name_to_int.sql", "ALTER TABLE users ALTER COLUMN name TYPE integer USING name::integer;\n");
+  scenario.write("deploy.yaml",
+                 "phases:\n"
+                 "  - name: convert\n"
+                 "    migrations: [001_name_to_int.sql]\n"
+                 "    traffic: [old]\n"
+                 "  - name: switch\n"
+                 "    traffic: [old, new]\n");
+  const RunOutput run = run_pgshadow({"rollout", scenario.path(), "--report", scenario.file("rollout.json"), "-q"});
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  CHECK(run.exit_status == 1);
+  CHECK(run.out == "ROLLOUT: BREAKING (INCOMPLETE)\n");
+  const json report = json::parse(read_file(scenario.file("rollout.json")));
+  CHECK(report["verdict"] == "breaking");
+  CHECK(report["incomplete"] == true);
+  REQUIRE(report["rows"].size() == 2);
+  CHECK(report["rows"][0]["migration_failure"]["sqlstate"] == "22P02");
+  CHECK(report["rows"][0]["migration_failure"]["line"] == 1);
+  CHECK(report["rows"][0]["cells"]["old"]["verdict"] == "not_run");
+  CHECK(report["rows"][0]["cells"]["old"]["not_run_reason"] == "the step's migration failed");
+  CHECK(report["rows"][1]["cells"]["new"]["verdict"] == "not_run");
+  CHECK(report["rows"][1]["cells"]["new"]["not_run_reason"] == "an earlier step's migration failed");
+  CHECK(report["reasons"][0].get<std::string>().rfind("convert: the migration fails (", 0) == 0);
 }
 
 }  // namespace pgshadow::e2e
