@@ -19,6 +19,7 @@
 #include "pgshadow/capture/peeking_event_source.h"
 #include "pgshadow/metrics/pushgateway.h"
 #include "pgshadow/metrics/rollout_metrics.h"
+#include "pgshadow/report/rollout_junit.h"
 #include "pgshadow/rollout/matrix_report.h"
 #include "pgshadow/sql/script.h"
 #include "rollout_step.h"
@@ -151,6 +152,7 @@ class ScratchDirectory {
 struct Reports {
   std::optional<OutputFile> json;
   std::optional<OutputFile> markdown;
+  std::optional<OutputFile> junit;
   std::optional<OutputFile> metrics;
 };
 
@@ -167,6 +169,7 @@ Result<Reports> prepare_reports(const RolloutOptions& options, const rollout::De
     reports.json.emplace(std::move(*file));
   }
   for (const auto& [flag, path, report] : {std::tuple{"--markdown", &options.markdown_file, &reports.markdown},
+                                            std::tuple{"--junit", &options.junit_file, &reports.junit},
                                             std::tuple{"--metrics-file", &options.metrics_file, &reports.metrics}}) {
     if (path->empty()) continue;
     auto file = OutputFile::prepare(flag, *path, inputs);
@@ -201,6 +204,9 @@ void add_rollout_command(CLI::App& app, RolloutOptions& options) {
   command->add_option("--report", options.report_file, "The phase matrix as JSON (docs/rollout-report.md)")
       ->type_name("FILE");
   command->add_option("--markdown", options.markdown_file, "The phase matrix as Markdown")->type_name("FILE");
+  command->add_option("--junit", options.junit_file,
+                      "The phase matrix as JUnit XML: a test case per deployed cell, migration failure and check")
+      ->type_name("FILE");
   command->add_option("--metrics-file", options.metrics_file,
                       "The phase matrix as Prometheus metrics in the text format (docs/metrics.md)")
       ->type_name("FILE");
@@ -332,8 +338,10 @@ int run_rollout(const RolloutOptions& given) {
   const Verdict fail_on = options.fail_on == "review" ? Verdict::kReview : Verdict::kBreaking;
   int status = static_cast<int>(rollout::exit_code_for(matrix, fail_on));
   const auto registry = metrics::rollout_registry(matrix, *run_id);
+  const std::string json_report = rollout::render_matrix_json(matrix, description);
   for (const auto& [file, text] :
-       {std::pair{&reports->json, rollout::render_matrix_json(matrix, description)},
+       {std::pair{&reports->json, json_report},
+        std::pair{&reports->junit, report::render_rollout_junit(nlohmann::json::parse(json_report))},
         std::pair{&reports->markdown, rollout::render_matrix_markdown(matrix, description)},
         std::pair{&reports->metrics, metrics::exposition_text(*registry)}}) {
     if (!file->has_value()) continue;

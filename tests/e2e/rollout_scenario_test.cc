@@ -63,7 +63,7 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   TempDir work;
   const RunOutput run = run_pgshadow({"rollout", scenario, "--report", work.file("rollout.json"), "--markdown",
                                       work.file("rollout.md"), "--metrics-file", work.file("rollout.prom"), "--run-id",
-                                      "e2e"});
+                                      "e2e", "--junit", work.file("rollout.xml")});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == expect["exit_code"].as<int>());
   const json report = json::parse(read_file(work.file("rollout.json")));
@@ -75,6 +75,8 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   CHECK(run.out.rfind("ROLLOUT: " + upper, 0) == 0);
   CHECK(read_file(work.file("rollout.md")).find("| step | migrations | old | new |") != std::string::npos);
+  CHECK(read_file(work.file("rollout.xml")).find("<testsuite name=\"pgshadow rollout " + std::string(scenario_env) + "\"") !=
+        std::string::npos);
   const std::string metrics = read_file(work.file("rollout.prom"));
   CHECK(metrics.find("pgshadow_rollout_verdict{run=\"e2e\",verdict=\"" + expect["verdict"].as<std::string>() + "\"} 1") !=
         std::string::npos);
