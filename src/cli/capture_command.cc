@@ -9,6 +9,7 @@
 #include <iostream>
 #include <optional>
 
+#include "exit_status.h"
 #include "interrupt.h"
 #include "output_file.h"
 #include "path_arguments.h"
@@ -56,11 +57,6 @@ void print_time_zones(std::ostream& out, const capture::InputAccounting& account
   for (const auto& [zone, how] : accounting.time_zones) out << "  " << zone << " read as " << how << "\n";
 }
 
-int fail(const Error& error) {
-  std::cerr << "pgshadow: " << error.message << "\n";
-  return static_cast<int>(error.kind == ErrorKind::kBadInput ? ExitCode::kBadInput : ExitCode::kInfrastructure);
-}
-
 }  // namespace
 
 void add_capture_command(CLI::App& app, CaptureOptions& options) {
@@ -77,9 +73,15 @@ void add_capture_command(CLI::App& app, CaptureOptions& options) {
       "Times: UTC, numeric offsets and zone abbreviations (CET, CEST, MSK, EST, EDT, IST, ...),\n"
       "exact with --log-timezone or log_timezone in --log-settings, else by a table of common ones.\n\n"
       "A hosted service's log: give its prefix, e.g. Amazon RDS / Aurora:\n"
-      "  pgshadow capture postgresql.log.2026-12-01-09 --log-line-prefix '%t:%r:%u@%d:[%p]:' --stats\n\n"
-      "Exit 2 when no event could be read, or more than --max-unusable of the statement records\n"
-      "could not be used: the message names the main reason, its count and first file:line.");
+      "  pgshadow capture postgresql.log.2026-12-01-09 --log-line-prefix '%t:%r:%u@%d:[%p]:' --stats");
+  command->footer(
+      "Exit status:\n"
+      "  0  read (and written with -o)\n"
+      "  2  bad usage or input: no event could be read, or more than --max-unusable of the statement\n"
+      "     records could not be used (the message names the main reason, its count and first\n"
+      "     file:line; no -o file is put in place)\n"
+      "  3  the output (-o, standard output) cannot be written\n"
+      "  130/143  interrupted by SIGINT/SIGTERM (no -o file is put in place)\n");
   command->add_option("inputs", options.inputs, "Log files, directories of rotated files, or captures")
       ->required()->type_name("LOG");
   command->add_option("-o,--output", options.output, "Write the canonical capture here ('-': standard output)")
@@ -93,16 +95,16 @@ void add_capture_command(CLI::App& app, CaptureOptions& options) {
 
 int run_capture(const CaptureOptions& options) {
   if (options.output.empty() && !options.stats) {
-    return fail(Error::bad_input("capture needs -o FILE, --stats, or both"));
+    return exit_status_for(Error::bad_input("capture needs -o FILE, --stats, or both"));
   }
-  if (options.json && !options.stats) return fail(Error::bad_input("--json goes with --stats"));
+  if (options.json && !options.stats) return exit_status_for(Error::bad_input("--json goes with --stats"));
 
   std::vector<FileIdentity> inputs;
   for (const std::string& path : options.inputs) {
     std::error_code ignored;
     const bool directory = std::filesystem::is_directory(path, ignored);
     if (Status s = check_input_path("capture", path, directory ? PathUse::kDirectory : PathUse::kFileOrStream); !s) {
-      return fail(s.error());
+      return exit_status_for(s.error());
     }
     auto identities = identities_of(path);
     inputs.insert(inputs.end(), identities.begin(), identities.end());
@@ -113,22 +115,20 @@ int run_capture(const CaptureOptions& options) {
   }
   // Checked before reading: the output must not be one of the inputs (it would be wiped).
   std::optional<OutputFile> file;
-  if (!options.output.empty() && options.output != "-") {
+  if (!options.output.empty()) {
     auto prepared = OutputFile::prepare("-o", options.output, inputs);
-    if (!prepared) return fail(prepared.error());
+    if (!prepared) return exit_status_for(prepared.error());
     file.emplace(std::move(*prepared));
   }
   const capture::FilteredEventSource* filtered = nullptr;
   // Unchecked: the capture quality is checked below, after --stats has shown what was read.
   auto source = open_filtered_capture(options.inputs, options.filters, &filtered, /*checked=*/false);
-  if (!source) return fail(source.error());
+  if (!source) return exit_status_for(source.error());
 
   std::ostream* out = nullptr;
-  if (options.output == "-") {
-    out = &std::cout;
-  } else if (file) {
+  if (file) {
     auto opened = file->open();
-    if (!opened) return fail(opened.error());
+    if (!opened) return exit_status_for(opened.error());
     out = *opened;
   }
   std::optional<capture::CaptureWriter> writer;
@@ -139,9 +139,9 @@ int run_capture(const CaptureOptions& options) {
   {
     Progress progress(isatty(STDERR_FILENO) != 0);
     for (;;) {
-      if (interrupt_requested().load()) return fail(Error{ErrorKind::kInterrupted, "interrupted"});
+      if (interrupt_requested().load()) return exit_status_for(Error{ErrorKind::kInterrupted, "interrupted"});
       auto next = (*source)->next();
-      if (!next) return fail(next.error());
+      if (!next) return exit_status_for(next.error());
       if (!next->has_value()) break;
       ++events;
       if (writer) writer->write(**next);
@@ -149,21 +149,19 @@ int run_capture(const CaptureOptions& options) {
       progress.update((*source)->accounting(), statistics.statements());
     }
   }
-  if (file) {
-    if (Status written = file->commit(); !written) return fail(written.error());
-  }
   // A capture with nothing to compare, or mostly unusable, is refused (exit 2), with its main
-  // reason; no capture file is left behind for it.
+  // reason; its file is not put in place (a previous one stays as it was). Standard output has
+  // had what was read already: the rest of it is written.
   const capture::CaptureReadFigures figures{(*source)->accounting(), (*source)->problems(), events,
                                             filtered != nullptr ? &filtered->filtered_by_reason() : nullptr,
                                             (*source)->description()};
   const Status quality = capture::check_capture_quality(figures, options.filters.max_unusable);
-  if (!quality && !options.output.empty() && options.output != "-") {
-    std::error_code ignored;
-    std::filesystem::remove(options.output, ignored);
+  if (file && (quality || file->is_standard_output())) {
+    if (Status written = file->commit(); !written) return exit_status_for(written.error());
   }
+  file.reset();  // a refused capture's temporary file is removed here
 
-  std::ostream& summary = options.output == "-" ? std::cerr : std::cout;
+  std::ostream& summary = options.output == "-" ? std::cerr : std::cout;  // the capture has standard output
   if (options.stats && options.json) {
     nlohmann::json figures_json = statistics.to_json(**source, filtered);
     figures_json["time_zones"] = (*source)->accounting().time_zones;
@@ -174,7 +172,7 @@ int run_capture(const CaptureOptions& options) {
     statistics.print(summary, **source, filtered);
   }
   if (options.stats && !options.json) print_time_zones(summary, (*source)->accounting());
-  if (!quality) return fail(quality.error());
+  if (!quality) return exit_status_for(quality.error());
   if (!options.stats) {
     // Always say what was lost, even without --stats.
     const auto& problems = (*source)->problems();

@@ -18,16 +18,22 @@
 
 namespace {
 
-constexpr const char* kExitCodes =
+constexpr const char* kVerifyExitCodes =
     "Exit status:\n"
     "  0  safe (or review, unless --fail-on review)\n"
     "  1  breaking (or review with --fail-on review, or a --max budget exceeded)\n"
     "  2  bad usage or input (flags, files, capture, migration syntax, an allowlist that is\n"
     "     malformed or has an expired entry); a capture with nothing to compare (no event read,\n"
     "     more than --max-unusable of it unusable, every event filtered or skipped)\n"
-    "  3  infrastructure failure (cannot start or reach a server), or statements that could not\n"
-    "     be replayed (the reports are still written)\n"
-    "  130/143  interrupted by SIGINT/SIGTERM (the embedded server is removed)\n";
+    "  3  infrastructure failure (cannot start or reach a server, a report that cannot be\n"
+    "     written), or statements that could not be replayed (the reports are still written)\n"
+    "  130/143  interrupted by SIGINT/SIGTERM (the reports asked for are written, marked\n"
+    "           interrupted; the embedded server is removed)\n";
+
+// Each command's --help lists the statuses it can return; these are what they share.
+constexpr const char* kExitCodes =
+    "Exit status (each command's --help says when): 0 success (safe), 1 breaking (verify,\n"
+    "merge), 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n";
 
 void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
   CLI::App* verify = app.add_subcommand(
@@ -40,7 +46,7 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
       "the baseline once (with its owners and privileges) into a database named as the capture's,\n"
       "copies the cluster so that each side has its own, applies the migration to the shadow,\n"
       "replays every session as its captured role (never as a superuser), and removes both.");
-  verify->footer(kExitCodes);
+  verify->footer(kVerifyExitCodes);
   verify->add_option("scenario", options.scenario_dir,
                      "Scenario directory: baseline.sql|baseline.dump, migrations/*.sql, traffic/")
       ->type_name("DIR");

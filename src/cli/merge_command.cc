@@ -2,14 +2,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/report/merge.h"
+#include "exit_status.h"
+#include "path_arguments.h"
+#include "report_files.h"
 #include "terminal.h"
 
 namespace pgshadow::cli {
@@ -21,21 +24,27 @@ constexpr const char* kMergeExitCodes =
     "Exit status:\n"
     "  0  safe (or review, unless the shards ran with --fail-on review)\n"
     "  1  breaking: the merged verdict fails the gate\n"
-    "  2  the files are not the shards of one run (run id, inputs, shard i/n given twice, filters)\n"
-    "  3  a shard is missing, a shard could not replay every statement, or a report cannot be written\n";
+    "  2  bad usage, or the files are not the shard reports of one run (not a pgshadow report, another\n"
+    "     run id, other inputs or filters, a shard i/n given twice)\n"
+    "  3  a shard is missing or was interrupted, a shard could not replay every statement, or a report\n"
+    "     cannot be written\n";
 
-// A directory stands for the shard reports under it: DIR/*/report.json and DIR/report.json.
-std::vector<std::string> expand(const std::vector<std::string>& inputs) {
+// A directory stands for the shard reports under it: DIR/*/report.json and DIR/report.json,
+// except those in the merge's own --report-dir (an earlier merge of the same shards).
+std::vector<std::string> expand(const std::vector<std::string>& inputs, const std::string& report_dir) {
+  std::error_code error;
+  const fs::path merged = report_dir.empty() ? fs::path() : fs::weakly_canonical(report_dir, error);
   std::vector<std::string> files;
   for (const auto& input : inputs) {
-    std::error_code error;
     if (!fs::is_directory(input, error)) {
       files.push_back(input);
       continue;
     }
     std::vector<std::string> found;
     for (const auto& entry : fs::recursive_directory_iterator(input, error)) {
-      if (entry.is_regular_file() && entry.path().filename() == "report.json") found.push_back(entry.path().string());
+      if (!entry.is_regular_file() || entry.path().filename() != "report.json") continue;
+      if (!merged.empty() && fs::weakly_canonical(entry.path().parent_path(), error) == merged) continue;
+      found.push_back(entry.path().string());
     }
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
@@ -43,20 +52,18 @@ std::vector<std::string> expand(const std::vector<std::string>& inputs) {
   return files;
 }
 
+// A shard report is read once (it may be a FIFO, as `pgshadow report` reads one).
 Result<nlohmann::json> read_report(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error::bad_input("cannot read " + path);
+  auto text = read_input_once("merge", path);
+  if (!text) return text.error();
   try {
-    return nlohmann::json::parse(in);
+    return nlohmann::json::parse(*text);
   } catch (const nlohmann::json::parse_error& error) {
     return Error::bad_input(path + ": not valid JSON (" + error.what() + ")");
   }
 }
 
-int exit_for(const Error& error) {
-  std::cerr << "pgshadow: merge: " << error.message << "\n";
-  return static_cast<int>(error.kind == ErrorKind::kBadInput ? ExitCode::kBadInput : ExitCode::kInfrastructure);
-}
+int exit_for(const Error& error) { return exit_status_for(error, "pgshadow: merge"); }
 
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -111,8 +118,20 @@ void add_merge_command(CLI::App& app, MergeOptions& options) {
 }
 
 int run_merge(const MergeOptions& options) {
+  const std::vector<std::string> paths = expand(options.inputs, options.report_dir);
+  std::vector<FileIdentity> inputs;  // no output may overwrite a shard report
+  for (const auto& path : paths) {
+    auto identities = identities_of(path);
+    inputs.insert(inputs.end(), identities.begin(), identities.end());
+  }
+  std::vector<ReportRequest> requests;
+  if (!options.report_dir.empty()) requests = reports_in_directory(options.report_dir);
+  if (!options.report_file.empty()) requests.push_back({"--report", options.report_file, "json"});
+  auto outputs = ReportFiles::prepare(options.report_dir, requests, inputs);
+  if (!outputs) return exit_for(outputs.error());
+
   std::vector<report::ShardReport> shards;
-  for (const auto& path : expand(options.inputs)) {
+  for (const auto& path : paths) {
     auto json = read_report(path);
     if (!json) return exit_for(json.error());
     shards.push_back({path, std::move(*json)});
@@ -120,30 +139,8 @@ int run_merge(const MergeOptions& options) {
   auto merged = report::merge_shard_reports(shards);
   if (!merged) return exit_for(merged.error());
 
-  std::vector<std::pair<std::string, std::string>> outputs;  // path, format
-  if (!options.report_dir.empty()) {
-    std::error_code error;
-    fs::create_directories(options.report_dir, error);
-    if (error) return exit_for(Error::infrastructure("--report-dir " + options.report_dir + ": " + error.message()));
-    for (const auto& [name, format] : {std::pair{"report.json", "json"}, {"report.xml", "junit"}, {"report.md", "md"},
-                                       {"report.html", "html"}}) {
-      outputs.emplace_back((fs::path(options.report_dir) / name).string(), format);
-    }
-  }
-  if (!options.report_file.empty()) outputs.emplace_back(options.report_file, "json");
-  bool to_stdout = false;
-  for (const auto& [path, format] : outputs) {
-    const std::string text = format == "md" ? report::render_markdown(*merged, {options.markdown_budget})
-                                            : *report::render(*merged, format);
-    if (path == "-") {
-      std::cout << text << std::flush;
-      to_stdout = true;
-      continue;
-    }
-    std::ofstream out(path);
-    out << text;
-    if (!out) return exit_for(Error::infrastructure("cannot write " + path));
-  }
+  const bool all_written = outputs->write(*merged, options.markdown_budget);
+  const bool to_stdout = outputs->to_standard_output();
   std::ostream& summary = to_stdout ? std::cerr : std::cout;
   print_summary(summary, *merged, use_color(options.color, to_stdout ? STDERR_FILENO : STDOUT_FILENO));
   if ((*merged)["accounting"].value("failed", std::uint64_t{0}) > 0) {
@@ -151,6 +148,7 @@ int run_merge(const MergeOptions& options) {
               << " statements could not be replayed in the shards: the run is incomplete\n";
     return static_cast<int>(ExitCode::kInfrastructure);
   }
+  if (!all_written) return static_cast<int>(ExitCode::kInfrastructure);
   if (merged->contains("gate")) return (*merged)["gate"].value("exit_code", 0);
   return (*merged)["verdict"] == "breaking" ? static_cast<int>(ExitCode::kBreaking) : 0;
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 namespace pgshadow::cli {
 namespace {
@@ -78,6 +79,10 @@ Result<OutputFile> OutputFile::prepare(std::string_view flag, std::string path,
   const auto bad = [&](const std::string& reason) {
     return Error::bad_input(output.flag_ + " " + output.path_ + ": " + reason);
   };
+  if (output.is_standard_output()) {
+    output.direct_ = true;
+    return output;
+  }
   struct stat info {};
   const bool exists = stat(output.path_.c_str(), &info) == 0;
   if (!exists && errno != ENOENT) return bad(std::strerror(errno));
@@ -109,6 +114,8 @@ Result<OutputFile> OutputFile::prepare(std::string_view flag, std::string path,
   return output;
 }
 
+std::string OutputFile::target() const { return is_standard_output() ? "to standard output" : path_; }
+
 OutputFile::OutputFile(OutputFile&& other) noexcept { *this = std::move(other); }
 
 OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
@@ -138,12 +145,15 @@ void OutputFile::discard() {
 
 Result<std::ostream*> OutputFile::open() {
   const auto failed = [&](const std::string& reason) {
-    return Error::infrastructure("cannot write " + path_ + " (" + flag_ + "): " + reason);
+    return Error::infrastructure("cannot write " + target() + " (" + flag_ + "): " + reason);
   };
   int fd = -1;
   if (held_fd_ >= 0) {  // a FIFO, opened when its reader was checked for
     fd = std::exchange(held_fd_, -1);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  } else if (is_standard_output()) {
+    std::cout.flush();  // what was printed before comes first
+    fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
   } else if (direct_) {
     fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
   } else {
@@ -160,7 +170,7 @@ Result<std::ostream*> OutputFile::open() {
 
 Status OutputFile::commit() {
   const auto failed = [&](const std::string& reason) {
-    const Error error = Error::infrastructure("cannot write " + path_ + " (" + flag_ + "): " + reason);
+    const Error error = Error::infrastructure("cannot write " + target() + " (" + flag_ + "): " + reason);
     discard();
     return error;
   };

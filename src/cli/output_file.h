@@ -7,7 +7,8 @@
 // was expected: never a truncated one, never an empty one. A stream (a character device such as
 // /dev/null, a FIFO with a reader, anything under /dev or /proc) is written directly. An output
 // that is one of the run's inputs (same device and inode) is refused before the run: writing it
-// would destroy what the run reads. Not thread-safe; movable.
+// would destroy what the run reads. "-" is standard output, written directly like a stream.
+// Not thread-safe; movable.
 #include <memory>
 #include <ostream>
 #include <streambuf>
@@ -54,6 +55,7 @@ class OutputFile {
   ~OutputFile();  // an output opened and not committed is removed (its temporary file)
 
   const std::string& path() const { return path_; }
+  bool is_standard_output() const { return path_ == "-"; }
 
   // Starts writing. kInfrastructure naming the file when the temporary file cannot be made.
   Result<std::ostream*> open();
@@ -66,6 +68,7 @@ class OutputFile {
  private:
   OutputFile() = default;
   void discard();
+  std::string target() const;  // for messages: the path, or "to standard output"
 
   std::string flag_;
   std::string path_;

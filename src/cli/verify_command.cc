@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "capture_preview.h"
+#include "exit_status.h"
 #include "interrupt.h"
 #include "run_identity.h"
 #include "pgshadow/capture/event_filter.h"
@@ -38,14 +41,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int exit_status_for(const Error& error) {
-  std::cerr << "pgshadow: " << error.message << "\n";
-  switch (error.kind) {
-    case ErrorKind::kBadInput: return static_cast<int>(ExitCode::kBadInput);
-    case ErrorKind::kInfrastructure: return static_cast<int>(ExitCode::kInfrastructure);
-    case ErrorKind::kInterrupted: return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  }
-  return static_cast<int>(ExitCode::kInfrastructure);
+// "SIGTERM", as the report names the signal that stopped a run.
+std::string signal_name(int signal_number) {
+  const char* abbreviation = sigabbrev_np(signal_number);
+  return abbreviation != nullptr ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal_number);
 }
 
 std::string now_iso8601() {
@@ -240,6 +239,31 @@ int run_verify(const VerifyOptions& options) {
   // out again to the replay (the capture is read once: it may be a FIFO).
   auto source = std::make_unique<capture::PeekingEventSource>(std::move(opened).value());
   run.capture_description = source->description();
+  judge::JudgeSettings judge_settings;
+  judge_settings.include_literals = options.include_literals;
+  judge_settings.show_values = options.show_values;
+  judge_settings.severities = outputs->policy.severities;
+  judge::FindingsBook findings(judge_settings);
+  // What the reports say about the capture and the run's cost, once it ends or is stopped.
+  const auto close_description = [&] {
+    if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
+    run.capture_accounting = source->accounting();
+    run.capture_problems = &source->problems();
+    run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  };
+  // A signal stops the run at the next statement boundary: the reports asked for are still
+  // written, with what was compared until then and marked interrupted (never safe), before
+  // the exit status names the signal.
+  const auto stop = [&](const Error& error, const char* during) {
+    if (error.kind == ErrorKind::kInterrupted && !outputs->reports.reports().empty()) {
+      run.interrupted = report::RunDescription::Interruption{signal_name(interrupt_signal()), during};
+      close_description();
+      finish_outputs(*outputs, run, findings);
+    }
+    return exit_status_for(error);
+  };
   auto preview = preview_capture(*source, options.filters);
   // Embedded servers are not started for a capture that cannot work; given servers are asked
   // first, so that one that cannot be reached is told as such (exit 3) whatever the capture.
@@ -254,7 +278,7 @@ int run_verify(const VerifyOptions& options) {
       if (!preview->note.empty()) std::cerr << "pgshadow: " << preview->note << "\n";
     }
     auto prepared = prepare_embedded(options, *preview);
-    if (!prepared) return exit_status_for(prepared.error());
+    if (!prepared) return stop(prepared.error(), "setup");
     targets = std::move(prepared).value();
     run.server_mode = "embedded";
     run.database = targets.pair->database();
@@ -264,7 +288,7 @@ int run_verify(const VerifyOptions& options) {
     run.roles = &targets.pair->roles();
   } else {
     auto prepared = prepare_dsn(options);
-    if (!prepared) return exit_status_for(prepared.error());
+    if (!prepared) return stop(prepared.error(), "setup");
     if (!preview) return exit_status_for(preview.error());
     targets = std::move(prepared).value();
     run.server_mode = "dsn";
@@ -275,15 +299,10 @@ int run_verify(const VerifyOptions& options) {
   run.capture_databases = preview->databases_seen;
   run.database_note = preview->note;
   auto version = server_version(targets.conninfo.baseline_conninfo);
-  if (!version) return exit_status_for(version.error());
+  if (!version) return stop(version.error(), "setup");
   run.server_version = *version;
-  if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+  if (Status s = check_interrupt(); !s) return stop(s.error(), "setup");
 
-  judge::JudgeSettings judge_settings;
-  judge_settings.include_literals = options.include_literals;
-  judge_settings.show_values = options.show_values;
-  judge_settings.severities = outputs->policy.severities;
-  judge::FindingsBook findings(judge_settings);
   auto observability = RunObservability::start(options.observability, run, findings);
   if (!observability) return exit_status_for(observability.error());
   replay::ObserverFanout observers;
@@ -300,25 +319,26 @@ int run_verify(const VerifyOptions& options) {
   const pg::MigrationOptions migration_options{&interrupt_requested(), targets.conninfo.baseline_conninfo};
   auto migrated = targets.pair ? targets.pair->apply_migrations(*migrations, migration_options)
                                : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
-  if (!migrated) return exit_status_for(migrated.error());
-  if (migrated->has_value()) {
-    findings.on_migration_failed(**migrated);
+  if (!migrated) return stop(migrated.error(), "migration");
+  findings.on_migration_messages(migrated->messages, migrated->messages_dropped);
+  if (migrated->failure) {
+    findings.on_migration_failed(*migrated->failure);
     // The traffic is not replayed, but every event is still accounted for.
     std::uint64_t events = 0;
     for (;;) {
       auto next = source->next();
-      if (!next) return exit_status_for(next.error());
+      if (!next) return stop(next.error(), "migration");
       if (!next->has_value()) break;
       ++events;
     }
     findings.on_not_replayed(events);
   } else {
-    if (Status s = check_interrupt(); !s) return exit_status_for(s.error());
+    if (Status s = check_interrupt(); !s) return stop(s.error(), "migration");
     // The isolation probe has pristine copies of both sides, each in its side's cluster, and
     // both clusters hand out the same OIDs from here on (embedded clusters only: they can be
     // changed freely).
     if (targets.pair) {
-      if (Status finished = targets.pair->finish_setup(); !finished) return exit_status_for(finished.error());
+      if (Status finished = targets.pair->finish_setup(); !finished) return stop(finished.error(), "setup");
       targets.conninfo.pristine_baseline_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedBaseline);
       targets.conninfo.pristine_shadow_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedShadow);
       run.next_oid = targets.pair->next_oid();
@@ -326,8 +346,12 @@ int run_verify(const VerifyOptions& options) {
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
     run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested());
-    if (!replayed) return exit_status_for(replayed.error());
+    // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering (README).
+    replay::StderrReplayTrace stderr_trace;
+    const replay::ReplayEnvironment environment{nullptr,
+                                                std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr ? &stderr_trace : nullptr};
+    auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested(), environment);
+    if (!replayed) return stop(replayed.error(), "replay");
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
     if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
@@ -345,12 +369,7 @@ int run_verify(const VerifyOptions& options) {
     run.order = options.replay.order;
     run.read_only = options.replay.read_only;
   }
-  if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
-  run.capture_accounting = source->accounting();
-  run.capture_problems = &source->problems();
-  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) == 0) run.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
+  close_description();
 
   const int status = finish_outputs(*outputs, run, findings);
   if (targets.pair && options.keep_server) {

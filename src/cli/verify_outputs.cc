@@ -13,31 +13,21 @@
 namespace pgshadow::cli {
 namespace {
 
-struct Output {
-  std::string flag;
-  std::string path;
-  const char* format;
-};
-
-std::vector<Output> outputs_of(const OutputOptions& options) {
-  std::vector<Output> outputs;
-  if (!options.report_dir.empty()) {
-    const std::filesystem::path dir(options.report_dir);
-    outputs.push_back({"--report-dir", (dir / "report.json").string(), "json"});
-    outputs.push_back({"--report-dir", (dir / "report.xml").string(), "junit"});
-    outputs.push_back({"--report-dir", (dir / "report.md").string(), "md"});
-    outputs.push_back({"--report-dir", (dir / "report.html").string(), "html"});
-  }
-  if (!options.report_file.empty()) outputs.push_back({"--report", options.report_file, "json"});
-  if (!options.junit_file.empty()) outputs.push_back({"--junit", options.junit_file, "junit"});
-  if (!options.markdown_file.empty()) outputs.push_back({"--markdown", options.markdown_file, "md"});
-  if (!options.html_file.empty()) outputs.push_back({"--html", options.html_file, "html"});
-  return outputs;
+std::vector<ReportRequest> requests_of(const OutputOptions& options) {
+  std::vector<ReportRequest> requests;
+  if (!options.report_dir.empty()) requests = reports_in_directory(options.report_dir);
+  if (!options.report_file.empty()) requests.push_back({"--report", options.report_file, "json"});
+  if (!options.junit_file.empty()) requests.push_back({"--junit", options.junit_file, "junit"});
+  if (!options.markdown_file.empty()) requests.push_back({"--markdown", options.markdown_file, "md"});
+  if (!options.html_file.empty()) requests.push_back({"--html", options.html_file, "html"});
+  return requests;
 }
 
 // -q's one line: "VERDICT: BREAKING (3 of 12 query shapes break)".
-std::string verdict_line(const judge::GateDecision& gate, const judge::FindingsBook& findings) {
-  const std::string verdict = report::verdict_word(gate.verdict, findings.accounting());
+std::string verdict_line(const report::RunDescription& run, const judge::GateDecision& gate,
+                         const judge::FindingsBook& findings) {
+  const std::string verdict = report::verdict_word(gate.verdict, findings.accounting(), run.interrupted.has_value());
+  if (run.interrupted) return "VERDICT: " + verdict + ": interrupted by " + run.interrupted->signal;
   const auto judged = findings.verdict_reasons();
   const auto& reasons = judged.empty() ? gate.reasons : judged;
   return "VERDICT: " + verdict + (reasons.empty() ? "" : ": " + reasons.front());
@@ -45,7 +35,7 @@ std::string verdict_line(const judge::GateDecision& gate, const judge::FindingsB
 
 // -v: where the time went and which files hold the reports.
 void print_details(std::ostream& out, const report::RunDescription& run,
-                   const std::vector<PreparedOutputs::Report>& outputs) {
+                   const ReportFiles& outputs) {
   const auto seconds = [](double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f s", value);
@@ -58,7 +48,9 @@ void print_details(std::ostream& out, const report::RunDescription& run,
     }
   }
   out << "\n";
-  for (const auto& output : outputs) out << "  report (" << output.format << "): " << output.path << "\n";
+  for (const auto& report : outputs.reports()) {
+    out << "  report (" << report.format << "): " << report.file.path() << "\n";
+  }
 }
 
 }  // namespace
@@ -137,27 +129,9 @@ Result<PreparedOutputs> prepare_outputs(const OutputOptions& options, const std:
   if (!policy) return policy.error();
   prepared.policy = std::move(*policy);
   prepared.options = options;
-  if (!options.report_dir.empty()) {
-    if (Status s = check_input_path("--report-dir", options.report_dir, PathUse::kDirectory); !s) return s.error();
-    std::error_code error;
-    std::filesystem::create_directories(options.report_dir, error);
-    if (error) return Error::bad_input("--report-dir " + options.report_dir + ": " + error.message());
-  }
-  std::vector<std::string> named;  // two flags naming one file would overwrite each other
-  for (const auto& [flag, path, format] : outputs_of(options)) {
-    const std::string resolved = std::filesystem::weakly_canonical(path).string();
-    if (std::find(named.begin(), named.end(), resolved) != named.end()) {
-      return Error::bad_input(flag + " " + path + ": named by another report option too");
-    }
-    named.push_back(resolved);
-    if (path == "-") {
-      prepared.reports.push_back({std::nullopt, format, path});
-      continue;
-    }
-    auto file = OutputFile::prepare(flag, path, inputs);
-    if (!file) return file.error();
-    prepared.reports.push_back({std::move(*file), format, path});
-  }
+  auto reports = ReportFiles::prepare(options.report_dir, requests_of(options), inputs);
+  if (!reports) return reports.error();
+  prepared.reports = std::move(*reports);
   return prepared;
 }
 
@@ -165,29 +139,12 @@ int finish_outputs(PreparedOutputs& outputs, const report::RunDescription& run,
                    const judge::FindingsBook& findings) {
   const OutputOptions& options = outputs.options;
   const judge::GateDecision gate = judge::decide(findings, outputs.policy);
-  bool all_written = true;
-  if (!outputs.reports.empty()) {
-    const nlohmann::json json = report::to_json(run, findings, &gate);
-    for (auto& [file, format, path] : outputs.reports) {
-      const std::string text = std::string_view(format) == "md"
-                                   ? report::render_markdown(json, {options.markdown_budget})
-                                   : *report::render(json, format);
-      if (!file) {
-        std::cout << text << std::flush;
-        continue;
-      }
-      if (Status written = file->write(text); !written) {
-        std::cerr << "pgshadow: " << written.error().message << "\n";
-        all_written = false;
-      }
-    }
-  }
-  const bool report_on_stdout = std::any_of(outputs.reports.begin(), outputs.reports.end(),
-                                            [](const PreparedOutputs::Report& report) { return !report.file; });
+  const bool all_written = outputs.reports.write(report::to_json(run, findings, &gate), options.markdown_budget);
+  const bool report_on_stdout = outputs.reports.to_standard_output();
   std::ostream& summary = report_on_stdout ? std::cerr : std::cout;
   const bool color = use_color(options.color, report_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
   if (options.quiet) {
-    summary << verdict_line(gate, findings) << "\n";
+    summary << verdict_line(run, gate, findings) << "\n";
   } else {
     report::print_summary(summary, run, findings, color, &gate);
   }

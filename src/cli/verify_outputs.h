@@ -11,7 +11,7 @@
 #include "pgshadow/judge/gate.h"
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
-#include "output_file.h"
+#include "report_files.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::cli {
@@ -35,15 +35,10 @@ struct OutputOptions {
 void add_output_options(CLI::App& verify, OutputOptions& options);
 
 // What the end of the run needs, settled before any server starts: the gate's policy (the
-// allowlist read once) and every report file checked for writing (OutputFile).
+// allowlist read once) and every report file checked for writing.
 struct PreparedOutputs {
   judge::GatePolicy policy;
-  struct Report {
-    std::optional<OutputFile> file;  // empty: standard output ("-"; the summary then goes to stderr)
-    const char* format;
-    std::string path;
-  };
-  std::vector<Report> reports;
+  ReportFiles reports;
   OutputOptions options;
 };
 

@@ -15,12 +15,19 @@ bool same_column_names(const ResultSignature& a, const ResultSignature& b) {
 // statement_timeout (57014 query_canceled) and lock_timeout (55P03 lock_not_available).
 bool is_timeout(const std::string& sqlstate) { return sqlstate == "57014" || sqlstate == "55P03"; }
 
+// What a client's notice handler sees (logged, shown to a user, or turned into an exception by
+// some drivers' strict modes) is part of the statement's behaviour.
+DivergenceClass unless_messages_differ(const ResultSignature& baseline, const ResultSignature& shadow) {
+  const bool same = baseline.notices == shadow.notices && baseline.warnings == shadow.warnings;
+  return same ? DivergenceClass::kMatch : DivergenceClass::kMessagesChanged;
+}
+
 DivergenceClass classify_errors(const ResultSignature& baseline, const ResultSignature& shadow) {
   if (baseline.succeeded) return DivergenceClass::kErrorShadowOnly;
   if (shadow.succeeded) return DivergenceClass::kErrorBaselineOnly;
   if (baseline.sqlstate != shadow.sqlstate) return DivergenceClass::kErrorChanged;
   // Both gave up the same way: nothing of the result was compared.
-  return is_timeout(baseline.sqlstate) ? DivergenceClass::kTimedOut : DivergenceClass::kMatch;
+  return is_timeout(baseline.sqlstate) ? DivergenceClass::kTimedOut : unless_messages_differ(baseline, shadow);
 }
 
 bool is_prefix(const std::vector<ColumnHeader>& prefix, const std::vector<ColumnHeader>& columns) {
@@ -82,7 +89,7 @@ DivergenceClass classify(const ResultSignature& baseline, const ResultSignature&
   }
   if (baseline.columns != shadow.columns) return DivergenceClass::kTypesChanged;
   if (baseline.affected_rows != shadow.affected_rows) return DivergenceClass::kCommandChanged;
-  return DivergenceClass::kMatch;
+  return unless_messages_differ(baseline, shadow);
 }
 
 }  // namespace pgshadow::compare

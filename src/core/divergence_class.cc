@@ -18,6 +18,7 @@ std::string_view to_string(DivergenceClass c) {
     case DivergenceClass::kConsequence: return "consequence";
     case DivergenceClass::kMigrationFailed: return "migration_failed";
     case DivergenceClass::kTimedOut: return "timed_out";
+    case DivergenceClass::kMessagesChanged: return "messages_changed";
   }
   return "unknown";
 }
@@ -44,6 +45,7 @@ Severity severity_of(DivergenceClass c, const SeverityPolicy& policy) {
     case DivergenceClass::kTypesChanged:
     case DivergenceClass::kOrderChanged:
     case DivergenceClass::kTimedOut:
+    case DivergenceClass::kMessagesChanged:
       return Severity::kReview;
     case DivergenceClass::kMatch:
     case DivergenceClass::kNondeterministic:

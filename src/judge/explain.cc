@@ -53,6 +53,16 @@ std::vector<std::string> added_columns(const OutcomeSummary& baseline, const Out
   return added;
 }
 
+// "2 WARNING and 1 NOTICE messages", "no messages".
+std::string describe_messages(const OutcomeSummary& side) {
+  std::vector<std::string> parts;
+  if (side.warnings > 0) parts.push_back(std::to_string(side.warnings) + " WARNING");
+  if (side.notices > 0) parts.push_back(std::to_string(side.notices) + " NOTICE");
+  if (parts.empty()) return "no messages";
+  const bool one = side.warnings + side.notices == 1;
+  return (parts.size() == 2 ? parts[0] + " and " + parts[1] : parts[0]) + (one ? " message" : " messages");
+}
+
 std::string describe_command(const OutcomeSummary& side) {
   std::string text = side.command_tag_verb;
   if (side.affected_rows) text += " " + std::to_string(*side.affected_rows);
@@ -121,6 +131,9 @@ std::string explain(DivergenceClass divergence, const OutcomeSummary& baseline,
     case DivergenceClass::kTimedOut:
       return "timed out on both sides (" + describe_error(baseline) +
              "): the result was never compared; a longer --statement-timeout or --lock-timeout compares it";
+    case DivergenceClass::kMessagesChanged:
+      return "same result; the server raised " + describe_messages(baseline) + " on the baseline, " +
+             describe_messages(shadow) + " on the shadow (texts withheld: they can quote data)";
     case DivergenceClass::kMatch:
     case DivergenceClass::kMigrationFailed:
       break;

@@ -17,6 +17,8 @@ OutcomeSummary summarize(const compare::ResultSignature& signature, const JudgeS
     summary.columns.push_back(column.name + " " + (column.type_name.empty() ? type_name(column.type_oid) : column.type_name));
   }
   summary.sqlstate = signature.sqlstate;
+  summary.notices = signature.notices;
+  summary.warnings = signature.warnings;
   // A message the database's own code raised is its author's text: never data-free.
   if (settings.include_literals ||
       (!signature.error_raised_by_user && sqlstate_message_is_data_free(signature.sqlstate))) {
@@ -146,6 +148,10 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   }
   if (!statement.baseline.succeeded) ++findings.baseline_errors[statement.baseline.sqlstate];
   if (!statement.shadow.succeeded) ++findings.shadow_errors[statement.shadow.sqlstate];
+  findings.baseline_messages.notices += statement.baseline.notices;
+  findings.baseline_messages.warnings += statement.baseline.warnings;
+  findings.shadow_messages.notices += statement.shadow.notices;
+  findings.shadow_messages.warnings += statement.shadow.warnings;
   if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
   if (findings.nondeterminism.empty()) findings.nondeterminism = statement.nondeterminism;
   // Latency says something only when both sides did the same work.
@@ -206,6 +212,15 @@ void FindingsBook::on_filtered(const std::map<std::string, std::uint64_t>& by_re
     accounting_.filtered += count;
     accounting_.filtered_by_reason[reason] += count;
   }
+}
+
+void FindingsBook::on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped) {
+  for (const pg::MigrationMessage& message : messages) {
+    const bool shown = settings_.include_literals || !message.raised_by_user;
+    migration_notes_.push_back({message.file + ":" + std::to_string(message.line), message.severity, message.sqlstate,
+                                shown ? message.text : ""});
+  }
+  migration_notes_dropped_ += dropped;
 }
 
 void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {

@@ -71,6 +71,10 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
                                   "Compared statements by divergence class and its severity.")),
       errors_(PGSHADOW_FAMILY(Counter, "pgshadow_statement_errors_total",
                               "Replayed statements that failed, by side and SQLSTATE.")),
+      server_messages_(PGSHADOW_FAMILY(Counter, "pgshadow_server_messages_total",
+                                       "NOTICE (level notice, with INFO) and WARNING (level warning) messages "
+                                       "the servers raised during replayed statements, by side; counted, "
+                                       "never kept.")),
       divergent_(PGSHADOW_FAMILY(Counter, "pgshadow_divergent_statements_total",
                                  "Statements that did not match, by class, severity and query shape "
                                  "(fingerprint; the first shapes seen, then \"other\").")),
@@ -122,7 +126,10 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
   for (DivergenceClass c : kAllDivergenceClasses) {
     statements_.Add({{"class", std::string(to_string(c))}, {"severity", severity_label(c, findings_.settings().severities)}});
   }
-  for (const char* side : {"baseline", "shadow"}) failed_.Add({{"side", side}});
+  for (const char* side : {"baseline", "shadow"}) {
+    failed_.Add({{"side", side}});
+    for (const char* level : {"notice", "warning"}) server_messages_.Add({{"side", side}, {"level", level}});
+  }
   for (const char* outcome : {"reproduced", "not_reproduced"}) fidelity_.Add({{"outcome", outcome}});
   for (const char* severity : {"none", "review", "breaking"}) shapes_by_severity_.Add({{"severity", severity}});
   input_ratio_.Set(-1);
@@ -140,6 +147,8 @@ void RunMetrics::on_compared(const replay::ComparedStatement& statement) {
     if (!signature->succeeded) {
       errors_.Add({{"side", side}, {"sqlstate", sqlstate_label(signature->sqlstate)}}).Increment();
     }
+    if (signature->notices > 0) server_messages_.Add({{"side", side}, {"level", "notice"}}).Increment(signature->notices);
+    if (signature->warnings > 0) server_messages_.Add({{"side", side}, {"level", "warning"}}).Increment(signature->warnings);
     duration_.Add({{"side", side}, {"shape", latency_shapes_.label_for(fingerprint)}}, duration_buckets())
         .Observe(ms / 1000.0);
   }

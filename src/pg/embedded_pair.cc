@@ -193,8 +193,8 @@ Status EmbeddedPair::copy_first_cluster(const EmbeddedPairOptions& options) {
   return on_both_sides([this](int side) { return servers_[static_cast<std::size_t>(side)]->resume(); });
 }
 
-Result<std::optional<MigrationFailure>> EmbeddedPair::apply_migrations(const std::vector<MigrationScript>& scripts,
-                                                                       const MigrationOptions& options) {
+Result<MigrationOutcome> EmbeddedPair::apply_migrations(const std::vector<MigrationScript>& scripts,
+                                                        const MigrationOptions& options) {
   auto admin = connect_admin(servers_[1]->conninfo("postgres"), "prepare the migration");
   if (!admin) return admin.error();
   RoleSetup shadow_roles;

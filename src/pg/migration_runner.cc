@@ -52,10 +52,23 @@ bool inside_transaction_block(const SessionConnection& session) {
   return state == TransactionState::kInTransaction || state == TransactionState::kFailed;
 }
 
+// Every message is counted: those past what a statement keeps (kMaxKeptMessages) or the outcome
+// keeps (kMaxMigrationMessages) as dropped.
+void keep_messages(const std::string& file, std::uint64_t line, const StatementCompletion& done,
+                   MigrationOutcome& outcome) {
+  std::uint64_t kept = 0;
+  for (const ServerMessage& message : done.messages) {
+    if (outcome.messages.size() >= kMaxMigrationMessages) break;
+    outcome.messages.push_back({file, line, message.severity, message.sqlstate, message.text, message.raised_by_user});
+    ++kept;
+  }
+  const std::uint64_t sent = std::uint64_t{done.notices} + done.warnings;
+  outcome.messages_dropped += sent > kept ? sent - kept : 0;
+}
+
 }  // namespace
 
-Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
-                                                         const std::vector<std::string>& files) {
+Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std::vector<std::string>& files) {
   std::vector<Result<MigrationScript>> read;
   for (const auto& file : files) read.push_back(read_migration(file));
   if (auto migrations = split_migrations(read); !migrations) return migrations.error();
@@ -64,17 +77,18 @@ Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conn
   return apply_migrations(conninfo, scripts);
 }
 
-Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
-                                                         const std::vector<MigrationScript>& scripts,
-                                                         const MigrationOptions& options) {
+Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std::vector<MigrationScript>& scripts,
+                                          const MigrationOptions& options) {
   std::vector<Result<MigrationScript>> given(scripts.begin(), scripts.end());
   auto migrations = split_migrations(given);
   if (!migrations) return migrations.error();
   // One autocommit session for all files: each statement commits on its own unless the file
   // itself says BEGIN, and CREATE INDEX CONCURRENTLY (which refuses a transaction) works. The
-  // server's notices (NOTICE: ... skipping) are counted, not printed.
+  // server's messages (NOTICE: drop cascades to ...) are kept for the report, never printed raw.
   auto session = SessionConnection::open(conninfo, {}, options.interrupted, "apply the migration");
   if (!session) return session.error();
+  (*session)->keep_message_texts();
+  MigrationOutcome outcome;
   std::unique_ptr<SessionConnection> guard;
   if (!options.guarded_conninfo.empty()) {
     auto opened = SessionConnection::open(options.guarded_conninfo, {}, options.interrupted,
@@ -89,9 +103,9 @@ Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conn
   for (const auto& migration : *migrations) {
     for (const auto& statement : migration.statements) {
       const auto failure = [&](MigrationFailure::Kind kind, std::string sqlstate, std::string message, bool by_user) {
-        return std::optional<MigrationFailure>(MigrationFailure{migration.name, statement.line, std::move(sqlstate),
-                                                                std::move(message), sql::shape_of(statement.sql).normalized,
-                                                                by_user, kind});
+        outcome.failure = MigrationFailure{migration.name, statement.line, std::move(sqlstate), std::move(message),
+                                           sql::shape_of(statement.sql).normalized, by_user, kind};
+        return outcome;
       };
       auto done = (*session)->run({statement.sql, false, "", nullptr}, discard, limits);
       if (!done) {
@@ -99,6 +113,7 @@ Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conn
         return Error::infrastructure(migration.name + ":" + std::to_string(statement.line) +
                                      ": lost the connection while applying the migration: " + done.error().message);
       }
+      keep_messages(migration.name, statement.line, *done, outcome);
       if (!done->succeeded) {
         return failure(MigrationFailure::Kind::kFailed, done->sqlstate, done->message, done->raised_by_user);
       }
@@ -118,7 +133,7 @@ Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conn
                               "COMMIT), so its changes would be rolled back");
     }
   }
-  return std::optional<MigrationFailure>{};
+  return outcome;
 }
 
 }  // namespace pgshadow::pg

@@ -62,16 +62,17 @@ bool wait_for_input(int socket) {
   return ready >= 0 || errno == EINTR;
 }
 
-class FirstValueSink final : public RowSink {
+// The first column of every row, NULL read as "".
+class FirstColumnSink final : public RowSink {
  public:
   void on_columns(const std::vector<ColumnDescription>&) override {}
   void on_row(const std::vector<std::optional<std::string_view>>& values) override {
-    if (!value_ && !values.empty()) value_ = values.front() ? std::string(*values.front()) : std::string();
+    if (!values.empty()) values_.push_back(values.front() ? std::string(*values.front()) : std::string());
   }
-  std::string value() const { return value_.value_or(""); }
+  std::vector<std::string>& values() { return values_; }
 
  private:
-  std::optional<std::string> value_;
+  std::vector<std::string> values_;
 };
 
 }  // namespace
@@ -94,6 +95,12 @@ void SessionConnection::on_notice(void* self, const PGresult* notice) {
     ++connection->completion_.warnings;
   } else {
     ++connection->completion_.notices;
+  }
+  if (connection->keep_message_texts_ && connection->completion_.messages.size() < kMaxKeptMessages) {
+    const std::string routine = field_or_empty(notice, PG_DIAG_SOURCE_FUNCTION);
+    connection->completion_.messages.push_back({severity, field_or_empty(notice, PG_DIAG_SQLSTATE),
+                                                field_or_empty(notice, PG_DIAG_MESSAGE_PRIMARY),
+                                                routine == "exec_stmt_raise"});
   }
 }
 
@@ -228,14 +235,20 @@ Result<StatementCompletion> SessionConnection::run(const StatementRequest& reque
   }
 }
 
-Result<std::string> SessionConnection::query_scalar(const std::string& sql, const WaitLimits& limits) {
-  FirstValueSink sink;
+Result<std::vector<std::string>> SessionConnection::query_column(const std::string& sql, const WaitLimits& limits) {
+  FirstColumnSink sink;
   WaitLimits bounded = limits;
   if (bounded.interrupted == nullptr) bounded.interrupted = interrupted_;
   auto done = run({sql, false, "", nullptr}, sink, bounded);
   if (!done) return Error{done.error().kind, "monitoring query failed: " + done.error().message};
   if (!done->succeeded) return Error::infrastructure("monitoring query failed: " + done->message);
-  return sink.value();
+  return std::move(sink.values());
+}
+
+Result<std::string> SessionConnection::query_scalar(const std::string& sql, const WaitLimits& limits) {
+  auto column = query_column(sql, limits);
+  if (!column) return column.error();
+  return column->empty() ? std::string() : std::move(column->front());
 }
 
 Status SessionConnection::send(const StatementRequest& request) {
@@ -255,12 +268,18 @@ Status SessionConnection::send(const StatementRequest& request) {
       // production) is prepared again.
       if (found != prepared_.end()) {
         DiscardingSink discard;
-        const std::string deallocate = "DEALLOCATE " + statement_name_;
+        // The captured name is the client's, any string: quoted, "S1" stays S1 rather than
+        // folding to s1, and a name with a quote or a space is still one name.
+        const std::string deallocate = "DEALLOCATE " + quote_identifier(statement_name_);
         const std::string name = statement_name_;
         const std::string sql = sql_;
         const auto parameters = parameters_;
         auto done = run({deallocate, false, "", nullptr}, discard, {std::chrono::milliseconds(kMonitorDeadline), interrupted_});
         if (!done) return done.error();
+        if (!done->succeeded) {
+          return Error::infrastructure("cannot deallocate prepared statement " + quote_identifier(name) +
+                                       " to prepare it again for other SQL: " + done->message);
+        }
         statement_name_ = name;  // run() took the members over for the DEALLOCATE
         sql_ = sql;
         parameters_ = parameters;

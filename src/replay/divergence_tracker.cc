@@ -173,7 +173,10 @@ bool DivergenceTracker::record(const StatementOutcome& statement, DivergenceClas
   const sql::StatementFacts empty;
   const sql::StatementFacts& facts = statement.facts != nullptr ? *statement.facts : empty;
   const bool wrote = statement.baseline.wrote || statement.shadow.wrote;
-  const bool differs = final_class != DivergenceClass::kMatch && final_class != DivergenceClass::kNondeterministic;
+  // messages_changed: the same result on both sides (only the server's notices differ), so the
+  // write left the same rows behind.
+  const bool differs = final_class != DivergenceClass::kMatch && final_class != DivergenceClass::kNondeterministic &&
+                       final_class != DivergenceClass::kMessagesChanged;
   const bool in_transaction = statement.baseline.in_transaction_before || statement.shadow.in_transaction_before ||
                               statement.baseline.in_transaction_after || statement.shadow.in_transaction_after;
   const bool ended = !statement.baseline.in_transaction_after && !statement.shadow.in_transaction_after;

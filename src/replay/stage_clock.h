@@ -8,10 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "pgshadow/replay/replay.h"
+
 namespace pgshadow::replay {
 
 class StageClock {
  public:
+  explicit StageClock(const ReplayClock& clock) : clock_(clock), since_(clock.now()) {}
+
   enum Stage {
     kScheduling,       // deciding what may run next, and everything not charged elsewhere
     kReadCapture,      // reading and decoding the capture
@@ -55,18 +59,19 @@ class StageClock {
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ReplayClock::Clock;
 
   void switch_to(Stage stage) {
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = clock_.now();
     seconds_[current_] += std::chrono::duration<double>(now - since_).count();
     since_ = now;
     current_ = stage;
   }
 
+  const ReplayClock& clock_;
   std::array<double, kStageCount> seconds_{};
   Stage current_ = kScheduling;
-  Clock::time_point since_ = Clock::now();
+  Clock::time_point since_;
 };
 
 }  // namespace pgshadow::replay

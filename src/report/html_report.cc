@@ -21,7 +21,7 @@ using view::escape_xml;
 constexpr const char* kStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}.verdict{display:inline-block;padding:.2em .6em;border-radius:4px;color:#fff;font-weight:bold}
-.v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}
+.v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}.v-incomplete{background:#6d4c41}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;cursor:pointer;user-select:none}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
 tr.s-breaking td:first-child{border-left:4px solid #c62828}tr.s-review td:first-child{border-left:4px solid #ef6c00}
@@ -91,7 +91,8 @@ std::string number(const json& value) {
 void outcome_html(std::ostream& out, const char* side, const json& outcome) {
   out << "<tr><th>" << side << "</th><td>";
   if (outcome.value("succeeded", true)) {
-    out << escape_xml(outcome.value("command", "")) << ", " << number(outcome.value("row_count", json())) << " rows";
+    const json rows = outcome.value("row_count", json());
+    out << escape_xml(outcome.value("command", "")) << ", " << number(rows) << (rows == json(1) ? " row" : " rows");
     if (outcome.contains("affected_rows")) out << ", " << number(outcome["affected_rows"]) << " affected";
     std::string columns;
     for (const auto& column : outcome.value("columns", json::array())) {
@@ -165,14 +166,24 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index, const
     }
   }
   const json latency = shape.value("latency", json::object());
-  out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";
-  for (const char* side : {"baseline", "shadow"}) {
-    const json l = latency.value(side, json::object());
-    out << "<tr><td>" << side << "</td><td>" << number(l.value("count", json())) << "</td><td>"
-        << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
-        << number(l.value("p99_ms", json())) << "</td></tr>";
+  // Latency is compared over statements that succeeded on both sides: a shape with none (it
+  // fails on the shadow) has no figures, and a table of zeros would read as "instant".
+  const auto timed = [&](const char* side) {
+    const json count = latency.value(side, json::object()).value("count", json());
+    return count.is_number() && count.get<double>() > 0;
+  };
+  if (timed("baseline") || timed("shadow")) {
+    out << "<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p95</th><th>p99</th></tr>";
+    for (const char* side : {"baseline", "shadow"}) {
+      const json l = latency.value(side, json::object());
+      out << "<tr><td>" << side << "</td><td>" << number(l.value("count", json())) << "</td><td>"
+          << number(l.value("p50_ms", json())) << "</td><td>" << number(l.value("p95_ms", json())) << "</td><td>"
+          << number(l.value("p99_ms", json())) << "</td></tr>";
+    }
+    out << "</table>";
+  } else {
+    out << "<p class=\"muted\">no latency: no statement of this shape succeeded on both sides</p>";
   }
-  out << "</table>";
   if (latency.contains("plans") && latency["plans"].is_object()) {
     out << "<table><tr><th>plan</th><th>estimated cost</th><th>scans</th></tr>";
     for (const char* side : {"baseline", "shadow"}) {
@@ -253,7 +264,7 @@ void key_figures(std::ostream& out, const json& report) {
 
 std::string render_html(const json& report) {
   std::ostringstream out;
-  const std::string verdict = view::verdict(report);
+  const std::string verdict = view::headline(report);
   const json inputs = report.value("inputs", json::object());
   // The page is about a scenario, or else about a run (a user's files): name what it is.
   std::string scenario = inputs.contains("scenario") && inputs["scenario"].is_string()
@@ -269,6 +280,9 @@ std::string render_html(const json& report) {
       << "<h1>pgshadow report" << (scenario.empty() ? "" : ": " + escape_xml(scenario)) << "</h1>\n"
       << "<p>Verdict: <span id=\"verdict\" class=\"verdict v-" << escape_xml(verdict) << "\">"
       << escape_xml(upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
+  if (const std::string stop = view::interruption(report); !stop.empty()) {
+    out << "<li id=\"interrupted\">" << escape_xml(stop) << "</li>";
+  }
   for (const auto& reason : report.value("verdict_reasons", json::array())) out << "<li>" << escape_xml(reason.get<std::string>()) << "</li>";
   if (report.contains("gate")) {
     for (const auto& reason : report["gate"].value("reasons", json::array())) {

@@ -61,7 +61,12 @@ json outcome(const judge::OutcomeSummary& side) {
     out["condition"] = std::string(sqlstate_name(side.sqlstate));
     out["message"] = side.message.empty() ? json(nullptr) : json(side.message);
   }
+  if (side.notices > 0 || side.warnings > 0) out["messages"] = {{"notices", side.notices}, {"warnings", side.warnings}};
   return out;
+}
+
+json message_counts(const judge::MessageCounts& counts) {
+  return {{"notices", counts.notices}, {"warnings", counts.warnings}};
 }
 
 // null for SQL NULL, else {bytes} and, when values are shown, {value}.
@@ -122,6 +127,10 @@ json shape(const judge::ShapeFindings& findings) {
       {"baseline_errors", findings.baseline_errors},
       {"shadow_errors", findings.shadow_errors},
   };
+  if (findings.baseline_messages.any() || findings.shadow_messages.any()) {
+    out["messages"] = {{"baseline", message_counts(findings.baseline_messages)},
+                       {"shadow", message_counts(findings.shadow_messages)}};
+  }
   if (findings.sql_example) out["sql_example"] = *findings.sql_example;
   if (!findings.nondeterminism.empty()) out["nondeterministic_reason"] = findings.nondeterminism;
   const auto latency = [](const judge::LatencyHistogram& h) {
@@ -256,6 +265,15 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
     };
   }
 
+  migration["messages"] = json::array();
+  for (const judge::MigrationNote& note : findings.migration_notes()) {
+    migration["messages"].push_back({{"location", note.location},
+                                     {"severity", note.severity},
+                                     {"sqlstate", note.sqlstate},
+                                     {"text", note.text.empty() ? json(nullptr) : json(note.text)}});
+  }
+  migration["messages_dropped"] = findings.migration_notes_dropped();
+
   json shapes = json::array();
   for (const judge::ShapeFindings* findings_of_shape : findings.shapes_by_importance()) {
     json entry = shape(*findings_of_shape);
@@ -294,6 +312,9 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"shapes", shapes},
   };
   if (gate != nullptr) report["gate"] = gate_json(*gate);
+  if (run.interrupted) {
+    report["interrupted"] = {{"signal", run.interrupted->signal}, {"during", run.interrupted->during}};
+  }
   if (run.timeline != nullptr) report["timeline"] = run.timeline->to_json();
   if (run.replay != nullptr) {
     json roles = json::array();

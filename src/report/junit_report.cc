@@ -112,6 +112,11 @@ std::string render_junit(const json& report) {
   property("judged_verdict", report.value("verdict", ""));
   if (report.contains("gate")) property("fail_on", report["gate"].value("fail_on", ""));
   property("accounting", view::accounting_line(report));
+  if (report.contains("run") && report["run"].is_object()) {
+    property("run", report["run"].value("id", ""));
+    const json shard = report["run"].value("shard", json::object());
+    property("shard", std::to_string(shard.value("index", 0)) + "/" + std::to_string(shard.value("count", 1)));
+  }
   property("pgshadow_version", report.value("pgshadow_version", ""));
   out << "    </properties>\n";
   for (const auto& test : cases) {

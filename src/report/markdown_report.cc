@@ -55,6 +55,11 @@ std::string code(std::string text) {
   return "`" + out + "`";
 }
 
+std::string upper_first(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
@@ -172,14 +177,15 @@ std::string left_out_note(const std::vector<Section>& sections, std::size_t budg
 
 std::string render_markdown(const json& report, const MarkdownSettings& settings) {
   std::ostringstream head;
-  const std::string verdict = view::verdict(report);
-  const char* mark = verdict == "breaking" ? "❌" : verdict == "review" ? "⚠️" : "✅";
+  const std::string verdict = view::headline(report);
+  const char* mark = verdict == "breaking" ? "❌" : verdict == "review" || verdict == "incomplete" ? "⚠️" : "✅";
   const json inputs = report.value("inputs", json::object());
   head << "## " << mark << " pgshadow: " << upper(verdict);
   if (inputs.contains("scenario") && inputs["scenario"].is_string()) {
     head << " — " << cell(inputs["scenario"].get<std::string>());
   }
   head << "\n\n";
+  if (const std::string stop = view::interruption(report); !stop.empty()) head << "- " << cell(stop) << "\n";
   for (const auto& reason : report.value("verdict_reasons", json::array())) head << "- " << cell(reason.get<std::string>()) << "\n";
   if (report.contains("gate")) {
     for (const auto& reason : report["gate"].value("reasons", json::array())) {
@@ -259,7 +265,10 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
   tail << (all_well ? "" : "### Accounting\n\n") << view::accounting_line(report);
   if (quiet > 0 && !all_well) tail << "; " << quiet << " other query shape" << (quiet == 1 ? "" : "s") << " all fine";
   if (all_well) tail << "; " << quiet << " query shape" << (quiet == 1 ? "" : "s") << ", all fine";
-  tail << ".\n";
+  tail << ".";
+  // Which run (and shard) this is, on the accounting's line: a safe run's report stays short.
+  if (const std::string run = view::run_line(report); !run.empty()) tail << " " << cell(upper_first(run)) << ".";
+  tail << "\n";
   if (!all_well) {
     tail << "Classes: " << cell(view::class_list(report.value("classes", json::object()), false)) << ".\n";
     const json fidelity = report.value("accounting", json::object()).value("fidelity", json::object());

@@ -70,6 +70,12 @@ Status check_shards(const std::vector<ShardReport>& shards) {
     if (const std::string d = first_difference(identity_of(shard.report), identity_of(first.report)); !d.empty()) {
       return Error::bad_input(shard.path + ": not the same inputs as " + first.path + ": " + d);
     }
+    if (shard.report.contains("interrupted") && shard.report["interrupted"].is_object()) {
+      const json& stop = shard.report["interrupted"];
+      return Error::infrastructure(shard.path + ": shard " + shard_name(shard.report) + " was interrupted by " +
+                                   stop.value("signal", "a signal") + " during the " + stop.value("during", "run") +
+                                   ": its report is partial (run the shard again)");
+    }
     const std::uint64_t events = count_of(shard.report["accounting"], "events");
     if (events != count_of(first.report["accounting"], "events")) {
       return Error::bad_input(shard.path + ": read " + std::to_string(events) + " events, " + first.path + " " +
@@ -217,6 +223,15 @@ void merge_shape(json& into, const json& from) {
     json counts = into.value(key, json::object());
     add_counts(counts, from.value(key, json::object()));
     into[key] = counts;
+  }
+  if (from.contains("messages")) {
+    json messages = into.value("messages", json::object());
+    for (const char* side : {"baseline", "shadow"}) {
+      json counts = messages.value(side, json::object());
+      add_counts(counts, from["messages"].value(side, json::object()));
+      messages[side] = counts;
+    }
+    into["messages"] = messages;
   }
   json severities = into.value("class_severities", json::object());
   severities.update(from.value("class_severities", json::object()));

@@ -61,6 +61,39 @@ std::string verdict(const json& report) {
   return text_of(report, "verdict");
 }
 
+std::string run_line(const json& report) {
+  if (!report.contains("run") || !report["run"].is_object()) return "";
+  const json& run = report["run"];
+  std::string line = "run " + text_of(run, "id");
+  const json shard = run.value("shard", json::object());
+  const int count = shard.is_object() ? shard.value("count", 1) : 1;
+  if (count > 1) {
+    line += ", shard " + std::to_string(shard.value("index", 0)) + "/" + std::to_string(count) + " (its sessions only)";
+  }
+  const json merged = report.value("merged_from", json::array());
+  if (merged.is_array() && !merged.empty()) line += ", " + std::to_string(merged.size()) + " shards merged";
+  return line;
+}
+
+std::string headline(const json& report) {
+  const std::string said = verdict(report);
+  const json accounting = report.value("accounting", json::object());
+  // As report::verdict_word: a safe verdict over failed statements is unproven, and a run a
+  // signal stopped proves only a breaking finding.
+  if (said == "safe" && accounting.value("failed", std::uint64_t{0}) > 0) return "incomplete";
+  if (!interruption(report).empty() && said != "breaking") return "incomplete";
+  return said;
+}
+
+std::string interruption(const json& report) {
+  if (!report.contains("interrupted") || !report["interrupted"].is_object()) return "";
+  const json& stop = report["interrupted"];
+  const json accounting = report.value("accounting", json::object());
+  return "interrupted by " + text_of(stop, "signal") + " during the " + text_of(stop, "during") + ": " +
+         std::to_string(accounting.value("compared", std::uint64_t{0})) +
+         " statements compared, the rest of the capture not replayed";
+}
+
 // What the class weighs in this run: as the judge said in the shape's class_severities, else as
 // the design's table says (reports written before classes had run-dependent weights).
 Severity class_severity(const json& shape, const std::string& name) {

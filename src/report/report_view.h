@@ -12,6 +12,12 @@ using nlohmann::json;
 // The verdict the gate decided (after the allowlist and budgets), or the judge's when the
 // report has no gate section.
 std::string verdict(const json& report);
+// What a reader is told first: the verdict, or "incomplete" for a safe verdict over statements
+// that could not be replayed, and for any verdict but breaking of a run a signal stopped.
+std::string headline(const json& report);
+// "interrupted by SIGTERM during the replay: 12 statements compared, the rest of the capture
+// not replayed", or "" for a run that went to its end.
+std::string interruption(const json& report);
 // "breaking", "review" or "none" for a shape, "allowed" when every class that made it
 // breaking or review is allowed by the allowlist.
 std::string shape_status(const json& shape);
@@ -27,6 +33,9 @@ std::string explanation(const json& shape);
 std::uint64_t differing(const json& shape);
 // "why it is allowed" per allowed class, "" when none.
 std::string allowed_reasons(const json& shape);
+// "run pr-7", "run pr-7, shard 2/4 (its sessions only)" (as --shard names it), "run pr-7, 4 shards merged"; ""
+// for a report without a run (written before runs were named).
+std::string run_line(const json& report);
 // "12 events = 10 compared + 2 skipped + 0 failed (+ ...)".
 std::string accounting_line(const json& report);
 

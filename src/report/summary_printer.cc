@@ -12,8 +12,9 @@ struct Style {
     return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
   }
   std::string bold(const std::string& text) const { return paint(text, "1"); }
+  bool interrupted = false;
   std::string verdict(Verdict v, const judge::Accounting& accounting) const {
-    const std::string text = verdict_word(v, accounting);
+    const std::string text = verdict_word(v, accounting, interrupted);
     const bool unproven = text == "INCOMPLETE";
     const char* code = v == Verdict::kBreaking || unproven ? "1;31" : v == Verdict::kReview ? "1;33" : "1;32";
     return paint(text, code);
@@ -102,11 +103,34 @@ void print_roles(std::ostream& out, const pg::RoleSetup& roles) {
   for (const auto& sentence : roles.cannot_guarantee) out << "  caution    " << sentence << "\n";
 }
 
+
+// As psql would have printed them while the migration ran: "drop cascades to ..." is what a
+// reviewer must not miss.
+void print_migration_notes(std::ostream& out, const judge::FindingsBook& findings) {
+  const auto& notes = findings.migration_notes();
+  const std::uint64_t total = notes.size() + findings.migration_notes_dropped();
+  if (total == 0) return;
+  constexpr std::size_t kShown = 10;
+  out << "  The migration's messages (" << total << "):\n";
+  for (std::size_t i = 0; i < notes.size() && i < kShown; ++i) {
+    const judge::MigrationNote& note = notes[i];
+    out << "    " << note.location << "  " << note.severity << ":  "
+        << (note.text.empty() ? "(text withheld: raised by the migration's own code; --include-literals shows it)"
+                              : note.text)
+        << "\n";
+  }
+  if (total > kShown && notes.size() > kShown) out << "    ... " << total - kShown << " more in the JSON report\n";
+  else if (total > notes.size()) out << "    ... " << total - notes.size() << " more, counted only\n";
+  out << "\n";
+}
+
 }  // namespace
 
-std::string verdict_word(Verdict verdict, const judge::Accounting& accounting) {
-  // Statements that could not be replayed leave a safe verdict unproven (exit 3): never SAFE.
+std::string verdict_word(Verdict verdict, const judge::Accounting& accounting, bool interrupted) {
+  // Statements that could not be replayed leave a safe verdict unproven: never SAFE. A run a
+  // signal stopped proves only a breaking finding: what it would say of the rest is unknown.
   if (verdict == Verdict::kSafe && accounting.failed > 0) return "INCOMPLETE";
+  if (interrupted && verdict != Verdict::kBreaking) return "INCOMPLETE";
   std::string text(to_string(verdict));
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
@@ -114,13 +138,18 @@ std::string verdict_word(Verdict verdict, const judge::Accounting& accounting) {
 
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
                    bool use_color, const judge::GateDecision* gate) {
-  const Style style{use_color};
+  const Style style{use_color, run.interrupted.has_value()};
   out << "\n" << style.bold("pgshadow " PGSHADOW_VERSION) << (run.scenario ? " — " + *run.scenario : "")
       << "\n";
   if (run.baseline) out << "  baseline   " << run.baseline->path << "\n";
   for (const auto& migration : run.migrations) out << "  migration  " << migration.path << "\n";
   out << "  traffic    " << run.capture_description << "\n";
   out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n";
+  if (!run.run_id.empty()) {
+    out << "  run        " << run.run_id;
+    if (run.shard_count > 1) out << ", shard " << run.shard_index << "/" << run.shard_count << " (its sessions only)";
+    out << "\n";
+  }
   if (run.roles != nullptr) print_roles(out, *run.roles);
   out << "\n";
 
@@ -129,7 +158,10 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   // SAFE over them.
   const judge::Accounting& accounting = findings.accounting();
   out << "VERDICT: " << style.verdict(verdict, accounting);
-  if (verdict == Verdict::kSafe && accounting.failed > 0) {
+  if (run.interrupted) {
+    out << " (interrupted by " << run.interrupted->signal << " during the " << run.interrupted->during << ": "
+        << accounting.compared << " statements compared, the rest of the capture not replayed)";
+  } else if (verdict == Verdict::kSafe && accounting.failed > 0) {
     out << " (nothing differs in the " << accounting.compared << " statements compared, but " << accounting.failed
         << " could not be replayed)";
   }
@@ -148,6 +180,8 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
     out << "       at " << migration->failure.file << ":" << migration->failure.line << "\n";
     out << "    The traffic was not replayed: fix the migration (or the data) first.\n\n";
   }
+
+  print_migration_notes(out, findings);
 
   std::size_t quiet_shapes = 0;
   std::size_t shown_shapes = 0;

@@ -64,6 +64,27 @@ TEST_CASE("a statement that timed out on both sides is timed_out, not a match") 
   CHECK(classify(statement_timeout, lock_timeout, kUnordered) == DivergenceClass::kErrorChanged);
 }
 
+TEST_CASE("the same result with another count of server messages is messages_changed") {
+  auto baseline = result(kUsers, kUserRows, "SELECT 2");
+  auto shadow = baseline;
+  shadow.warnings = 1;  // a trigger or function the migration added now RAISEs WARNING
+  CHECK(classify(baseline, shadow, kUnordered) == DivergenceClass::kMessagesChanged);
+  shadow.warnings = 0;
+  shadow.notices = 1;  // CREATE TABLE IF NOT EXISTS: "already exists, skipping" on one side
+  CHECK(classify(baseline, shadow, kOrdered) == DivergenceClass::kMessagesChanged);
+  baseline.notices = 1;
+  CHECK(classify(baseline, shadow, kOrdered) == DivergenceClass::kMatch);
+  // The same error with a WARNING before it on one side.
+  auto failed = failure("22012", "division by zero");
+  auto warned = failed;
+  warned.warnings = 1;
+  CHECK(classify(failed, warned, kUnordered) == DivergenceClass::kMessagesChanged);
+  // Messages never hide a heavier difference.
+  auto changed = result(kUsers, {{"1", "a@example.com"}, {"2", "c@example.com"}}, "SELECT 2");
+  changed.warnings = 3;
+  CHECK(classify(baseline, changed, kUnordered) == DivergenceClass::kRowsChanged);
+}
+
 TEST_CASE("a dropped column the query still reads is error_shadow_only") {
   const auto baseline = result(kUsers, kUserRows, "SELECT 2");
   const auto shadow = failure("42703", "column \"email\" does not exist");

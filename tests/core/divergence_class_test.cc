@@ -14,6 +14,8 @@ TEST_CASE("class names round-trip and are the contract's names", "[core]") {
   CHECK(to_string(DivergenceClass::kMigrationFailed) == "migration_failed");
   CHECK(to_string(DivergenceClass::kTimedOut) == "timed_out");
   CHECK(severity_of(DivergenceClass::kTimedOut) == Severity::kReview);
+  CHECK(to_string(DivergenceClass::kMessagesChanged) == "messages_changed");
+  CHECK(severity_of(DivergenceClass::kMessagesChanged) == Severity::kReview);
   CHECK_FALSE(divergence_class_from_string("no_such_class").has_value());
 }
 

@@ -42,7 +42,7 @@ import yaml
 KNOWN_CLASSES = {
     "error_shadow_only", "error_baseline_only", "error_changed", "columns_changed", "columns_added",
     "types_changed", "rows_changed", "order_changed", "command_changed", "migration_failed",
-    "latency_regression",
+    "timed_out", "messages_changed", "latency_regression",
 }
 # A failing case prints its first misses, one line each; the report has them all.
 MAX_MISSES_SHOWN = 60

@@ -66,6 +66,26 @@ TEST_CASE("help explains the command and the exit statuses", "[cli]") {
   CHECK_THAT(run.out, Catch::Contains("3  infrastructure failure"));
 }
 
+TEST_CASE("each command's help lists the exit statuses it can return, and no other", "[cli]") {
+  const auto footer_of = [](const std::string& command) {
+    const RunOutput run = run_pgshadow({command, "--help"});
+    CHECK(run.exit_status == 0);
+    return run.out.substr(run.out.find("Exit status"));
+  };
+  const std::string capture = footer_of("capture");
+  CHECK_THAT(capture, Catch::Contains("2  bad usage or input: no event could be read"));
+  CHECK_THAT(capture, Catch::Contains("3  the output (-o, standard output) cannot be written"));
+  CHECK_THAT(capture, !Catch::Contains("breaking"));  // capture gives no verdict
+  const std::string report = footer_of("report");
+  CHECK_THAT(report, Catch::Contains("2  bad usage or input: not a pgshadow JSON report"));
+  CHECK_THAT(report, !Catch::Contains("breaking"));
+  CHECK_THAT(report, !Catch::Contains("interrupted"));
+  const std::string merge = footer_of("merge");
+  CHECK_THAT(merge, Catch::Contains("1  breaking: the merged verdict fails the gate"));
+  CHECK_THAT(merge, !Catch::Contains("interrupted by"));  // merge runs no server: nothing to cancel
+  CHECK_THAT(footer_of("verify"), Catch::Contains("130/143  interrupted by SIGINT/SIGTERM (the reports asked for"));
+}
+
 TEST_CASE("a missing scenario directory is bad input, named exactly", "[cli]") {
   const RunOutput run = run_pgshadow({"verify", "/nonexistent/scenario"});
   CHECK(run.exit_status == 2);

@@ -41,15 +41,6 @@ void write_scenario(const TempDir& dir) {
                 capture_event("SELECT id, price FROM t ORDER BY id") + "\n");
 }
 
-// The report is valid against docs/report.schema.json (python3 jsonschema, as scenario_test).
-bool valid_against_schema(const std::string& report_path) {
-  const std::string schema = std::string(PGSHADOW_SOURCE_DIR) + "/docs/report.schema.json";
-  const std::string command = "/usr/bin/python3 -c 'import json,sys,jsonschema; "
-                              "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' " +
-                              report_path + " " + schema;
-  return std::system(command.c_str()) == 0;
-}
-
 struct Reports {
   RunOutput run;
   json report;
@@ -67,7 +58,7 @@ Reports verify(const TempDir& dir, const std::vector<std::string>& extra) {
   reports.markdown = read_file(dir.file("reports/report.md"));
   reports.html = read_file(dir.file("reports/report.html"));
   reports.report = json::parse(reports.json_text);
-  CHECK(valid_against_schema(dir.file("reports/report.json")));
+  CHECK(valid_against_report_schema(dir.file("reports/report.json")));
   return reports;
 }
 

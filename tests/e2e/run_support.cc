@@ -63,4 +63,12 @@ RunOutput run_pgshadow(const std::vector<std::string>& arguments) {
   return result;
 }
 
+bool valid_against_report_schema(const std::string& report_path) {
+  const std::string schema = std::string(PGSHADOW_SOURCE_DIR) + "/docs/report.schema.json";
+  const std::string command = "/usr/bin/python3 -c 'import json,sys,jsonschema; "
+                              "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' " +
+                              report_path + " " + schema;
+  return std::system(command.c_str()) == 0;
+}
+
 }  // namespace pgshadow::e2e

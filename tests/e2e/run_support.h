@@ -31,4 +31,7 @@ class TempDir {
 
 std::string read_file(const std::string& path);
 
+// Whether a JSON report is valid against docs/report.schema.json (python3's jsonschema).
+bool valid_against_report_schema(const std::string& report_path);
+
 }  // namespace pgshadow::e2e

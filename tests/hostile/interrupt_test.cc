@@ -65,6 +65,32 @@ TEST_CASE("SIGTERM during a long replayed statement in DSN mode cancels it on bo
   CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
 }
 
+TEST_CASE("SIGTERM during the replay still writes the reports asked for, marked interrupted", "[interrupt][server]") {
+  TestServer server;
+  const std::string baseline = server.create_database("base", "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
+  const std::string shadow = server.create_database("shadow", "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
+  TempDir dir;
+  dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT count(*) FROM t") + "\n" +
+                                 capture_event(2, kLongSleep) + "\n" + capture_event(3, "SELECT id FROM t") + "\n");
+  RunningPgshadow run({{"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--capture",
+                        dir.file("capture.jsonl"), "--statement-timeout", "20min", "--no-color", "--report-dir",
+                        dir.file("reports")}});
+  REQUIRE(eventually([&] { return running_sleeps(server) == "2\n"; }, 60s));
+  run.signal(SIGTERM);
+  const Outcome outcome = run.wait(kPromptly);
+  INFO(outcome.out << outcome.err);
+  CHECK_FALSE(outcome.hung);
+  CHECK(outcome.exit_status == 128 + SIGTERM);
+  CHECK_THAT(outcome.err, Catch::StartsWith("pgshadow: interrupted"));
+  CHECK_THAT(outcome.out, Catch::Contains("VERDICT: INCOMPLETE (interrupted by SIGTERM during the replay: "));
+  const json report = json::parse(read_file(dir.file("reports/report.json")));
+  CHECK(report["interrupted"] == json{{"signal", "SIGTERM"}, {"during", "replay"}});
+  CHECK(report["accounting"]["compared"].get<int>() >= 1);  // the count before the sleep
+  CHECK(read_file(dir.file("reports/report.md")).rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: ", 0) == 0);
+  CHECK_THAT(read_file(dir.file("reports/report.html")), Catch::Contains("<li id=\"interrupted\">interrupted by SIGTERM"));
+  CHECK(eventually([&] { return running_sleeps(server) == "0\n"; }, 5s));
+}
+
 TEST_CASE("SIGTERM during a long baseline statement stops psql, the server and its directory", "[interrupt][server]") {
   ServerParent parent;
   TempDir dir;

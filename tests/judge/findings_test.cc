@@ -204,4 +204,29 @@ TEST_CASE("explanations name what changed without data", "[judge]") {
   CHECK(type_name(99999) == "oid 99999");
 }
 
+TEST_CASE("server messages are counted per shape and side, and a difference in them is review", "[judge]") {
+  Book run;
+  compare::ResultSignature quiet = success("INSERT", 1);
+  compare::ResultSignature warned = quiet;
+  warned.warnings = 2;
+  warned.notices = 1;
+  run.compare("a", DivergenceClass::kMessagesChanged, quiet, warned, 1);
+  compare::ResultSignature noticed = quiet;
+  noticed.notices = 1;
+  run.compare("a", DivergenceClass::kMatch, noticed, noticed, 2);
+  const auto shapes = run.book.shapes_by_importance();
+  REQUIRE(shapes.size() == 1);
+  const ShapeFindings& shape = *shapes.front();
+  CHECK(shape.baseline_messages.notices == 1);
+  CHECK(shape.baseline_messages.warnings == 0);
+  CHECK(shape.shadow_messages.notices == 2);
+  CHECK(shape.shadow_messages.warnings == 2);
+  CHECK(run.book.verdict() == Verdict::kReview);
+  REQUIRE(shape.first_divergence);
+  CHECK(shape.first_divergence->explanation ==
+        "same result; the server raised no messages on the baseline, 2 WARNING and 1 NOTICE messages on the "
+        "shadow (texts withheld: they can quote data)");
+  CHECK(shape.first_divergence->shadow.warnings == 2);
+}
+
 }  // namespace pgshadow::judge

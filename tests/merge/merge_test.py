@@ -68,7 +68,7 @@ def main():
         for s in reference["shapes"]:
             m = shapes.get(s["fingerprint"])
             check(m is not None and m["statements"] == s["statements"] and m["classes"] == s["classes"]
-                  and m["severity"] == s["severity"], f"shape {s['normalized']} differs after the merge")
+                  and m["severity"] == s["severity"] and m.get("messages") == s.get("messages"), f"shape {s['normalized']} differs after the merge")
         check(len(report["merged_from"]) == 3, "merged_from lists the shards")
         for name in ("report.xml", "report.md", "report.html"):
             check(os.path.getsize(os.path.join(repo, "reports/merged", name)) > 0, f"no merged {name}")
@@ -86,6 +86,34 @@ def main():
         check(other.returncode == 2 and other.stderr == "pgshadow: merge: whole.json: run 'whole', but "
               "reports/shard-0/report.json is run 'pgshadow-verify-pr7': the shards of one run share --run-id\n",
               f"other run: {other.stderr!r}")
+
+        # The same merge again: the earlier merged report under reports/ is not a shard, and it is
+        # replaced whole (the JSON on standard output, the summary on standard error).
+        again = run([PGSHADOW, "merge", "reports", "--report-dir", "reports/merged", "--report", "-", "--no-color"],
+                    cwd=repo)
+        check(again.returncode == 1, f"merging again: exit {again.returncode}\n{again.stderr}")
+        check(json.loads(again.stdout)["coverage"] == report["coverage"], "--report - is not the merged JSON")
+        check("VERDICT: BREAKING" in again.stderr and "VERDICT" not in again.stdout, "the summary is not on stderr")
+        check(not [n for n in os.listdir(os.path.join(repo, "reports/merged")) if n.startswith(".")],
+              "a temporary file was left in reports/merged")
+        # An output that is a shard report is refused before anything is written; the shard is intact.
+        shard1 = open(os.path.join(repo, "reports/shard-1/report.json")).read()
+        clobber = run([PGSHADOW, "merge", "reports/shard-0/report.json", "reports/shard-1/report.json",
+                       "reports/shard-2/report.json", "--report", "reports/shard-1/report.json"], cwd=repo)
+        check(clobber.returncode == 2 and clobber.stderr ==
+              "pgshadow: merge: --report reports/shard-1/report.json: is also an input "
+              "(reports/shard-1/report.json): refusing to overwrite it\n", f"clobber: {clobber.stderr!r}")
+        check(open(os.path.join(repo, "reports/shard-1/report.json")).read() == shard1, "the shard report changed")
+        # A shard a signal stopped holds a partial report: it is never merged.
+        stopped = json.loads(shard1)
+        stopped["interrupted"] = {"signal": "SIGTERM", "during": "replay"}
+        with open(os.path.join(scratch, "stopped.json"), "w") as f:
+            json.dump(stopped, f)
+        partial = run([PGSHADOW, "merge", "reports/shard-0/report.json", os.path.join(scratch, "stopped.json"),
+                       "reports/shard-2/report.json"], cwd=repo)
+        check(partial.returncode == 3 and partial.stderr ==
+              f"pgshadow: merge: {scratch}/stopped.json: shard 1/3 was interrupted by SIGTERM during the replay: "
+              "its report is partial (run the shard again)\n", f"interrupted shard: {partial.stderr!r}")
     print("ok")
 
 

@@ -50,6 +50,18 @@ class Run {
     metrics.on_compared(statement);
   }
 
+  void compare_results(const std::string& sql, const compare::ResultSignature& baseline,
+                       const compare::ResultSignature& shadow, DivergenceClass divergence) {
+    Event event;
+    event.sequence = sequence_++;
+    event.session_id = "s1";
+    event.sql = sql;
+    const replay::ComparedStatement statement{event, sql::shape_of(sql), divergence, baseline, shadow,
+                                              std::nullopt, {}, 1.5, 2.5};
+    findings.on_compared(statement);
+    metrics.on_compared(statement);
+  }
+
   void progress() {
     replay::ReplayProgress p;
     p.events = sequence_;
@@ -212,6 +224,27 @@ TEST_CASE("the final record brings in filtered events, capture problems and the 
   CHECK(sample(text, "pgshadow_exit_status{" + id + "}") == 0);
   CHECK(sample(text, "pgshadow_run_finished{" + id + "}") == 1);
   CHECK(text.find("secret") == std::string::npos);
+}
+
+
+TEST_CASE("server messages are counted per side and level, zero from the start") {
+  Run run;
+  const std::string id = "run=\"2026-11-23T10:00:00Z\",scenario=\"rename-column\",shard=\"0\"";
+  CHECK(sample(run.metrics.text(), "pgshadow_server_messages_total{" + id + ",level=\"warning\",side=\"shadow\"}") == 0);
+  compare::ResultSignature baseline;
+  baseline.command_verb = "INSERT";
+  baseline.affected_rows = 1;
+  baseline.notices = 1;
+  compare::ResultSignature shadow = baseline;
+  shadow.warnings = 2;
+  run.compare_results("INSERT INTO users (name) VALUES ('x')", baseline, shadow, DivergenceClass::kMessagesChanged);
+  run.progress();
+  const std::string text = run.metrics.text();
+  CHECK(sample(text, "pgshadow_server_messages_total{" + id + ",level=\"warning\",side=\"shadow\"}") == 2);
+  CHECK(sample(text, "pgshadow_server_messages_total{" + id + ",level=\"warning\",side=\"baseline\"}") == 0);
+  CHECK(sample(text, "pgshadow_server_messages_total{" + id + ",level=\"notice\",side=\"baseline\"}") == 1);
+  CHECK(sample(text, "pgshadow_server_messages_total{" + id + ",level=\"notice\",side=\"shadow\"}") == 1);
+  CHECK(sample(text, "pgshadow_statements_total{class=\"messages_changed\"," + id + ",severity=\"review\"}") == 1);
 }
 
 }  // namespace

@@ -2,11 +2,12 @@
 """End-to-end checks of pgshadow's reports and CI gate.
 
 usage: outputs_test.py PGSHADOW SOURCE_DIR WORK_DIR PART
-PART: reports | chromium | gate | ci_example | deploy. Each part fails with a message naming
+PART: reports | chromium | gate | ci_example | deploy | readme | self_contained. Each part fails with a message naming
 what was wrong; the artifacts stay in WORK_DIR (the build tree) for a person to look at.
 """
 import json
 import os
+import pathlib
 import re
 import shutil
 import struct
@@ -273,6 +274,10 @@ def part_deploy():
     annotations = job["template"]["metadata"].get("annotations", {})
     check(annotations.get("prometheus.io/scrape") == "true" or "ServiceMonitor" in kinds, "no scrape settings")
     check(job.get("backoffLimitPerIndex") is not None or job.get("backoffLimit") is not None, "no backoff limit")
+    env_names = {e["name"] for e in job["template"]["spec"]["containers"][0]["env"]}
+    check("controller-uid" in env["JOB_UID"]["valueFrom"]["fieldRef"]["fieldPath"], "JOB_UID is not the Job's uid")
+    check(env_names >= {"JOB_NAME", "JOB_UID", "JOB_COMPLETION_INDEX"}, f"env: {env_names}")
+    run_job_script(script)
     github = yaml.safe_load(open(os.path.join(SOURCE, "examples", "ci", "github-actions.yml")))
     steps = github["jobs"]["verify"]["steps"]
     action = next((s for s in steps if "/pgshadow@" in s.get("uses", "")), None)
@@ -286,6 +291,81 @@ def part_deploy():
     dockerfile = open(os.path.join(SOURCE, "Dockerfile")).read()
     check(re.search(r"^FROM debian:12", dockerfile, re.M), "the Dockerfile is not on Debian 12")
     check("scripts/setup build" in dockerfile and "cpack" in dockerfile, "the Dockerfile must build the package")
+
+
+STUB_PGSHADOW = """#!/bin/sh
+# Stands for pgshadow in the Job's script: records its arguments; verify writes a report.json
+# into --report-dir and exits $STUB_VERIFY, merge exits $STUB_MERGE.
+echo "$*" >> "$STUB_LOG"
+command=$1
+if [ "$command" = verify ]; then
+  while [ $# -gt 0 ]; do [ "$1" = --report-dir ] && dir=$2; shift; done
+  mkdir -p "$dir" && echo '{}' > "$dir/report.json"
+  exit "$STUB_VERIFY"
+fi
+exit "$STUB_MERGE"
+"""
+
+
+def run_job_script(script):
+    """The Job's own script, run as each pod would (a stand-in pgshadow on PATH): shard exits map
+    as its comments say, only shards with a verdict are merged, and a Job re-created under the
+    same name never merges an earlier Job's reports."""
+    with tempfile.TemporaryDirectory(prefix="pgshadow-job-") as scratch:
+        reports = os.path.join(scratch, "reports")
+        local = script.replace("/reports/", reports + "/")
+        bin_dir = os.path.join(scratch, "bin")
+        os.makedirs(bin_dir)
+        with open(os.path.join(bin_dir, "pgshadow"), "w") as f:
+            f.write(STUB_PGSHADOW)
+        os.chmod(os.path.join(bin_dir, "pgshadow"), 0o755)
+        log = os.path.join(scratch, "calls")
+        # An earlier Job of the same name left its four shards (and a merge) behind.
+        for i in range(4):
+            os.makedirs(os.path.join(reports, "pgshadow-verify", "uid-earlier", f"shard-{i}"))
+            open(os.path.join(reports, "pgshadow-verify", "uid-earlier", f"shard-{i}", "report.json"), "w").write("{}")
+
+        def pod(index, verify_status, merge_status=0):
+            env = dict(os.environ, PATH=bin_dir + ":" + os.environ["PATH"], STUB_LOG=log, JOB_NAME="pgshadow-verify",
+                       JOB_UID="uid-now", JOB_COMPLETION_INDEX=str(index), STUB_VERIFY=str(verify_status),
+                       STUB_MERGE=str(merge_status))
+            return subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True, timeout=60)
+
+        run_dir = os.path.join(reports, "pgshadow-verify", "uid-now")
+        check(pod(1, 1).returncode == 0, "a breaking shard is an answer: exit 0")
+        check(pod(2, 3).returncode == 3, "an infrastructure failure fails the shard: exit 3")
+        check(not os.path.exists(os.path.join(run_dir, "shard-2")), "a failed shard's reports are where pod 0 merges")
+        check(pod(2, 143).returncode == 143, "an interrupted shard fails: exit 143")
+        check(not os.path.exists(os.path.join(run_dir, "shard-2")), "an interrupted shard's partial report is merged")
+        check(pod(2, 0).returncode == 0 and pod(3, 0).returncode == 0, "the retried shards succeed")
+        merged = pod(0, 0, merge_status=1)
+        check(merged.returncode == 1, f"pod 0 exits with the merged verdict: {merged.returncode}\n{merged.stderr}")
+        merge_call = [line for line in open(log).read().splitlines() if line.startswith("merge ")]
+        expected = "merge " + " ".join(os.path.join(run_dir, f"shard-{i}", "report.json") for i in range(4)) + \
+                   " --report-dir " + os.path.join(run_dir, "merged")
+        check(merge_call == [expected], f"pod 0 merged {merge_call}, expected [{expected!r}]")
+        leftovers = [name for name in os.listdir(run_dir) if name.startswith(".partial")]
+        check(not leftovers, f"partial report directories left: {leftovers}")
+        verify_calls = [line for line in open(log).read().splitlines() if line.startswith("verify ")]
+        check(all('--run-id pgshadow-verify' in line for line in verify_calls), "a shard without the Job's run id")
+
+
+def part_self_contained():
+    """What a user reads (README, docs/, the scenarios', dashboards' and examples' READMEs, the
+    CI and Kubernetes files) names nothing outside this repository: no issue of the project's
+    tracker, no notes of its authors, no path of the machine it was written on."""
+    outside = re.compile(r"\bissue \d+|\bissues? #\d+|shared/seeds|/work/|seed article", re.I)
+    root = pathlib.Path(SOURCE)
+    files = [root / "README.md", root / "action.yml", root / "Dockerfile"]
+    for pattern in ("docs/*.md", "scenarios/**/README.md", "dashboards/**/*.md", "examples/**/*", "deploy/**/*",
+                    "ci/**/*"):
+        files += [p for p in root.glob(pattern) if p.is_file()]
+    found = []
+    for path in files:
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if outside.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    check(not found, "names outside the repository:\n" + "\n".join(found))
 
 
 def part_readme():
@@ -307,5 +387,5 @@ def part_readme():
 
 
 {"readme": part_readme, "reports": part_reports, "chromium": part_chromium, "gate": part_gate, "ci_example": part_ci_example,
- "deploy": part_deploy}[PART]()
+ "deploy": part_deploy, "self_contained": part_self_contained}[PART]()
 print("ok")

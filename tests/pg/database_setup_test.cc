@@ -137,7 +137,7 @@ TEST_CASE("apply_migrations applies every file in order") {
                              "ALTER TABLE customers ALTER COLUMN tier SET DEFAULT 'basic';");
   auto applied = apply_migrations(shadow, {first, second});
   REQUIRE(applied.ok());
-  CHECK_FALSE(applied->has_value());
+  CHECK_FALSE(applied->failure.has_value());
   CHECK(rows_of(shadow, "SELECT id, tier FROM customers ORDER BY id") ==
         "1|gold\n2|NULL\n3|NULL\n");
   CHECK(rows_of(shadow, "SELECT column_default FROM information_schema.columns "
@@ -153,8 +153,8 @@ TEST_CASE("SET NOT NULL over a NULL is a migration failure 23502 at the statemen
                            "ALTER TABLE customers\n  ALTER COLUMN email SET NOT NULL;\n");
   auto applied = apply_migrations(shadow, {file});
   REQUIRE(applied.ok());
-  REQUIRE(applied->has_value());
-  const MigrationFailure& failure = **applied;
+  REQUIRE(applied->failure.has_value());
+  const MigrationFailure& failure = *applied->failure;
   CHECK(failure.file == file);
   CHECK(failure.line == 4);
   CHECK(failure.sqlstate == "23502");
@@ -168,11 +168,11 @@ TEST_CASE("a UNIQUE index over duplicates is a migration failure 23505 without t
                            "CREATE UNIQUE INDEX customers_email ON customers (email);\n");
   auto applied = apply_migrations(shadow, {file});
   REQUIRE(applied.ok());
-  REQUIRE(applied->has_value());
-  CHECK((*applied)->line == 1);
-  CHECK((*applied)->sqlstate == "23505");
-  CHECK((*applied)->message == "could not create unique index \"customers_email\"");
-  CHECK((*applied)->statement_shape == "CREATE UNIQUE INDEX customers_email ON customers (email)");
+  REQUIRE(applied->failure.has_value());
+  CHECK(applied->failure->line == 1);
+  CHECK(applied->failure->sqlstate == "23505");
+  CHECK(applied->failure->message == "could not create unique index \"customers_email\"");
+  CHECK(applied->failure->statement_shape == "CREATE UNIQUE INDEX customers_email ON customers (email)");
 }
 
 TEST_CASE("apply_migrations honours BEGIN/COMMIT in a file and reports a literal-free shape") {
@@ -185,11 +185,11 @@ TEST_CASE("apply_migrations honours BEGIN/COMMIT in a file and reports a literal
                               "UPDATE customers SET b = 'x' WHERE id = 2;\nCOMMIT;\n");
   auto applied = apply_migrations(shadow, {committed, failing});
   REQUIRE(applied.ok());
-  REQUIRE(applied->has_value());
-  CHECK((*applied)->file == failing);
-  CHECK((*applied)->line == 3);
-  CHECK((*applied)->sqlstate == "22P02");
-  CHECK((*applied)->statement_shape == "UPDATE customers SET b = $1 WHERE id = $2");
+  REQUIRE(applied->failure.has_value());
+  CHECK(applied->failure->file == failing);
+  CHECK(applied->failure->line == 3);
+  CHECK(applied->failure->sqlstate == "22P02");
+  CHECK(applied->failure->statement_shape == "UPDATE customers SET b = $1 WHERE id = $2");
   CHECK(rows_of(shadow, "SELECT sum(a) FROM customers") == "3\n");
   // The failed file's transaction never committed: column b does not exist.
   CHECK(rows_of(shadow, "SELECT count(*) FROM information_schema.columns "
@@ -213,9 +213,34 @@ TEST_CASE("apply_migrations runs CREATE INDEX CONCURRENTLY (which refuses a tran
                            "CREATE INDEX CONCURRENTLY customers_name ON customers (name);\n");
   auto applied = apply_migrations(shadow, {file});
   REQUIRE(applied.ok());
-  CHECK_FALSE(applied->has_value());
+  CHECK_FALSE(applied->failure.has_value());
   CHECK(rows_of(shadow, "SELECT indexname FROM pg_indexes WHERE indexname = 'customers_name'") ==
         "customers_name\n");
+}
+
+TEST_CASE("the migration's messages are kept with their file and line; its own RAISE is marked") {
+  auto shadow = fresh_database("messages", fixture());
+  auto file = files().file("011_messages.sql",
+                           "CREATE VIEW named_customers AS SELECT name FROM customers;\n"
+                           "DROP TABLE IF EXISTS no_such_table;\n"
+                           "DROP TABLE customers CASCADE;\n"
+                           "DO $$ BEGIN RAISE WARNING 'moved % rows', 3; END $$;\n");
+  auto applied = apply_migrations(shadow, {file});
+  REQUIRE(applied.ok());
+  CHECK_FALSE(applied->failure.has_value());
+  REQUIRE(applied->messages.size() == 3);
+  CHECK(applied->messages[0].line == 2);
+  CHECK(applied->messages[0].severity == "NOTICE");
+  CHECK(applied->messages[0].text == "table \"no_such_table\" does not exist, skipping");
+  CHECK_FALSE(applied->messages[0].raised_by_user);
+  CHECK(applied->messages[1].line == 3);
+  CHECK(applied->messages[1].text == "drop cascades to view named_customers");
+  CHECK(applied->messages[2].file == file);
+  CHECK(applied->messages[2].line == 4);
+  CHECK(applied->messages[2].severity == "WARNING");
+  CHECK(applied->messages[2].sqlstate == "01000");
+  CHECK(applied->messages[2].raised_by_user);
+  CHECK(applied->messages_dropped == 0);
 }
 
 TEST_CASE("unreadable and unparsable migration files are kBadInput, all named, nothing run") {

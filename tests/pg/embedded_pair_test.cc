@@ -79,7 +79,7 @@ TEST_CASE("after the migration the OID counters are level: objects the traffic c
   auto migrated = pair->apply_migrations(
       {{"001.sql", "CREATE TABLE audit (id int);\nCREATE INDEX ON audit (id);\nCREATE TYPE mood AS ENUM ('ok');\n"}});
   REQUIRE(migrated.ok());
-  REQUIRE_FALSE(migrated->has_value());
+  REQUIRE_FALSE(migrated->failure.has_value());
   REQUIRE(pair->finish_setup().ok());
   REQUIRE(pair->next_oid().has_value());
   const std::string create = "CREATE TABLE t1 (id int, note text); SELECT 't1'::regclass::oid, 't1'::regtype::oid";

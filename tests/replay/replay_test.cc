@@ -112,6 +112,58 @@ TEST_CASE("a lock wait that production resolved is resolved in the replay, not t
   CHECK(observed.find("SELECT email FROM users WHERE id = 7").divergence == DivergenceClass::kMatch);
 }
 
+TEST_CASE("a captured statement name reused for other SQL is prepared again, even one that needs quoting",
+          "[replay]") {
+  const ReplayTargets targets = cluster().fresh_pair("");
+  // Unquoted, DEALLOCATE would fold S1 to s1 (26000) and read the rest of the name as syntax;
+  // the second Parse would then fail with 42P05 on both sides: a match, but not production's.
+  const std::string name = "S1 \"quoted\"; x";
+  const auto observed = run(targets, {
+      extended("a", 1, "SELECT name FROM users WHERE id = $1", {std::string("3")}, name),
+      extended("a", 2, "SELECT email FROM users WHERE id = $1", {std::string("4")}, name),
+      extended("a", 3, "SELECT name FROM users WHERE id = $1", {std::string("5")}, name),
+  });
+  REQUIRE(observed.compared.size() == 3);
+  REQUIRE(observed.failed.empty());
+  const Recorded& email = observed.find("SELECT email FROM users WHERE id = $1");
+  CHECK(email.divergence == DivergenceClass::kMatch);
+  CHECK(email.baseline_sqlstate.empty());
+  CHECK(email.baseline_first_value == "u4@example.com");
+  CHECK(observed.compared[2].baseline_sqlstate.empty());
+  CHECK(observed.compared[2].baseline_first_value == "user5");
+}
+
+TEST_CASE("the trace goes to the sink the caller injects: a line per dispatch, a lock wait when one is seen",
+          "[replay][trace]") {
+  class Lines final : public ReplayTrace {
+   public:
+    void line(std::string_view text) override { lines.emplace_back(text); }
+    std::vector<std::string> lines;
+  };
+  const ReplayTargets targets = cluster().fresh_pair("");
+  VectorSource source({
+      statement("a", 1, "BEGIN"),
+      statement("a", 2, "UPDATE users SET email = 'a' WHERE id = 8"),
+      statement("b", 3, "UPDATE users SET email = 'b' WHERE id = 8"),
+      statement("a", 4, "COMMIT"),
+  });
+  RecordingObserver observer;
+  Lines trace;
+  auto summary = replay(source, targets, test_settings(), observer, nullptr, ReplayEnvironment{nullptr, &trace});
+  REQUIRE(summary.ok());
+  CHECK(summary->compared == 4);
+  std::size_t dispatches = 0;
+  bool waited = false;
+  for (const std::string& line : trace.lines) {
+    INFO(line);
+    CHECK_THAT(line, Catch::Matches(R"(\[ *[0-9]+\.[0-9]{3}\] .+)"));
+    if (line.find("] dispatch ") != std::string::npos) ++dispatches;
+    if (line.find("waits on a lock") != std::string::npos) waited = true;
+  }
+  CHECK(dispatches == 4);
+  CHECK(waited);
+}
+
 TEST_CASE("an empty statement and COPY FROM STDIN are skipped with a reason", "[replay]") {
   const ReplayTargets targets = cluster().fresh_pair("");
   const auto observed = run(targets, {statement("a", 1, " ;"), statement("a", 2, "SELECT 1"),

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
@@ -75,6 +76,50 @@ TEST_CASE("a safe run's Markdown report is short", "[renderers]") {
   CHECK(count(md, "\n") <= 6);
 }
 
+TEST_CASE("an interrupted run is INCOMPLETE unless it found something breaking, in every rendering", "[renderers]") {
+  judge::FindingsBook findings;
+  compare::ResultSignature ok;
+  ok.command_verb = "SELECT";
+  const sql::QueryShape fine{"2222222222222222", "SELECT id FROM users"};
+  findings.on_compared({Event{}, fine, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  RunDescription run;
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.interrupted = RunDescription::Interruption{"SIGTERM", "replay"};
+  const judge::GateDecision gate = judge::decide(findings, {});
+  const nlohmann::json json = to_json(run, findings, &gate);
+  CHECK(json["interrupted"] == nlohmann::json{{"signal", "SIGTERM"}, {"during", "replay"}});
+  CHECK(json["verdict"] == "safe");  // what was judged stays in the contract
+  const std::string md = render_markdown(json);
+  CHECK(md.rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: 1 statements compared, "
+                 "the rest of the capture not replayed\n", 0) == 0);
+  const std::string html = render_html(json);
+  CHECK(html.find("class=\"verdict v-incomplete\">INCOMPLETE</span>") != std::string::npos);
+  CHECK(html.find("<li id=\"interrupted\">interrupted by SIGTERM during the replay") != std::string::npos);
+  CHECK(verdict_word(Verdict::kSafe, findings.accounting(), true) == "INCOMPLETE");
+  CHECK(verdict_word(Verdict::kReview, findings.accounting(), true) == "INCOMPLETE");
+  CHECK(verdict_word(Verdict::kBreaking, findings.accounting(), true) == "BREAKING");
+  // A breaking finding is proven however the run ended.
+  const nlohmann::json breaking = to_json(run, book());
+  CHECK(render_markdown(breaking).rfind("## ❌ pgshadow: BREAKING\n\n- interrupted by SIGTERM", 0) == 0);
+}
+
+TEST_CASE("the Markdown and JUnit reports and the summary name the run and the shard", "[renderers]") {
+  RunDescription run;
+  run.started_at = "2026-11-23T10:00:00Z";
+  run.run_id = "pgshadow-verify-pr7";
+  run.shard_index = 2;
+  run.shard_count = 4;
+  const judge::FindingsBook findings = book();
+  const nlohmann::json json = to_json(run, findings);
+  CHECK(render_markdown(json).find(" Run pgshadow-verify-pr7, shard 2/4 (its sessions only).\n") != std::string::npos);
+  const std::string junit = render_junit(json);
+  CHECK(junit.find("<property name=\"run\" value=\"pgshadow-verify-pr7\"/>") != std::string::npos);
+  CHECK(junit.find("<property name=\"shard\" value=\"2/4\"/>") != std::string::npos);
+  std::ostringstream summary;
+  print_summary(summary, run, findings, false);
+  CHECK(summary.str().find("\n  run        pgshadow-verify-pr7, shard 2/4 (its sessions only)\n") != std::string::npos);
+}
+
 TEST_CASE("allowed findings stay in every report, marked allowed with their reason", "[renderers]") {
   judge::GatePolicy policy;
   judge::AllowlistEntry entry;
@@ -114,6 +159,13 @@ TEST_CASE("JUnit has one test case per shape: failure for breaking, skipped for 
   CHECK(xml.find("<skipped message=\"review: ") != std::string::npos);
   CHECK(xml.find("<property name=\"verdict\" value=\"breaking\"/>") != std::string::npos);
   CHECK(xml.find("ann@example.com") == std::string::npos);
+}
+
+TEST_CASE("the HTML report shows no table of zero latencies for a shape that never succeeded on both sides", "[renderers]") {
+  const std::string html = render_html(report_json(book()));
+  CHECK(html.find("no latency: no statement of this shape succeeded on both sides") != std::string::npos);
+  CHECK(html.find("<td>baseline</td><td>0</td>") == std::string::npos);
+  CHECK(html.find(", 1 row<br>") != std::string::npos);  // not "1 rows"
 }
 
 TEST_CASE("the HTML report escapes every text and carries its own script and chart", "[renderers]") {

@@ -22,7 +22,8 @@ struct ComparisonContext {
 // baseline's, see below); rows_changed (row count or rows differ as text); order_changed (same
 // multiset, different order, ordered only, unless the rows only tie on every sort key: see
 // same_but_for_tie_order); types_changed (same names and text, different type
-// OIDs); command_changed (affected-row count differs); columns_added; match.
+// OIDs); command_changed (affected-row count differs); columns_added; messages_changed (the
+// same result, or the same error, with a different count of NOTICE or WARNING messages); match.
 //
 // Appended columns: when the baseline's columns (names and types) are the shadow's first
 // columns and the shadow kept column_prefixes, the rows compare on the baseline's columns

@@ -23,6 +23,10 @@ enum class DivergenceClass {
   // Both sides ended the statement at statement_timeout or lock_timeout (57014, 55P03): its
   // result was never compared, so it is no match; review, and a --max budget can fail on it.
   kTimedOut,
+  // The results agree, but the server raised a different number of NOTICE or WARNING messages
+  // on each side (a trigger's RAISE, "relation already exists, skipping" where the migration
+  // created what the traffic creates): review. Their texts are never kept (they can quote data).
+  kMessagesChanged,
 };
 
 // How much a class weighs in the verdict.
@@ -36,7 +40,7 @@ inline constexpr DivergenceClass kAllDivergenceClasses[] = {
     DivergenceClass::kRowsChanged,    DivergenceClass::kOrderChanged,
     DivergenceClass::kCommandChanged, DivergenceClass::kNondeterministic,
     DivergenceClass::kConsequence,    DivergenceClass::kMigrationFailed,
-    DivergenceClass::kTimedOut,
+    DivergenceClass::kTimedOut,       DivergenceClass::kMessagesChanged,
 };
 
 std::string_view to_string(DivergenceClass c);  // "error_shadow_only", ...

@@ -28,6 +28,17 @@ struct OutcomeSummary {
   std::vector<std::string> columns;  // "name type" (type name from its OID)
   std::string sqlstate;
   std::string message;  // empty when withheld (see JudgeSettings::include_literals)
+  // The server's messages during the statement, counted (their texts are never kept).
+  std::uint32_t notices = 0;   // NOTICE and INFO
+  std::uint32_t warnings = 0;  // WARNING
+};
+
+// NOTICE (and INFO) and WARNING messages one side's server raised over a shape's statements.
+struct MessageCounts {
+  std::uint64_t notices = 0;
+  std::uint64_t warnings = 0;
+
+  bool any() const { return notices > 0 || warnings > 0; }
 };
 
 // One side's cell of a differing row as reports may show it. Masked (the default), only
@@ -81,6 +92,8 @@ struct ShapeFindings {
   std::map<DivergenceClass, std::uint64_t> classes;
   std::map<std::string, std::uint64_t> baseline_errors;  // SQLSTATE -> count
   std::map<std::string, std::uint64_t> shadow_errors;
+  MessageCounts baseline_messages;
+  MessageCounts shadow_messages;
   std::optional<DivergenceExample> first_divergence;  // first statement that did not match
   std::optional<std::string> sql_example;  // the first statement's text: only with include_literals
   std::string nondeterminism;  // why its statements were judged nondeterministic, when they were
@@ -105,6 +118,14 @@ struct ShapeFindings {
 struct MigrationFinding {
   pg::MigrationFailure failure;
   std::string explanation;
+};
+
+// A message the server sent while the migration ran, as reports show it.
+struct MigrationNote {
+  std::string location;  // "migrations/002_drop.sql:7"
+  std::string severity;  // "WARNING", "NOTICE", "INFO"
+  std::string sqlstate;
+  std::string text;      // empty when withheld (raised by the migration's own code; see include_literals)
 };
 
 struct Accounting {
@@ -145,6 +166,8 @@ class FindingsBook final : public replay::ReplayObserver {
   void on_skipped(const Event& event, const std::string& reason) override;
   void on_failed(const Event& event, const std::string& reason) override;
   void on_migration_failed(const pg::MigrationFailure& failure);
+  // The server's messages while the migration ran; `dropped` were counted but not kept.
+  void on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped);
   // Events the replay never saw because the run stopped before it (counted for the balance).
   void on_not_replayed(std::uint64_t events);
   // Events the filters left out, by reason.
@@ -165,6 +188,8 @@ class FindingsBook final : public replay::ReplayObserver {
   // Shapes ordered by severity (breaking first), then by statements that did not match.
   std::vector<const ShapeFindings*> shapes_by_importance() const;
   const std::optional<MigrationFinding>& migration_finding() const { return migration_; }
+  const std::vector<MigrationNote>& migration_notes() const { return migration_notes_; }
+  std::uint64_t migration_notes_dropped() const { return migration_notes_dropped_; }
   // What follows from a root shape: its consequences, counted by statement and by shape.
   struct Consequences {
     std::uint64_t statements = 0;
@@ -183,6 +208,8 @@ class FindingsBook final : public replay::ReplayObserver {
   // root fingerprint -> consequence shape fingerprint -> statements
   std::map<std::string, std::map<std::string, std::uint64_t>> consequences_by_root_;
   std::optional<MigrationFinding> migration_;
+  std::vector<MigrationNote> migration_notes_;
+  std::uint64_t migration_notes_dropped_ = 0;
   Accounting accounting_;
 };
 

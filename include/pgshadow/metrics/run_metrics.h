@@ -89,6 +89,7 @@ class RunMetrics final : public replay::ReplayObserver {
   prometheus::Family<prometheus::Counter>& filtered_;
   prometheus::Family<prometheus::Counter>& statements_;
   prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Counter>& server_messages_;
   prometheus::Family<prometheus::Counter>& divergent_;
   prometheus::Family<prometheus::Gauge>& shape_info_;
   prometheus::Family<prometheus::Gauge>& shapes_by_severity_;

@@ -50,6 +50,28 @@ struct MigrationFailure {
   Kind kind = Kind::kFailed;
 };
 
+// A message the server sent while a migration statement ran (psql prints these): "drop
+// cascades to view active_users", a deprecation WARNING. The migration is the user's own code,
+// so its texts are shown, except those its own code raised (PL/pgSQL RAISE), which may carry
+// the baseline's values.
+struct MigrationMessage {
+  std::string file;
+  std::uint64_t line = 0;  // where the statement starts
+  std::string severity;    // "WARNING", "NOTICE", "INFO"
+  std::string sqlstate;
+  std::string text;
+  bool raised_by_user = false;
+};
+
+// What applying the migration did: its failure, if any, and the messages of the statements
+// that ran, in order (at most kMaxMigrationMessages; messages_dropped counts the rest).
+struct MigrationOutcome {
+  std::optional<MigrationFailure> failure;
+  std::vector<MigrationMessage> messages;
+  std::uint64_t messages_dropped = 0;
+};
+inline constexpr std::size_t kMaxMigrationMessages = 200;
+
 // A migration file already read (a FIFO or standard input can be read only once).
 struct MigrationScript {
   std::string file;  // as named, for messages
@@ -69,15 +91,13 @@ struct MigrationOptions {
 
 // Applies migration files in order to the database, statement by statement in autocommit,
 // like `psql -v ON_ERROR_STOP=1 -f` (explicit BEGIN/COMMIT honoured, CREATE INDEX
-// CONCURRENTLY works). Returns the failure, or nullopt when all applied.
+// CONCURRENTLY works). Returns the failure (none when all applied) and the server's messages.
 // Every file is read and split before anything runs. Error kBadInput: a file cannot be read or
 // parsed (file:line named; all bad files at once), or a file ends inside a BEGIN without
 // COMMIT. kInfrastructure: cannot connect, or the connection is lost. kInterrupted.
-Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
-                                                         const std::vector<std::string>& files);
+Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std::vector<std::string>& files);
 // The same for scripts already read: only parse errors are kBadInput then.
-Result<std::optional<MigrationFailure>> apply_migrations(const std::string& conninfo,
-                                                         const std::vector<MigrationScript>& scripts,
-                                                         const MigrationOptions& options = {});
+Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std::vector<MigrationScript>& scripts,
+                                          const MigrationOptions& options = {});
 
 }  // namespace pgshadow::pg

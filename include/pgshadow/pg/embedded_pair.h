@@ -58,8 +58,8 @@ class EmbeddedPair {
   // Applies the migration files to the shadow's database as its owner (a superuser for the
   // migration's duration: production's migrations run with the rights they need), then demotes
   // every role again. As pg::apply_migrations.
-  Result<std::optional<MigrationFailure>> apply_migrations(const std::vector<MigrationScript>& scripts,
-                                                           const MigrationOptions& options = {});
+  Result<MigrationOutcome> apply_migrations(const std::vector<MigrationScript>& scripts,
+                                            const MigrationOptions& options = {});
 
   // The isolation probe's pristine clones (the baseline as loaded; the shadow migrated), each in
   // its side's cluster, and the OID counters level. Call after the migration, before the replay.

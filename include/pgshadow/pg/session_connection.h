@@ -46,6 +46,14 @@ class DiscardingSink final : public RowSink {
   void on_row(const std::vector<std::optional<std::string_view>>&) override {}
 };
 
+// A NOTICE, INFO or WARNING the server sent during a statement.
+struct ServerMessage {
+  std::string severity;  // "WARNING", "NOTICE", "INFO", ... (not localized)
+  std::string sqlstate;
+  std::string text;      // the primary message
+  bool raised_by_user = false;  // PL/pgSQL RAISE: its author's text, which may carry values
+};
+
 // How a statement ended.
 struct StatementCompletion {
   bool succeeded = true;
@@ -57,6 +65,8 @@ struct StatementCompletion {
   bool raised_by_user = false;
   std::uint32_t notices = 0;   // NOTICE, INFO, LOG and DEBUG messages during the statement
   std::uint32_t warnings = 0;  // WARNING messages during the statement
+  // Their texts, only on a connection that keeps them (SessionConnection::keep_message_texts).
+  std::vector<ServerMessage> messages;
 };
 
 struct StatementRequest {
@@ -100,6 +110,11 @@ class SessionConnection {
 
   int socket() const;
   int backend_pid() const;
+  // Keep the texts of the server's messages in each completion, at most kMaxKeptMessages per
+  // statement (the rest only counted). For the user's own migration: a replayed session never
+  // keeps them (captured traffic's notices can quote row values).
+  void keep_message_texts() { keep_message_texts_ = true; }
+  static constexpr std::size_t kMaxKeptMessages = 20;
   bool busy() const { return phase_ != Phase::kIdle; }
   TransactionState transaction_state() const;
 
@@ -113,6 +128,11 @@ class SessionConnection {
   // session). NULL reads as "". Errors as run's, and kInfrastructure when the query fails.
   Result<std::string> query_scalar(const std::string& sql,
                                    const WaitLimits& limits = {std::chrono::milliseconds(kMonitorDeadline), nullptr});
+  // The first column of every row a monitoring query returns (NULL reads as ""), in order.
+  // Errors as query_scalar's.
+  Result<std::vector<std::string>> query_column(const std::string& sql,
+                                                const WaitLimits& limits = {std::chrono::milliseconds(kMonitorDeadline),
+                                                                            nullptr});
   // `text` as an SQL string literal, quoted by libpq for this connection's settings.
   std::string quote_literal(std::string_view text) const;
   // `name` as an SQL identifier ("my table" -> "\"my table\""), quoted by libpq.
@@ -143,6 +163,7 @@ class SessionConnection {
 
   pg_conn* conn_ = nullptr;
   const std::atomic<bool>* interrupted_ = nullptr;  // given to open(): ends this connection's own waits
+  bool keep_message_texts_ = false;
   bool broken_ = false;  // a statement was given up without an answer: the connection is unusable
   Phase phase_ = Phase::kIdle;
   bool columns_sent_ = false;

@@ -16,11 +16,13 @@
 // across the sides. A write waiting on a lock held by an idle session has that session's next
 // statement run ahead of its turn (the log cannot say when production granted the lock).
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -181,10 +183,50 @@ struct ReplaySummary {
   std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
+// The time the replay reads and waits on: the steady clock unless a caller injects another.
+class ReplayClock {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~ReplayClock() = default;
+  virtual Clock::time_point now() const = 0;
+  // --order timed: waits while nothing is in flight (at most 10 ms at a time).
+  virtual void sleep_for(Clock::duration duration) const = 0;
+};
+
+// std::chrono::steady_clock and std::this_thread::sleep_for.
+class SteadyReplayClock final : public ReplayClock {
+ public:
+  Clock::time_point now() const override;
+  void sleep_for(Clock::duration duration) const override;
+};
+
+// Receives one line (no newline) per dispatch, lock wait and reordering, each prefixed with the
+// seconds since the replay started, for finding out why a replay waited. Called from the
+// replay thread only.
+class ReplayTrace {
+ public:
+  virtual ~ReplayTrace() = default;
+  virtual void line(std::string_view text) = 0;
+};
+
+// Writes each line to stderr (the CLI's PGSHADOW_TRACE_REPLAY=1).
+class StderrReplayTrace final : public ReplayTrace {
+ public:
+  void line(std::string_view text) override;
+};
+
+// What the replay takes from its surroundings besides the servers: injected, so that nothing in
+// the engine reads the environment and a test can supply its own.
+struct ReplayEnvironment {
+  const ReplayClock* clock = nullptr;  // null: a SteadyReplayClock
+  ReplayTrace* trace = nullptr;        // null: no trace
+};
+
 // Errors: kInfrastructure when a side cannot be reached at all; kInterrupted when *interrupted
 // becomes true (statements in flight are drained first); capture read errors as returned.
 Result<ReplaySummary> replay(capture::EventSource& source, const ReplayTargets& targets,
                              const ReplaySettings& settings, ReplayObserver& observer,
-                             const std::atomic<bool>* interrupted = nullptr);
+                             const std::atomic<bool>* interrupted = nullptr,
+                             const ReplayEnvironment& environment = {});
 
 }  // namespace pgshadow::replay

@@ -65,6 +65,13 @@ struct RunDescription {
   const replay::ReplaySummary* replay = nullptr;
   std::string order;  // "causal", "strict" or "timed"
   bool read_only = false;
+  // Set when a signal stopped the run before its end: the reports hold what was compared until
+  // then, the rest of the capture was not replayed, and no verdict over it is proven safe.
+  struct Interruption {
+    std::string signal;  // "SIGINT", "SIGTERM"
+    std::string during;  // "setup", "migration", "replay"
+  };
+  std::optional<Interruption> interrupted;
 };
 
 // The hex XXH3-128 digest of a file's contents, or an Error naming the file.
@@ -78,8 +85,9 @@ nlohmann::json to_json(const RunDescription& run, const judge::FindingsBook& fin
 // The human summary: verdict first, then the breaking and review shapes with one line of
 // explanation each, then the accounting. No literals unless the findings were built with them.
 // The verdict as the terminal shows it: "SAFE", "REVIEW", "BREAKING", or "INCOMPLETE" for a safe
-// verdict over statements that could not be replayed (unproven: the exit status is 3).
-std::string verdict_word(Verdict verdict, const judge::Accounting& accounting);
+// verdict over statements that could not be replayed (unproven: the exit status is 3), or for
+// any verdict but breaking of a run that a signal stopped before its end.
+std::string verdict_word(Verdict verdict, const judge::Accounting& accounting, bool interrupted = false);
 
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,
                    bool use_color, const judge::GateDecision* gate = nullptr);

@@ -1,0 +1,70 @@
+#include "dispatch_rule.h"
+
+namespace pgshadow::replay::dispatch {
+
+const char* describe(Hold hold) {
+  switch (hold) {
+    case Hold::kNone: return "may start";
+    case Hold::kSessionBusy: return "its session is busy";
+    case Hold::kStrictOrder: return "strict order: a statement is in flight";
+    case Hold::kJobsBound: return "the jobs bound is reached";
+    case Hold::kHappensBefore: return "an earlier statement finished before it in production";
+    case Hold::kCommitBarrier: return "a commit barrier";
+    case Hold::kWriteRule: return "another write is in flight";
+  }
+  return "?";
+}
+
+bool must_precede(const Event& earlier, const Event& later) {
+  if (earlier.duration_ms) {
+    // Log timestamps have a resolution (milliseconds for %m, csvlog and jsonlog; seconds for
+    // %t): an overlap shorter than that is not known to have happened, and taking it for one
+    // would let two statements race for a row lock in an order production never showed.
+    const bool second_resolution = earlier.start_us % 1'000'000 == 0 && later.start_us % 1'000'000 == 0;
+    const std::int64_t resolution_us = second_resolution ? 1'000'000 : 1'000;
+    const auto end_us = earlier.start_us + static_cast<std::int64_t>(*earlier.duration_ms * 1000.0);
+    if (end_us > later.start_us + resolution_us) return false;  // they overlapped in production
+  }
+  return true;
+}
+
+bool publishes(const sql::StatementFacts& facts, pg::TransactionState before) {
+  if (facts.is_transaction_control) return true;
+  if (!facts.may_write) return false;
+  return before == pg::TransactionState::kIdle || before == pg::TransactionState::kUnknown;
+}
+
+std::size_t progressing(std::span<const Running> in_flight) {
+  std::size_t count = 0;
+  for (const Running& running : in_flight) count += running.progressing ? 1 : 0;
+  return count;
+}
+
+Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy) {
+  if (next.session_busy) return Hold::kSessionBusy;
+  if (policy.order == ReplayOrder::kStrict && !others.empty()) return Hold::kStrictOrder;
+  if (policy.jobs > 0 && progressing(others) >= policy.jobs) return Hold::kJobsBound;
+  for (const Running& other : others) {
+    // What finished before this statement started in production finishes first here too, even
+    // when it waits on a lock: the statement that releases that lock overlapped it in
+    // production, so it is not held back (and the lock arbiter handles what the log cannot tell).
+    if (must_precede(*other.event, *next.event)) return Hold::kHappensBefore;
+  }
+  for (const Running& other : others) {
+    // A commit and the statements around it run one after the other, in log order, so that
+    // every statement's snapshot sees the same commits on both sides; except beside a
+    // statement that waits on a lock, which the commit may be the one to release.
+    if (other.progressing && (next.publishes || other.publishes)) return Hold::kCommitBarrier;
+  }
+  for (const Running& other : others) {
+    // Two writes that may want the same row lock never run side by side, nor wait side by side
+    // for one: each server grants the lock to whichever comes first (or wakes first), the two
+    // servers can choose differently, and each session would then wait on one side for the
+    // other, in lockstep, until lock_timeout. When the earlier write waits on a lock held by an
+    // idle session, the lock arbiter runs that session's next statement ahead.
+    if (next.may_write && other.may_write) return Hold::kWriteRule;
+  }
+  return Hold::kNone;
+}
+
+}  // namespace pgshadow::replay::dispatch

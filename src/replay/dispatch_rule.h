@@ -1,0 +1,84 @@
+#pragma once
+// The dispatch rule: whether the next captured statement may start now, given the statements
+// of other sessions still in flight (replay.h, "Ordering", says why each part exists).
+//
+// Invariant: a statement starts only when
+//  - its session has nothing in flight (a session runs one statement at a time);
+//  - under --order strict, nothing at all is in flight; under --jobs N, fewer than N
+//    statements are progressing (one waiting on a lock does not count: its holder must go on);
+//  - nothing that finished in production before it started is still running (happens-before;
+//    an overlap shorter than the log's timestamp resolution is not taken for one);
+//  - no commit barrier stands between them: a statement that publishes changes (a commit, a
+//    write outside a transaction block) neither overlaps a progressing statement nor is
+//    overlapped by one, so both sides' snapshots see the same commits;
+//  - no other write is in flight (the write rule): two servers could grant a contended row
+//    lock to different sessions.
+// Pure functions over session states: no connection, no clock. Which statement runs ahead of
+// its turn when every statement waits on a lock is the lock arbiter's (lock_arbiter.h).
+#include <cstddef>
+#include <span>
+
+#include "pgshadow/core/event.h"
+#include "pgshadow/pg/session_connection.h"
+#include "pgshadow/replay/replay.h"
+#include "pgshadow/sql/query_shape.h"
+
+namespace pgshadow::replay::dispatch {
+
+// Another session's statement in flight, as the rule sees it.
+struct Running {
+  const Event* event = nullptr;
+  bool may_write = false;    // sql::StatementFacts::may_write
+  bool publishes = false;    // publishes(facts, its transaction state before it)
+  bool progressing = false;  // a side still runs it without waiting on a lock
+};
+
+// The statement that wants to start.
+struct Candidate {
+  const Event* event = nullptr;
+  bool session_busy = false;  // its own session still has a statement in flight
+  bool may_write = false;
+  bool publishes = false;
+};
+
+struct Policy {
+  ReplayOrder order = ReplayOrder::kCausal;
+  std::size_t jobs = 0;  // 0: no bound
+};
+
+// Why a statement may not start yet, in the order the rule asks; kNone: it may.
+enum class Hold {
+  kNone,
+  kSessionBusy,
+  kStrictOrder,
+  kJobsBound,
+  kHappensBefore,
+  kCommitBarrier,
+  kWriteRule,
+};
+const char* describe(Hold hold);
+
+// Whether `earlier` finished in production before `later` started: its logged end is not past
+// `later`'s start by more than the log's timestamp resolution (milliseconds; seconds when both
+// start on a whole second, as %t logs). Without a logged duration the end is unknown: taken as
+// finished.
+bool must_precede(const Event& earlier, const Event& later);
+
+// Whether the statement makes changes visible to other sessions' snapshots when it ends: a
+// transaction control statement (COMMIT and friends; BEGIN too, harmlessly) or a write outside
+// a transaction block (`before`: the session's transaction state when it starts).
+bool publishes(const sql::StatementFacts& facts, pg::TransactionState before);
+
+// The first reason `next` may not start beside `others` (the other sessions' statements in
+// flight), or kNone.
+Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy);
+
+// How many of the statements in flight are progressing.
+std::size_t progressing(std::span<const Running> in_flight);
+
+// Every statement in flight waits on a lock: nothing will finish unless a lock holder goes on.
+inline bool stalled(std::span<const Running> in_flight) {
+  return !in_flight.empty() && progressing(in_flight) == 0;
+}
+
+}  // namespace pgshadow::replay::dispatch

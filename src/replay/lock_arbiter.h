@@ -1,0 +1,85 @@
+#pragma once
+// The lock arbiter: who waits on whom, and the way out when every statement in flight waits.
+//
+// Production's log says when a statement started and how long it took, not when it got its
+// locks, so the replay can grant a row lock in another order than production did. Production
+// went on by letting the lock holder continue; the arbiter does the same: the holder's next
+// statement runs ahead of its turn (without this the waits end in lock_timeout on both sides).
+//
+// Invariants: a side counts as waiting on a lock exactly when its server's pg_blocking_pids
+// named a blocker at its last check. A running side is asked after 0.5 ms, then at doubling
+// intervals up to 50 ms (a long query is not asked a thousand times); one known to wait, every
+// 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
+// statement ran ahead (then at once). Owned by the replay thread; not thread-safe.
+#include <array>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "replay_trace.h"
+#include "session_pool.h"
+#include "session_run.h"
+#include "stage_clock.h"
+#include "statement_feed.h"
+
+namespace pgshadow::replay {
+
+inline constexpr auto kFirstLockCheck = std::chrono::microseconds(500);
+inline constexpr auto kMaxLockCheckInterval = std::chrono::milliseconds(50);
+inline constexpr auto kWaitingLockCheckInterval = std::chrono::milliseconds(10);
+// When no holder can go on, the holders are asked again after this long.
+inline constexpr auto kStallRetryAfter = std::chrono::milliseconds(10);
+
+// The wait-check interval after a check that found the side `waiting` (or not), from `interval`.
+Clock::duration next_lock_check_interval(Clock::duration interval, bool waiting);
+
+class LockArbiter {
+ public:
+  // Called with the side whose monitor failed to answer (the driver decides whether it is gone).
+  using TroubleHandler = std::function<void(int side)>;
+
+  LockArbiter(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& monitor_limits,
+              StageClock& stages, const ReplayClock& clock, const Tracer& trace, TroubleHandler on_trouble)
+      : monitors_(monitors), monitor_limits_(monitor_limits), stages_(stages), clock_(clock), trace_(trace),
+        on_trouble_(std::move(on_trouble)) {}
+
+  // A statement was just sent on the side: its wait checks start over.
+  void sent(SideRun& side) const;
+  // Asks whether a running side waits on a lock, when its check falls due.
+  void check(SideRun& side, Side which);
+  static Clock::time_point next_check(const SideRun& side) {
+    return side.lock_checked_at + side.lock_check_interval;
+  }
+
+  // The sessions holding the locks that the statements in flight wait for, on either side.
+  std::vector<SessionRun*> holders(std::span<SessionRun* const> in_flight, SessionPool& pool);
+
+  // A statement of an idle holder, the first in the feed's lookahead, taken out to run ahead of
+  // its turn; nullopt when no holder has one (within kMaxLookahead).
+  struct RunAhead {
+    SessionRun* holder;
+    Pending pending;
+  };
+  Result<std::optional<RunAhead>> run_ahead(const std::vector<SessionRun*>& holders, StatementFeed& feed);
+
+  // The stall timer: whether a stalled replay should ask the holders now (it then waits
+  // kStallRetryAfter for the next time); not stalled, or a statement ran ahead, resets it.
+  bool stall_check_due(bool stalled);
+  void stall_resolved() { stall_retry_at_.reset(); }
+  std::optional<Clock::time_point> stall_retry_at() const { return stall_retry_at_; }
+
+ private:
+  Result<std::vector<int>> blocking_pids(int side, int backend_pid);
+
+  std::array<pg::SessionConnection*, 2> monitors_;
+  const pg::WaitLimits monitor_limits_;
+  StageClock& stages_;
+  const ReplayClock& clock_;
+  const Tracer& trace_;
+  TroubleHandler on_trouble_;
+  std::optional<Clock::time_point> stall_retry_at_;  // while stalled with no holder able to go on
+};
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,90 @@
+#pragma once
+// The replay driver: reads like a script of its parts. Each captured statement is read
+// (statement_feed.h), waits for the dispatch rule (dispatch_rule.h) while the statements in
+// flight are pumped, is sent on both sides of its session (session_pool.h), and once both sides
+// answered is classified (pair_classifier.h) and handed to the observer; the lock arbiter
+// (lock_arbiter.h) finds the way out when every statement in flight waits on a lock.
+//
+// Invariants: every event read reaches the observer exactly once (compared, skipped or
+// failed), also when the replay stops early because a server is gone; every moment of the
+// replay thread is charged to one stage of the StageClock. The clock and the trace sink are
+// the caller's (ReplayEnvironment). Owned by one thread.
+#include <array>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dispatch_rule.h"
+#include "lock_arbiter.h"
+#include "pair_classifier.h"
+#include "pgshadow/replay/replay.h"
+#include "replay_trace.h"
+#include "session_pool.h"
+#include "session_run.h"
+#include "stage_clock.h"
+#include "statement_feed.h"
+
+namespace pgshadow::replay {
+
+class ReplayEngine {
+ public:
+  ReplayEngine(const ReplayTargets& targets, const ReplaySettings& settings, ReplayObserver& observer,
+               const std::atomic<bool>* interrupted, const ReplayEnvironment& environment);
+
+  Result<ReplaySummary> run(capture::EventSource& source);
+
+ private:
+  // replay_engine.cc: the script.
+  Status open_parts();
+  Status wait_until_dispatchable(SessionRun& session, const Pending& pending);
+  Status wait_for_production_time(const Event& event);
+  std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
+  void dispatch(SessionRun& session, Pending pending);
+  void finish_if_done(SessionRun& session);
+  void report_progress(bool final_line);
+  void account_rest_as_failed();
+  bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
+
+  // server_poll.cc: waiting on the servers, and giving up on one that stopped answering.
+  Status pump();
+  void cancel_in_flight();
+  // No wait on a server without an end (answer_deadline.h), and the first sign that a server is
+  // gone stops the replay: what was not replayed is failed with that reason.
+  void enforce_answer_deadlines();
+  void note_connection_trouble(int side);
+  void abandon_side(int side, const std::string& reason);
+
+  const ReplayTargets& targets_;
+  const ReplaySettings& settings_;
+  ReplayObserver& observer_;
+  const std::atomic<bool>* interrupted_;
+  SteadyReplayClock steady_clock_;
+  const ReplayClock& clock_;
+  Tracer trace_;
+  StageClock stages_;
+  const std::optional<std::chrono::milliseconds> answer_within_;  // statement_timeout + grace
+  const pg::WaitLimits probe_limits_;
+  // Lock and role checks answer in milliseconds on a live server: one that does not answer them
+  // within the grace is taken for gone sooner than a statement's deadline would.
+  const pg::WaitLimits monitor_limits_;
+  const Clock::time_point started_;
+  Clock::time_point progress_at_;
+
+  std::array<std::unique_ptr<pg::SessionConnection>, 2> monitors_;
+  std::optional<StatementFeed> feed_;
+  std::optional<SessionPool> pool_;
+  std::optional<LockArbiter> arbiter_;
+  std::optional<PairClassifier> classifier_;
+
+  std::vector<SessionRun*> in_flight_;
+  bool cancelled_ = false;
+  std::optional<Clock::time_point> cancelled_at_;
+  std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
+  std::optional<std::string> realign_after_;  // the root after which the sequences may differ
+  std::uint64_t dispatched_ = 0;
+  ReplaySummary summary_;  // compared, failed and the counts of the parts, gathered at the end
+};
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,13 @@
+#include "session_run.h"
+
+namespace pgshadow::replay {
+
+bool SessionRun::progressing() const {
+  if (!event) return false;
+  for (const SideRun& side : sides) {
+    if (side.in_flight && !side.waiting_on_lock) return true;
+  }
+  return false;
+}
+
+}  // namespace pgshadow::replay

@@ -1,0 +1,142 @@
+// The dispatch rule on hand-built histories: which statement may start beside which, no server.
+#include <catch2/catch.hpp>
+
+#include "../../src/replay/dispatch_rule.h"
+
+namespace pgshadow::replay::dispatch {
+namespace {
+
+// A captured statement of `session` that started at `start_ms` and, when given, took `took_ms`.
+Event logged(const std::string& session, std::int64_t start_ms, std::optional<double> took_ms, std::string sql = "SELECT 1") {
+  Event event;
+  event.session_id = session;
+  event.start_us = start_ms * 1000;
+  event.duration_ms = took_ms;
+  event.sql = std::move(sql);
+  return event;
+}
+
+// Another session's statement in flight: its event, its facts and whether it waits on a lock.
+struct InFlight {
+  Event event;
+  sql::StatementFacts facts;
+  pg::TransactionState before;
+  bool waits_on_lock;
+
+  Running running() const { return {&event, facts.may_write, publishes(facts, before), !waits_on_lock}; }
+};
+
+InFlight in_flight(Event event, pg::TransactionState before = pg::TransactionState::kIdle, bool waits_on_lock = false) {
+  sql::StatementFacts facts = sql::facts_of(event.sql);
+  return {std::move(event), std::move(facts), before, waits_on_lock};
+}
+
+struct Next {
+  Event event;
+  sql::StatementFacts facts;
+  pg::TransactionState before = pg::TransactionState::kIdle;
+  bool busy = false;
+
+  Candidate candidate() const { return {&event, busy, facts.may_write, publishes(facts, before)}; }
+};
+
+Next next(Event event, pg::TransactionState before = pg::TransactionState::kIdle) {
+  sql::StatementFacts facts = sql::facts_of(event.sql);
+  return {std::move(event), std::move(facts), before};
+}
+
+Hold hold(const Next& candidate, const std::vector<InFlight>& others, Policy policy = {}) {
+  std::vector<Running> running;
+  for (const InFlight& other : others) running.push_back(other.running());
+  return hold_for(candidate.candidate(), running, policy);
+}
+
+}  // namespace
+
+TEST_CASE("a statement that ended before another started in production precedes it; an overlap does not",
+          "[replay][dispatch]") {
+  // 10 ms + 5 ms ends at 15 ms: before a start at 20 ms, not before one at 12 ms.
+  CHECK(must_precede(logged("a", 10, 5.0), logged("b", 20, std::nullopt)));
+  CHECK_FALSE(must_precede(logged("a", 10, 5.0), logged("b", 12, std::nullopt)));
+  // An overlap within the log's millisecond resolution is not known to have happened.
+  CHECK(must_precede(logged("a", 10, 5.9), logged("b", 15, std::nullopt)));
+  CHECK_FALSE(must_precede(logged("a", 10, 6.5), logged("b", 15, std::nullopt)));
+  // Both on whole seconds (%t): an overlap shorter than a second is not known either.
+  CHECK(must_precede(logged("a", 1000, 1500.0), logged("b", 2000, std::nullopt)));
+  CHECK_FALSE(must_precede(logged("a", 1000, 2500.0), logged("b", 2000, std::nullopt)));
+  // Without a logged duration the end is unknown: taken as finished.
+  CHECK(must_precede(logged("a", 10, std::nullopt), logged("b", 10, std::nullopt)));
+}
+
+TEST_CASE("a commit publishes, and a write publishes only outside a transaction block", "[replay][dispatch]") {
+  CHECK(publishes(sql::facts_of("COMMIT"), pg::TransactionState::kInTransaction));
+  CHECK(publishes(sql::facts_of("ROLLBACK"), pg::TransactionState::kFailed));
+  CHECK(publishes(sql::facts_of("UPDATE users SET name = 'x'"), pg::TransactionState::kIdle));
+  CHECK(publishes(sql::facts_of("UPDATE users SET name = 'x'"), pg::TransactionState::kUnknown));
+  CHECK_FALSE(publishes(sql::facts_of("UPDATE users SET name = 'x'"), pg::TransactionState::kInTransaction));
+  CHECK_FALSE(publishes(sql::facts_of("SELECT * FROM users"), pg::TransactionState::kIdle));
+}
+
+TEST_CASE("a busy session, strict order and the jobs bound hold a statement back", "[replay][dispatch]") {
+  Next candidate = next(logged("b", 2, std::nullopt, "SELECT 2"));
+  const std::vector<InFlight> overlapping = {in_flight(logged("a", 1, 100.0, "SELECT pg_sleep(0.1)"))};
+  CHECK(hold(candidate, overlapping) == Hold::kNone);
+  CHECK(hold(candidate, overlapping, {ReplayOrder::kStrict, 0}) == Hold::kStrictOrder);
+  CHECK(hold(candidate, {}, {ReplayOrder::kStrict, 0}) == Hold::kNone);
+  CHECK(hold(candidate, overlapping, {ReplayOrder::kCausal, 1}) == Hold::kJobsBound);
+  CHECK(hold(candidate, overlapping, {ReplayOrder::kCausal, 2}) == Hold::kNone);
+  // A statement waiting on a lock does not count against the bound: its holder must go on.
+  const std::vector<InFlight> waiting = {
+      in_flight(logged("a", 1, 100.0, "SELECT pg_sleep(0.1)"), pg::TransactionState::kIdle, true)};
+  CHECK(hold(candidate, waiting, {ReplayOrder::kCausal, 1}) == Hold::kNone);
+  candidate.busy = true;
+  CHECK(hold(candidate, {}) == Hold::kSessionBusy);
+}
+
+TEST_CASE("what finished before a statement in production is waited for, even while it waits on a lock",
+          "[replay][dispatch]") {
+  const Next candidate = next(logged("b", 50, std::nullopt, "SELECT 2"));
+  CHECK(hold(candidate, {in_flight(logged("a", 1, 10.0))}) == Hold::kHappensBefore);
+  CHECK(hold(candidate, {in_flight(logged("a", 1, 10.0), pg::TransactionState::kIdle, true)}) ==
+        Hold::kHappensBefore);
+  CHECK(hold(candidate, {in_flight(logged("a", 1, 100.0))}) == Hold::kNone);
+}
+
+TEST_CASE("a commit neither overlaps a running statement nor is overlapped, unless that one waits on a lock",
+          "[replay][dispatch]") {
+  const InFlight long_read = in_flight(logged("a", 1, 100.0, "SELECT pg_sleep(0.1)"));
+  const Next commit = next(logged("b", 2, std::nullopt, "COMMIT"), pg::TransactionState::kInTransaction);
+  CHECK(hold(commit, {long_read}) == Hold::kCommitBarrier);
+  // The commit may be the one that releases the lock the other waits for.
+  CHECK(hold(commit, {in_flight(logged("a", 1, 100.0, "UPDATE users SET name = 'x' WHERE id = 1"),
+                                pg::TransactionState::kInTransaction, true)}) == Hold::kNone);
+  // A write outside a transaction block is a commit of its own: a read does not start beside it.
+  const Next read = next(logged("b", 2, std::nullopt, "SELECT * FROM users"));
+  CHECK(hold(read, {in_flight(logged("a", 1, 100.0, "UPDATE users SET name = 'x'"))}) == Hold::kCommitBarrier);
+  CHECK(hold(read, {long_read}) == Hold::kNone);
+}
+
+TEST_CASE("two writes never run side by side, not even while the earlier one waits on a lock",
+          "[replay][dispatch]") {
+  const Next write = next(logged("b", 2, std::nullopt, "UPDATE users SET name = 'b' WHERE id = 2"),
+                          pg::TransactionState::kInTransaction);
+  const InFlight earlier_write = in_flight(logged("a", 1, 100.0, "UPDATE users SET name = 'a' WHERE id = 1"),
+                                           pg::TransactionState::kInTransaction);
+  CHECK(hold(write, {earlier_write}) == Hold::kWriteRule);
+  CHECK(hold(write, {in_flight(logged("a", 1, 100.0, "UPDATE users SET name = 'a' WHERE id = 1"),
+                               pg::TransactionState::kInTransaction, true)}) == Hold::kWriteRule);
+  // A read inside a transaction starts beside a write inside another.
+  const Next read = next(logged("b", 2, std::nullopt, "SELECT * FROM users"), pg::TransactionState::kInTransaction);
+  CHECK(hold(read, {earlier_write}) == Hold::kNone);
+}
+
+TEST_CASE("the replay is stalled when every statement in flight waits on a lock", "[replay][dispatch]") {
+  const InFlight running = in_flight(logged("a", 1, 100.0));
+  const InFlight waiting = in_flight(logged("b", 1, 100.0), pg::TransactionState::kIdle, true);
+  CHECK_FALSE(stalled(std::vector<Running>{}));
+  CHECK(stalled(std::vector<Running>{waiting.running()}));
+  CHECK_FALSE(stalled(std::vector<Running>{waiting.running(), running.running()}));
+  CHECK(progressing(std::vector<Running>{waiting.running(), running.running()}) == 1);
+}
+
+}  // namespace pgshadow::replay::dispatch

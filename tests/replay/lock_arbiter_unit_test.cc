@@ -1,0 +1,159 @@
+// The lock arbiter's timing and run-ahead, and the statement feed's lookahead, on an injected
+// clock and events from memory: no server.
+#include <catch2/catch.hpp>
+
+#include "../../src/replay/lock_arbiter.h"
+
+namespace pgshadow::replay {
+namespace {
+
+// Time moves only when the test says so.
+class ManualClock final : public ReplayClock {
+ public:
+  Clock::time_point now() const override { return now_; }
+  void sleep_for(Clock::duration duration) const override { now_ += duration; }
+  void advance(Clock::duration duration) { now_ += duration; }
+
+ private:
+  mutable Clock::time_point now_{};
+};
+
+class MemorySource final : public capture::EventSource {
+ public:
+  explicit MemorySource(std::vector<Event> events) : events_(std::move(events)) {}
+  Result<std::optional<Event>> next() override {
+    if (position_ == events_.size()) return std::optional<Event>();
+    return std::optional<Event>(events_[position_++]);
+  }
+  const capture::InputAccounting& accounting() const override { return accounting_; }
+  const InputProblems& problems() const override { return problems_; }
+  std::string description() const override { return "memory"; }
+
+ private:
+  std::vector<Event> events_;
+  std::size_t position_ = 0;
+  capture::InputAccounting accounting_;
+  InputProblems problems_;
+};
+
+class SkipRecorder final : public ReplayObserver {
+ public:
+  void on_compared(const ComparedStatement&) override {}
+  void on_skipped(const Event& event, const std::string& reason) override { skipped.emplace_back(event.sql, reason); }
+  void on_failed(const Event&, const std::string&) override {}
+  std::vector<std::pair<std::string, std::string>> skipped;
+};
+
+class LineRecorder final : public ReplayTrace {
+ public:
+  void line(std::string_view text) override { lines.emplace_back(text); }
+  std::vector<std::string> lines;
+};
+
+Event statement(const std::string& session, const std::string& sql) {
+  Event event;
+  event.session_id = session;
+  event.sql = sql;
+  return event;
+}
+
+struct Fixture {
+  ManualClock clock;
+  StageClock stages{clock};
+  LineRecorder trace_lines;
+  Tracer trace{&trace_lines, clock};
+  LockArbiter arbiter{{nullptr, nullptr}, {}, stages, clock, trace, [](int) {}};
+};
+
+}  // namespace
+
+TEST_CASE("lock checks back off from 0.5 ms to 50 ms, and come every 10 ms while a side waits", "[replay][locks]") {
+  Clock::duration interval = kFirstLockCheck;
+  std::vector<std::int64_t> micros;
+  for (int i = 0; i < 9; ++i) {
+    interval = next_lock_check_interval(interval, false);
+    micros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(interval).count());
+  }
+  CHECK(micros == std::vector<std::int64_t>{1000, 2000, 4000, 8000, 16000, 32000, 50000, 50000, 50000});
+  CHECK(next_lock_check_interval(std::chrono::milliseconds(50), true) == std::chrono::milliseconds(10));
+  CHECK(next_lock_check_interval(std::chrono::milliseconds(10), false) == std::chrono::milliseconds(20));
+}
+
+TEST_CASE("a stalled replay asks for lock holders at once, then not before the retry interval", "[replay][locks]") {
+  Fixture f;
+  CHECK(f.arbiter.stall_check_due(true));
+  CHECK_FALSE(f.arbiter.stall_check_due(true));
+  f.clock.advance(kStallRetryAfter - std::chrono::microseconds(1));
+  CHECK_FALSE(f.arbiter.stall_check_due(true));
+  f.clock.advance(std::chrono::microseconds(1));
+  CHECK(f.arbiter.stall_check_due(true));
+  // No longer stalled: the next stall is asked about at once.
+  CHECK_FALSE(f.arbiter.stall_check_due(false));
+  CHECK_FALSE(f.arbiter.stall_retry_at().has_value());
+  CHECK(f.arbiter.stall_check_due(true));
+  // A statement ran ahead: the holders are asked afresh at once.
+  f.arbiter.stall_resolved();
+  CHECK(f.arbiter.stall_check_due(true));
+}
+
+TEST_CASE("an idle lock holder's next statement runs ahead of its turn; the rest keep capture order",
+          "[replay][locks]") {
+  Fixture f;
+  MemorySource source({statement("a", "SELECT 1"), statement("b", " ;"), statement("b", "SELECT 2"),
+                       statement("c", "UPDATE users SET name = 'c'"), statement("a", "SELECT 3")});
+  SkipRecorder observer;
+  const ReplaySettings settings;
+  StatementFeed feed(source, settings, observer, f.stages);
+  SessionRun holder;
+  holder.id = "c";
+  SessionRun busy_holder;
+  busy_holder.id = "a";
+  busy_holder.event = statement("a", "SELECT 0");  // busy: its next statement cannot start
+
+  auto ahead = f.arbiter.run_ahead({&busy_holder, &holder}, feed);
+  REQUIRE(ahead.ok());
+  REQUIRE(ahead->has_value());
+  CHECK((*ahead)->holder == &holder);
+  CHECK((*ahead)->pending.event.sql == "UPDATE users SET name = 'c'");
+  CHECK((*ahead)->pending.analysis.facts.may_write);
+  REQUIRE_FALSE(f.trace_lines.lines.empty());
+  CHECK_THAT(f.trace_lines.lines.back(),
+             Catch::Matches(R"(\[ +0\.000\] stalled: c runs ahead of its turn \(it holds a lock others wait for\))"));
+
+  std::vector<std::string> rest;
+  for (;;) {
+    auto next = feed.next();
+    REQUIRE(next.ok());
+    if (!next->has_value()) break;
+    rest.push_back((*next)->event.sql);
+  }
+  CHECK(rest == std::vector<std::string>{"SELECT 1", "SELECT 2", "SELECT 3"});
+  // Every event counted once: four handed out, one skipped with its reason.
+  CHECK(feed.events() == 5);
+  CHECK(feed.skipped() == 1);
+  REQUIRE(observer.skipped.size() == 1);
+  CHECK(observer.skipped[0].second == "empty statement");
+}
+
+TEST_CASE("no holder with a statement in the capture: nothing runs ahead and nothing is lost", "[replay][locks]") {
+  Fixture f;
+  MemorySource source({statement("a", "SELECT 1"), statement("b", "SELECT 2")});
+  SkipRecorder observer;
+  const ReplaySettings settings;
+  StatementFeed feed(source, settings, observer, f.stages);
+  SessionRun holder;
+  holder.id = "z";
+  auto ahead = f.arbiter.run_ahead({&holder}, feed);
+  REQUIRE(ahead.ok());
+  CHECK_FALSE(ahead->has_value());
+  auto none = f.arbiter.run_ahead({}, feed);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  auto first = feed.next();
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->event.sql == "SELECT 1");
+  CHECK(feed.events() == 2);
+}
+
+}  // namespace pgshadow::replay
