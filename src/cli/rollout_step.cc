@@ -152,9 +152,9 @@ Result<StepResult> run_step(const RolloutContext& context, const StepInputs& inp
   const pg::MigrationOptions migration_options{&interrupt_requested(), (*before_pair)->conninfo(pg::kEmbeddedBaseline)};
   auto migrated = (*before_pair)->apply_migrations(*inputs.scripts, migration_options);
   if (!migrated) return migrated.error();
-  if (migrated->has_value()) {
+  if (migrated->failure) {
     judge::FindingsBook book;  // words the failure as verify does
-    book.on_migration_failed(**migrated);
+    book.on_migration_failed(*migrated->failure);
     result.row.migration_failure = book.migration_finding();
     for (AppVersion v : rollout::kAppVersions) {
       result.row.cells.push_back(rollout::cell_not_run(v, step.deploys(v), "the step's migration failed"));
