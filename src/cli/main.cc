@@ -12,6 +12,7 @@
 #include "merge_command.h"
 #include "replay_options.h"
 #include "report_command.h"
+#include "rollout_command.h"
 #include "verify_options.h"
 #include "version.h"
 
@@ -102,7 +103,8 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
 int run_subcommand(CLI::App& app, pgshadow::cli::VerifyOptions& verify_options,
                    const pgshadow::cli::CaptureOptions& capture_options,
                    const pgshadow::cli::ReportOptions& report_options,
-                   const pgshadow::cli::MergeOptions& merge_options) {
+                   const pgshadow::cli::MergeOptions& merge_options,
+                   const pgshadow::cli::RolloutOptions& rollout_options) {
   if (app.got_subcommand("verify")) {
     if (pgshadow::Status s = pgshadow::cli::complete_from_scenario(verify_options); !s) {
       std::cerr << "pgshadow: " << s.error().message << "\n";
@@ -113,6 +115,7 @@ int run_subcommand(CLI::App& app, pgshadow::cli::VerifyOptions& verify_options,
   if (app.got_subcommand("capture")) return pgshadow::cli::run_capture(capture_options);
   if (app.got_subcommand("report")) return pgshadow::cli::run_report(report_options);
   if (app.got_subcommand("merge")) return pgshadow::cli::run_merge(merge_options);
+  if (app.got_subcommand("rollout")) return pgshadow::cli::run_rollout(rollout_options);
   return static_cast<int>(pgshadow::ExitCode::kBadInput);
 }
 
@@ -147,6 +150,8 @@ int main(int argc, char** argv) {
   pgshadow::cli::add_report_command(app, report_options);
   pgshadow::cli::MergeOptions merge_options;
   pgshadow::cli::add_merge_command(app, merge_options);
+  pgshadow::cli::RolloutOptions rollout_options;
+  pgshadow::cli::add_rollout_command(app, rollout_options);
 
   try {
     app.parse(argc, argv);
@@ -162,7 +167,8 @@ int main(int argc, char** argv) {
   // The last resort: every path a user can reach returns an Error; an exception that still
   // escapes (a library throwing where it was not expected) is reported, never an abort().
   try {
-    return with_standard_output_checked(run_subcommand(app, verify_options, capture_options, report_options, merge_options));
+    return with_standard_output_checked(run_subcommand(app, verify_options, capture_options, report_options, merge_options,
+                                                      rollout_options));
   } catch (const std::exception& error) {
     std::cerr << "pgshadow: internal error: " << error.what() << "\n";
   } catch (...) {
