@@ -184,4 +184,29 @@ TEST_CASE("an unreachable side is an infrastructure error naming the side", "[re
   CHECK_THAT(summary.error().message, Catch::StartsWith("baseline: cannot connect"));
 }
 
+TEST_CASE("sequences drawn on the shadow only are re-aligned forward: no id is handed out twice there",
+          "[replay][divergence]") {
+  // The insert naming the migration's new column draws an id on the shadow only (the baseline
+  // rejects it before drawing). Setting the shadow back to the baseline's sequence would hand
+  // that id out again on the shadow: 23505 there alone.
+  const ReplayTargets targets = cluster().fresh_pair("ALTER TABLE notes ADD COLUMN tag text",
+                                                     "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
+  const auto observed = run(targets, {
+      statement("a", 1, "INSERT INTO notes (body, tag) VALUES ('first', 'x')"),
+      statement("b", 2, "INSERT INTO notes (body) VALUES ('second') RETURNING id"),
+      statement("b", 3, "INSERT INTO notes (body) VALUES ('third') RETURNING id"),
+  });
+  CHECK(observed.find("INSERT INTO notes (body, tag) VALUES ('first', 'x')").divergence ==
+        DivergenceClass::kErrorBaselineOnly);
+  for (const char* later : {"INSERT INTO notes (body) VALUES ('second') RETURNING id",
+                            "INSERT INTO notes (body) VALUES ('third') RETURNING id"}) {
+    INFO(later);
+    const Recorded& insert = observed.find(later);
+    CHECK(insert.shadow_sqlstate.empty());
+    CHECK(insert.baseline_sqlstate.empty());
+    CHECK(insert.divergence == DivergenceClass::kMatch);
+  }
+  CHECK(observed.find("INSERT INTO notes (body) VALUES ('second') RETURNING id").baseline_first_value == "2");
+}
+
 }  // namespace pgshadow::replay
