@@ -22,6 +22,7 @@
 #include "pgshadow/report/rollout_junit.h"
 #include "pgshadow/rollout/matrix_report.h"
 #include "pgshadow/sql/script.h"
+#include "pgshadow/util/utc_time.h"
 #include "rollout_step.h"
 #include "run_identity.h"
 
@@ -39,15 +40,6 @@ int exit_status_for(const Error& error) {
     case ErrorKind::kInterrupted: return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
   }
   return static_cast<int>(ExitCode::kInfrastructure);
-}
-
-std::string now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 // The scenario directory fills what the flags did not; every input exists.
@@ -246,7 +238,7 @@ int run_rollout(const RolloutOptions& given) {
   if (!settings) return exit_status_for(settings.error());
   auto reports = prepare_reports(options, *plan);
   if (!reports) return exit_status_for(reports.error());
-  const std::string started_at = now_iso8601();
+  const std::string started_at = iso8601_utc_now();
   auto run_id = resolve_run_id(options.run_id, started_at);
   if (!run_id) return exit_status_for(run_id.error());
   std::optional<metrics::PushgatewayUrl> pushgateway;

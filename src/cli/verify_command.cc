@@ -32,6 +32,7 @@
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
 #include "pgshadow/sql/script.h"
+#include "pgshadow/util/utc_time.h"
 #include "pgshadow/util/xxh3.h"
 #include "verify_options.h"
 #include "vacuous_run.h"
@@ -45,15 +46,6 @@ namespace fs = std::filesystem;
 std::string signal_name(int signal_number) {
   const char* abbreviation = sigabbrev_np(signal_number);
   return abbreviation != nullptr ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal_number);
-}
-
-std::string now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 // A directory or a stream is not digested: a stream can be read only once, by the reader.
@@ -189,7 +181,7 @@ Result<std::string> server_version(const std::string& conninfo) {
 int run_verify(const VerifyOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   report::RunDescription run;
-  run.started_at = now_iso8601();
+  run.started_at = iso8601_utc_now();
   auto run_id = resolve_run_id(options.observability.run_id, run.started_at);
   if (!run_id) return exit_status_for(run_id.error());
   run.run_id = *run_id;

@@ -7,6 +7,7 @@
 
 #include "pgshadow/core/sqlstate.h"
 #include "pgshadow/sql/query_shape.h"
+#include "pgshadow/util/utc_time.h"
 #include "pgshadow/util/xxh3.h"
 
 namespace pgshadow::report {
@@ -16,14 +17,7 @@ using nlohmann::json;
 
 constexpr std::size_t kFingerprintCacheLimit = 200'000;
 
-std::string iso8601(std::int64_t unix_us) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_us / 1'000'000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string iso8601(std::int64_t unix_us) { return iso8601_utc(unix_us / 1'000'000); }
 
 std::string counts_line(const std::map<std::string, std::uint64_t>& counts) {
   std::vector<std::pair<std::string, std::uint64_t>> ordered(counts.begin(), counts.end());

@@ -19,21 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const std::string kCaptureHeader = R"({"pgshadow_capture":1})";
-
-std::string capture_event(int index, const std::string& sql, const std::string& session = "s1") {
-  return json{{"session", session},
-              {"user", "app"},
-              {"database", "app"},
-              {"application", "test"},
-              {"start", "2026-11-23T10:00:0" + std::to_string(index) + ".000000Z"},
-              {"sql", sql},
-              {"protocol", "simple"},
-              {"parameters", json::array()},
-              {"outcome", {{"ok", true}}}}
-      .dump();
-}
-
 // A small scenario: a table with a NULL, a capture reading it.
 void write_scenario(const TempDir& dir, const std::string& migration) {
   dir.write("baseline.sql",

@@ -17,19 +17,6 @@ using nlohmann::json;
 // Values with a decimal point: no timing or byte count in a report can contain them by chance.
 const std::vector<std::string> kBaselinePrices = {"4711.83", "9052.17", "15.50"};
 
-std::string capture_event(const std::string& sql) {
-  return json{{"session", "s1"},
-              {"user", "app"},
-              {"database", "app"},
-              {"application", "test"},
-              {"start", "2026-11-23T10:00:01.000000Z"},
-              {"sql", sql},
-              {"protocol", "simple"},
-              {"parameters", json::array()},
-              {"outcome", {{"ok", true}}}}
-      .dump();
-}
-
 void write_scenario(const TempDir& dir) {
   dir.write("baseline.sql",
             "CREATE TABLE t (id int PRIMARY KEY, price numeric(10,2));\n"
@@ -37,8 +24,7 @@ void write_scenario(const TempDir& dir) {
                 kBaselinePrices[2] + ");\n");
   dir.write("migrations/001.sql", "ALTER TABLE t ALTER COLUMN price TYPE numeric(10,0);\n");
   dir.write("traffic/capture.jsonl",
-            std::string(R"({"pgshadow_capture":1})") + "\n" +
-                capture_event("SELECT id, price FROM t ORDER BY id") + "\n");
+            kCaptureHeader + "\n" + capture_event(1, "SELECT id, price FROM t ORDER BY id") + "\n");
 }
 
 struct Reports {

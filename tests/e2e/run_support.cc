@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 namespace pgshadow::e2e {
 
 std::string read_file(const std::string& path) {
@@ -69,6 +71,19 @@ bool valid_against_report_schema(const std::string& report_path) {
                               "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' " +
                               report_path + " " + schema;
   return std::system(command.c_str()) == 0;
+}
+
+std::string capture_event(int second, const std::string& sql, const std::string& session) {
+  return nlohmann::json{{"session", session},
+                        {"user", "app"},
+                        {"database", "app"},
+                        {"application", "test"},
+                        {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
+                        {"sql", sql},
+                        {"protocol", "simple"},
+                        {"parameters", nlohmann::json::array()},
+                        {"outcome", {{"ok", true}}}}
+      .dump();
 }
 
 }  // namespace pgshadow::e2e

@@ -31,6 +31,13 @@ class TempDir {
 
 std::string read_file(const std::string& path);
 
+// The first line of a pgshadow capture file (JSON lines).
+inline const std::string kCaptureHeader = R"({"pgshadow_capture":1})";
+
+// One capture line: a simple-protocol statement that succeeded in production, by user app on
+// database app, started at 2026-11-23T10:00:0<second>Z (second 0..9).
+std::string capture_event(int second, const std::string& sql, const std::string& session = "s1");
+
 // Whether a JSON report is valid against docs/report.schema.json (python3's jsonschema).
 bool valid_against_report_schema(const std::string& report_path);
 

@@ -18,19 +18,6 @@ using nlohmann::json;
 // A value only the captured traffic holds: the trigger's WARNING quotes it.
 const std::string kCapturedName = "Zebedee-7731";
 
-std::string capture_event(const std::string& sql, int second) {
-  return json{{"session", "s1"},
-              {"user", "app"},
-              {"database", "app"},
-              {"application", "test"},
-              {"start", "2026-11-23T10:00:0" + std::to_string(second) + ".000000Z"},
-              {"sql", sql},
-              {"protocol", "simple"},
-              {"parameters", json::array()},
-              {"outcome", {{"ok", true}}}}
-      .dump();
-}
-
 void write_scenario(const TempDir& dir) {
   dir.write("baseline.sql", "CREATE TABLE people (id int PRIMARY KEY, name text);\n"
                             "INSERT INTO people VALUES (1, 'Ada');\n");
@@ -41,10 +28,9 @@ void write_scenario(const TempDir& dir) {
             "CREATE TRIGGER people_warn BEFORE INSERT ON people FOR EACH ROW EXECUTE FUNCTION warn_on_insert();\n"
             "DO $$ BEGIN RAISE NOTICE 'trigger installed on % rows', (SELECT count(*) FROM people); END $$;\n");
   dir.write("traffic/capture.jsonl",
-            std::string(R"({"pgshadow_capture":1})") + "\n" +
-                capture_event("INSERT INTO people VALUES (2, '" + kCapturedName + "')", 1) + "\n" +
-                capture_event("DROP TABLE IF EXISTS scratch_people", 2) + "\n" +
-                capture_event("SELECT count(*) FROM people", 3) + "\n");
+            kCaptureHeader + "\n" + capture_event(1, "INSERT INTO people VALUES (2, '" + kCapturedName + "')") +
+                "\n" + capture_event(2, "DROP TABLE IF EXISTS scratch_people") + "\n" +
+                capture_event(3, "SELECT count(*) FROM people") + "\n");
 }
 
 const json& shape_of(const json& report, const std::string& normalized) {
