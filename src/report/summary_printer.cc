@@ -119,8 +119,11 @@ void print_migration_notes(std::ostream& out, const judge::FindingsBook& finding
                               : note.text)
         << "\n";
   }
-  if (total > kShown && notes.size() > kShown) out << "    ... " << total - kShown << " more in the JSON report\n";
-  else if (total > notes.size()) out << "    ... " << total - notes.size() << " more, counted only\n";
+  const std::size_t in_report_only = notes.size() > kShown ? notes.size() - kShown : 0;
+  if (in_report_only > 0) out << "    ... " << in_report_only << " more in the JSON report\n";
+  if (findings.migration_notes_dropped() > 0) {
+    out << "    ... " << findings.migration_notes_dropped() << " more, counted only\n";
+  }
   out << "\n";
 }
 
