@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the pg tests: scratch directories, files, queries, /proc inspection.
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -57,15 +58,26 @@ inline std::string rows_of(const std::string& conninfo, const std::string& query
   return text;
 }
 
+// The contents of a /proc file, or "" when its process has exited meanwhile. Read with read(2):
+// a process that exits between open and read makes read fail with ESRCH, and libstdc++'s
+// filebuf turns that into an exception even with no exception mask set.
+inline std::string proc_file(const fs::path& path) {
+  std::string contents;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return contents;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) contents.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  return contents;
+}
+
 // Processes whose command line mentions text (e.g. a server's directory), from /proc.
 inline int processes_mentioning(const std::string& text) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     auto name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(text) != std::string::npos) ++count;
+    if (proc_file(entry.path() / "cmdline").find(text) != std::string::npos) ++count;
   }
   return count;
 }
