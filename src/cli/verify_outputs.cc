@@ -149,8 +149,9 @@ int finish_outputs(PreparedOutputs& outputs, const report::RunDescription& run,
     report::print_summary(summary, run, findings, color, &gate);
   }
   if (options.verbose) print_details(summary, run, outputs.reports);
-  if (findings.accounting().failed > 0) {
+  if (findings.accounting().failed > 0 && !run.interrupted) {
     // Statements that could not be run leave the verdict unproven: an infrastructure failure.
+    // (An interrupted run says so itself, with the signal's status.)
     std::cerr << "pgshadow: " << findings.accounting().failed
               << " statements could not be replayed (see 'failed' in the accounting): the run is incomplete\n";
     return static_cast<int>(ExitCode::kInfrastructure);

@@ -223,6 +223,16 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
 
   const SideRun& baseline = session.sides[kBaselineSide];
   const SideRun& shadow = session.sides[kShadowSide];
+  // The interrupt's own cancel (57014 on a side) says nothing about the migration: the
+  // statement was not replayed to its end, so it is not compared (not timed_out).
+  const auto cut_by_interrupt = [](const SideRun& side) {
+    return side.cancelled_by_interrupt && side.result && !side.result->succeeded && side.result->sqlstate == "57014";
+  };
+  if (!baseline.failure && !shadow.failure && (cut_by_interrupt(baseline) || cut_by_interrupt(shadow))) {
+    ++summary_.failed;
+    observer_.on_failed(event, "interrupted: cancelled by pgshadow before it finished");
+    return;
+  }
   if (baseline.failure || shadow.failure) {
     const std::string reason = baseline.failure ? "baseline: " + *baseline.failure
                                                 : "shadow: " + *shadow.failure;

@@ -24,7 +24,9 @@ void ReplayEngine::cancel_in_flight() {
   // each request (enforce_answer_deadlines gives up on what is not cancelled in time).
   for (SessionRun* session : in_flight_) {
     for (SideRun& side : session->sides) {
-      if (side.in_flight) side.connection->cancel(std::chrono::milliseconds(0));
+      if (!side.in_flight) continue;
+      side.cancelled_by_interrupt = true;
+      side.connection->cancel(std::chrono::milliseconds(0));
     }
   }
 }

@@ -32,6 +32,7 @@ struct SideRun {
   Clock::duration lock_check_interval{};
   bool waiting_on_lock = false;
   std::optional<Clock::time_point> cancelled_at;  // past its answer deadline (answer_deadline.h)
+  bool cancelled_by_interrupt = false;             // in flight when the run was interrupted
 
   bool finished() const { return !in_flight; }
 };

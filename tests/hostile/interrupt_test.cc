@@ -152,6 +152,9 @@ TEST_CASE("SIGTERM during the replay still writes the reports asked for, marked 
   const json report = json::parse(read_file(reports + "/report.json"));
   CHECK(report["interrupted"] == json{{"signal", "SIGTERM"}, {"during", "replay"}});
   CHECK(report["accounting"]["compared"].get<int>() >= 1);  // the count before the sleep
+  // The sleep the interrupt cancelled was not replayed to its end: failed, not timed_out.
+  CHECK(report["accounting"]["failed_by_reason"] == json{{"interrupted: cancelled by pgshadow before it finished", 1}});
+  CHECK(report["classes"]["timed_out"] == 0);
   CHECK(read_file(reports + "/report.md").rfind("## ⚠️ pgshadow: INCOMPLETE\n\n- interrupted by SIGTERM during the replay: ", 0) == 0);
   CHECK_THAT(read_file(reports + "/report.html"), Catch::Contains("<li id=\"interrupted\">interrupted by SIGTERM"));
   CHECK(eventually([&] { return running_sleeps(replay.server) == "0\n"; }, 5s));
