@@ -351,7 +351,7 @@ int run_verify(const VerifyOptions& options) {
     if (!replayed) return stop(replayed.error(), "replay");
     replay_summary = *replayed;
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
-    if (Status s = check_something_compared(replay_summary); !s) return exit_status_for(s.error());
+    if (Status s = check_something_compared(replay_summary); !s) return stop(s.error(), "replay");
     // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan
     // is judged from them, the same way on every run.
     auto plans = replay::explain_on_both_sides(targets.conninfo, findings.plan_requests(), settings.statement_timeout,

@@ -3,17 +3,14 @@
 // Before: SIGTERM during a long migration or baseline statement was ignored until the statement
 // ended (pqxx and psql waited for it), and in DSN mode the migration went on running on the
 // server after pgshadow had exited.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <future>
 #include <thread>
 
 #include "hostile_support.h"
+#include "one_push_gateway.h"
 
 namespace pgshadow::hostile {
 namespace {
@@ -30,56 +27,6 @@ std::string running_sleeps(const TestServer& server) {
                       "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' "
                       "AND pid <> pg_backend_pid()");
 }
-
-// A Pushgateway that takes one push: the request (line, headers and body) comes back as text.
-class OnePushGateway {
- public:
-  OnePushGateway() {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    bind(listener_, reinterpret_cast<sockaddr*>(&address), length);
-    listen(listener_, 1);
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    url_ = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
-    request_ = std::async(std::launch::async, [this] { return take_one(); });
-  }
-  ~OnePushGateway() { ::close(listener_); }
-  const std::string& url() const { return url_; }
-  // The push, or "" when none came within `within`.
-  std::string request(std::chrono::seconds within) {
-    return request_.wait_for(within) == std::future_status::ready ? request_.get() : "";
-  }
-
- private:
-  std::string take_one() const {
-    const int client = accept(listener_, nullptr, nullptr);
-    if (client < 0) return "";
-    std::string text;
-    char buffer[4096];
-    std::size_t wanted = std::string::npos;
-    while (wanted == std::string::npos || text.size() < wanted) {
-      const ssize_t n = ::read(client, buffer, sizeof buffer);
-      if (n <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-      const auto end = text.find("\r\n\r\n");
-      const auto field = text.find("Content-Length: ");
-      if (end != std::string::npos && field != std::string::npos && wanted == std::string::npos) {
-        wanted = end + 4 + std::stoul(text.substr(field + 16));
-      }
-    }
-    const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-    (void)!::write(client, answer.data(), answer.size());
-    ::close(client);
-    return text;
-  }
-
-  int listener_ = -1;
-  std::string url_;
-  std::future<std::string> request_;
-};
 
 // A DSN-mode replay of `events` (among them kLongSleep) on two databases of a test server of
 // its own, stopped by SIGTERM once both sides run the sleep.
