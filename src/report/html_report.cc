@@ -200,6 +200,27 @@ void shape_detail(std::ostream& out, const json& shape, std::size_t index, const
 }
 
 
+// What psql would have printed while the migration ran ("drop cascades to view ..."), with
+// where each came from: a reviewer must not miss it.
+void migration_messages(std::ostream& out, const json& migration) {
+  const json notes = migration.value("messages", json::array());
+  const std::uint64_t counted_only = migration.value("messages_dropped", std::uint64_t{0});
+  if (notes.empty() && counted_only == 0) return;
+  out << "<h2>The migration's messages (" << notes.size() + counted_only << ")</h2>\n<table id=\"migration-messages\">"
+      << "<tr><th>where</th><th>level</th><th>message</th></tr>\n";
+  for (const auto& note : notes) {
+    out << "<tr><td>" << escape_xml(note.value("location", "")) << "</td><td>" << escape_xml(note.value("severity", ""))
+        << "</td><td>"
+        << (note.value("text", json()).is_string()
+                ? escape_xml(note["text"].get<std::string>())
+                : std::string("<span class=\"muted\">text withheld: raised by the migration's own code; "
+                              "--include-literals shows it</span>"))
+        << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  if (counted_only > 0) out << "<p class=\"muted\">" << counted_only << " more, counted only.</p>\n";
+}
+
 // What was verified, first: a reviewer signs off on these inputs, not on "a run".
 void verified_table(std::ostream& out, const json& report) {
   const json inputs = report.value("inputs", json::object());
@@ -299,6 +320,7 @@ std::string render_html(const json& report) {
         << escape_xml(failure.value("explanation", "")) << "<br><code>" << escape_xml(failure.value("statement", ""))
         << "</code></p>\n";
   }
+  migration_messages(out, migration);
   out << "<h2>Classes over the replay</h2>\n" << classes_chart_svg(report);
 
   out << "<h2>Query shapes</h2>\n<div id=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"filter…\"> "

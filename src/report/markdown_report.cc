@@ -248,6 +248,24 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
                                     cell(view::allowed_reasons(*shape)) + " |\n");
   }
 
+  // What psql would have printed while the migration ran ("drop cascades to view ..."): right
+  // after the breaking shapes, since a reviewer must not miss it.
+  Section messages_section;
+  const json notes = migration.value("messages", json::array());
+  const std::uint64_t counted_only = migration.value("messages_dropped", std::uint64_t{0});
+  messages_section.heading = "### The migration's messages (" + std::to_string(notes.size() + counted_only) + ")\n\n" +
+                             "| where | level | message |\n|---|---|---|\n";
+  messages_section.trailer = counted_only > 0 ? "\n" + std::to_string(counted_only) + " more, counted only.\n\n" : "\n";
+  messages_section.what = "migration messages";
+  for (const auto& note : notes) {
+    const std::string text = note.value("text", json()).is_string()
+                                 ? note["text"].get<std::string>()
+                                 : "(text withheld: raised by the migration's own code; --include-literals shows it)";
+    messages_section.items.push_back("| " + cell(note.value("location", "")) + " | " + cell(note.value("severity", "")) +
+                                     " | " + cell(text) + " |\n");
+  }
+  sections.insert(sections.begin() + 1, std::move(messages_section));
+
   std::ostringstream tail;
   const json budgets = report.contains("gate") ? report["gate"].value("budgets", json::array()) : json::array();
   if (!budgets.empty()) {

@@ -85,6 +85,15 @@ TEST_CASE("a trigger's new WARNING is messages_changed, counted per side, its te
   CHECK(run.out.find("(text withheld: raised by the migration's own code; --include-literals shows it)") !=
         std::string::npos);
 
+  // The Markdown and HTML reports list them too, where a reviewer reads the verdict.
+  const std::string markdown = read_file(dir.file("reports/report.md"));
+  CHECK(markdown.find("### The migration's messages (2)\n") != std::string::npos);
+  CHECK(markdown.find("001.sql:3 | NOTICE | table \"legacy_people\" does not exist, skipping |") != std::string::npos);
+  const std::string html = read_file(dir.file("reports/report.html"));
+  CHECK(html.find("<table id=\"migration-messages\">") != std::string::npos);
+  CHECK(html.find("table &quot;legacy_people&quot; does not exist, skipping") != std::string::npos);
+  CHECK(html.find("text withheld: raised by the migration's own code") != std::string::npos);
+
   // What the trigger raised quotes the captured row: in no output.
   for (const std::string& output : {run.out, run.err, json_text, read_file(dir.file("reports/report.md")),
                                     read_file(dir.file("reports/report.html"))}) {
