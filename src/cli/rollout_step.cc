@@ -11,6 +11,7 @@
 #include "pgshadow/pg/embedded_pair.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/replay/observer_fanout.h"
+#include "pgshadow/rollout/interleaved_traffic.h"
 #include "rollout_checks.h"
 
 namespace pgshadow::cli {
@@ -47,26 +48,59 @@ void say(const RolloutContext& context, const std::string& text) {
   if (!context.quiet) std::cerr << "pgshadow: rollout: " << text << "\n";
 }
 
-// One version's capture replayed on the pair, judged as a cell of the matrix. `compared_with`:
-// what the pair's baseline side holds, "before" or "after" the step.
-Result<rollout::Cell> replay_version(const RolloutContext& context, const replay::ReplayTargets& targets,
-                                     const rollout::PlanStep& step, AppVersion version, const char* compared_with) {
-  const bool deployed = step.deploys(version);
-  say(context, step.name + ": replaying the " + std::string(rollout::to_string(version)) + " application" +
-                   (deployed ? "" : " (not deployed)") + ", its baseline side " + compared_with + " the step");
-  const capture::FilteredEventSource* filtered = nullptr;
-  auto source = open_filtered_capture({context.plan->capture_of(version)}, FilterOptions{}, &filtered);
-  if (!source) return source.error();
-  judge::FindingsBook book;
-  rollout::FailuresAfterStep failures;
+// The versions' captures replayed on the pair at once, each judged as a cell of the matrix.
+// One version replays its capture as it is; several are interleaved as pods of both serve
+// during a rollout (interleaved_traffic.h), each statement's fate counted in its version's cell.
+// `compared_with`: what the pair's baseline side holds, "before" or "after" the step.
+Result<std::map<AppVersion, rollout::Cell>> replay_versions(const RolloutContext& context,
+                                                           const replay::ReplayTargets& targets,
+                                                           const rollout::PlanStep& step,
+                                                           const std::vector<AppVersion>& versions,
+                                                           const char* compared_with) {
+  std::string names;
+  for (AppVersion v : versions) names += (names.empty() ? "" : " and ") + std::string(rollout::to_string(v));
+  say(context, step.name + ": replaying the " + names + " application" + (versions.size() > 1 ? "s, interleaved" : "") +
+                   (step.deploys(versions.front()) ? "" : " (not deployed)") + ", the baseline side " + compared_with +
+                   " the step");
+  struct Judging {
+    judge::FindingsBook book;
+    rollout::FailuresAfterStep failures;
+  };
+  std::map<AppVersion, Judging> judging;
   replay::ObserverFanout observers;
-  observers.add(book);
-  observers.add(failures);
-  auto replayed = replay::replay(**source, targets, context.settings, observers, &interrupt_requested());
+  rollout::VersionRouter router;
+  rollout::InterleavedTraffic interleaved;
+  std::unique_ptr<capture::EventSource> single;
+  for (AppVersion v : versions) {
+    const capture::FilteredEventSource* filtered = nullptr;
+    auto source = open_filtered_capture({context.plan->capture_of(v)}, FilterOptions{}, &filtered);
+    if (!source) return source.error();
+    Judging& cell = judging[v];
+    if (versions.size() == 1) {
+      single = std::move(*source);
+      observers.add(cell.book);
+      observers.add(cell.failures);
+    } else {
+      interleaved.add(v, std::move(*source));
+      router.route(v, cell.book);
+      router.route(v, cell.failures);
+    }
+  }
+  if (versions.size() > 1) observers.add(router);
+  capture::EventSource& traffic = single ? *single : static_cast<capture::EventSource&>(interleaved);
+  auto replayed = replay::replay(traffic, targets, context.settings, observers, &interrupt_requested());
   if (!replayed) return replayed.error();
-  rollout::Cell cell = rollout::judge_cell(version, deployed, book, failures);
-  cell.compared_with = compared_with;
-  return cell;
+  if (router.unrouted() > 0) {
+    return Error::infrastructure(step.name + ": " + std::to_string(router.unrouted()) +
+                                 " statements of the interleaved traffic belong to no version");
+  }
+  std::map<AppVersion, rollout::Cell> cells;
+  for (AppVersion v : versions) {
+    rollout::Cell cell = rollout::judge_cell(v, step.deploys(v), judging.at(v).book, judging.at(v).failures);
+    cell.compared_with = compared_with;
+    cells.emplace(v, std::move(cell));
+  }
+  return cells;
 }
 
 // The shadow's database as pg_dump output in the scratch directory: the next step's start.
@@ -173,11 +207,15 @@ Result<StepResult> run_step(const RolloutContext& context, const StepInputs& inp
   }
 
   std::map<AppVersion, rollout::Cell> cells;
-  for (AppVersion v : continuing) {
-    auto cell = replay_version(context, before_targets, step, v, "before");
-    if (!cell) return cell.error();
-    cells.emplace(v, std::move(*cell));
-  }
+  const auto replay_into_cells = [&](const replay::ReplayTargets& targets, const std::vector<AppVersion>& versions,
+                                     const char* compared_with) -> Status {
+    if (versions.empty()) return Status::success();
+    auto replayed = replay_versions(context, targets, step, versions, compared_with);
+    if (!replayed) return replayed.error();
+    cells.merge(*replayed);
+    return Status::success();
+  };
+  if (Status replayed = replay_into_cells(before_targets, continuing, "before"); !replayed) return replayed.error();
   if (newcomers.empty()) {
     auto end_state = finish_deployed_traffic(**before_pair, context, step, inputs.state_name, result);
     if (!end_state) return end_state.error();
@@ -199,19 +237,14 @@ Result<StepResult> run_step(const RolloutContext& context, const StepInputs& inp
     if (!after_pair) return after_pair.error();
     if (Status finished = (*after_pair)->finish_setup(); !finished) return finished.error();
     const replay::ReplayTargets after_targets = targets_of(**after_pair);
-    for (AppVersion v : newcomers) {
-      auto cell = replay_version(context, after_targets, step, v, "after");
-      if (!cell) return cell.error();
-      cells.emplace(v, std::move(*cell));
-    }
+    if (Status replayed = replay_into_cells(after_targets, newcomers, "after"); !replayed) return replayed.error();
     if (!newcomers.empty()) {
       auto end_state = finish_deployed_traffic(**after_pair, context, step, inputs.state_name, result);
       if (!end_state) return end_state.error();
     }
+    // Each on its own: a version that is not deployed does not serve beside another.
     for (AppVersion v : idle) {
-      auto cell = replay_version(context, after_targets, step, v, "after");
-      if (!cell) return cell.error();
-      cells.emplace(v, std::move(*cell));
+      if (Status replayed = replay_into_cells(after_targets, {v}, "after"); !replayed) return replayed.error();
     }
   }
   for (AppVersion v : rollout::kAppVersions) result.row.cells.push_back(std::move(cells.at(v)));

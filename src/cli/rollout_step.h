@@ -5,7 +5,8 @@
 // The "before" pair: both sides start from the state the step begins in (the scenario's
 // baseline for the first phase, else the state an earlier step left, as pg_dump output); the
 // shadow then gets the step's migrations. The versions that ran before the step and still run
-// during it replay there, in plan order: the comparison says what the step changes for them.
+// during it replay there, interleaved as their pods serve side by side (interleaved_traffic.h):
+// the comparison says what the step changes for them.
 // The "after" pair (when needed): both sides hold the shadow's state after that, migrations
 // and all. A version deployed with the step (new code in its first phase, old code rolled back)
 // replays there: it never ran on the schema before the step, so only what fails after the step

@@ -15,4 +15,13 @@ void InputProblems::report(SourceLocation where, std::string reason, std::string
   }
 }
 
+void InputProblems::add(const InputProblems& other) {
+  total_ += other.total_;
+  for (const auto& [reason, count] : other.by_reason_) by_reason_[reason] += count;
+  for (const InputProblem& problem : other.kept_) {
+    if (kept_.size() >= max_kept_) break;
+    kept_.push_back(problem);
+  }
+}
+
 }  // namespace pgshadow

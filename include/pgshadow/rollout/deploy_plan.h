@@ -6,7 +6,7 @@
 //   phases:
 //     - name: expand
 //       migrations: [001_add_full_name.sql]      # under the scenario's migrations/
-//       traffic: [old]                           # old | new, in the order they replay
+//       traffic: [old]                           # old | new | both (interleaved)
 //       checks:
 //         - name: dual write agrees
 //           query: SELECT count(*) FROM users WHERE full_name IS DISTINCT FROM name
@@ -51,7 +51,7 @@ struct MigrationRef {
 struct PlanStep {
   std::string name;
   std::vector<MigrationRef> migrations;  // may be empty (a phase that only deploys code)
-  std::vector<AppVersion> traffic;       // deployed during the step, in replay order; never empty
+  std::vector<AppVersion> traffic;       // deployed during the step, as the plan names them; never empty
   std::vector<DataCheck> checks;
   std::string where;
 

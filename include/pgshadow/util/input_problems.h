@@ -28,6 +28,8 @@ class InputProblems {
   explicit InputProblems(std::size_t max_kept = 100) : max_kept_(max_kept) {}
 
   void report(SourceLocation where, std::string reason, std::string detail = {});
+  // Adds another input's problems (its counts whole, its kept examples while room lasts).
+  void add(const InputProblems& other);
 
   std::uint64_t total() const { return total_; }
   const std::vector<InputProblem>& kept() const { return kept_; }
