@@ -19,6 +19,7 @@
 #include "pgshadow/capture/peeking_event_source.h"
 #include "pgshadow/metrics/pushgateway.h"
 #include "pgshadow/metrics/rollout_metrics.h"
+#include "pgshadow/report/rollout_html.h"
 #include "pgshadow/report/rollout_junit.h"
 #include "pgshadow/rollout/matrix_report.h"
 #include "pgshadow/sql/script.h"
@@ -145,6 +146,7 @@ struct Reports {
   std::optional<OutputFile> json;
   std::optional<OutputFile> markdown;
   std::optional<OutputFile> junit;
+  std::optional<OutputFile> html;
   std::optional<OutputFile> metrics;
 };
 
@@ -162,6 +164,7 @@ Result<Reports> prepare_reports(const RolloutOptions& options, const rollout::De
   }
   for (const auto& [flag, path, report] : {std::tuple{"--markdown", &options.markdown_file, &reports.markdown},
                                             std::tuple{"--junit", &options.junit_file, &reports.junit},
+                                            std::tuple{"--html", &options.html_file, &reports.html},
                                             std::tuple{"--metrics-file", &options.metrics_file, &reports.metrics}}) {
     if (path->empty()) continue;
     auto file = OutputFile::prepare(flag, *path, inputs);
@@ -196,6 +199,10 @@ void add_rollout_command(CLI::App& app, RolloutOptions& options) {
   command->add_option("--report", options.report_file, "The phase matrix as JSON (docs/rollout-report.md)")
       ->type_name("FILE");
   command->add_option("--markdown", options.markdown_file, "The phase matrix as Markdown")->type_name("FILE");
+  command->add_option("--html", options.html_file,
+                      "The phase matrix as one self-contained HTML page: cells coloured by verdict, their findings, "
+                      "the checks")
+      ->type_name("FILE");
   command->add_option("--junit", options.junit_file,
                       "The phase matrix as JUnit XML: a test case per deployed cell, migration failure and check")
       ->type_name("FILE");
@@ -335,6 +342,7 @@ int run_rollout(const RolloutOptions& given) {
        {std::pair{&reports->json, json_report},
         std::pair{&reports->junit, report::render_rollout_junit(nlohmann::json::parse(json_report))},
         std::pair{&reports->markdown, rollout::render_matrix_markdown(matrix, description)},
+        std::pair{&reports->html, report::render_rollout_html(nlohmann::json::parse(json_report))},
         std::pair{&reports->metrics, metrics::exposition_text(*registry)}}) {
     if (!file->has_value()) continue;
     if (Status written = (*file)->write(text); !written) {

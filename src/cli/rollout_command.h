@@ -19,6 +19,7 @@ struct RolloutOptions {
   std::string report_file;    // JSON (docs/rollout-report.md)
   std::string markdown_file;
   std::string junit_file;
+  std::string html_file;
   std::string metrics_file;   // the matrix as Prometheus text (a textfile collector)
   std::string pushgateway;    // the matrix pushed at the end (job pgshadow_rollout, grouping run)
   std::string run_id;

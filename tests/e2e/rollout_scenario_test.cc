@@ -63,7 +63,7 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   TempDir work;
   const RunOutput run = run_pgshadow({"rollout", scenario, "--report", work.file("rollout.json"), "--markdown",
                                       work.file("rollout.md"), "--metrics-file", work.file("rollout.prom"), "--run-id",
-                                      "e2e", "--junit", work.file("rollout.xml")});
+                                      "e2e", "--junit", work.file("rollout.xml"), "--html", work.file("rollout.html")});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == expect["exit_code"].as<int>());
   const json report = json::parse(read_file(work.file("rollout.json")));
@@ -76,6 +76,9 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   CHECK(run.out.rfind("ROLLOUT: " + upper, 0) == 0);
   CHECK(read_file(work.file("rollout.md")).find("| step | migrations | old | new |") != std::string::npos);
   CHECK(read_file(work.file("rollout.xml")).find("<testsuite name=\"pgshadow rollout " + std::string(scenario_env) + "\"") !=
+        std::string::npos);
+  const std::string html = read_file(work.file("rollout.html"));
+  CHECK(html.find("class=\"verdict v-" + expect["verdict"].as<std::string>() + "\">" + upper + "</span>") !=
         std::string::npos);
   const std::string metrics = read_file(work.file("rollout.prom"));
   CHECK(metrics.find("pgshadow_rollout_verdict{run=\"e2e\",verdict=\"" + expect["verdict"].as<std::string>() + "\"} 1") !=
@@ -91,6 +94,7 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
     const std::string step = entry.first.as<std::string>();
     const json* row = row_named(report, step);
     REQUIRE(row != nullptr);
+    CHECK(html.find("<tr><th>" + std::string((*row)["kind"] == "rollback" ? "rollback (after " + (*row)["after"].get<std::string>() + ")" : step) + "</th>") != std::string::npos);
     for (const char* version : {"old", "new"}) {
       INFO("cell " << step << " / " << version << ": " << (*row)["cells"][version].dump());
       const std::string verdict = entry.second[version].as<std::string>();
