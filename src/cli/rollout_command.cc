@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -245,7 +246,9 @@ int run_rollout(const RolloutOptions& given) {
   if (!settings) return exit_status_for(settings.error());
   auto reports = prepare_reports(options, *plan);
   if (!reports) return exit_status_for(reports.error());
-  const std::string started_at = iso8601_utc_now();
+  const std::int64_t started_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string started_at = iso8601_utc(started_unix);
   auto run_id = resolve_run_id(options.run_id, started_at);
   if (!run_id) return exit_status_for(run_id.error());
   std::optional<metrics::PushgatewayUrl> pushgateway;
@@ -336,7 +339,7 @@ int run_rollout(const RolloutOptions& given) {
   rollout::decide(matrix);
   const Verdict fail_on = options.fail_on == "review" ? Verdict::kReview : Verdict::kBreaking;
   int status = static_cast<int>(rollout::exit_code_for(matrix, fail_on));
-  const auto registry = metrics::rollout_registry(matrix, *run_id);
+  const auto registry = metrics::rollout_registry(matrix, {*run_id, description.scenario, started_unix});
   const std::string json_report = rollout::render_matrix_json(matrix, description);
   for (const auto& [file, text] :
        {std::pair{&reports->json, json_report},

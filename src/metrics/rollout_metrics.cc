@@ -5,9 +5,9 @@
 
 namespace pgshadow::metrics {
 
-std::shared_ptr<prometheus::Registry> rollout_registry(const rollout::PhaseMatrix& matrix, const std::string& run_id) {
+std::shared_ptr<prometheus::Registry> rollout_registry(const rollout::PhaseMatrix& matrix, const RolloutRun& of_run) {
   auto registry = std::make_shared<prometheus::Registry>();
-  const prometheus::Labels run = {{"run", run_id}};
+  const prometheus::Labels run = {{"run", of_run.run_id}};
   auto& cells = prometheus::BuildGauge()
                     .Name("pgshadow_rollout_cell")
                     .Help("A cell of the phase matrix: 1 on the series of its verdict (safe, review, breaking, expected, "
@@ -45,6 +45,25 @@ std::shared_ptr<prometheus::Registry> rollout_registry(const rollout::PhaseMatri
     }
   }
   verdict.Add({{"verdict", std::string(to_string(matrix.verdict))}}).Set(1);
+  // One number for the dashboard's verdict panel and alerts: an incomplete matrix proves nothing.
+  const double level = matrix.incomplete                       ? 3
+                       : matrix.verdict == Verdict::kBreaking ? 2
+                       : matrix.verdict == Verdict::kReview   ? 1
+                                                              : 0;
+  prometheus::BuildGauge()
+      .Name("pgshadow_rollout_verdict_level")
+      .Help("The deploy plan's verdict as a number: 0 safe, 1 review, 2 breaking, 3 incomplete")
+      .Labels(run)
+      .Register(*registry)
+      .Add({})
+      .Set(level);
+  prometheus::BuildGauge()
+      .Name("pgshadow_rollout_start_time_seconds")
+      .Help("When the rollout run started (Unix seconds): the dashboard opens on the newest run")
+      .Labels(run)
+      .Register(*registry)
+      .Add({{"scenario", of_run.scenario}})
+      .Set(static_cast<double>(of_run.started_unix));
   return registry;
 }
 

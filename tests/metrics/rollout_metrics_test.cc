@@ -24,7 +24,7 @@ TEST_CASE("the phase matrix gives one verdict series per cell, the checks and th
   matrix.rows = {contract};
   rollout::decide(matrix);
 
-  const std::string text = exposition_text(*rollout_registry(matrix, "r1"));
+  const std::string text = exposition_text(*rollout_registry(matrix, {"r1", "rename", 1764600000}));
   INFO(text);
   CHECK(text.find("pgshadow_rollout_cell{run=\"r1\",deployed=\"true\",step=\"contract\",verdict=\"breaking\","
                   "version=\"old\"} 1") != std::string::npos);
@@ -34,6 +34,8 @@ TEST_CASE("the phase matrix gives one verdict series per cell, the checks and th
   CHECK(text.find("pgshadow_rollout_check_passed{run=\"r1\",check=\"names restored\",step=\"contract\"} 0") !=
         std::string::npos);
   CHECK(text.find("pgshadow_rollout_verdict{run=\"r1\",verdict=\"breaking\"} 1") != std::string::npos);
+  CHECK(text.find("pgshadow_rollout_verdict_level{run=\"r1\"} 2\n") != std::string::npos);
+  CHECK(text.find("pgshadow_rollout_start_time_seconds{run=\"r1\",scenario=\"rename\"} 1764600000\n") != std::string::npos);
 }
 
 }  // namespace pgshadow::metrics

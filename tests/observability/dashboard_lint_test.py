@@ -47,6 +47,28 @@ if providers["providers"][0]["type"] != "file":
     problems.append("the dashboard provider must be a file provider")
 if queries < 20:
     problems.append(f"only {queries} queries")
+# The rollout dashboard: its own run variable (newest first), every query selects that run.
+rollout = json.loads((root / "dashboards/pgshadow-rollout.json").read_text())
+rollout_variables = {v["name"]: v for v in rollout["templating"]["list"]}
+if set(rollout_variables) != {"DS_PROMETHEUS", "run"}:
+    problems.append(f"the rollout dashboard's variables are {sorted(rollout_variables)}, not DS_PROMETHEUS and run")
+rollout_run = rollout_variables.get("run", {})
+if rollout_run.get("multi") or "sort_desc(" not in rollout_run.get("definition", "") or rollout_run.get("current"):
+    problems.append("the rollout run variable must be one run, newest first, with no saved choice")
+rollout_ids = [p["id"] for p in rollout["panels"]]
+if len(rollout_ids) != len(set(rollout_ids)):
+    problems.append(f"duplicate rollout panel ids: {rollout_ids}")
+if rollout["uid"] == dashboard["uid"]:
+    problems.append("the two dashboards share a uid")
+for panel in rollout["panels"]:
+    if panel["type"] == "row":
+        continue
+    if panel.get("datasource", {}).get("uid") != "${DS_PROMETHEUS}":
+        problems.append(f"rollout panel {panel['title']!r} does not use ${{DS_PROMETHEUS}}")
+    for target in panel.get("targets", []):
+        queries += 1
+        if 'run="$run"' not in target["expr"]:
+            problems.append(f"rollout panel {panel['title']!r} query {target['refId']} lacks run=\"$run\"")
 for problem in problems:
     print("FAIL:", problem)
 print(f"{len(dashboard['panels'])} panels, {queries} queries checked")

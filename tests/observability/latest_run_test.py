@@ -10,62 +10,17 @@ group as docs/metrics.md says removes it from the Pushgateway.
 usage: latest_run_test.py PGSHADOW SOURCE_DIR"""
 import json
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from prometheus_support import (check, failures, http, promql, start_pushgateway_and_prometheus, stop,  # noqa: E402
+                                variable_values, wait_for)
 
 PGSHADOW, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(url, method="GET"):
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-def promql(prometheus, expr):
-    status, body = http(f"{prometheus}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
-    document = json.loads(body)
-    if status != 200 or document.get("status") != "success":
-        raise ValueError(f"{expr}: {body}")
-    return document["data"]["result"]
-
-
-def wait_for(what, predicate, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except (OSError, ValueError, KeyError, IndexError):
-            pass
-        time.sleep(0.5)
-    check(False, f"timed out waiting for {what}")
-    return False
-
-
 def verify(repo, gateway, run_id, expect):
     result = subprocess.run(
         [PGSHADOW, "verify", "-q", "--baseline", "db/baseline.dump", "--capture", "traffic/production.jsonl",
@@ -80,35 +35,14 @@ def main():
     try:
         run(work, processes)
     finally:
-        for p in processes:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(processes)
         shutil.rmtree(work, ignore_errors=True)
     print(f"{len(failures)} failure(s)" if failures else "ok")
     return 1 if failures else 0
 
 
 def run(work, processes):
-    prometheus_port, gateway_port = free_port(), free_port()
-    prometheus, gateway = f"http://127.0.0.1:{prometheus_port}", f"http://127.0.0.1:{gateway_port}"
-    with open(os.path.join(work, "prometheus.yml"), "w") as f:
-        f.write("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                f"rule_files: [{os.path.join(SOURCE, 'dashboards/rules.yml')}]\n"
-                "scrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n"
-                f"    static_configs: [{{targets: ['127.0.0.1:{gateway_port}']}}]\n")
-    log = open(os.path.join(work, "servers.log"), "w")
-    # Debian's Pushgateway persists to /var/lib/prometheus by default: a private file instead.
-    processes.append(subprocess.Popen(["/usr/bin/prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{gateway_port}",
-                                       f"--persistence.file={work}/pushgateway.data"],
-                                      stdout=log, stderr=subprocess.STDOUT))
-    processes.append(subprocess.Popen(
-        ["/usr/bin/prometheus", f"--config.file={work}/prometheus.yml", f"--storage.tsdb.path={work}/tsdb",
-         f"--web.listen-address=127.0.0.1:{prometheus_port}"], stdout=log, stderr=subprocess.STDOUT))
-    wait_for("the Pushgateway", lambda: http(f"{gateway}/-/ready")[0] == 200)
-    wait_for("Prometheus", lambda: http(f"{prometheus}/-/ready")[0] == 200)
+    prometheus, gateway = start_pushgateway_and_prometheus(work, processes, os.path.join(SOURCE, "dashboards/rules.yml"))
 
     repo = os.path.join(work, "shop")
     shutil.copytree(os.path.join(SOURCE, "tests/data/user-repo"), repo, ignore=shutil.ignore_patterns("record"))
@@ -142,15 +76,7 @@ def run(work, processes):
         return expr
 
     # Grafana's query_result(...): one text line per series, the regex keeps the first group.
-    run_variable = variables["run"]
-    inner = run_variable["definition"][len("query_result("):-1]
-    regex = re.compile(run_variable["regex"].strip("/"))
-    values = []
-    for series in promql(prometheus, grafana_expr(inner, "")):
-        text = "{" + ", ".join(f'{k}="{v}"' for k, v in series["metric"].items()) + "}"
-        match = regex.search(text)
-        if match:
-            values.append(match.group(1))
+    values = variable_values(prometheus, variables["run"], all_values)
     check(values[:2] == ["run-2", "run-1"], f"the run variable lists {values}: the newest first")
     selected = values[0] if values else ""
 
