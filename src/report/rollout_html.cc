@@ -28,7 +28,7 @@ std::string text_of(const json& object, const char* key) {
 }
 
 std::string verdict_class(const std::string& verdict, bool incomplete) {
-  return incomplete ? "v-incomplete" : "v-" + verdict;
+  return incomplete && verdict != "breaking" ? "v-incomplete" : "v-" + verdict;
 }
 
 std::string step_title(const json& row) {
@@ -124,10 +124,13 @@ void checks_table(std::ostream& out, const json& report) {
 }  // namespace
 
 std::string render_rollout_html(const json& report) {
+  // As the terminal says it: "BREAKING (INCOMPLETE)" is proven breaking; an incomplete matrix
+  // with nothing breaking proves nothing, and is coloured so.
   const std::string verdict = text_of(report, "verdict");
   const bool incomplete = report.value("incomplete", false);
-  std::string word = incomplete ? "INCOMPLETE" : verdict;
+  std::string word = verdict;
   for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (incomplete) word += " (INCOMPLETE)";
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -78,7 +78,7 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   CHECK(read_file(work.file("rollout.xml")).find("<testsuite name=\"pgshadow rollout " + std::string(scenario_env) + "\"") !=
         std::string::npos);
   const std::string html = read_file(work.file("rollout.html"));
-  CHECK(html.find("class=\"verdict v-" + expect["verdict"].as<std::string>() + "\">" + upper + "</span>") !=
+  CHECK(html.find("class=\"verdict v-" + expect["verdict"].as<std::string>() + "\">" + upper) !=
         std::string::npos);
   const std::string metrics = read_file(work.file("rollout.prom"));
   CHECK(metrics.find("pgshadow_rollout_verdict{run=\"e2e\",verdict=\"" + expect["verdict"].as<std::string>() + "\"} 1") !=
@@ -120,6 +120,19 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
   std::size_t checks_expected = 0;
   for (const auto& step : expect["checks"]) checks_expected += step.second.size();
   CHECK(checks_seen == checks_expected);
+
+  // Every step whose migration fails, with its SQLSTATE; none undeclared.
+  for (const auto& row : report["rows"]) {
+    const std::string step = row["step"].get<std::string>();
+    const bool declared = expect["migration_failures"] && expect["migration_failures"][step];
+    INFO("migration of " << step << ": " << row["migration_failure"].dump());
+    if (declared) {
+      REQUIRE(row["migration_failure"].is_object());
+      CHECK(row["migration_failure"]["sqlstate"] == expect["migration_failures"][step].as<std::string>());
+    } else {
+      CHECK(row["migration_failure"].is_null());
+    }
+  }
 
   // Each declared finding is in its cell; a deployed version's cell has no undeclared one.
   const std::vector<ExpectedCellFinding> expected = read_cell_findings(expect);

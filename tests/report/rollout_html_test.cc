@@ -46,10 +46,16 @@ TEST_CASE("a rollout's HTML page shows the verdict, a coloured cell per version 
   CHECK(html.find("http") == std::string::npos);
 }
 
-TEST_CASE("an incomplete rollout's HTML page says INCOMPLETE, not its partial verdict", "[report]") {
-  const nlohmann::json report = nlohmann::json::parse(
+TEST_CASE("an incomplete rollout's HTML page says so: proven breaking stays breaking, else it proves nothing",
+          "[report]") {
+  const nlohmann::json safe_so_far = nlohmann::json::parse(
       R"({"format": "pgshadow-rollout", "verdict": "safe", "incomplete": true, "reasons": [], "rows": []})");
-  CHECK(render_rollout_html(report).find("class=\"verdict v-incomplete\">INCOMPLETE</span>") != std::string::npos);
+  CHECK(render_rollout_html(safe_so_far).find("class=\"verdict v-incomplete\">SAFE (INCOMPLETE)</span>") !=
+        std::string::npos);
+  nlohmann::json breaking = safe_so_far;
+  breaking["verdict"] = "breaking";
+  CHECK(render_rollout_html(breaking).find("class=\"verdict v-breaking\">BREAKING (INCOMPLETE)</span>") !=
+        std::string::npos);
 }
 
 }  // namespace pgshadow::report
