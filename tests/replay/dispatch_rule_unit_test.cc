@@ -77,7 +77,7 @@ TEST_CASE("a commit publishes, and a write publishes only outside a transaction 
   CHECK_FALSE(publishes(sql::facts_of("SELECT * FROM users"), pg::TransactionState::kIdle));
 }
 
-TEST_CASE("BEGIN and SAVEPOINT publish nothing; ROLLBACK TO SAVEPOINT releases locks, so it does", "[replay][dispatch]") {
+TEST_CASE("BEGIN and SAVEPOINT publish nothing, ROLLBACK TO SAVEPOINT releases locks so it does", "[replay][dispatch]") {
   CHECK_FALSE(publishes(sql::facts_of("BEGIN"), pg::TransactionState::kIdle));
   CHECK_FALSE(publishes(sql::facts_of("START TRANSACTION ISOLATION LEVEL REPEATABLE READ"), pg::TransactionState::kIdle));
   CHECK_FALSE(publishes(sql::facts_of("SAVEPOINT s"), pg::TransactionState::kInTransaction));
@@ -149,7 +149,7 @@ TEST_CASE("the replay is stalled when every statement in flight waits on a lock"
   CHECK(progressing(std::vector<Running>{waiting.running(), running.running()}) == 1);
 }
 
-TEST_CASE("writes whose footprints share no table run side by side; a shared or unknown footprint holds",
+TEST_CASE("writes whose footprints share no table run side by side, a shared or unknown footprint holds",
           "[replay][dispatch]") {
   const Event accounts_b = logged("b", 2, std::nullopt, "UPDATE accounts SET balance = 1 WHERE id = 2");
   const Event accounts_a = logged("a", 1, 100.0, "UPDATE accounts SET balance = 2 WHERE id = 1");

@@ -39,8 +39,8 @@ const char* kTables =
 
 }  // namespace
 
-TEST_CASE("a write's footprint is its tables and what their foreign keys reach; a trigger on either side, a view "
-          "or an unknown table makes it contend with every write",
+TEST_CASE("a write's footprint is its tables and what their foreign keys reach, and a trigger on either side, a "
+          "view or an unknown table makes it contend with every write",
           "[replay][contention]") {
   const ReplayTargets targets = cluster().fresh_pair(
       "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
@@ -98,7 +98,7 @@ void check_all_match(const ReplayTargets& targets) {
 
 }  // namespace
 
-TEST_CASE("writes to tables apart run side by side and match; a shadow-only trigger that joins them is obeyed",
+TEST_CASE("writes to tables apart run side by side and match, and a shadow-only trigger that joins them is obeyed",
           "[replay][contention]") {
   const std::string data = std::string(kTables) +
                            "INSERT INTO branches VALUES (1, 0); INSERT INTO accounts VALUES (1, 1, 0), (2, 1, 0);";
