@@ -52,7 +52,7 @@ nlohmann::json status_json(const judge::FindingsBook& findings, const replay::Re
         {"wall_seconds", progress.wall_seconds},
         {"input_fraction", progress.input_fraction < 0 ? nlohmann::json() : nlohmann::json(progress.input_fraction)}}},
       {"counts",
-       {{"events", a.events},
+       {{"events", a.judged()},  // with their fate so far: the capture's total is known at the end
         {"compared", a.compared},
         {"skipped", a.skipped},
         {"failed", a.failed},

@@ -239,6 +239,9 @@ int run_verify(const VerifyOptions& options) {
   // What the reports say about the capture and the run's cost, once it ends or is stopped.
   const auto close_description = [&] {
     if (filtered != nullptr) findings.on_filtered(filtered->filtered_by_reason());
+    // Events peeked but never handed to the replay (it was stopped before it took them).
+    findings.on_not_replayed(source->held());
+    findings.on_captured(source->accounting().events);
     run.capture_accounting = source->accounting();
     run.capture_problems = &source->problems();
     run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

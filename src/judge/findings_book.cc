@@ -125,7 +125,6 @@ ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
 }
 
 void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
-  ++accounting_.events;
   ++accounting_.compared;
   ++accounting_.classes[statement.divergence];
 
@@ -190,25 +189,23 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
 }
 
 void FindingsBook::on_skipped(const Event& /*event*/, const std::string& reason) {
-  ++accounting_.events;
   ++accounting_.skipped;
   ++accounting_.skipped_by_reason[reason];
 }
 
 void FindingsBook::on_failed(const Event& /*event*/, const std::string& reason) {
-  ++accounting_.events;
   ++accounting_.failed;
   ++accounting_.failed_by_reason[reason];
 }
 
-void FindingsBook::on_not_replayed(std::uint64_t events) {
-  accounting_.events += events;
-  accounting_.not_replayed += events;
-}
+void FindingsBook::on_not_replayed(std::uint64_t events) { accounting_.not_replayed += events; }
+
+void FindingsBook::on_not_replayed(const Event& /*event*/) { ++accounting_.not_replayed; }
+
+void FindingsBook::on_captured(std::uint64_t events) { accounting_.captured = events; }
 
 void FindingsBook::on_filtered(const std::map<std::string, std::uint64_t>& by_reason) {
   for (const auto& [reason, count] : by_reason) {
-    accounting_.events += count;
     accounting_.filtered += count;
     accounting_.filtered_by_reason[reason] += count;
   }

@@ -197,9 +197,9 @@ void RunMetrics::on_progress(const replay::ReplayProgress& progress) {
 void RunMetrics::record_final(const InputProblems* capture_problems, int exit_status) {
   sync_with_findings();
   const judge::Accounting& accounting = findings_.accounting();
-  if (accounting.events > events_seen_) {
-    events_read_.Add({}).Increment(static_cast<double>(accounting.events - events_seen_));
-    events_seen_ = accounting.events;
+  if (accounting.captured > events_seen_) {
+    events_read_.Add({}).Increment(static_cast<double>(accounting.captured - events_seen_));
+    events_seen_ = accounting.captured;
   }
   for (const auto& [reason, count] : accounting.filtered_by_reason) {
     raise_to(filtered_.Add({{"reason", filter_reasons_.label_for(reason)}}), static_cast<double>(count));

@@ -10,7 +10,7 @@ const char* describe(Hold hold) {
     case Hold::kJobsBound: return "the jobs bound is reached";
     case Hold::kHappensBefore: return "an earlier statement finished before it in production";
     case Hold::kCommitBarrier: return "a commit barrier";
-    case Hold::kWriteRule: return "another write is in flight";
+    case Hold::kWriteRule: return "another write that may want its locks is in flight";
   }
   return "?";
 }
@@ -29,9 +29,21 @@ bool must_precede(const Event& earlier, const Event& later) {
 }
 
 bool publishes(const sql::StatementFacts& facts, pg::TransactionState before) {
-  if (facts.is_transaction_control) return true;
+  // BEGIN and SAVEPOINT publish nothing and release no lock; every other transaction control
+  // statement does one or the other (ROLLBACK TO SAVEPOINT releases the locks taken since).
+  if (facts.is_transaction_control) return !facts.only_opens;
   if (!facts.may_write) return false;
   return before == pg::TransactionState::kIdle || before == pg::TransactionState::kUnknown;
+}
+
+bool may_contend(const Footprint* a, const Footprint* b) {
+  if (a == nullptr || b == nullptr) return true;
+  const Footprint& smaller = a->size() <= b->size() ? *a : *b;
+  const Footprint& larger = a->size() <= b->size() ? *b : *a;
+  for (const std::string& table : smaller) {
+    if (larger.count(table) != 0) return true;
+  }
+  return false;
 }
 
 std::size_t progressing(std::span<const Running> in_flight) {
@@ -61,8 +73,9 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // for one: each server grants the lock to whichever comes first (or wakes first), the two
     // servers can choose differently, and each session would then wait on one side for the
     // other, in lockstep, until lock_timeout. When the earlier write waits on a lock held by an
-    // idle session, the lock arbiter runs that session's next statement ahead.
-    if (next.may_write && other.may_write) return Hold::kWriteRule;
+    // idle session, the lock arbiter runs that session's next statement ahead. Writes whose
+    // tables (and what their foreign keys reach) are apart want no lock in common.
+    if (next.may_write && other.may_write && may_contend(next.footprint, other.footprint)) return Hold::kWriteRule;
   }
   return Hold::kNone;
 }

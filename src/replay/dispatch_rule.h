@@ -11,12 +11,16 @@
 //  - no commit barrier stands between them: a statement that publishes changes (a commit, a
 //    write outside a transaction block) neither overlaps a progressing statement nor is
 //    overlapped by one, so both sides' snapshots see the same commits;
-//  - no other write is in flight (the write rule): two servers could grant a contended row
-//    lock to different sessions.
+//  - no other write that may want one of its locks is in flight (the write rule): two servers
+//    could grant a contended row lock to different sessions. Writes whose footprints (the
+//    tables they may lock, write_contention.h) share no table run side by side; a write
+//    without a footprint contends with every write.
 // Pure functions over session states: no connection, no clock. Which statement runs ahead of
 // its turn when every statement waits on a lock is the lock arbiter's (lock_arbiter.h).
 #include <cstddef>
+#include <set>
 #include <span>
+#include <string>
 
 #include "pgshadow/core/event.h"
 #include "pgshadow/pg/session_connection.h"
@@ -25,12 +29,16 @@
 
 namespace pgshadow::replay::dispatch {
 
+// The tables a write may take locks in (write_contention.h); null: it may want any lock.
+using Footprint = std::set<std::string>;
+
 // Another session's statement in flight, as the rule sees it.
 struct Running {
   const Event* event = nullptr;
   bool may_write = false;    // sql::StatementFacts::may_write
   bool publishes = false;    // publishes(facts, its transaction state before it)
   bool progressing = false;  // a side still runs it without waiting on a lock
+  const Footprint* footprint = nullptr;  // of a write; owned by its session
 };
 
 // The statement that wants to start.
@@ -39,7 +47,11 @@ struct Candidate {
   bool session_busy = false;  // its own session still has a statement in flight
   bool may_write = false;
   bool publishes = false;
+  const Footprint* footprint = nullptr;
 };
+
+// Whether two writes may want one lock: either footprint unknown, or they share a table.
+bool may_contend(const Footprint* a, const Footprint* b);
 
 struct Policy {
   ReplayOrder order = ReplayOrder::kCausal;
@@ -64,9 +76,10 @@ const char* describe(Hold hold);
 // finished.
 bool must_precede(const Event& earlier, const Event& later);
 
-// Whether the statement makes changes visible to other sessions' snapshots when it ends: a
-// transaction control statement (COMMIT and friends; BEGIN too, harmlessly) or a write outside
-// a transaction block (`before`: the session's transaction state when it starts).
+// Whether the statement makes changes visible to other sessions' snapshots, or releases locks,
+// when it ends: a transaction control statement other than BEGIN, START TRANSACTION, SAVEPOINT
+// and RELEASE SAVEPOINT (sql::StatementFacts::only_opens), or a write outside a transaction
+// block (`before`: the session's transaction state when it starts).
 bool publishes(const sql::StatementFacts& facts, pg::TransactionState before);
 
 // The first reason `next` may not start beside `others` (the other sessions' statements in

@@ -33,9 +33,9 @@ Result<std::vector<int>> LockArbiter::blocking_pids(int side, int backend_pid) {
   return pids;
 }
 
-void LockArbiter::check(SideRun& side, Side which) {
+std::vector<int> LockArbiter::check(SideRun& side, Side which) {
   const auto now = clock_.now();
-  if (now - side.lock_checked_at < side.lock_check_interval) return;
+  if (now - side.lock_checked_at < side.lock_check_interval) return {};
   side.lock_checked_at = now;
   const auto blockers = blocking_pids(which, side.connection->backend_pid());
   const bool was_waiting = side.waiting_on_lock;
@@ -45,6 +45,7 @@ void LockArbiter::check(SideRun& side, Side which) {
     trace_("%s backend %d %s", kSideNames[which], side.connection->backend_pid(),
            side.waiting_on_lock ? "waits on a lock" : "no longer waits");
   }
+  return side.waiting_on_lock ? *blockers : std::vector<int>();
 }
 
 std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_flight, SessionPool& pool) {

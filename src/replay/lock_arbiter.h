@@ -47,8 +47,9 @@ class LockArbiter {
 
   // A statement was just sent on the side: its wait checks start over.
   void sent(SideRun& side) const;
-  // Asks whether a running side waits on a lock, when its check falls due.
-  void check(SideRun& side, Side which);
+  // Asks whether a running side waits on a lock, when its check falls due; the backends it waits
+  // on when it was found waiting (empty otherwise).
+  std::vector<int> check(SideRun& side, Side which);
   static Clock::time_point next_check(const SideRun& side) {
     return side.lock_checked_at + side.lock_check_interval;
   }

@@ -63,6 +63,7 @@ Status ReplayEngine::open_parts() {
   pool_.emplace(targets_, settings_, monitors, monitor_limits_, interrupted_, stages_);
   arbiter_.emplace(monitors, monitor_limits_, stages_, clock_, trace_, [this](int side) { note_connection_trouble(side); });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
+  contention_.emplace(monitors, monitor_limits_, stages_, trace_);
   return Status::success();
 }
 
@@ -75,9 +76,11 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (!next) return next.error();
     if (!next->has_value()) break;
     Pending pending = std::move(**next);
+    resolve_footprint(pending);
     SessionRun& session = pool_->session_for(pending.event.session_id);
     if (Status ready = wait_until_dispatchable(session, pending); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
+      observer_.on_not_replayed(pending.event);
       break;
     }
     if (server_gone_) {  // found while this event waited for its turn
@@ -92,6 +95,11 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (Status pumped = pump(); !pumped) return pumped.error();
   }
   if (server_gone_ && !interrupted()) account_rest_as_failed();
+  // What was read ahead for the lock arbiter and never run has its fate too; the capture is not
+  // read further, so the judge's balance is against the events read until now.
+  if (interrupted()) {
+    for (const Pending& unrun : feed_->take_lookahead()) observer_.on_not_replayed(unrun.event);
+  }
   report_progress(true);
   summary_.events = feed_->events();
   summary_.skipped = feed_->skipped();
@@ -113,7 +121,8 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   for (const SessionRun* other : in_flight_) {
     if (other == session) continue;
     running.push_back({&*other->event, other->facts.may_write,
-                       dispatch::publishes(other->facts, baseline_state(*other)), other->progressing()});
+                       dispatch::publishes(other->facts, baseline_state(*other)), other->progressing(),
+                       footprint_in_force(other->footprint)});
   }
   return running;
 }
@@ -125,7 +134,8 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
   const dispatch::Policy policy{settings_.order, settings_.jobs};
   const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
   for (;;) {
-    const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing};
+    const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing,
+                                   footprint_in_force(pending.footprint)};
     if (dispatch::hold_for(next, running_besides(&session), policy) == dispatch::Hold::kNone) {
       return Status::success();
     }
@@ -166,7 +176,34 @@ Status ReplayEngine::wait_for_production_time(const Event& event) {
   return Status::success();
 }
 
+void ReplayEngine::resolve_footprint(Pending& pending) {
+  if (pending.footprint_asked) return;
+  pending.footprint_asked = true;
+  if (pending.analysis.facts.may_write) pending.footprint = contention_->footprint_of(pending.analysis.facts);
+}
+
+// A footprint counts while the catalog's answers are trusted (write_contention.h).
+const dispatch::Footprint* ReplayEngine::footprint_in_force(const std::optional<dispatch::Footprint>& footprint) const {
+  return footprint && !contention_->given_up() ? &*footprint : nullptr;
+}
+
+// A write waits on a lock held by another session's write in flight that the write rule let run
+// beside it: the footprints missed a way the two contend, so they are trusted no more.
+void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers) {
+  if (!waiting.facts.may_write || contention_->given_up()) return;
+  for (const int pid : blockers) {
+    const SessionRun* holder = pool_->owner_of(side, pid);
+    if (holder == nullptr || holder == &waiting || !holder->busy() || !holder->facts.may_write) continue;
+    if (dispatch::may_contend(footprint_in_force(waiting.footprint), footprint_in_force(holder->footprint))) continue;
+    contention_->give_up(waiting.id + " waits on the " + kSideNames[side] + " for " + holder->id +
+                         ", whose write the footprints had told apart");
+    return;
+  }
+}
+
 void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
+  resolve_footprint(pending);
+  session.footprint = std::move(pending.footprint);
   session.event = std::move(pending.event);
   session.facts = std::move(pending.analysis.facts);
   session.shape = std::move(pending.analysis.shape);

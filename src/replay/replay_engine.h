@@ -3,7 +3,8 @@
 // (statement_feed.h), waits for the dispatch rule (dispatch_rule.h) while the statements in
 // flight are pumped, is sent on both sides of its session (session_pool.h), and once both sides
 // answered is classified (pair_classifier.h) and handed to the observer; the lock arbiter
-// (lock_arbiter.h) finds the way out when every statement in flight waits on a lock.
+// (lock_arbiter.h) finds the way out when every statement in flight waits on a lock; which
+// writes may run side by side is write_contention.h's.
 //
 // Invariants: every event read reaches the observer exactly once (compared, skipped or
 // failed), also when the replay stops early because a server is gone; every moment of the
@@ -25,6 +26,7 @@
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_feed.h"
+#include "write_contention.h"
 
 namespace pgshadow::replay {
 
@@ -42,6 +44,9 @@ class ReplayEngine {
   Status wait_for_production_time(const Event& event);
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   void dispatch(SessionRun& session, Pending pending);
+  void resolve_footprint(Pending& pending);
+  const dispatch::Footprint* footprint_in_force(const std::optional<dispatch::Footprint>& footprint) const;
+  void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
   void account_rest_as_failed();
@@ -77,6 +82,7 @@ class ReplayEngine {
   std::optional<SessionPool> pool_;
   std::optional<LockArbiter> arbiter_;
   std::optional<PairClassifier> classifier_;
+  std::optional<WriteContention> contention_;
 
   std::vector<SessionRun*> in_flight_;
   bool cancelled_ = false;

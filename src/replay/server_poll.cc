@@ -119,7 +119,9 @@ Status ReplayEngine::pump() {
     auto [session, index] = owners[i];
     SideRun& side = session->sides[static_cast<std::size_t>(index)];
     if (descriptors[i].revents == 0) {
-      arbiter_->check(side, static_cast<Side>(index));
+      if (const std::vector<int> blockers = arbiter_->check(side, static_cast<Side>(index)); !blockers.empty()) {
+        note_lock_wait(*session, index, blockers);
+      }
       continue;
     }
     const auto receiving = stages_.enter(StageClock::kSendReceiveHash);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "pgshadow/compare/result_signature.h"
@@ -43,6 +44,8 @@ struct SessionRun {
   std::optional<Event> event;  // the statement in flight on either side
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
   sql::QueryShape shape;       // of `event`
+  // Of `event` when it writes: the tables it may lock (write_contention.h); nullopt: any lock.
+  std::optional<std::set<std::string>> footprint;
   // `event` runs as its production error, not its SQL (production_error.h).
   bool as_production_error = false;
   std::uint64_t last_dispatch = 0;

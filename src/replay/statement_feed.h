@@ -4,13 +4,17 @@
 // --read-only, values cut by the log) skipped with its reason to the observer.
 //
 // Invariant: every event read from the capture is counted in events() exactly once, and either
-// skipped here (counted in skipped()) or handed out by next() or take_ahead() exactly once, in
+// skipped here (counted in skipped()) or handed out by next(), take_ahead() or take_lookahead()
+// exactly once, in
 // capture order except for what the lock arbiter takes ahead of its turn. The lookahead holds
 // at most kMaxLookahead statements (a bound on memory for a stall no holder can break).
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/replay/replay.h"
@@ -24,6 +28,9 @@ struct Pending {
   Event event;
   StatementAnalysis analysis;
   bool as_production_error = false;  // see production_error.h
+  // A write's footprint (write_contention.h), once the engine asked; nullopt: any lock.
+  std::optional<std::set<std::string>> footprint;
+  bool footprint_asked = false;
 };
 
 inline constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next
@@ -41,6 +48,8 @@ class StatementFeed {
   Result<Pending*> ahead(std::size_t index);
   // Takes the statement at `index` out of the lookahead, ahead of its turn.
   Pending take_ahead(std::size_t index);
+  // Everything read ahead and not yet handed out, for a replay that stops before running it.
+  std::deque<Pending> take_lookahead() { return std::exchange(lookahead_, {}); }
 
   std::uint64_t events() const { return events_; }
   std::uint64_t skipped() const { return skipped_; }

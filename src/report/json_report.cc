@@ -204,7 +204,7 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
     }
   }
   return {
-      {"events", a.events},
+      {"events", a.captured},
       {"compared", a.compared},
       {"skipped", a.skipped},
       {"failed", a.failed},

@@ -204,7 +204,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   }
 
   const judge::Accounting& a = accounting;
-  out << "Accounting: " << a.events << " events = " << a.compared << " compared + " << a.skipped
+  out << "Accounting: " << a.captured << " events = " << a.compared << " compared + " << a.skipped
       << " skipped + " << a.failed << " failed";
   if (a.not_replayed > 0) out << " + " << a.not_replayed << " not replayed";
   if (a.filtered > 0) out << " + " << a.filtered << " filtered";

@@ -8,6 +8,7 @@
 #include "pgshadow/sql/query_shape.h"
 #include "row_limit.h"
 #include "sort_order.h"
+#include "lock_footprint.h"
 #include "table_use.h"
 
 namespace pgshadow::sql {
@@ -122,6 +123,15 @@ SavepointStep savepoint_step(const json& node) {
   return step;
 }
 
+// BEGIN, START TRANSACTION, SAVEPOINT, RELEASE SAVEPOINT.
+bool opens_only(const json& node) {
+  const json* transaction = detail::body_of(node, "TransactionStmt");
+  if (transaction == nullptr) return false;
+  const std::string kind = transaction->value("kind", "");
+  return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_SAVEPOINT" ||
+         kind == "TRANS_STMT_RELEASE";
+}
+
 // The facts from the parse tree, walked recursively (see nesting.h for where this runs).
 StatementFacts facts_from_tree(const std::string& sql) {
   StatementFacts facts;
@@ -136,11 +146,14 @@ StatementFacts facts_from_tree(const std::string& sql) {
   if (statements == tree.end() || !statements->is_array() || statements->empty()) return facts;
   facts.may_write = false;
   facts.is_plain_read = true;
+  facts.lock_footprint.emplace();
+  facts.only_opens = true;
   for (const json& raw_statement : *statements) {
     const auto node = raw_statement.find("stmt");
     if (node == raw_statement.end()) continue;
     ++facts.statement_count;
     if (is_node_of_type(*node, "TransactionStmt")) facts.is_transaction_control = true;
+    if (!opens_only(*node)) facts.only_opens = false;
     if (statement_may_write(*node)) facts.may_write = true;
     if (!statement_is_plain_read(*node)) facts.is_plain_read = false;
     if (is_node_of_type(*node, "CopyStmt")) {
@@ -155,6 +168,7 @@ StatementFacts facts_from_tree(const std::string& sql) {
     facts.sort_order = detail::find_sort_order(*node);
     if (facts.nondeterminism.empty()) facts.nondeterminism = detail::find_nondeterminism(*node);
     if (!facts.outside_reach) facts.outside_reach = detail::find_outside_reach(*node);
+    detail::add_lock_footprint(*node, facts.lock_footprint);
     detail::TableUse use;
     detail::collect_table_use(*node, use);
     facts.tables_touched.insert(use.touched.begin(), use.touched.end());

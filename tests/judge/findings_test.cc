@@ -137,12 +137,41 @@ TEST_CASE("every event is accounted for once", "[judge]") {
   b.book.on_skipped(Event{}, "empty statement");
   b.book.on_failed(Event{}, "shadow: connection lost");
   b.book.on_not_replayed(2);
+  b.book.on_not_replayed(Event{});
+  b.book.on_filtered({{"user", 3}});
+  b.book.on_captured(9);
   const Accounting& a = b.book.accounting();
-  CHECK(a.events == 5);
+  CHECK(a.captured == 9);
+  CHECK(a.judged() == 9);
   CHECK(a.compared == 1);
+  CHECK(a.not_replayed == 3);
+  CHECK(a.filtered == 3);
   CHECK(a.skipped_by_reason.at("empty statement") == 1);
   CHECK(a.failed_by_reason.at("shadow: connection lost") == 1);
   CHECK(a.balanced());
+}
+
+TEST_CASE("the accounting is unbalanced when the capture read more events than were judged", "[judge]") {
+  Book b;
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.book.on_skipped(Event{}, "empty statement");
+  b.book.on_captured(3);  // one event read from the capture never got a fate
+  CHECK(b.book.accounting().judged() == 2);
+  CHECK_FALSE(b.book.accounting().balanced());
+}
+
+TEST_CASE("the accounting is unbalanced when an event is judged twice", "[judge]") {
+  Book b;
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  b.book.on_captured(1);
+  CHECK_FALSE(b.book.accounting().balanced());
+}
+
+TEST_CASE("the accounting is unbalanced before the capture's count is told", "[judge]") {
+  Book b;
+  b.compare("a", DivergenceClass::kMatch, success("SELECT", 1), success("SELECT", 1));
+  CHECK_FALSE(b.book.accounting().balanced());
 }
 
 TEST_CASE("shapes are grouped by fingerprint and ordered breaking first", "[judge]") {

@@ -77,6 +77,16 @@ TEST_CASE("a commit publishes, and a write publishes only outside a transaction 
   CHECK_FALSE(publishes(sql::facts_of("SELECT * FROM users"), pg::TransactionState::kIdle));
 }
 
+TEST_CASE("BEGIN and SAVEPOINT publish nothing, ROLLBACK TO SAVEPOINT releases locks so it does", "[replay][dispatch]") {
+  CHECK_FALSE(publishes(sql::facts_of("BEGIN"), pg::TransactionState::kIdle));
+  CHECK_FALSE(publishes(sql::facts_of("START TRANSACTION ISOLATION LEVEL REPEATABLE READ"), pg::TransactionState::kIdle));
+  CHECK_FALSE(publishes(sql::facts_of("SAVEPOINT s"), pg::TransactionState::kInTransaction));
+  CHECK_FALSE(publishes(sql::facts_of("RELEASE SAVEPOINT s"), pg::TransactionState::kInTransaction));
+  CHECK(publishes(sql::facts_of("ROLLBACK TO SAVEPOINT s"), pg::TransactionState::kInTransaction));
+  CHECK(publishes(sql::facts_of("BEGIN; UPDATE users SET name = 'x'; COMMIT"), pg::TransactionState::kIdle));
+  CHECK(publishes(sql::facts_of("END"), pg::TransactionState::kInTransaction));
+}
+
 TEST_CASE("a busy session, strict order and the jobs bound hold a statement back", "[replay][dispatch]") {
   Next candidate = next(logged("b", 2, std::nullopt, "SELECT 2"));
   const std::vector<InFlight> overlapping = {in_flight(logged("a", 1, 100.0, "SELECT pg_sleep(0.1)"))};
@@ -137,6 +147,32 @@ TEST_CASE("the replay is stalled when every statement in flight waits on a lock"
   CHECK(stalled(std::vector<Running>{waiting.running()}));
   CHECK_FALSE(stalled(std::vector<Running>{waiting.running(), running.running()}));
   CHECK(progressing(std::vector<Running>{waiting.running(), running.running()}) == 1);
+}
+
+TEST_CASE("writes whose footprints share no table run side by side, a shared or unknown footprint holds",
+          "[replay][dispatch]") {
+  const Event accounts_b = logged("b", 2, std::nullopt, "UPDATE accounts SET balance = 1 WHERE id = 2");
+  const Event accounts_a = logged("a", 1, 100.0, "UPDATE accounts SET balance = 2 WHERE id = 1");
+  const sql::StatementFacts write = sql::facts_of(accounts_b.sql);
+  const Footprint accounts{"accounts"};
+  const Footprint tellers{"tellers"};
+  const Footprint accounts_and_branches{"accounts", "branches"};
+  const auto candidate = [&](const Footprint* footprint) {
+    return Candidate{&accounts_b, false, write.may_write, false, footprint};
+  };
+  const auto running = [&](const Footprint* footprint, bool waits_on_lock = false) {
+    return std::vector<Running>{{&accounts_a, true, false, !waits_on_lock, footprint}};
+  };
+  CHECK(hold_for(candidate(&tellers), running(&accounts), {}) == Hold::kNone);
+  CHECK(hold_for(candidate(&tellers), running(&accounts, true), {}) == Hold::kNone);
+  CHECK(hold_for(candidate(&accounts), running(&accounts_and_branches), {}) == Hold::kWriteRule);
+  CHECK(hold_for(candidate(&accounts), running(&accounts, true), {}) == Hold::kWriteRule);
+  // Without a footprint (its text or its tables' catalog cannot tell) a write contends with any.
+  CHECK(hold_for(candidate(nullptr), running(&tellers), {}) == Hold::kWriteRule);
+  CHECK(hold_for(candidate(&tellers), running(nullptr), {}) == Hold::kWriteRule);
+  CHECK(may_contend(&accounts, &accounts_and_branches));
+  CHECK_FALSE(may_contend(&tellers, &accounts_and_branches));
+  CHECK(may_contend(nullptr, &tellers));
 }
 
 }  // namespace pgshadow::replay::dispatch

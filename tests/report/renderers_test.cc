@@ -69,6 +69,7 @@ TEST_CASE("a safe run's Markdown report is short", "[renderers]") {
   Event event;
   const sql::QueryShape fine{"2222222222222222", "SELECT id FROM users"};
   findings.on_compared({event, fine, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  findings.on_captured(1);
   const std::string md = render_markdown(report_json(findings));
   CHECK(md.rfind("## ✅ pgshadow: SAFE", 0) == 0);
   CHECK(md.find("###") == std::string::npos);

@@ -22,6 +22,7 @@ judge::FindingsBook breaking_book() {
   event.source = {"traffic/postgresql.csv", 42};
   const sql::QueryShape shape{"0123456789abcdef", "SELECT id, name FROM users WHERE email = $1"};
   book.on_compared({event, shape, DivergenceClass::kErrorShadowOnly, ok, error, std::nullopt, ""});
+  book.on_captured(1);
   return book;
 }
 

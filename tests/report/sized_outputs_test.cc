@@ -25,6 +25,7 @@ nlohmann::json many_breaking(std::size_t n) {
     findings.on_compared({event, shape, DivergenceClass::kErrorShadowOnly, ok, error, std::nullopt, ""});
   }
   findings.on_compared({event, {"ffffffffffffffff", "SELECT 1"}, DivergenceClass::kMatch, ok, ok, std::nullopt, ""});
+  findings.on_captured(n + 1);
   RunDescription run;
   run.started_at = "2026-11-23T10:00:00Z";
   run.migrations.push_back({"migrations/20261123_rename.sql", "00"});

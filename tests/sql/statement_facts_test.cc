@@ -412,3 +412,34 @@ TEST_CASE("a commit is told from the other transaction statements", "[sql]") {
     CHECK_FALSE(facts_of(sql).commits);
   }
 }
+
+namespace pgshadow::sql {
+
+TEST_CASE("a statement's lock footprint names the tables whose row locks it may take, or nothing when the text "
+          "cannot tell",
+          "[sql][locks]") {
+  using Tables = std::set<std::string>;
+  CHECK(facts_of("UPDATE app.accounts SET b = b + $1 WHERE id = $2").lock_footprint == Tables{"accounts"});
+  CHECK(facts_of("INSERT INTO history (t, m) VALUES ($1, CURRENT_TIMESTAMP)").lock_footprint == Tables{"history"});
+  CHECK(facts_of("INSERT INTO history (id, at) VALUES (nextval('h_id'), now())").lock_footprint == Tables{"history"});
+  CHECK(facts_of("UPDATE w SET a = 1 FROM z WHERE w.id = z.id").lock_footprint == Tables{"w"});
+  CHECK(facts_of("WITH moved AS (DELETE FROM queue RETURNING *) INSERT INTO done SELECT * FROM moved")
+            .lock_footprint == Tables{"queue", "done"});
+  CHECK(facts_of("SELECT * FROM jobs j JOIN kinds k ON k.id = j.kind FOR UPDATE OF j").lock_footprint ==
+        Tables{"jobs", "kinds"});
+  CHECK(facts_of("SELECT abalance FROM accounts WHERE aid = 3").lock_footprint == Tables{});
+  CHECK(facts_of("BEGIN").lock_footprint == Tables{});
+  CHECK(facts_of("END").lock_footprint == Tables{});
+  // What may lock anything: a function that may be the user's, an advisory lock, DDL, LOCK,
+  // SELECT INTO, text that does not parse.
+  CHECK_FALSE(facts_of("UPDATE t SET a = audit(a)").lock_footprint);
+  CHECK_FALSE(facts_of("SELECT pg_advisory_lock(1)").lock_footprint);
+  CHECK_FALSE(facts_of("UPDATE t SET a = app.lower(a)").lock_footprint);
+  CHECK_FALSE(facts_of("ALTER TABLE t ADD COLUMN c int").lock_footprint);
+  CHECK_FALSE(facts_of("LOCK TABLE t").lock_footprint);
+  CHECK_FALSE(facts_of("SELECT * INTO s FROM t").lock_footprint);
+  CHECK_FALSE(facts_of("UPDATE t SET").lock_footprint);
+  CHECK_FALSE(facts_of("UPDATE t SET a = 1; CREATE INDEX ON t (a)").lock_footprint);
+}
+
+}  // namespace pgshadow::sql

@@ -20,6 +20,8 @@ class PeekingEventSource final : public EventSource {
   Result<const std::deque<Event>*> peek(std::size_t max_events, std::size_t max_sql_bytes);
   // Whether the events held are the whole capture.
   bool peeked_to_end() const { return ended_; }
+  // How many events read ahead are still held (not yet handed out by next()).
+  std::size_t held() const { return held_.size(); }
 
   Result<std::optional<Event>> next() override;
   const InputAccounting& accounting() const override { return source_->accounting(); }

@@ -128,8 +128,12 @@ struct MigrationNote {
   std::string text;      // empty when withheld (raised by the migration's own code; see include_literals)
 };
 
+// Every event the capture produced gets exactly one fate. The two sides of that equation are
+// counted apart, so that the check can fail: `captured` is what the capture says it read
+// (capture::InputAccounting::events, told once reading stops), the fates are what the replay and
+// the filters told the judge, one call per event. A lost or doubly counted event unbalances it.
 struct Accounting {
-  std::uint64_t events = 0;
+  std::uint64_t captured = 0;  // events the capture produced (FindingsBook::on_captured)
   std::uint64_t compared = 0;
   std::uint64_t skipped = 0;
   std::uint64_t failed = 0;
@@ -142,7 +146,9 @@ struct Accounting {
   std::uint64_t reproduced = 0;      // compared statements whose baseline outcome matched production's
   std::uint64_t not_reproduced = 0;  // ... and those whose did not
 
-  bool balanced() const { return events == compared + skipped + failed + not_replayed + filtered; }
+  // Events that have their fate: the sum of the fates, each counted once where it is told.
+  std::uint64_t judged() const { return compared + skipped + failed + not_replayed + filtered; }
+  bool balanced() const { return captured == judged(); }
 };
 
 struct JudgeSettings {
@@ -170,6 +176,11 @@ class FindingsBook final : public replay::ReplayObserver {
   void on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped);
   // Events the replay never saw because the run stopped before it (counted for the balance).
   void on_not_replayed(std::uint64_t events);
+  // One event read but not replayed because the run was interrupted.
+  void on_not_replayed(const Event& event) override;
+  // How many events the capture produced in all (capture::InputAccounting::events), once it is
+  // read to its end or the run stops: the other side of the balance.
+  void on_captured(std::uint64_t events);
   // Events the filters left out, by reason.
   void on_filtered(const std::map<std::string, std::uint64_t>& by_reason);
 

@@ -15,6 +15,7 @@ class ObserverFanout final : public ReplayObserver {
   void on_compared(const ComparedStatement& statement) override;
   void on_skipped(const Event& event, const std::string& reason) override;
   void on_failed(const Event& event, const std::string& reason) override;
+  void on_not_replayed(const Event& event) override;
   void on_progress(const ReplayProgress& progress) override;
 
  private:

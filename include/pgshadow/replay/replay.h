@@ -142,6 +142,8 @@ class ReplayObserver {
   virtual void on_compared(const ComparedStatement& statement) = 0;
   virtual void on_skipped(const Event& event, const std::string& reason) = 0;
   virtual void on_failed(const Event& event, const std::string& reason) = 0;
+  // An event read from the capture but never run because the replay was interrupted first.
+  virtual void on_not_replayed(const Event& /*event*/) {}
   // About every 250 ms while the replay runs, and once with `final` at its end.
   virtual void on_progress(const ReplayProgress& /*progress*/) {}
 };

@@ -101,6 +101,10 @@ struct StatementFacts {
   // Some statement of the text is BEGIN/START/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/PREPARE
   // TRANSACTION (a multi-statement text counts if any of its statements is one).
   bool is_transaction_control = false;
+  // Every statement of the text is BEGIN, START TRANSACTION, SAVEPOINT or RELEASE SAVEPOINT:
+  // transaction control that neither makes changes visible nor releases a lock (a snapshot is
+  // taken by the first statement after BEGIN, not by BEGIN).
+  bool only_opens = false;
   int statement_count = 0;             // a simple-protocol query may hold several
   // Why the statement cannot give repeatable results, when it cannot: "calls now()", "casts
   // 'now' to timestamptz", "reads pg_stat_activity", "reads setting port", "OFFSET without ORDER
@@ -135,6 +139,14 @@ struct StatementFacts {
   std::set<std::string> tables_created;
   // Every relation it creates (tables, views, indexes, sequences), by name as written.
   std::set<std::string> relations_created;
+  // The tables whose row locks the statement may take (UPDATE, DELETE, INSERT and MERGE targets,
+  // the relations of a SELECT ... FOR UPDATE/SHARE), by unqualified name ("orders" for
+  // app.orders: two schemas' tables of one name count as one, which only ever says "may
+  // contend" too often). Empty for a statement that takes no row lock. nullopt when the text
+  // cannot tell: unparsed, DDL, LOCK, COPY, CALL, DO, EXECUTE, a call of a function that is not
+  // a known lock-free built-in (it may write anywhere, or take an advisory lock). What the
+  // table's catalog adds (foreign keys, triggers, rules, partitions) is the replay's to ask.
+  std::optional<std::set<std::string>> lock_footprint;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
   bool commits = false;     // the last statement is COMMIT (END) or PREPARE TRANSACTION

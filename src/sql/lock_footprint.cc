@@ -1,0 +1,77 @@
+#include "lock_footprint.h"
+
+#include <string_view>
+
+namespace pgshadow::sql::detail {
+namespace {
+
+// Built-in functions that take no lock another session's write could hold: pure functions of
+// their arguments, the clock, and sequences (nextval never waits on a row lock). Any other call
+// may be a user function that writes anywhere, or an advisory lock.
+bool takes_no_lock(const json& func_call) {
+  const auto names = func_call.find("funcname");
+  if (names == func_call.end() || !names->is_array() || names->empty() || names->size() > 2) return false;
+  if (names->size() == 2 && (*names)[0].contains("String") &&
+      (*names)[0]["String"].value("sval", "") != "pg_catalog") {
+    return false;
+  }
+  static constexpr std::string_view kKnown[] = {
+      "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "nextval", "currval",
+      "lower", "upper", "length", "char_length", "octet_length", "substring", "substr", "trim", "btrim", "ltrim",
+      "rtrim", "replace", "concat", "concat_ws", "left", "right", "position", "strpos", "split_part", "format",
+      "abs", "round", "floor", "ceil", "ceiling", "trunc", "mod", "power", "sqrt", "random", "md5", "sha256",
+      "gen_random_uuid", "encode", "decode", "to_char", "to_date", "to_timestamp", "to_number", "date_trunc",
+      "date_part", "extract", "age", "make_interval", "count", "sum", "min", "max", "avg", "array_agg",
+      "string_agg", "json_build_object", "jsonb_build_object", "json_agg", "jsonb_agg", "jsonb_set",
+      "to_json", "to_jsonb", "array_append", "array_length", "cardinality", "unnest", "generate_series",
+      "regexp_replace", "regexp_match", "coalesce", "greatest", "least", "nullif"};
+  const std::string name = function_name(func_call);
+  for (std::string_view known : kKnown) {
+    if (known == name) return true;
+  }
+  return false;
+}
+
+std::string unqualified(const json& range_var) { return range_var.value("relname", ""); }
+
+// A SELECT's locking clause locks the rows of the relations it names (by their aliases), or of
+// every relation in its FROM list when it names none: the FROM list's relations cover both.
+void add_selected_relations(const json& select, std::set<std::string>& tables) {
+  const auto from = select.find("fromClause");
+  if (from == select.end()) return;
+  for_each_node(*from, [&](const std::string& type, const json& body) {
+    if (type == "RangeVar") tables.insert(unqualified(body));
+  });
+}
+
+}  // namespace
+
+void add_lock_footprint(const json& statement, std::optional<std::set<std::string>>& footprint) {
+  if (!footprint) return;
+  if (!statement.is_object() || statement.size() != 1) {
+    footprint.reset();
+    return;
+  }
+  const std::string& kind = statement.begin().key();
+  // Row locks come from DML and locking reads; transaction control takes none. Everything else
+  // (DDL, LOCK, COPY, CALL, DO, EXECUTE, TRUNCATE, ...) may lock whole tables or run any code.
+  if (kind != "InsertStmt" && kind != "UpdateStmt" && kind != "DeleteStmt" && kind != "MergeStmt" &&
+      kind != "SelectStmt" && kind != "TransactionStmt" && kind != "VariableShowStmt" && kind != "VariableSetStmt") {
+    footprint.reset();
+    return;
+  }
+  bool known = true;
+  std::set<std::string>& tables = *footprint;
+  for_each_node(statement, [&](const std::string& type, const json& body) {
+    if (!known) return;
+    if (type == "FuncCall" && !takes_no_lock(body)) known = false;
+    if (type == "InsertStmt" || type == "UpdateStmt" || type == "DeleteStmt" || type == "MergeStmt") {
+      if (body.contains("relation")) tables.insert(unqualified(body["relation"]));
+    }
+    if (type == "SelectStmt" && body.contains("lockingClause")) add_selected_relations(body, tables);
+    if (type == "SelectStmt" && body.contains("intoClause")) known = false;  // creates a table
+  });
+  if (!known) footprint.reset();
+}
+
+}  // namespace pgshadow::sql::detail
