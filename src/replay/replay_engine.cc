@@ -61,7 +61,12 @@ Status ReplayEngine::open_parts() {
   }
   const std::array<pg::SessionConnection*, 2> monitors{monitors_[0].get(), monitors_[1].get()};
   pool_.emplace(targets_, settings_, monitors, monitor_limits_, interrupted_, stages_);
-  arbiter_.emplace(monitors, monitor_limits_, stages_, clock_, trace_, [this](int side) { note_connection_trouble(side); });
+  if (targets_.migrate_during != nullptr) {
+    migration_ = std::make_unique<ConcurrentMigration>(*targets_.migrate_during, targets_.shadow_conninfo, interrupted_,
+                                                       started_);
+  }
+  arbiter_.emplace(monitors, monitor_limits_, stages_, clock_, trace_, [this](int side) { note_connection_trouble(side); },
+                   [this] { return migration_ ? migration_->backend_pid() : 0; });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
   return Status::success();
 }
@@ -76,6 +81,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     if (!next->has_value()) break;
     Pending pending = std::move(**next);
     SessionRun& session = pool_->session_for(pending.event.session_id);
+    start_migration_if_due(pending.event);
     if (Status ready = wait_until_dispatchable(session, pending); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       break;
@@ -91,6 +97,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
   while (!in_flight_.empty()) {
     if (Status pumped = pump(); !pumped) return pumped.error();
   }
+  if (Status migrated = finish_migration(); !migrated) return migrated.error();
   if (server_gone_ && !interrupted()) account_rest_as_failed();
   report_progress(true);
   summary_.events = feed_->events();
@@ -113,7 +120,8 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   for (const SessionRun* other : in_flight_) {
     if (other == session) continue;
     running.push_back({&*other->event, other->facts.may_write,
-                       dispatch::publishes(other->facts, baseline_state(*other)), other->progressing()});
+                       dispatch::publishes(other->facts, baseline_state(*other)), other->progressing(),
+                       other->behind_migration()});
   }
   return running;
 }
@@ -172,6 +180,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.shape = std::move(pending.analysis.shape);
   session.as_production_error = pending.as_production_error;
   session.last_dispatch = ++dispatched_;
+  session.phase = migration_phase();
   const Event& current = *session.event;
   trace_("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
          session.as_production_error ? " as its production error" : "");
@@ -186,6 +195,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.result.reset();
     side.failure.reset();
     side.waiting_on_lock = false;
+    side.waiting_behind_migration = false;
     side.cancelled_at.reset();
     side.sink.sort_by(session.facts.sort_order);
   }
@@ -253,7 +263,9 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
                              judged.nondeterminism,
                              milliseconds(baseline.finished_at - baseline.sent_at),
                              milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
-                             facts.is_explainable, judged.cause, session.as_production_error};
+                             facts.is_explainable, judged.cause, session.as_production_error,
+                             LockWaits{session.phase, milliseconds(baseline.waited), milliseconds(shadow.waited),
+                                       shadow.behind_migration}};
   observer_.on_compared(compared);
 }
 
@@ -288,6 +300,38 @@ void ReplayEngine::account_rest_as_failed() {
     ++summary_.failed;
     observer_.on_failed((*next)->event, reason);
   }
+}
+
+MigrationPhase ReplayEngine::migration_phase() const {
+  if (!migration_) return MigrationPhase::kNone;
+  if (!migration_->started()) return MigrationPhase::kBefore;
+  return migration_->ended() ? MigrationPhase::kAfter : MigrationPhase::kDuring;
+}
+
+// The migration starts before the first statement that started at least `at` into the capture
+// in production, alongside whatever is still in flight, as a migration runner would.
+void ReplayEngine::start_migration_if_due(const Event& next) {
+  if (!migration_ || migration_->started()) return;
+  const std::int64_t offset_us = next.start_us - feed_->first_capture_us();
+  if (offset_us < targets_.migrate_during->at.count()) return;
+  trace_("the migration starts (capture offset %.3f s)", static_cast<double>(offset_us) / 1e6);
+  migration_->start(static_cast<double>(offset_us) / 1e6, false);
+}
+
+// After the traffic: a migration not yet started (the capture is shorter than `at`) runs now,
+// and the replay waits for it to end, so that the shadow ends migrated.
+Status ReplayEngine::finish_migration() {
+  if (!migration_) return Status::success();
+  if (!migration_->started() && !interrupted()) {
+    const double span_s = static_cast<double>(feed_->current_capture_us() - feed_->first_capture_us()) / 1e6;
+    trace_("the capture ended before the migration's point: it starts after the traffic");
+    migration_->start(span_s, true);
+  }
+  if (!migration_->started()) return Status::success();
+  const auto waiting = stages_.enter(StageClock::kWaitForServers);
+  summary_.migration_run = migration_->finish();
+  trace_("the migration ended");
+  return Status::success();
 }
 
 Result<ReplaySummary> replay(capture::EventSource& source, const ReplayTargets& targets,

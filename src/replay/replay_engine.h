@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "concurrent_migration.h"
 #include "dispatch_rule.h"
 #include "lock_arbiter.h"
 #include "pair_classifier.h"
@@ -44,6 +45,10 @@ class ReplayEngine {
   void dispatch(SessionRun& session, Pending pending);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
+  // --migrate-during: starts the migration once the capture reaches its point, and collects it.
+  void start_migration_if_due(const Event& next);
+  Status finish_migration();
+  MigrationPhase migration_phase() const;
   void account_rest_as_failed();
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
 
@@ -77,6 +82,7 @@ class ReplayEngine {
   std::optional<SessionPool> pool_;
   std::optional<LockArbiter> arbiter_;
   std::optional<PairClassifier> classifier_;
+  std::unique_ptr<ConcurrentMigration> migration_;  // --migrate-during
 
   std::vector<SessionRun*> in_flight_;
   bool cancelled_ = false;
