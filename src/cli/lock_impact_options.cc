@@ -24,9 +24,13 @@ void add_lock_impact_options(CLI::App& verify, LockImpactOptions& options) {
           [](const std::string& value) -> std::string {
             if (value.empty()) return {};
             auto point = replay::parse_capture_point(value);
-            return point ? std::string() : point.error().message;
+            if (point) return {};
+            // CLI11 names the option itself.
+            const std::string& message = point.error().message;
+            const std::string prefix = "--migrate-during: ";
+            return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
           },
-          "AT"));
+          ""));
   verify.add_option("--max-blocked", options.max_blocked,
                     "With --migrate-during: the longest wait behind the migration's locks a replayed "
                     "statement may suffer before the verdict is review (statements that fail because of "

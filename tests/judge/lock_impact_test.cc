@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "pgshadow/judge/findings.h"
+#include "pgshadow/judge/gate.h"
 #include "pgshadow/judge/lock_impact.h"
 
 namespace pgshadow::judge {
@@ -61,6 +62,13 @@ TEST_CASE("a wait behind the migration longer than --max-blocked makes the run r
   CHECK(book.lock_impact().phases().at(replay::MigrationPhase::kBefore) == 1);
   CHECK(book.verdict_reasons().back() ==
         "2 statements waited behind the migration's locks, the longest 1.5 s (over --max-blocked 1.0 s)");
+}
+
+TEST_CASE("the CI gate's verdict carries the lock impact's", "[judge]") {
+  FindingsBook book(max_blocked(1000));
+  feed(book, "a", {replay::MigrationPhase::kDuring, 0, 1500, true});
+  book.on_migration_run({});
+  CHECK(decide(book, GatePolicy{}).verdict == Verdict::kReview);
 }
 
 TEST_CASE("waits within --max-blocked add nothing to the verdict", "[judge]") {
