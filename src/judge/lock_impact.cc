@@ -44,7 +44,8 @@ void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
                                    (statement.baseline.succeeded || statement.baseline.sqlstate != statement.shadow.sqlstate) &&
                                    (locks.shadow_behind_migration || locks.phase == replay::MigrationPhase::kDuring);
   const bool during = locks.phase == replay::MigrationPhase::kDuring;
-  if (!during && !locks.shadow_behind_migration && !failed_by_migration) return;
+  const bool queued = locks.queued_behind_migration_ms > 0;
+  if (!during && !locks.shadow_behind_migration && !failed_by_migration && !queued) return;
   ShapeLockImpact& shape = shapes_[statement.shape.fingerprint];
   if (shape.fingerprint.empty()) {
     shape.fingerprint = statement.shape.fingerprint;
@@ -55,12 +56,15 @@ void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
   if (during && locks.shadow_wait_ms > 0) shape.shadow_waits.add(locks.shadow_wait_ms);
   if (during && locks.baseline_wait_ms > 0) shape.baseline_waits.add(locks.baseline_wait_ms);
   if (failed_by_migration) ++shape.failed_by_migration[statement.shadow.sqlstate];
+  if (queued) shape.queued_behind_migration.add(locks.queued_behind_migration_ms);
 }
 
 std::vector<const ShapeLockImpact*> LockImpactBook::shapes() const {
   std::vector<const ShapeLockImpact*> listed;
   for (const auto& [fingerprint, shape] : shapes_) {
-    if (shape.shadow_waits.count + shape.baseline_waits.count + shape.shadow_behind_migration.count + shape.failed() > 0) {
+    if (shape.shadow_waits.count + shape.baseline_waits.count + shape.shadow_behind_migration.count +
+            shape.queued_behind_migration.count + shape.failed() >
+        0) {
       listed.push_back(&shape);
     }
   }
@@ -74,14 +78,25 @@ std::vector<const ShapeLockImpact*> LockImpactBook::shapes() const {
   return listed;
 }
 
-WaitTally LockImpactBook::behind_migration() const {
+namespace {
+
+WaitTally sum_of(const std::map<std::string, ShapeLockImpact>& shapes, WaitTally ShapeLockImpact::*tally) {
   WaitTally all;
-  for (const auto& [fingerprint, shape] : shapes_) {
-    all.count += shape.shadow_behind_migration.count;
-    all.total_ms += shape.shadow_behind_migration.total_ms;
-    all.max_ms = std::max(all.max_ms, shape.shadow_behind_migration.max_ms);
+  for (const auto& [fingerprint, shape] : shapes) {
+    const WaitTally& one = shape.*tally;
+    all.count += one.count;
+    all.total_ms += one.total_ms;
+    all.max_ms = std::max(all.max_ms, one.max_ms);
   }
   return all;
+}
+
+}  // namespace
+
+WaitTally LockImpactBook::behind_migration() const { return sum_of(shapes_, &ShapeLockImpact::shadow_behind_migration); }
+
+WaitTally LockImpactBook::queued_behind_migration() const {
+  return sum_of(shapes_, &ShapeLockImpact::queued_behind_migration);
 }
 
 std::uint64_t LockImpactBook::failed() const {

@@ -1,6 +1,7 @@
 #include "replay_engine.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "pgshadow/pg/conninfo.h"
 #include "answer_deadline.h"
@@ -132,11 +133,28 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
   }
   const dispatch::Policy policy{settings_.order, settings_.jobs};
   const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
+  queued_behind_migration_ = {};
+  // Since when, while held with a statement behind the migration in flight.
+  bool held = false;
+  Clock::time_point held_at{};
+  const auto held_until_now = [&] {
+    if (held) queued_behind_migration_ += clock_.now() - held_at;
+    held = false;
+  };
   for (;;) {
     const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing};
-    if (dispatch::hold_for(next, running_besides(&session), policy) == dispatch::Hold::kNone) {
+    const std::vector<dispatch::Running> others = running_besides(&session);
+    if (dispatch::hold_for(next, others, policy) == dispatch::Hold::kNone) {
+      held_until_now();
       return Status::success();
     }
+    const bool migration_in_the_way =
+        std::any_of(others.begin(), others.end(), [](const dispatch::Running& other) { return other.behind_migration; });
+    if (migration_in_the_way && !held) {
+      held = true;
+      held_at = clock_.now();
+    }
+    if (!migration_in_the_way) held_until_now();
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     if (Status pumped = pump(); !pumped) return pumped;
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
@@ -146,6 +164,7 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
       ++summary_.reordered_for_locks;
       trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
       arbiter_->stall_resolved();
+      held_until_now();
       return Status::success();
     }
     auto ahead = arbiter_->run_ahead(holders, *feed_);
@@ -181,6 +200,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.as_production_error = pending.as_production_error;
   session.last_dispatch = ++dispatched_;
   session.phase = migration_phase();
+  session.queued_behind_migration = std::exchange(queued_behind_migration_, Clock::duration{});
   const Event& current = *session.event;
   trace_("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
          session.as_production_error ? " as its production error" : "");
@@ -265,7 +285,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
                              milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
                              facts.is_explainable, judged.cause, session.as_production_error,
                              LockWaits{session.phase, milliseconds(baseline.waited), milliseconds(shadow.waited),
-                                       shadow.behind_migration}};
+                                       shadow.behind_migration, milliseconds(session.queued_behind_migration)}};
   observer_.on_compared(compared);
 }
 

@@ -90,6 +90,8 @@ class ReplayEngine {
   std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
   std::optional<std::string> realign_after_;  // the root after which the sequences may differ
   std::uint64_t dispatched_ = 0;
+  // While the statement waiting for its turn was held with one behind the migration in flight.
+  Clock::duration queued_behind_migration_{};
   ReplaySummary summary_;  // compared, failed and the counts of the parts, gathered at the end
 };
 

@@ -59,6 +59,7 @@ struct SessionRun {
   bool as_production_error = false;
   std::uint64_t last_dispatch = 0;
   MigrationPhase phase = MigrationPhase::kNone;  // of `event`, when it was sent
+  Clock::duration queued_behind_migration{};   // of `event`, before it was sent (LockWaits)
 
   bool busy() const { return event.has_value(); }
   // A statement in flight that may still finish without help from another session, and is not

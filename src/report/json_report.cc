@@ -263,6 +263,7 @@ json lock_impact_json(const judge::LockImpactBook& book) {
                       {"shadow_behind_migration", wait_tally(shape->shadow_behind_migration)},
                       {"shadow_waits", wait_tally(shape->shadow_waits)},
                       {"baseline_waits", wait_tally(shape->baseline_waits)},
+                      {"queued_behind_migration", wait_tally(shape->queued_behind_migration)},
                       {"failed_by_migration", shape->failed_by_migration}});
   }
   json phases = json::object();
@@ -281,6 +282,7 @@ json lock_impact_json(const judge::LockImpactBook& book) {
           {"statements_by_phase", phases},
           {"before_mismatches", book.before_mismatches()},
           {"shadow_behind_migration", wait_tally(book.behind_migration())},
+          {"queued_behind_migration", wait_tally(book.queued_behind_migration())},
           {"failed_by_migration", book.failed()},
           {"max_blocked_ms", book.settings().max_blocked_ms},
           {"verdict", std::string(to_string(book.verdict()))},

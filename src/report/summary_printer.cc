@@ -154,6 +154,10 @@ void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, con
   if (waits.count > 0) out << ", " << judge::describe_wait_ms(waits.total_ms) << " in all, the longest " << judge::describe_wait_ms(waits.max_ms);
   out << " (--max-blocked " << judge::describe_wait_ms(book.settings().max_blocked_ms) << "); " << book.failed()
       << " failed because of it\n";
+  if (const judge::WaitTally queued = book.queued_behind_migration(); queued.count > 0) {
+    out << "    " << queued.count << " more were held back in the replay meanwhile (they came after a waiting one in "
+        << "production), the longest " << judge::describe_wait_ms(queued.max_ms) << "\n";
+  }
   constexpr std::size_t kShownShapes = 5;
   std::size_t shown = 0;
   for (const judge::ShapeLockImpact* shape : book.shapes()) {

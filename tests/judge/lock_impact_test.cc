@@ -71,6 +71,18 @@ TEST_CASE("the CI gate's verdict carries the lock impact's", "[judge]") {
   CHECK(decide(book, GatePolicy{}).verdict == Verdict::kReview);
 }
 
+TEST_CASE("statements the replay held back behind a waiting one are tallied apart, outside the verdict", "[judge]") {
+  FindingsBook book(max_blocked(1000));
+  replay::LockWaits queued{replay::MigrationPhase::kDuring, 0, 0, false};
+  queued.queued_behind_migration_ms = 1800;
+  feed(book, "a", queued);
+  book.on_migration_run({});
+  CHECK(book.lock_impact().queued_behind_migration().count == 1);
+  CHECK(book.lock_impact().queued_behind_migration().max_ms == Approx(1800));
+  CHECK(book.lock_impact().behind_migration().count == 0);
+  CHECK(book.lock_impact().verdict() == Verdict::kSafe);
+}
+
 TEST_CASE("waits within --max-blocked add nothing to the verdict", "[judge]") {
   FindingsBook book(max_blocked(3000));
   feed(book, "a", {replay::MigrationPhase::kDuring, 0, 800, true});

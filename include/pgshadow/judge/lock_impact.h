@@ -33,6 +33,10 @@ struct ShapeLockImpact {
   WaitTally shadow_behind_migration;       // shadow waits in which the migration was a blocker
   WaitTally shadow_waits;                  // every shadow wait during the migration
   WaitTally baseline_waits;                // every baseline wait during the migration (the control)
+  // Held back in the replay while another session's statement waited behind the migration
+  // (replay::LockWaits::queued_behind_migration_ms): not in the verdict, which rests on the
+  // servers' own waits.
+  WaitTally queued_behind_migration;
   std::map<std::string, std::uint64_t> failed_by_migration;  // SQLSTATE -> statements
   std::uint64_t failed() const;
 };
@@ -59,6 +63,7 @@ class LockImpactBook {
   // they say what differs without the migration, e.g. nondeterminism), nondeterministic excluded.
   std::uint64_t before_mismatches() const { return before_mismatches_; }
   WaitTally behind_migration() const;   // over every shape
+  WaitTally queued_behind_migration() const;
   std::uint64_t failed() const;         // over every shape
 
   Verdict verdict() const;

@@ -143,6 +143,10 @@ struct LockWaits {
   double shadow_wait_ms = 0;
   // pg_blocking_pids named the migration's backend on the shadow at some check.
   bool shadow_behind_migration = false;
+  // How long the statement was held back by the replay's dispatch rule while a statement of
+  // another session waited behind the migration (it finished before this one started in
+  // production, so it goes first here too): the migration's delay that no server sees.
+  double queued_behind_migration_ms = 0;
 };
 
 struct ComparedStatement {
