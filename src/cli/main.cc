@@ -95,6 +95,7 @@ void add_verify_command(CLI::App& app, pgshadow::cli::VerifyOptions& options) {
       ->type_name("DSN");
   pgshadow::cli::add_filter_options(*verify, options.filters);
   pgshadow::cli::add_replay_options(*verify, options.replay);
+  pgshadow::cli::add_lock_impact_options(*verify, options.locks);
   pgshadow::cli::add_output_options(*verify, options.outputs);
   pgshadow::cli::add_observability_options(*verify, options.observability);
 }

@@ -4,7 +4,6 @@
 #include <regex>
 
 namespace pgshadow::cli {
-namespace {
 
 // A PostgreSQL time setting as statement_timeout and lock_timeout take it: a number, optionally
 // fractional, with a unit (us, ms, s, min, h, d; none means milliseconds). Checked here so that
@@ -19,8 +18,6 @@ const CLI::Validator& postgres_duration() {
       "DURATION");
   return validator;
 }
-
-}  // namespace
 
 void add_replay_options(CLI::App& verify, ReplayOptions& options) {
   verify.add_option("--order", options.order,

@@ -23,6 +23,9 @@ struct ReplayOptions {
   std::vector<std::string> allowed_outside;  // --allow-outside KIND
 };
 
+// Checks a PostgreSQL duration flag value ("30s", "500ms", "2min"), as statement_timeout takes it.
+const CLI::Validator& postgres_duration();
+
 void add_replay_options(CLI::App& verify, ReplayOptions& options);
 
 // The replay's settings, or kBadInput naming the flag and the value at fault.

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -170,6 +171,36 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
   return targets;
 }
 
+// --migrate-during AT as a time into the capture. A share needs the capture's span, so the
+// capture is read once more for it (files only: a stream can be read once).
+Result<std::chrono::microseconds> migration_point(const VerifyOptions& options) {
+  auto point = replay::parse_capture_point(options.locks.at);
+  if (!point) return point.error();
+  if (point->offset) return *point->offset;
+  for (const auto& path : options.capture_paths) {
+    if (names_stream(path)) {
+      return Error::bad_input("--migrate-during " + options.locks.at + ": a share of the capture needs its span, and " +
+                              path + " is a stream that can be read only once: give a time into the capture (30s)");
+    }
+  }
+  const capture::FilteredEventSource* filtered = nullptr;
+  auto source = open_filtered_capture(options.capture_paths, options.filters, &filtered, false);
+  if (!source) return source.error();
+  std::optional<std::int64_t> first_us;
+  std::int64_t last_us = 0;
+  for (;;) {
+    auto next = (*source)->next();
+    if (!next) return next.error();
+    if (!next->has_value()) break;
+    const Event& event = **next;
+    if (!first_us) first_us = event.start_us;
+    const auto end_us = event.start_us + static_cast<std::int64_t>(event.duration_ms.value_or(0) * 1000.0);
+    last_us = std::max(last_us, end_us);
+  }
+  if (!first_us) return std::chrono::microseconds(0);
+  return std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(last_us - *first_us) * *point->share));
+}
+
 Result<std::string> server_version(const std::string& conninfo) {
   auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
   if (!connection) return connection.error();
@@ -235,6 +266,17 @@ int run_verify(const VerifyOptions& options) {
   judge_settings.include_literals = options.include_literals;
   judge_settings.show_values = options.show_values;
   judge_settings.severities = outputs->policy.severities;
+  judge_settings.locks.max_blocked_ms =
+      static_cast<double>(replay::parse_postgres_duration(options.locks.max_blocked).value_or(std::chrono::seconds(3)).count()) /
+      1000.0;
+  // --migrate-during: the shadow starts as the baseline and the migration runs during the replay.
+  replay::MigrationDuringReplay concurrent_migration;
+  if (options.locks.migrate_during) {
+    auto at = migration_point(options);
+    if (!at) return exit_status_for(at.error());
+    concurrent_migration.at = *at;
+    concurrent_migration.scripts = *migrations;
+  }
   judge::FindingsBook findings(judge_settings);
   // What the reports say about the capture and the run's cost, once it ends or is stopped.
   const auto close_description = [&] {
@@ -316,11 +358,19 @@ int run_verify(const VerifyOptions& options) {
   replay::ReplaySummary replay_summary;
   // The shadow carries the candidate schema, or the migration's failure is the finding.
   // The baseline is watched meanwhile: a migration that reaches it is a finding.
+  // --migrate-during: the shadow stays the baseline for now (embedded: the pristine shadow gets
+  // the migration below, which also finds a migration that fails on the baseline's data).
   const pg::MigrationOptions migration_options{&interrupt_requested(), targets.conninfo.baseline_conninfo};
-  auto migrated = targets.pair ? targets.pair->apply_migrations(*migrations, migration_options)
-                               : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
+  auto migrated = options.locks.migrate_during ? Result<pg::MigrationOutcome>(pg::MigrationOutcome{})
+                  : targets.pair              ? targets.pair->apply_migrations(*migrations, migration_options)
+                                : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
   if (!migrated) return stop(migrated.error(), "migration");
-  findings.on_migration_messages(migrated->messages, migrated->messages_dropped);
+  if (options.locks.migrate_during && targets.pair) {
+    if (Status finished = targets.pair->finish_setup(); !finished) return stop(finished.error(), "setup");
+    migrated = targets.pair->apply_migrations(*migrations, migration_options, true);
+    if (!migrated) return stop(migrated.error(), "migration");
+  }
+  if (!options.locks.migrate_during) findings.on_migration_messages(migrated->messages, migrated->messages_dropped);
   if (migrated->failure) {
     findings.on_migration_failed(*migrated->failure);
     // The traffic is not replayed, but every event is still accounted for.
@@ -338,7 +388,9 @@ int run_verify(const VerifyOptions& options) {
     // both clusters hand out the same OIDs from here on (embedded clusters only: they can be
     // changed freely).
     if (targets.pair) {
-      if (Status finished = targets.pair->finish_setup(); !finished) return stop(finished.error(), "setup");
+      if (!options.locks.migrate_during) {
+        if (Status finished = targets.pair->finish_setup(); !finished) return stop(finished.error(), "setup");
+      }
       targets.conninfo.pristine_baseline_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedBaseline);
       targets.conninfo.pristine_shadow_conninfo = targets.pair->pristine_conninfo(pg::kEmbeddedShadow);
       run.next_oid = targets.pair->next_oid();
@@ -350,9 +402,24 @@ int run_verify(const VerifyOptions& options) {
     replay::StderrReplayTrace stderr_trace;
     const replay::ReplayEnvironment environment{nullptr,
                                                 std::getenv("PGSHADOW_TRACE_REPLAY") != nullptr ? &stderr_trace : nullptr};
+    if (options.locks.migrate_during) {
+      if (targets.pair) {
+        auto conninfo = targets.pair->migration_conninfo();
+        if (!conninfo) return stop(conninfo.error(), "setup");
+        concurrent_migration.conninfo = *conninfo;
+      } else {
+        concurrent_migration.conninfo = targets.conninfo.shadow_conninfo;
+      }
+      concurrent_migration.guarded_conninfo = targets.conninfo.baseline_conninfo;
+      targets.conninfo.migrate_during = &concurrent_migration;
+    }
     auto replayed = replay::replay(*source, targets.conninfo, settings, observers, &interrupt_requested(), environment);
     if (!replayed) return stop(replayed.error(), "replay");
     replay_summary = *replayed;
+    if (const auto& migration_run = replay_summary.migration_run) {
+      findings.on_migration_messages(migration_run->outcome.messages, migration_run->outcome.messages_dropped);
+      findings.on_migration_run(*migration_run);
+    }
     // A replay that compared nothing never says safe (every event skipped or filtered: exit 2).
     if (Status s = check_something_compared(replay_summary); !s) return stop(s.error(), "replay");
     // Every shape that succeeded on both sides has its two plans: a lost index or a worse plan

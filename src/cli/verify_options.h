@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "filter_options.h"
+#include "lock_impact_options.h"
 #include "observability.h"
 #include "replay_options.h"
 #include "verify_outputs.h"
@@ -31,6 +32,7 @@ struct VerifyOptions {
   std::string database_owner;  // owner of the embedded database (default: the archive's, else pgshadow_owner)
   FilterOptions filters;
   ReplayOptions replay;
+  LockImpactOptions locks;  // --migrate-during, --max-blocked
   OutputOptions outputs;
   ObservabilityOptions observability;
 };

@@ -127,6 +127,7 @@ ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
 void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   ++accounting_.compared;
   ++accounting_.classes[statement.divergence];
+  lock_impact_.on_compared(statement);
 
   ShapeFindings& findings = shape_for(statement.shape);
   const SeverityPolicy& severities = settings_.severities;
@@ -242,7 +243,8 @@ void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
 Verdict FindingsBook::verdict() const {
   if (migration_) return Verdict::kBreaking;
   const SeverityPolicy& severities = settings_.severities;
-  Verdict verdict = Verdict::kSafe;
+  Verdict verdict = lock_impact_.verdict();
+  if (verdict == Verdict::kBreaking) return verdict;
   for (const auto& [fingerprint, findings] : shapes_) {
     if (findings.latency_regression) verdict = Verdict::kReview;
   }
@@ -280,6 +282,7 @@ std::vector<std::string> FindingsBook::verdict_reasons() const {
     reasons.push_back(plural(slower, "query shape") + " planned much costlier on the shadow (at least " + ratio +
                       "x the baseline's estimated cost)");
   }
+  for (std::string& reason : lock_impact_.reasons()) reasons.push_back(std::move(reason));
   if (reasons.empty()) {
     reasons.push_back("every replayed statement gave the same result on both sides");
   }

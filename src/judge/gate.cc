@@ -74,6 +74,9 @@ GateDecision decide(const FindingsBook& findings, const GatePolicy& policy) {
   for (const auto& budget : policy.budgets) decision.budgets.push_back({budget, 0, 0, false});
 
   Verdict verdict = findings.migration_finding() ? Verdict::kBreaking : Verdict::kSafe;
+  // The migration's locks (--migrate-during) weigh in as they are: no allowlist entry or budget
+  // names them yet.
+  verdict = std::max(verdict, findings.lock_impact().verdict());
   for (const ShapeFindings* shape : findings.shapes_by_importance()) {
     if (shape->latency_regression) verdict = heavier(verdict, Severity::kReview);
     for (const auto& [divergence, count] : shape->classes) {

@@ -194,7 +194,7 @@ Status EmbeddedPair::copy_first_cluster(const EmbeddedPairOptions& options) {
 }
 
 Result<MigrationOutcome> EmbeddedPair::apply_migrations(const std::vector<MigrationScript>& scripts,
-                                                        const MigrationOptions& options) {
+                                                        const MigrationOptions& options, bool pristine) {
   auto admin = connect_admin(servers_[1]->conninfo("postgres"), "prepare the migration");
   if (!admin) return admin.error();
   RoleSetup shadow_roles;
@@ -203,9 +203,10 @@ Result<MigrationOutcome> EmbeddedPair::apply_migrations(const std::vector<Migrat
   if (Status elevated = roles.execute("ALTER ROLE " + owner + " SUPERUSER", "run the migration as " + owner); !elevated) {
     return elevated.error();
   }
-  auto conninfo = with_setting(servers_[1]->conninfo(database_), "options", "-c role=" + migration_role_);
+  auto conninfo = with_setting(servers_[1]->conninfo(pristine ? kPristineDatabase : database_), "options",
+                               "-c role=" + migration_role_);
   if (!conninfo) return conninfo.error();
-  PassTimer timer("apply the migration");
+  PassTimer timer(pristine ? "apply the migration to the pristine shadow" : "apply the migration");
   auto migrated = pg::apply_migrations(*conninfo, scripts, options);
   // Whatever the migration did, nobody is a superuser afterwards; roles it made superusers are
   // reported.
@@ -216,6 +217,10 @@ Result<MigrationOutcome> EmbeddedPair::apply_migrations(const std::vector<Migrat
     roles_.demoted.push_back({demoted.name + " (on the shadow, after the migration)", demoted.removed});
   }
   return migrated;
+}
+
+Result<std::string> EmbeddedPair::migration_conninfo() const {
+  return with_setting(conninfo(kEmbeddedShadow), "options", "-c role=" + migration_role_);
 }
 
 Status EmbeddedPair::finish_setup() {

@@ -88,6 +88,7 @@ Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std
   auto session = SessionConnection::open(conninfo, {}, options.interrupted, "apply the migration");
   if (!session) return session.error();
   (*session)->keep_message_texts();
+  if (options.progress != nullptr) options.progress->on_session((*session)->backend_pid());
   MigrationOutcome outcome;
   std::unique_ptr<SessionConnection> guard;
   if (!options.guarded_conninfo.empty()) {
@@ -100,6 +101,7 @@ Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std
   // cancels it.
   const WaitLimits limits{std::chrono::milliseconds(0), options.interrupted};
   DiscardingSink discard;
+  std::size_t index = 0;
   for (const auto& migration : *migrations) {
     for (const auto& statement : migration.statements) {
       const auto failure = [&](MigrationFailure::Kind kind, std::string sqlstate, std::string message, bool by_user) {
@@ -107,7 +109,15 @@ Result<MigrationOutcome> apply_migrations(const std::string& conninfo, const std
                                            sql::shape_of(statement.sql).normalized, by_user, kind};
         return outcome;
       };
+      const std::size_t this_statement = index++;
+      if (options.progress != nullptr) {
+        options.progress->on_statement_start(this_statement, migration.name, statement.line,
+                                             sql::shape_of(statement.sql).normalized);
+      }
       auto done = (*session)->run({statement.sql, false, "", nullptr}, discard, limits);
+      if (options.progress != nullptr) {
+        options.progress->on_statement_end(this_statement, done && done->succeeded, done ? done->sqlstate : "");
+      }
       if (!done) {
         if (done.error().kind == ErrorKind::kInterrupted) return done.error();
         return Error::infrastructure(migration.name + ":" + std::to_string(statement.line) +

@@ -9,13 +9,13 @@
 #include <optional>
 #include <string_view>
 
+#include "pgshadow/replay/replay.h"
+
 namespace pgshadow::replay {
 
 inline constexpr std::chrono::seconds kAnswerGrace{10};
 
-// A PostgreSQL time setting ("30s", "500ms", "2min", "1.5h", "250": milliseconds) as a duration;
-// nullopt when it is not one.
-std::optional<std::chrono::microseconds> parse_postgres_duration(std::string_view text);
+// parse_postgres_duration is public (replay.h): --max-blocked and --migrate-during read it too.
 
 // statement_timeout + kAnswerGrace; nullopt for a statement_timeout of 0 (no limit asked for:
 // the replay then waits as long as the statement runs, and still wakes on signals) or one that

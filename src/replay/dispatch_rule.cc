@@ -52,6 +52,14 @@ std::size_t progressing(std::span<const Running> in_flight) {
   return count;
 }
 
+bool stalled(std::span<const Running> in_flight) {
+  if (in_flight.empty()) return false;
+  for (const Running& running : in_flight) {
+    if (running.progressing || running.behind_migration) return false;
+  }
+  return true;
+}
+
 Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy) {
   if (next.session_busy) return Hold::kSessionBusy;
   if (policy.order == ReplayOrder::kStrict && !others.empty()) return Hold::kStrictOrder;
@@ -75,7 +83,10 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // other, in lockstep, until lock_timeout. When the earlier write waits on a lock held by an
     // idle session, the lock arbiter runs that session's next statement ahead. Writes whose
     // tables (and what their foreign keys reach) are apart want no lock in common.
-    if (next.may_write && other.may_write && may_contend(next.footprint, other.footprint)) return Hold::kWriteRule;
+    const bool queued_behind_migration = other.behind_migration && other.publishes && next.publishes;
+    if (next.may_write && other.may_write && !queued_behind_migration && may_contend(next.footprint, other.footprint)) {
+      return Hold::kWriteRule;
+    }
   }
   return Hold::kNone;
 }

@@ -14,7 +14,12 @@
 //  - no other write that may want one of its locks is in flight (the write rule): two servers
 //    could grant a contended row lock to different sessions. Writes whose footprints (the
 //    tables they may lock, write_contention.h) share no table run side by side; a write
-//    without a footprint contends with every write.
+//    without a footprint contends with every write. Except beside a write outside a
+//    transaction block that waits behind a --migrate-during migration, for a write outside a
+//    transaction block too: in production every write that came meanwhile queued behind the
+//    migration, and the replay lets them queue alike so that each one's wait is measured.
+//    Neither holds a row lock past its own statement, so the sides cannot wait on each other in
+//    lockstep; two of them that touch the same row race as they raced in production.
 // Pure functions over session states: no connection, no clock. Which statement runs ahead of
 // its turn when every statement waits on a lock is the lock arbiter's (lock_arbiter.h).
 #include <cstddef>
@@ -39,6 +44,10 @@ struct Running {
   bool publishes = false;    // publishes(facts, its transaction state before it)
   bool progressing = false;  // a side still runs it without waiting on a lock
   const Footprint* footprint = nullptr;  // of a write; owned by its session
+  // Not progressing only because it waits behind a --migrate-during migration that goes on by
+  // itself: no stall to break, and not a write that holds others back when both are outside a
+  // transaction block (below).
+  bool behind_migration = false;
 };
 
 // The statement that wants to start.
@@ -90,8 +99,7 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
 std::size_t progressing(std::span<const Running> in_flight);
 
 // Every statement in flight waits on a lock: nothing will finish unless a lock holder goes on.
-inline bool stalled(std::span<const Running> in_flight) {
-  return !in_flight.empty() && progressing(in_flight) == 0;
-}
+// A statement behind the migration is not stalled: the migration ends its wait.
+bool stalled(std::span<const Running> in_flight);
 
 }  // namespace pgshadow::replay::dispatch

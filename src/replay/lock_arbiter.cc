@@ -14,6 +14,57 @@ Clock::duration next_lock_check_interval(Clock::duration interval, bool waiting)
 void LockArbiter::sent(SideRun& side) const {
   side.lock_checked_at = side.sent_at;
   side.lock_check_interval = kFirstLockCheck;
+  side.wait_began.reset();
+  side.waited = {};
+  side.behind_migration = false;
+}
+
+namespace {
+
+// A wait that was seen last at `last_seen` and over at `over_at` ended between the two.
+void end_wait(SideRun& side, Clock::time_point over_at) {
+  if (!side.wait_began) return;
+  const Clock::time_point ended = side.last_blocked_check + (over_at - side.last_blocked_check) / 2;
+  if (ended > *side.wait_began) side.waited += ended - *side.wait_began;
+  side.wait_began.reset();
+}
+
+}  // namespace
+
+void LockArbiter::finished(SideRun& side) { end_wait(side, side.finished_at); }
+
+// The blockers and the age of the wait, in one round trip: "pid,pid;seconds".
+Result<LockArbiter::Wait> LockArbiter::wait_of(int side, int backend_pid) {
+  const auto checking = stages_.enter(StageClock::kLockChecks);
+  const std::string pid = std::to_string(backend_pid);
+  auto answer = monitors_[static_cast<std::size_t>(side)]->query_scalar(
+      "SELECT coalesce(array_to_string(pg_blocking_pids(" + pid + "), ','), '') || ';' || "
+      "coalesce((SELECT extract(epoch FROM clock_timestamp() - min(waitstart)) FROM pg_locks WHERE pid = " + pid +
+      " AND NOT granted)::text, '')",
+      monitor_limits_);
+  if (!answer) {
+    if (answer.error().kind == ErrorKind::kInfrastructure) on_trouble_(side);
+    return answer.error();
+  }
+  Wait wait;
+  const std::string& text = *answer;
+  const std::size_t split = text.find(';');
+  const std::string pids = text.substr(0, split);
+  for (std::size_t at = 0; at < pids.size();) {
+    const std::size_t comma = std::min(pids.find(',', at), pids.size());
+    int blocker = 0;
+    if (std::from_chars(pids.data() + at, pids.data() + comma, blocker).ec == std::errc()) {
+      wait.blockers.push_back(blocker);
+    }
+    at = comma + 1;
+  }
+  if (split != std::string::npos && split + 1 < text.size()) {
+    double seconds = 0;
+    if (std::from_chars(text.data() + split + 1, text.data() + text.size(), seconds).ec == std::errc()) {
+      wait.waiting_s = seconds;
+    }
+  }
+  return wait;
 }
 
 // The backends a side's backend waits on for a lock, one row each, asked of the side's monitor.
@@ -37,15 +88,44 @@ std::vector<int> LockArbiter::check(SideRun& side, Side which) {
   const auto now = clock_.now();
   if (now - side.lock_checked_at < side.lock_check_interval) return {};
   side.lock_checked_at = now;
-  const auto blockers = blocking_pids(which, side.connection->backend_pid());
+  const auto wait = wait_of(which, side.connection->backend_pid());
   const bool was_waiting = side.waiting_on_lock;
-  side.waiting_on_lock = blockers.ok() && !blockers->empty();
-  side.lock_check_interval = next_lock_check_interval(side.lock_check_interval, side.waiting_on_lock);
+  const bool blocked = wait.ok() && !wait->blockers.empty();
+  if (!blocked) {
+    end_wait(side, now);
+    side.waiting_on_lock = false;
+    side.waiting_behind_migration = false;
+    side.lock_check_interval = next_lock_check_interval(side.lock_check_interval, false);
+    if (was_waiting) trace_("%s backend %d no longer waits", kSideNames[which], side.connection->backend_pid());
+    return {};
+  }
+  if (!side.wait_began) {
+    const auto age = std::chrono::duration<double>(std::max(0.0, wait->waiting_s.value_or(0.0)));
+    side.wait_began = now - std::chrono::duration_cast<Clock::duration>(age);
+  }
+  side.last_blocked_check = now;
+  const int migration = which == kShadowSide ? migration_backend() : 0;
+  const bool behind_migration =
+      migration != 0 && std::find(wait->blockers.begin(), wait->blockers.end(), migration) != wait->blockers.end();
+  if (behind_migration && !side.behind_migration) {
+    side.behind_migration = true;
+    trace_("shadow backend %d waits behind the migration (backend %d)", side.connection->backend_pid(), migration);
+  }
+  // Behind the migration alone: a stall only if the migration itself waits (on a replayed
+  // session, which then has to go on: holders() finds it).
+  bool stall = true;
+  if (behind_migration && wait->blockers.size() == 1) {
+    const auto migration_blockers = blocking_pids(kShadowSide, migration);
+    stall = migration_blockers.ok() && !migration_blockers->empty();
+  }
+  side.waiting_on_lock = stall;
+  side.waiting_behind_migration = behind_migration && !stall;
+  side.lock_check_interval = next_lock_check_interval(side.lock_check_interval, true);
   if (side.waiting_on_lock != was_waiting) {
     trace_("%s backend %d %s", kSideNames[which], side.connection->backend_pid(),
            side.waiting_on_lock ? "waits on a lock" : "no longer waits");
   }
-  return side.waiting_on_lock ? *blockers : std::vector<int>();
+  return side.waiting_on_lock ? wait->blockers : std::vector<int>();
 }
 
 std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_flight, SessionPool& pool) {
@@ -58,6 +138,20 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
       if (!pids) continue;
       for (const int pid : *pids) {
         SessionRun* holder = pool.owner_of(index, pid);
+        if (holder == nullptr && index == kShadowSide && pid == migration_backend()) {
+          // Queued behind the migration, which waits on replayed sessions: those go on.
+          const auto behind = blocking_pids(index, pid);
+          if (!behind) continue;
+          for (const int queued_behind : *behind) {
+            SessionRun* releaser = pool.owner_of(index, queued_behind);
+            if (releaser != nullptr && std::find(found.begin(), found.end(), releaser) == found.end()) {
+              trace_("  %s waits on the shadow for the migration, which waits for %s", waiting->id.c_str(),
+                     releaser->id.c_str());
+              found.push_back(releaser);
+            }
+          }
+          continue;
+        }
         if (holder == nullptr) continue;
         if (trace_.on()) {
           const std::string doing = holder->busy() ? "busy with " + holder->event->source.to_string() : "idle";

@@ -7,7 +7,13 @@
 // statement runs ahead of its turn (without this the waits end in lock_timeout on both sides).
 //
 // Invariants: a side counts as waiting on a lock exactly when its server's pg_blocking_pids
-// named a blocker at its last check. A running side is asked after 0.5 ms, then at doubling
+// named a blocker at its last check, except a shadow side whose only blocker is a
+// --migrate-during migration that is not itself waiting: that wait ends without help, so it is
+// no stall (the statement is progressing, a slow one) and it is measured, never broken. When
+// the migration itself waits on a replayed session (the lock queue), the wait is a stall again
+// and the migration's blockers are the holders to run ahead. Every wait is timed from the
+// server's pg_locks.waitstart to the midpoint between the last check that saw it and the one
+// (or the result) that saw it over. A running side is asked after 0.5 ms, then at doubling
 // intervals up to 50 ms (a long query is not asked a thousand times); one known to wait, every
 // 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
 // statement ran ahead (then at once). Owned by the replay thread; not thread-safe.
@@ -39,17 +45,22 @@ class LockArbiter {
  public:
   // Called with the side whose monitor failed to answer (the driver decides whether it is gone).
   using TroubleHandler = std::function<void(int side)>;
+  // The backend of the migration applied during the replay on the shadow, 0 when none runs.
+  using MigrationBackend = std::function<int()>;
 
   LockArbiter(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& monitor_limits,
-              StageClock& stages, const ReplayClock& clock, const Tracer& trace, TroubleHandler on_trouble)
+              StageClock& stages, const ReplayClock& clock, const Tracer& trace, TroubleHandler on_trouble,
+              MigrationBackend migration_backend = {})
       : monitors_(monitors), monitor_limits_(monitor_limits), stages_(stages), clock_(clock), trace_(trace),
-        on_trouble_(std::move(on_trouble)) {}
+        on_trouble_(std::move(on_trouble)), migration_backend_(std::move(migration_backend)) {}
 
   // A statement was just sent on the side: its wait checks start over.
   void sent(SideRun& side) const;
   // Asks whether a running side waits on a lock, when its check falls due; the backends it waits
   // on when it was found waiting (empty otherwise).
   std::vector<int> check(SideRun& side, Side which);
+  // The side's result arrived (at side.finished_at): a wait still open ends there.
+  static void finished(SideRun& side);
   static Clock::time_point next_check(const SideRun& side) {
     return side.lock_checked_at + side.lock_check_interval;
   }
@@ -73,6 +84,12 @@ class LockArbiter {
 
  private:
   Result<std::vector<int>> blocking_pids(int side, int backend_pid);
+  struct Wait {
+    std::vector<int> blockers;
+    std::optional<double> waiting_s;  // clock_timestamp() - waitstart of its oldest ungranted lock
+  };
+  Result<Wait> wait_of(int side, int backend_pid);
+  int migration_backend() const { return migration_backend_ ? migration_backend_() : 0; }
 
   std::array<pg::SessionConnection*, 2> monitors_;
   const pg::WaitLimits monitor_limits_;
@@ -80,6 +97,7 @@ class LockArbiter {
   const ReplayClock& clock_;
   const Tracer& trace_;
   TroubleHandler on_trouble_;
+  MigrationBackend migration_backend_;
   std::optional<Clock::time_point> stall_retry_at_;  // while stalled with no holder able to go on
 };
 

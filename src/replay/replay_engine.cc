@@ -1,6 +1,7 @@
 #include "replay_engine.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "pgshadow/pg/conninfo.h"
 #include "answer_deadline.h"
@@ -61,7 +62,12 @@ Status ReplayEngine::open_parts() {
   }
   const std::array<pg::SessionConnection*, 2> monitors{monitors_[0].get(), monitors_[1].get()};
   pool_.emplace(targets_, settings_, monitors, monitor_limits_, interrupted_, stages_);
-  arbiter_.emplace(monitors, monitor_limits_, stages_, clock_, trace_, [this](int side) { note_connection_trouble(side); });
+  if (targets_.migrate_during != nullptr) {
+    migration_ = std::make_unique<ConcurrentMigration>(*targets_.migrate_during, targets_.shadow_conninfo, interrupted_,
+                                                       started_);
+  }
+  arbiter_.emplace(monitors, monitor_limits_, stages_, clock_, trace_, [this](int side) { note_connection_trouble(side); },
+                   [this] { return migration_ ? migration_->backend_pid() : 0; });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
   contention_.emplace(monitors, monitor_limits_, stages_, trace_);
   return Status::success();
@@ -78,6 +84,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     Pending pending = std::move(**next);
     resolve_footprint(pending);
     SessionRun& session = pool_->session_for(pending.event.session_id);
+    start_migration_if_due(pending.event);
     if (Status ready = wait_until_dispatchable(session, pending); !ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       observer_.on_not_replayed(pending.event);
@@ -94,6 +101,7 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
   while (!in_flight_.empty()) {
     if (Status pumped = pump(); !pumped) return pumped.error();
   }
+  if (Status migrated = finish_migration(); !migrated) return migrated.error();
   if (server_gone_ && !interrupted()) account_rest_as_failed();
   // What was read ahead for the lock arbiter and never run has its fate too; the capture is not
   // read further, so the judge's balance is against the events read until now.
@@ -122,7 +130,7 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
     if (other == session) continue;
     running.push_back({&*other->event, other->facts.may_write,
                        dispatch::publishes(other->facts, baseline_state(*other)), other->progressing(),
-                       footprint_in_force(other->footprint)});
+                       footprint_in_force(other->footprint), other->behind_migration()});
   }
   return running;
 }
@@ -133,12 +141,29 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
   }
   const dispatch::Policy policy{settings_.order, settings_.jobs};
   const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
+  queued_behind_migration_ = {};
+  // Since when, while held with a statement behind the migration in flight.
+  bool held = false;
+  Clock::time_point held_at{};
+  const auto held_until_now = [&] {
+    if (held) queued_behind_migration_ += clock_.now() - held_at;
+    held = false;
+  };
   for (;;) {
     const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing,
                                    footprint_in_force(pending.footprint)};
-    if (dispatch::hold_for(next, running_besides(&session), policy) == dispatch::Hold::kNone) {
+    const std::vector<dispatch::Running> others = running_besides(&session);
+    if (dispatch::hold_for(next, others, policy) == dispatch::Hold::kNone) {
+      held_until_now();
       return Status::success();
     }
+    const bool migration_in_the_way =
+        std::any_of(others.begin(), others.end(), [](const dispatch::Running& other) { return other.behind_migration; });
+    if (migration_in_the_way && !held) {
+      held = true;
+      held_at = clock_.now();
+    }
+    if (!migration_in_the_way) held_until_now();
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     if (Status pumped = pump(); !pumped) return pumped;
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
@@ -148,6 +173,7 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
       ++summary_.reordered_for_locks;
       trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
       arbiter_->stall_resolved();
+      held_until_now();
       return Status::success();
     }
     auto ahead = arbiter_->run_ahead(holders, *feed_);
@@ -209,6 +235,8 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.shape = std::move(pending.analysis.shape);
   session.as_production_error = pending.as_production_error;
   session.last_dispatch = ++dispatched_;
+  session.phase = migration_phase();
+  session.queued_behind_migration = std::exchange(queued_behind_migration_, Clock::duration{});
   const Event& current = *session.event;
   trace_("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
          session.as_production_error ? " as its production error" : "");
@@ -223,6 +251,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.result.reset();
     side.failure.reset();
     side.waiting_on_lock = false;
+    side.waiting_behind_migration = false;
     side.cancelled_at.reset();
     side.sink.sort_by(session.facts.sort_order);
   }
@@ -300,7 +329,9 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
                              judged.nondeterminism,
                              milliseconds(baseline.finished_at - baseline.sent_at),
                              milliseconds(shadow.finished_at - shadow.sent_at), facts.has_top_level_order_by,
-                             facts.is_explainable, judged.cause, session.as_production_error};
+                             facts.is_explainable, judged.cause, session.as_production_error,
+                             LockWaits{session.phase, milliseconds(baseline.waited), milliseconds(shadow.waited),
+                                       shadow.behind_migration, milliseconds(session.queued_behind_migration)}};
   observer_.on_compared(compared);
 }
 
@@ -335,6 +366,38 @@ void ReplayEngine::account_rest_as_failed() {
     ++summary_.failed;
     observer_.on_failed((*next)->event, reason);
   }
+}
+
+MigrationPhase ReplayEngine::migration_phase() const {
+  if (!migration_) return MigrationPhase::kNone;
+  if (!migration_->started()) return MigrationPhase::kBefore;
+  return migration_->ended() ? MigrationPhase::kAfter : MigrationPhase::kDuring;
+}
+
+// The migration starts before the first statement that started at least `at` into the capture
+// in production, alongside whatever is still in flight, as a migration runner would.
+void ReplayEngine::start_migration_if_due(const Event& next) {
+  if (!migration_ || migration_->started()) return;
+  const std::int64_t offset_us = next.start_us - feed_->first_capture_us();
+  if (offset_us < targets_.migrate_during->at.count()) return;
+  trace_("the migration starts (capture offset %.3f s)", static_cast<double>(offset_us) / 1e6);
+  migration_->start(static_cast<double>(offset_us) / 1e6, false);
+}
+
+// After the traffic: a migration not yet started (the capture is shorter than `at`) runs now,
+// and the replay waits for it to end, so that the shadow ends migrated.
+Status ReplayEngine::finish_migration() {
+  if (!migration_) return Status::success();
+  if (!migration_->started() && !interrupted()) {
+    const double span_s = static_cast<double>(feed_->current_capture_us() - feed_->first_capture_us()) / 1e6;
+    trace_("the capture ended before the migration's point: it starts after the traffic");
+    migration_->start(span_s, true);
+  }
+  if (!migration_->started()) return Status::success();
+  const auto waiting = stages_.enter(StageClock::kWaitForServers);
+  summary_.migration_run = migration_->finish();
+  trace_("the migration ended");
+  return Status::success();
 }
 
 Result<ReplaySummary> replay(capture::EventSource& source, const ReplayTargets& targets,

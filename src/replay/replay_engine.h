@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "concurrent_migration.h"
 #include "dispatch_rule.h"
 #include "lock_arbiter.h"
 #include "pair_classifier.h"
@@ -49,6 +50,10 @@ class ReplayEngine {
   void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
+  // --migrate-during: starts the migration once the capture reaches its point, and collects it.
+  void start_migration_if_due(const Event& next);
+  Status finish_migration();
+  MigrationPhase migration_phase() const;
   void account_rest_as_failed();
   bool interrupted() const { return interrupted_ != nullptr && interrupted_->load(); }
 
@@ -83,6 +88,7 @@ class ReplayEngine {
   std::optional<LockArbiter> arbiter_;
   std::optional<PairClassifier> classifier_;
   std::optional<WriteContention> contention_;
+  std::unique_ptr<ConcurrentMigration> migration_;  // --migrate-during
 
   std::vector<SessionRun*> in_flight_;
   bool cancelled_ = false;
@@ -90,6 +96,8 @@ class ReplayEngine {
   std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
   std::optional<std::string> realign_after_;  // the root after which the sequences may differ
   std::uint64_t dispatched_ = 0;
+  // While the statement waiting for its turn was held with one behind the migration in flight.
+  Clock::duration queued_behind_migration_{};
   ReplaySummary summary_;  // compared, failed and the counts of the parts, gathered at the end
 };
 

@@ -135,6 +135,7 @@ Status ReplayEngine::pump() {
       side.result = side.sink.finish(**advanced);
       side.in_flight = false;
       side.finished_at = clock_.now();
+      LockArbiter::finished(side);
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.

@@ -5,7 +5,15 @@ namespace pgshadow::replay {
 bool SessionRun::progressing() const {
   if (!event) return false;
   for (const SideRun& side : sides) {
-    if (side.in_flight && !side.waiting_on_lock) return true;
+    if (side.in_flight && !side.waiting_on_lock && !side.waiting_behind_migration) return true;
+  }
+  return false;
+}
+
+bool SessionRun::behind_migration() const {
+  if (!event || progressing()) return false;
+  for (const SideRun& side : sides) {
+    if (side.in_flight && side.waiting_behind_migration) return true;
   }
   return false;
 }

@@ -9,6 +9,7 @@
 
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/event.h"
+#include "pgshadow/replay/replay.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/sql/query_shape.h"
 #include "signature_sink.h"
@@ -31,7 +32,19 @@ struct SideRun {
   Clock::time_point finished_at;
   Clock::time_point lock_checked_at;
   Clock::duration lock_check_interval{};
+  // Waits on a lock with a blocker that only another replayed session can release (a stall the
+  // lock arbiter breaks). A wait behind a --migrate-during migration that itself progresses is
+  // not one: the migration goes on by itself, and the wait is measured, not broken.
   bool waiting_on_lock = false;
+  // Waits behind that migration alone, which is not itself waiting (the other case).
+  bool waiting_behind_migration = false;
+  // The statement's lock waits (LockWaits): the current wait's start (the server's waitstart, on
+  // this clock), the last check that saw it blocked, the waits that ended, and whether the
+  // migration's backend was among the blockers.
+  std::optional<Clock::time_point> wait_began;
+  Clock::time_point last_blocked_check;
+  Clock::duration waited{};
+  bool behind_migration = false;
   std::optional<Clock::time_point> cancelled_at;  // past its answer deadline (answer_deadline.h)
   bool cancelled_by_interrupt = false;             // in flight when the run was interrupted
 
@@ -49,10 +62,15 @@ struct SessionRun {
   // `event` runs as its production error, not its SQL (production_error.h).
   bool as_production_error = false;
   std::uint64_t last_dispatch = 0;
+  MigrationPhase phase = MigrationPhase::kNone;  // of `event`, when it was sent
+  Clock::duration queued_behind_migration{};   // of `event`, before it was sent (LockWaits)
 
   bool busy() const { return event.has_value(); }
-  // A statement in flight that may still finish without help from another session.
+  // A statement in flight that may still finish without help from another session, and is not
+  // waiting on a lock (a wait behind the migration included).
   bool progressing() const;
+  // In flight, not progressing, and a side waits behind the migration: it ends without help.
+  bool behind_migration() const;
 };
 
 }  // namespace pgshadow::replay

@@ -227,6 +227,68 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
   };
 }
 
+json wait_tally(const judge::WaitTally& tally) {
+  return {{"count", tally.count}, {"total_ms", tally.total_ms}, {"max_ms", tally.max_ms}};
+}
+
+// --migrate-during: the migration's statements and locks, and who waited or failed because of
+// them; null without it.
+json lock_impact_json(const judge::LockImpactBook& book) {
+  if (!book.active()) return nullptr;
+  const replay::MigrationRun& run = *book.migration_run();
+  json statements = json::array();
+  for (const replay::MigrationStatementRun& statement : run.statements) {
+    json locks = json::array();
+    for (const replay::MigrationLock& lock : statement.locks) {
+      locks.push_back({{"relation", lock.relation},
+                       {"mode", lock.mode},
+                       {"granted", lock.granted},
+                       {"waited_ms", lock.waited_ms},
+                       {"held_ms", lock.held_ms}});
+    }
+    statements.push_back({{"location", statement.file + ":" + std::to_string(statement.line)},
+                          {"statement", statement.shape},
+                          {"started_s", statement.started_s},
+                          {"ended_s", statement.ended_s},
+                          {"duration_ms", (statement.ended_s - statement.started_s) * 1000.0},
+                          {"succeeded", statement.succeeded},
+                          {"sqlstate", statement.succeeded ? json(nullptr) : json(statement.sqlstate)},
+                          {"locks", locks}});
+  }
+  json shapes = json::array();
+  for (const judge::ShapeLockImpact* shape : book.shapes()) {
+    shapes.push_back({{"fingerprint", shape->fingerprint},
+                      {"normalized", shape->normalized},
+                      {"statements_during", shape->during},
+                      {"shadow_behind_migration", wait_tally(shape->shadow_behind_migration)},
+                      {"shadow_waits", wait_tally(shape->shadow_waits)},
+                      {"baseline_waits", wait_tally(shape->baseline_waits)},
+                      {"queued_behind_migration", wait_tally(shape->queued_behind_migration)},
+                      {"failed_by_migration", shape->failed_by_migration}});
+  }
+  json phases = json::object();
+  for (const auto phase : {replay::MigrationPhase::kBefore, replay::MigrationPhase::kDuring, replay::MigrationPhase::kAfter}) {
+    const auto found = book.phases().find(phase);
+    phases[replay::name_of(phase)] = found == book.phases().end() ? 0 : found->second;
+  }
+  return {{"at_capture_s", run.at_capture_s},
+          {"after_traffic", run.after_traffic},
+          {"started_s", run.started_s},
+          {"ended_s", run.ended_s},
+          {"error", run.error ? json(*run.error) : json(nullptr)},
+          {"lock_samples", run.samples},
+          {"sample_interval_ms", run.sample_interval_ms},
+          {"statements", statements},
+          {"statements_by_phase", phases},
+          {"before_mismatches", book.before_mismatches()},
+          {"shadow_behind_migration", wait_tally(book.behind_migration())},
+          {"queued_behind_migration", wait_tally(book.queued_behind_migration())},
+          {"failed_by_migration", book.failed()},
+          {"max_blocked_ms", book.settings().max_blocked_ms},
+          {"verdict", std::string(to_string(book.verdict()))},
+          {"shapes", shapes}};
+}
+
 }  // namespace
 
 Result<std::string> file_digest(const std::string& path) {
@@ -307,6 +369,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
       {"inputs", inputs},
       {"servers", servers_json(run)},
       {"migration", migration},
+      {"lock_impact", lock_impact_json(findings.lock_impact())},
       {"accounting", accounting(run, findings)},
       {"classes", class_counts(findings.accounting().classes, true)},
       {"shapes", shapes},

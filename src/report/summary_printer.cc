@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <iomanip>
 
 #include "pgshadow/core/sqlstate.h"
@@ -127,6 +128,54 @@ void print_migration_notes(std::ostream& out, const judge::FindingsBook& finding
   out << "\n";
 }
 
+// --migrate-during: the migration's locks, then the shapes that waited or failed behind them.
+void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, const Style& style) {
+  if (!book.active()) return;
+  const replay::MigrationRun& run = *book.migration_run();
+  const judge::WaitTally waits = book.behind_migration();
+  const Verdict verdict = book.verdict();
+  const std::string label = verdict == Verdict::kBreaking ? style.paint("BREAKING", "31")
+                            : verdict == Verdict::kReview ? style.paint("REVIEW  ", "33")
+                                                          : style.paint("LOCKS   ", "32");
+  char at[64];
+  std::snprintf(at, sizeof at, "%.1f s into the capture", run.at_capture_s);
+  out << "  " << label << "  lock impact: migration applied during the replay, "
+      << (run.after_traffic ? std::string("after the traffic (the capture is shorter)") : std::string(at)) << "\n";
+  for (const replay::MigrationStatementRun& statement : run.statements) {
+    out << "    " << style.bold(statement.shape) << "  " << judge::describe_wait_ms((statement.ended_s - statement.started_s) * 1000.0)
+        << (statement.succeeded ? "" : ", failed " + statement.sqlstate) << "\n";
+    for (const replay::MigrationLock& lock : statement.locks) {
+      out << "      " << lock.mode << " on " << lock.relation << ": waited " << judge::describe_wait_ms(lock.waited_ms)
+          << ", held " << judge::describe_wait_ms(lock.held_ms) << "\n";
+    }
+  }
+  if (run.error) out << "    the migration could not be applied: " << *run.error << "\n";
+  out << "    " << waits.count << " statements waited behind it on the shadow";
+  if (waits.count > 0) out << ", " << judge::describe_wait_ms(waits.total_ms) << " in all, the longest " << judge::describe_wait_ms(waits.max_ms);
+  out << " (--max-blocked " << judge::describe_wait_ms(book.settings().max_blocked_ms) << "); " << book.failed()
+      << " failed because of it\n";
+  if (const judge::WaitTally queued = book.queued_behind_migration(); queued.count > 0) {
+    out << "    " << queued.count << " more were held back in the replay meanwhile (they came after a waiting one in "
+        << "production), the longest " << judge::describe_wait_ms(queued.max_ms) << "\n";
+  }
+  constexpr std::size_t kShownShapes = 5;
+  std::size_t shown = 0;
+  for (const judge::ShapeLockImpact* shape : book.shapes()) {
+    if (++shown > kShownShapes) break;
+    out << "    " << shape->normalized << "\n      shadow: " << shape->shadow_behind_migration.count
+        << " waited behind the migration (longest " << judge::describe_wait_ms(shape->shadow_behind_migration.max_ms)
+        << "); baseline over the same stretch: " << shape->baseline_waits.count << " waits (longest "
+        << judge::describe_wait_ms(shape->baseline_waits.max_ms) << ")";
+    if (shape->failed() > 0) out << "; failed " << error_list(shape->failed_by_migration);
+    out << "\n";
+  }
+  if (book.before_mismatches() > 0) {
+    out << "    " << book.before_mismatches()
+        << " statements sent before the migration differ (the shadow was still the baseline then)\n";
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 std::string verdict_word(Verdict verdict, const judge::Accounting& accounting, bool interrupted) {
@@ -185,6 +234,7 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   }
 
   print_migration_notes(out, findings);
+  print_lock_impact(out, findings.lock_impact(), style);
 
   std::size_t quiet_shapes = 0;
   std::size_t shown_shapes = 0;

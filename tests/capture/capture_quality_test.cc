@@ -40,7 +40,7 @@ TEST_CASE("garbage lines: the main problem with its count and first place", "[qu
         "log_line_prefix (2 lines, the first at a.log:1: does not start with ...)");
 }
 
-TEST_CASE("more unusable statements than --max-unusable allows are refused; up to it they pass", "[quality]") {
+TEST_CASE("more unusable statements than --max-unusable allows are refused: up to it they pass", "[quality]") {
   InputAccounting accounting;
   accounting.events = 98;
   accounting.add_unusable_statement({"t.csv", 7}, "time zone not known", "zone 'XYZ'");

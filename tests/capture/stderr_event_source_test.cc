@@ -97,7 +97,7 @@ TEST_CASE("interleaved sessions keep their own order and their lines", "[stderr]
   CHECK(all.accounting.lines_in_events == 100);
 }
 
-TEST_CASE("a cut last line makes its message a problem; what came before is kept", "[stderr]") {
+TEST_CASE("a cut last line makes its message a problem: what came before is kept", "[stderr]") {
   TempDir dir;
   const std::string content = at("01.000", 7, "LOG:  statement: SELECT 1") +
                               at("02.000", 7, "LOG:  statement: SELECT id,") + "\t  FROM capture_t WH";

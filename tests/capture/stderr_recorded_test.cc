@@ -113,7 +113,7 @@ std::uint64_t lines_in(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("stderr with the default prefix agrees with its csvlog twin; sessions from connection lines",
+TEST_CASE("stderr with the default prefix agrees with its csvlog twin: sessions from connection lines",
           "[stderr][recorded]") {
   check_twins("default", {.sqlstate_known = false, .exact_times = true});
   const ReadAll all = read_stderr(stderr_path("default.log"));

@@ -196,7 +196,7 @@ TEST_CASE("across the end of summer time (CEST then CET, 02:00-03:00 twice) time
   }
 }
 
-TEST_CASE("Moscow (MSK) with [queryid=%Q] before the user: never a user '[queryid=...] postgres'", "[wild]") {
+TEST_CASE("Moscow (MSK) with a bracketed queryid=%Q before the user: the bracket is never part of the user", "[wild]") {
   check_given_and_guessed("moscow", {wild("moscow/postgresql.log")});
   for (const Event& event : read_with({wild("moscow/postgresql.log")}, {}).events) CHECK(event.user == "postgres");
 }

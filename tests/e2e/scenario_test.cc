@@ -110,6 +110,35 @@ bool finding_listed(const std::vector<ExpectedFinding>& expected, const std::str
   });
 }
 
+// expect.yaml's `lock_impact:` (a scenario run with --migrate-during, through `options:`): the
+// lock impact's verdict, how many statements waited behind the migration on the shadow (at
+// least / at most), how many failed because of it, and a lock a migration statement held.
+void check_lock_impact(const YAML::Node& expected, const json& report) {
+  INFO("lock_impact: " << report["lock_impact"].dump());
+  REQUIRE(report["lock_impact"].is_object());
+  const json& impact = report["lock_impact"];
+  if (expected["verdict"]) CHECK(impact["verdict"] == expected["verdict"].as<std::string>());
+  const std::uint64_t behind = impact["shadow_behind_migration"]["count"].get<std::uint64_t>();
+  if (expected["min_behind_migration"]) CHECK(behind >= expected["min_behind_migration"].as<std::uint64_t>());
+  if (expected["max_behind_migration"]) CHECK(behind <= expected["max_behind_migration"].as<std::uint64_t>());
+  if (expected["failed_by_migration"]) {
+    CHECK(impact["failed_by_migration"].get<std::uint64_t>() == expected["failed_by_migration"].as<std::uint64_t>());
+  }
+  CHECK(impact["before_mismatches"] == 0);
+  for (const auto& lock : expected["locks"]) {
+    const std::string relation = lock["relation"].as<std::string>();
+    const std::string mode = lock["mode"].as<std::string>();
+    INFO("expected lock: " << mode << " on " << relation);
+    bool held = false;
+    for (const auto& statement : impact["statements"]) {
+      for (const auto& seen : statement["locks"]) {
+        held = held || (seen["relation"] == relation && seen["mode"] == mode && seen["granted"] == true);
+      }
+    }
+    CHECK(held);
+  }
+}
+
 void check_report_against_schema(const std::string& report_path) {
   INFO("JSON Schema validation of " << report_path << " against docs/report.schema.json");
   CHECK(valid_against_report_schema(report_path));
@@ -125,7 +154,12 @@ TEST_CASE("a scenario reaches the verdict and findings of its expect.yaml", "[.s
 
   TempDir work;
   const std::string report_path = work.file("report.json");
-  const RunOutput run = run_pgshadow({"verify", scenario, "--report", report_path, "--no-color"});
+  // expect.yaml's `options:` hold for every run of the scenario (e.g. --migrate-during).
+  std::vector<std::string> scenario_options;
+  for (const auto& option : expect["options"]) scenario_options.push_back(option.as<std::string>());
+  std::vector<std::string> arguments = {"verify", scenario, "--report", report_path, "--no-color"};
+  arguments.insert(arguments.end(), scenario_options.begin(), scenario_options.end());
+  const RunOutput run = run_pgshadow(arguments);
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
 
   CHECK(run.exit_status == expect["exit_code"].as<int>());
@@ -144,6 +178,7 @@ TEST_CASE("a scenario reaches the verdict and findings of its expect.yaml", "[.s
     INFO("expected finding: " << describe(finding));
     CHECK(finding_present(report, finding));
   }
+  if (expect["lock_impact"]) check_lock_impact(expect["lock_impact"], report);
   const bool migration_failure_expected =
       std::any_of(expected.begin(), expected.end(), [](const auto& f) { return f.divergence == "migration_failed"; });
   INFO("migration failure: " << report["migration"]["failure"].dump());
@@ -172,9 +207,10 @@ TEST_CASE("a scenario reaches the verdict and findings of its expect.yaml", "[.s
   // The same inputs under other options (expect.yaml's `variants:`, e.g. --strict-columns): the
   // verdict and exit status each names.
   for (const auto& variant : expect["variants"]) {
-    std::vector<std::string> arguments = {"verify", scenario, "--report", report_path, "--no-color"};
-    for (const auto& option : variant["options"]) arguments.push_back(option.as<std::string>());
-    const RunOutput again = run_pgshadow(arguments);
+    std::vector<std::string> variant_arguments = {"verify", scenario, "--report", report_path, "--no-color"};
+    variant_arguments.insert(variant_arguments.end(), scenario_options.begin(), scenario_options.end());
+    for (const auto& option : variant["options"]) variant_arguments.push_back(option.as<std::string>());
+    const RunOutput again = run_pgshadow(variant_arguments);
     INFO("variant " << YAML::Dump(variant["options"]) << "\nstdout:\n" << again.out << "\nstderr:\n" << again.err);
     CHECK(again.exit_status == variant["exit_code"].as<int>());
     CHECK(json::parse(read_file(report_path))["verdict"] == variant["verdict"].as<std::string>());

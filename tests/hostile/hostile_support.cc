@@ -162,8 +162,10 @@ ServerParent::ServerParent() {
 
 bool ServerParent::empty() const { return fs::is_empty(dir_.path()); }
 
-TestServer::TestServer() {
-  auto started = pg::EmbeddedServer::start({});
+TestServer::TestServer(std::vector<std::string> settings) {
+  pg::EmbeddedServerOptions options;
+  options.settings = std::move(settings);
+  auto started = pg::EmbeddedServer::start(options);
   if (!started) throw std::runtime_error("cannot start the test's server: " + started.error().message);
   server_ = std::move(started).value();
   // The captured user of capture_event(): DSN-mode sessions become it (never run as a superuser).

@@ -90,7 +90,10 @@ class ServerParent {
 // --baseline-dsn/--shadow-dsn: databases made from SQL, its processes, SIGSTOP/SIGCONT.
 class TestServer {
  public:
-  TestServer();
+  // `settings`: postgresql.conf lines (EmbeddedServerOptions::settings), e.g. log_lock_waits.
+  explicit TestServer(std::vector<std::string> settings = {});
+  // The server's own log (stderr, log_line_prefix '%m [%p] ').
+  std::string log() const { return read_file(server_->directory() + "/server.log"); }
   std::string create_database(const std::string& name, const std::string& sql) const;  // its conninfo
   std::string conninfo(const std::string& database) const { return server_->conninfo(database); }
   // Rows of a query as "a|b" lines.

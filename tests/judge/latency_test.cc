@@ -24,7 +24,7 @@ compare::QueryPlan plan_costing(double cost) {
 
 }  // namespace
 
-TEST_CASE("a plan much costlier on the shadow is a regression; a small table's seq scan is not",
+TEST_CASE("a plan much costlier on the shadow is a regression: a small table's seq scan is not",
           "[latency]") {
   const PlanPolicy policy;
   // scenarios/drop-index-needed-review: index scan 75.7, parallel seq scan of 200,000 rows 3996.

@@ -218,7 +218,7 @@ TEST_CASE("apply_migrations runs CREATE INDEX CONCURRENTLY (which refuses a tran
         "customers_name\n");
 }
 
-TEST_CASE("the migration's messages are kept with their file and line; its own RAISE is marked") {
+TEST_CASE("the migration's messages are kept with their file and line: its own RAISE is marked") {
   auto shadow = fresh_database("messages", fixture());
   auto file = files().file("011_messages.sql",
                            "CREATE VIEW named_customers AS SELECT name FROM customers;\n"

@@ -22,9 +22,19 @@ struct InFlight {
   sql::StatementFacts facts;
   pg::TransactionState before;
   bool waits_on_lock;
+  bool behind_migration = false;  // waits_on_lock, behind a --migrate-during migration only
 
-  Running running() const { return {&event, facts.may_write, publishes(facts, before), !waits_on_lock}; }
+  Running running() const {
+    return {&event, facts.may_write, publishes(facts, before), !waits_on_lock, nullptr,
+            waits_on_lock && behind_migration};
+  }
 };
+
+InFlight behind_migration(InFlight waiting) {
+  waiting.waits_on_lock = true;
+  waiting.behind_migration = true;
+  return waiting;
+}
 
 InFlight in_flight(Event event, pg::TransactionState before = pg::TransactionState::kIdle, bool waits_on_lock = false) {
   sql::StatementFacts facts = sql::facts_of(event.sql);
@@ -53,7 +63,7 @@ Hold hold(const Next& candidate, const std::vector<InFlight>& others, Policy pol
 
 }  // namespace
 
-TEST_CASE("a statement that ended before another started in production precedes it; an overlap does not",
+TEST_CASE("a statement that ended before another started in production precedes it: an overlap does not",
           "[replay][dispatch]") {
   // 10 ms + 5 ms ends at 15 ms: before a start at 20 ms, not before one at 12 ms.
   CHECK(must_precede(logged("a", 10, 5.0), logged("b", 20, std::nullopt)));
@@ -173,6 +183,31 @@ TEST_CASE("writes whose footprints share no table run side by side, a shared or 
   CHECK(may_contend(&accounts, &accounts_and_branches));
   CHECK_FALSE(may_contend(&tellers, &accounts_and_branches));
   CHECK(may_contend(nullptr, &tellers));
+}
+
+TEST_CASE("a statement waiting behind the migration is no stall: the migration ends its wait", "[replay][dispatch]") {
+  const InFlight waiting = in_flight(logged("b", 1, 100.0), pg::TransactionState::kIdle, true);
+  const InFlight queued = behind_migration(in_flight(logged("a", 1, 100.0, "INSERT INTO t VALUES (1)")));
+  CHECK_FALSE(stalled(std::vector<Running>{queued.running()}));
+  CHECK_FALSE(stalled(std::vector<Running>{queued.running(), waiting.running()}));
+  CHECK(progressing(std::vector<Running>{queued.running()}) == 0);
+}
+
+TEST_CASE("a write outside a transaction queues beside one waiting behind the migration, inside one it does not",
+          "[replay][dispatch]") {
+  const InFlight queued = behind_migration(in_flight(logged("a", 1, 100.0, "INSERT INTO t VALUES (1)")));
+  const Next autocommit = next(logged("b", 2, std::nullopt, "INSERT INTO t VALUES (2)"));
+  CHECK(hold(autocommit, {queued}) == Hold::kNone);
+  // In a transaction block its row locks outlive the statement: the write rule holds.
+  const Next in_transaction = next(logged("b", 2, std::nullopt, "INSERT INTO t VALUES (2)"),
+                                   pg::TransactionState::kInTransaction);
+  CHECK(hold(in_transaction, {queued}) == Hold::kWriteRule);
+  const InFlight queued_in_transaction = behind_migration(
+      in_flight(logged("a", 1, 100.0, "INSERT INTO t VALUES (1)"), pg::TransactionState::kInTransaction));
+  CHECK(hold(autocommit, {queued_in_transaction}) == Hold::kWriteRule);
+  // A write waiting on another replayed session's lock still holds every other write back.
+  const InFlight waiting = in_flight(logged("a", 1, 100.0, "INSERT INTO t VALUES (1)"), pg::TransactionState::kIdle, true);
+  CHECK(hold(autocommit, {waiting}) == Hold::kWriteRule);
 }
 
 }  // namespace pgshadow::replay::dispatch

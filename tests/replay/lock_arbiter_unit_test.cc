@@ -96,7 +96,7 @@ TEST_CASE("a stalled replay asks for lock holders at once, then not before the r
   CHECK(f.arbiter.stall_check_due(true));
 }
 
-TEST_CASE("an idle lock holder's next statement runs ahead of its turn; the rest keep capture order",
+TEST_CASE("an idle lock holder's next statement runs ahead of its turn: the rest keep capture order",
           "[replay][locks]") {
   Fixture f;
   MemorySource source({statement("a", "SELECT 1"), statement("b", " ;"), statement("b", "SELECT 2"),

@@ -255,7 +255,7 @@ TEST_CASE("a plain read can run twice on one connection without moving its state
   CHECK_FALSE(facts_of("SELEC broken").is_plain_read);
 }
 
-TEST_CASE("one planned statement is explainable; utility, transaction control and scripts are not",
+TEST_CASE("one planned statement is explainable: utility, transaction control and scripts are not",
           "[sql][plan]") {
   for (const char* planned : {"SELECT * FROM users WHERE id = $1", "INSERT INTO t VALUES (1) RETURNING id",
                               "UPDATE t SET a = 1 WHERE id = 2", "DELETE FROM t WHERE id = 3",

@@ -13,6 +13,7 @@
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/judge/latency.h"
+#include "pgshadow/judge/lock_impact.h"
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
@@ -158,6 +159,7 @@ struct JudgeSettings {
   // local use: captured traffic holds personal data. include_literals implies it.
   bool show_values = false;
   SeverityPolicy severities;  // --strict-columns
+  LockImpactSettings locks;   // --max-blocked (with --migrate-during)
 
   bool values_shown() const { return show_values || include_literals; }
 };
@@ -166,12 +168,15 @@ inline constexpr std::size_t kMaxShownRows = 5;  // differing rows kept per dive
 
 class FindingsBook final : public replay::ReplayObserver {
  public:
-  explicit FindingsBook(JudgeSettings settings = {}) : settings_(settings) {}
+  explicit FindingsBook(JudgeSettings settings = {}) : settings_(settings), lock_impact_(settings.locks) {}
 
   void on_compared(const replay::ComparedStatement& statement) override;
   void on_skipped(const Event& event, const std::string& reason) override;
   void on_failed(const Event& event, const std::string& reason) override;
   void on_migration_failed(const pg::MigrationFailure& failure);
+  // --migrate-during: what the migration did while the traffic ran (lock_impact()).
+  void on_migration_run(const replay::MigrationRun& run) { lock_impact_.on_migration_run(run); }
+  const LockImpactBook& lock_impact() const { return lock_impact_; }
   // The server's messages while the migration ran; `dropped` were counted but not kept.
   void on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped);
   // Events the replay never saw because the run stopped before it (counted for the balance).
@@ -219,6 +224,7 @@ class FindingsBook final : public replay::ReplayObserver {
   // root fingerprint -> consequence shape fingerprint -> statements
   std::map<std::string, std::map<std::string, std::uint64_t>> consequences_by_root_;
   std::optional<MigrationFinding> migration_;
+  LockImpactBook lock_impact_;
   std::vector<MigrationNote> migration_notes_;
   std::uint64_t migration_notes_dropped_ = 0;
   Accounting accounting_;

@@ -1,6 +1,7 @@
 #pragma once
 // Preparing the two sides: load the baseline, clone it, migrate the shadow.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,19 @@ struct MigrationScript {
   std::string text;
 };
 
+// Told, from the thread that applies the migration, where it is: its session's backend (once
+// connected) and each statement as it starts and ends. For --migrate-during, whose lock watch
+// follows the migration's backend in pg_locks. Implementations must be thread-safe.
+class MigrationProgress {
+ public:
+  virtual ~MigrationProgress() = default;
+  virtual void on_session(int backend_pid) = 0;
+  // `index` counts the statements of all files from 0; `shape` is the normalized text.
+  virtual void on_statement_start(std::size_t index, const std::string& file, std::uint64_t line,
+                                  const std::string& shape) = 0;
+  virtual void on_statement_end(std::size_t index, bool succeeded, const std::string& sqlstate) = 0;
+};
+
 // What applying a migration may wait for, and what it must leave alone.
 struct MigrationOptions {
   // SIGINT/SIGTERM: the running statement is cancelled on the server (PQcancel) and the call
@@ -87,6 +101,7 @@ struct MigrationOptions {
   // DROP DATABASE of it fails as "being accessed by other users", and a statement that drops it
   // anyway (WITH (FORCE)) or ends its sessions is found at once: a kReachedBaseline failure.
   std::string guarded_conninfo;
+  MigrationProgress* progress = nullptr;  // not owned; null: nobody is told
 };
 
 // Applies migration files in order to the database, statement by statement in autocommit,

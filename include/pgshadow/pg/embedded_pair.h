@@ -58,8 +58,16 @@ class EmbeddedPair {
   // Applies the migration files to the shadow's database as its owner (a superuser for the
   // migration's duration: production's migrations run with the rights they need), then demotes
   // every role again. As pg::apply_migrations.
+  // `pristine`: to the isolation probe's pristine shadow instead (after finish_setup(), for
+  // --migrate-during, whose replay database is migrated during the replay).
   Result<MigrationOutcome> apply_migrations(const std::vector<MigrationScript>& scripts,
-                                            const MigrationOptions& options = {});
+                                            const MigrationOptions& options = {}, bool pristine = false);
+
+  // For --migrate-during: the shadow's replay database as the migration's role *without* the temporary superuser apply_migrations() grants, because
+  // replayed sessions run while it is applied and one of them may log in as that role. The
+  // migration then has the owner's own rights. Safe to call from another thread during the
+  // replay (reads only what prepare() set).
+  Result<std::string> migration_conninfo() const;
 
   // The isolation probe's pristine clones (the baseline as loaded; the shadow migrated), each in
   // its side's cluster, and the OID counters level. Call after the migration, before the replay.

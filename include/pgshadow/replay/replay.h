@@ -30,11 +30,35 @@
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/event.h"
+#include "pgshadow/pg/database_setup.h"
 #include "pgshadow/pg/session_login.h"
 #include "pgshadow/sql/query_shape.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::replay {
+
+// --migrate-during: the migration is applied to the shadow while the traffic replays, on its own
+// connection, statement by statement as pg::apply_migrations runs it (its own BEGIN/COMMIT and
+// SET lock_timeout honoured), starting with the first captured statement that started at least
+// `at` into the capture (from the first event's start), or after the traffic when the capture
+// is shorter. The lock watch follows its backend in pg_locks meanwhile (lock impact).
+struct MigrationDuringReplay {
+  std::string conninfo;  // the shadow's database, as the role the migration runs as
+  std::vector<pg::MigrationScript> scripts;
+  std::string guarded_conninfo;  // the baseline, watched as pg::MigrationOptions says
+  std::chrono::microseconds at{0};
+};
+
+// Where in the capture a --migrate-during AT lies: an offset (a PostgreSQL duration: "30s",
+// "1.5min", "250ms") or a share of the capture's span ("50%").
+struct CapturePoint {
+  std::optional<std::chrono::microseconds> offset;
+  std::optional<double> share;  // 0..1
+};
+// Error kBadInput: "--migrate-during: 'x' is neither ...".
+Result<CapturePoint> parse_capture_point(std::string_view text);
+// A PostgreSQL time setting ("30s", "500ms", "2min", "250": milliseconds); nullopt otherwise.
+std::optional<std::chrono::microseconds> parse_postgres_duration(std::string_view text);
 
 struct ReplayTargets {
   std::string baseline_conninfo;
@@ -47,6 +71,8 @@ struct ReplayTargets {
   // caller). Null: every session connects with the conninfo above and becomes its captured user
   // with SET ROLE where it may (run_as_captured_user).
   pg::SessionLogins* logins = nullptr;
+  // Not null: the shadow starts as the baseline and the migration is applied during the replay.
+  const MigrationDuringReplay* migrate_during = nullptr;
 };
 
 enum class ReplayOrder {
@@ -100,6 +126,29 @@ struct ConsequenceCause {
 // by an earlier finding on shape 1a2b...".
 std::string describe(const ConsequenceCause& cause);
 
+// Where a statement stood against a --migrate-during migration when it was sent.
+enum class MigrationPhase {
+  kNone,    // no --migrate-during
+  kBefore,  // the migration had not started: the shadow was still the baseline
+  kDuring,  // it was running
+  kAfter,   // it had ended
+};
+const char* name_of(MigrationPhase phase);  // "none", "before", "during", "after"
+
+// How long a statement waited on locks on each side, from the servers' own pg_locks.waitstart
+// to the end of the wait (seen at the next lock check or when the result arrived).
+struct LockWaits {
+  MigrationPhase phase = MigrationPhase::kNone;
+  double baseline_wait_ms = 0;
+  double shadow_wait_ms = 0;
+  // pg_blocking_pids named the migration's backend on the shadow at some check.
+  bool shadow_behind_migration = false;
+  // How long the statement was held back by the replay's dispatch rule while a statement of
+  // another session waited behind the migration (it finished before this one started in
+  // production, so it goes first here too): the migration's delay that no server sees.
+  double queued_behind_migration_ms = 0;
+};
+
 struct ComparedStatement {
   const Event& event;
   const sql::QueryShape& shape;
@@ -118,6 +167,7 @@ struct ComparedStatement {
   // Not the statement but its production error was replayed (see ReplaySummary::
   // replayed_as_production_error): its timings and plans say nothing about the migration.
   bool as_production_error = false;
+  LockWaits locks = {};
 };
 
 // Where the replay is, for progress displays and metrics.
@@ -146,6 +196,41 @@ class ReplayObserver {
   virtual void on_not_replayed(const Event& /*event*/) {}
   // About every 250 ms while the replay runs, and once with `final` at its end.
   virtual void on_progress(const ReplayProgress& /*progress*/) {}
+};
+
+// A lock a migration statement held or waited for, from the lock watch's samples of pg_locks
+// for the migration's backend (relation locks on user relations, and every lock it waited for).
+// Times are as sampled: within the watch's interval (MigrationRun::sample_interval_ms).
+struct MigrationLock {
+  std::string relation;  // "order_events", or the lock type for a lock on no relation ("virtualxid")
+  std::string mode;      // "ShareLock", "AccessExclusiveLock", ...
+  double waited_ms = 0;  // from pg_locks.waitstart until first seen granted (0: never waited)
+  double held_ms = 0;    // from first seen granted until the statement ended or it was last seen
+  bool granted = false;  // seen granted at least once
+};
+
+struct MigrationStatementRun {
+  std::string file;
+  std::uint64_t line = 0;
+  std::string shape;       // normalized text
+  double started_s = 0;    // since the replay started
+  double ended_s = 0;
+  bool succeeded = true;
+  std::string sqlstate;
+  std::vector<MigrationLock> locks;
+};
+
+// What --migrate-during did: where it started, how it ended, and its locks.
+struct MigrationRun {
+  pg::MigrationOutcome outcome;
+  std::optional<std::string> error;  // could not be applied at all (connection lost, interrupted)
+  double at_capture_s = 0;           // capture offset of the statement it started before
+  bool after_traffic = false;        // the capture ended before `at`: it ran after the traffic
+  double started_s = 0;              // since the replay started
+  double ended_s = 0;
+  std::vector<MigrationStatementRun> statements;
+  std::uint64_t samples = 0;           // pg_locks samples taken
+  double sample_interval_ms = 0;
 };
 
 // Which role a captured user's statements ran as, per side.
@@ -183,6 +268,7 @@ struct ReplaySummary {
   // scheduling, read_capture, parse_sql, wait_for_servers, send_receive_hash, compare_and_judge,
   // lock_checks, connect, pacing.
   std::vector<std::pair<std::string, double>> stage_seconds;
+  std::optional<MigrationRun> migration_run;  // --migrate-during
 };
 
 // The time the replay reads and waits on: the steady clock unless a caller injects another.

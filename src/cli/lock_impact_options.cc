@@ -1,0 +1,42 @@
+#include "lock_impact_options.h"
+
+#include "pgshadow/replay/replay.h"
+#include "replay_options.h"
+
+namespace pgshadow::cli {
+
+void add_lock_impact_options(CLI::App& verify, LockImpactOptions& options) {
+  verify
+      .add_option_function<std::vector<std::string>>(
+          "--migrate-during",
+          [&options](const std::vector<std::string>& values) {
+            options.migrate_during = true;
+            if (!values.empty() && !values.front().empty()) options.at = values.front();
+          },
+          "Apply the migration to the shadow while the traffic replays, at AT: a time into the capture "
+          "(30s, 2min) or a share of its span (50%); default 50%, the middle of the capture (the busiest "
+          "stretch is not chosen yet). The shadow starts as the baseline; the report gains lock_impact: "
+          "the migration's locks from pg_locks and the statements that waited or failed behind them. "
+          "Best with --order timed (production's pacing), so that the traffic meets the migration")
+      ->expected(0, 1)
+      ->type_name("AT")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            if (value.empty()) return {};
+            auto point = replay::parse_capture_point(value);
+            if (point) return {};
+            // CLI11 names the option itself.
+            const std::string& message = point.error().message;
+            const std::string prefix = "--migrate-during: ";
+            return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+          },
+          ""));
+  verify.add_option("--max-blocked", options.max_blocked,
+                    "With --migrate-during: the longest wait behind the migration's locks a replayed "
+                    "statement may suffer before the verdict is review (statements that fail because of "
+                    "them are breaking)")
+      ->check(postgres_duration())
+      ->capture_default_str();
+}
+
+}  // namespace pgshadow::cli

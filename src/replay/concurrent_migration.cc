@@ -1,0 +1,136 @@
+#include "concurrent_migration.h"
+
+#include <charconv>
+
+namespace pgshadow::replay {
+namespace {
+
+// The migration's locks on user relations (OIDs from FirstNormalObjectId: not the catalogs it
+// updates on the way), and every lock it waits for, whatever it is on (a virtualxid: CREATE INDEX
+// CONCURRENTLY waiting for older transactions). A relation created by the uncommitted statement
+// itself is not visible to the watch's snapshot: it shows as its OID.
+std::string lock_query(int pid) {
+  return "SELECT coalesce(l.relation::regclass::text, l.locktype), l.mode, l.granted, "
+         "extract(epoch FROM clock_timestamp() - l.waitstart) FROM pg_locks l WHERE l.pid = " +
+         std::to_string(pid) + " AND ((l.locktype = 'relation' AND l.relation >= 16384) OR NOT l.granted)";
+}
+
+class LockRows final : public pg::RowSink {
+ public:
+  explicit LockRows(std::vector<LockSampleRow>& rows) : rows_(rows) {}
+  void on_columns(const std::vector<pg::ColumnDescription>&) override {}
+  void on_row(const std::vector<std::optional<std::string_view>>& values) override {
+    if (values.size() < 4 || !values[0] || !values[1] || !values[2]) return;
+    LockSampleRow row{std::string(*values[0]), std::string(*values[1]), *values[2] == "t", std::nullopt};
+    if (values[3]) {
+      double seconds = 0;
+      if (std::from_chars(values[3]->data(), values[3]->data() + values[3]->size(), seconds).ec == std::errc()) {
+        row.waiting_s = seconds;
+      }
+    }
+    rows_.push_back(std::move(row));
+  }
+
+ private:
+  std::vector<LockSampleRow>& rows_;
+};
+
+}  // namespace
+
+ConcurrentMigration::ConcurrentMigration(const MigrationDuringReplay& migration, std::string watch_conninfo,
+                                         const std::atomic<bool>* interrupted, Clock::time_point replay_started)
+    : migration_(migration), watch_conninfo_(std::move(watch_conninfo)), interrupted_(interrupted),
+      replay_started_(replay_started) {}
+
+ConcurrentMigration::~ConcurrentMigration() {
+  stop_ = true;
+  if (applier_.joinable()) applier_.join();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+double ConcurrentMigration::seconds_now() const {
+  return std::chrono::duration<double>(Clock::now() - replay_started_).count();
+}
+
+void ConcurrentMigration::start(double at_capture_s, bool after_traffic) {
+  started_ = true;
+  {
+    const std::lock_guard lock(mutex_);
+    run_.at_capture_s = at_capture_s;
+    run_.after_traffic = after_traffic;
+    run_.started_s = seconds_now();
+    run_.sample_interval_ms = std::chrono::duration<double, std::milli>(kLockWatchInterval).count();
+  }
+  applier_ = std::thread([this] { apply(); });
+  watcher_ = std::thread([this] { watch(); });
+}
+
+void ConcurrentMigration::on_session(int backend_pid) { pid_ = backend_pid; }
+
+void ConcurrentMigration::on_statement_start(std::size_t index, const std::string& file, std::uint64_t line,
+                                             const std::string& shape) {
+  const std::lock_guard lock(mutex_);
+  statement_ = index;
+  ++boundaries_;
+  log_.statement_started(index, file, line, shape, seconds_now());
+}
+
+void ConcurrentMigration::on_statement_end(std::size_t index, bool succeeded, const std::string& sqlstate) {
+  const std::lock_guard lock(mutex_);
+  ++boundaries_;
+  log_.statement_ended(index, succeeded, sqlstate, seconds_now());
+}
+
+void ConcurrentMigration::apply() {
+  pg::MigrationOptions options{&stop_, migration_.guarded_conninfo, this};
+  auto applied = pg::apply_migrations(migration_.conninfo, migration_.scripts, options);
+  const std::lock_guard lock(mutex_);
+  if (applied) {
+    run_.outcome = std::move(applied).value();
+  } else {
+    run_.error = applied.error().message;
+  }
+  run_.ended_s = seconds_now();
+  ended_ = true;
+}
+
+// Samples until the migration ended; a watch that cannot connect or query leaves the locks
+// unknown (the report says how many samples there were), never the migration stopped.
+void ConcurrentMigration::watch() {
+  auto connection = pg::SessionConnection::open(watch_conninfo_, {}, &stop_, "watch the migration's locks");
+  std::uint64_t samples = 0;
+  std::vector<LockSampleRow> rows;
+  while (!ended_.load()) {
+    if (interrupted_ != nullptr && interrupted_->load()) stop_ = true;
+    const int pid = pid_.load();
+    if (connection && pid != 0) {
+      const std::uint64_t before = boundaries_.load();
+      const std::size_t index = statement_.load();
+      const double at_s = seconds_now();
+      rows.clear();
+      LockRows sink(rows);
+      const std::string sql = lock_query(pid);
+      auto done = (*connection)->run({sql, false, "", nullptr}, sink, {std::chrono::milliseconds(5000), &stop_});
+      // A sample is kept only when no statement boundary passed while it was taken, and only
+      // while a statement runs (odd count of boundaries: started, not yet ended).
+      if (done && done->succeeded && boundaries_.load() == before && before % 2 == 1) {
+        const std::lock_guard lock(mutex_);
+        log_.sample(index, at_s, rows);
+        ++samples;
+      }
+    }
+    std::this_thread::sleep_for(kLockWatchInterval);
+  }
+  const std::lock_guard lock(mutex_);
+  run_.samples = samples;
+}
+
+MigrationRun ConcurrentMigration::finish() {
+  if (applier_.joinable()) applier_.join();
+  if (watcher_.joinable()) watcher_.join();
+  const std::lock_guard lock(mutex_);
+  run_.statements = log_.statements();
+  return run_;
+}
+
+}  // namespace pgshadow::replay

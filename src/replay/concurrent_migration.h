@@ -1,0 +1,73 @@
+#pragma once
+// --migrate-during: the migration applied to the shadow on its own thread and connection while
+// the replay goes on, and the lock watch that samples pg_locks for the migration's backend
+// meanwhile (on a thread and connection of its own, so that a replay waiting on the servers
+// does not thin out the samples).
+//
+// The replay thread starts it, asks backend_pid() (for the lock arbiter: a replayed statement
+// that waits on this pid waits behind the migration, which will go on by itself), running()
+// and ended(), and collects the MigrationRun with finish(). finish() and the destructor wait
+// for both threads; the destructor first cancels the migration (PQcancel via the stop flag).
+// Thread-safe as stated per member.
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "migration_lock_log.h"
+#include "pgshadow/replay/replay.h"
+#include "session_run.h"
+
+namespace pgshadow::replay {
+
+// How often the lock watch samples pg_locks while the migration runs.
+inline constexpr auto kLockWatchInterval = std::chrono::milliseconds(5);
+
+class ConcurrentMigration final : private pg::MigrationProgress {
+ public:
+  // `watch_conninfo`: the shadow, as a user that sees every backend's locks (the monitor's).
+  ConcurrentMigration(const MigrationDuringReplay& migration, std::string watch_conninfo,
+                      const std::atomic<bool>* interrupted, Clock::time_point replay_started);
+  ~ConcurrentMigration() override;
+  ConcurrentMigration(const ConcurrentMigration&) = delete;
+  ConcurrentMigration& operator=(const ConcurrentMigration&) = delete;
+
+  // Replay thread: starts both threads; at_capture_s and after_traffic go into the report.
+  void start(double at_capture_s, bool after_traffic);
+  bool started() const { return started_; }
+  // Any thread: the migration's backend, 0 before it connected or once it ended.
+  int backend_pid() const { return ended_.load() ? 0 : pid_.load(); }
+  bool ended() const { return ended_.load(); }
+  // Replay thread: waits for the migration and the watch to end.
+  MigrationRun finish();
+
+ private:
+  void on_session(int backend_pid) override;
+  void on_statement_start(std::size_t index, const std::string& file, std::uint64_t line,
+                          const std::string& shape) override;
+  void on_statement_end(std::size_t index, bool succeeded, const std::string& sqlstate) override;
+  void apply();
+  void watch();
+  double seconds_now() const;
+
+  const MigrationDuringReplay& migration_;
+  const std::string watch_conninfo_;
+  const std::atomic<bool>* interrupted_;
+  const Clock::time_point replay_started_;
+  std::atomic<bool> stop_{false};  // set by the destructor, or from interrupted_ by the watch
+  std::atomic<int> pid_{0};
+  std::atomic<bool> ended_{false};
+  // The statement running, and a counter that changes at each start and end, so that the watch
+  // can tell a sample taken across a boundary.
+  std::atomic<std::size_t> statement_{0};
+  std::atomic<std::uint64_t> boundaries_{0};
+  bool started_ = false;
+  std::thread applier_;
+  std::thread watcher_;
+  mutable std::mutex mutex_;  // guards everything below
+  MigrationLockLog log_;
+  MigrationRun run_;
+};
+
+}  // namespace pgshadow::replay
