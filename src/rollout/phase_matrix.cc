@@ -51,7 +51,10 @@ void add_compared_findings(const judge::FindingsBook& book, Cell& cell) {
 // Statements failing on both sides alike where production succeeded: no comparison finding
 // shows them (the shapes already found breaking on the shadow are not counted twice).
 void add_failures_after_step(const FailuresAfterStep& failures, Cell& cell) {
-  for (const auto& [fingerprint, shape] : failures.by_fingerprint()) {
+  for (const auto& entry : failures.by_fingerprint()) {
+    // Named, not a structured binding: lambdas capture these (Clang 14 cannot capture a binding).
+    const std::string& fingerprint = entry.first;
+    const FailuresAfterStep::Shape& shape = entry.second;
     const bool found = std::any_of(cell.findings.begin(), cell.findings.end(), [&](const CellFinding& f) {
       return f.fingerprint == fingerprint && f.severity == Severity::kBreaking;
     });
