@@ -351,14 +351,14 @@ def run_job_script(script):
 
 
 def part_self_contained():
-    """What a user reads (README, docs/, the scenarios', dashboards', examples' and tests' READMEs,
+    """What a user reads (README, docs/, the scenarios', dashboards', examples', tests' and benchmarks' READMEs,
     the CI and Kubernetes files) names nothing outside this repository: no issue of the project's
     tracker, no notes of its authors, no path of the machine it was written on."""
     outside = re.compile(r"\bissue \d+|\bissues? #\d+|shared/seeds|/work/|seed article", re.I)
     root = pathlib.Path(SOURCE)
     files = [root / "README.md", root / "action.yml", root / "Dockerfile"]
     for pattern in ("docs/*.md", "scenarios/**/README.md", "dashboards/**/*.md", "examples/**/*", "deploy/**/*",
-                    "ci/**/*", "tests/**/*.md"):
+                    "ci/**/*", "tests/**/*.md", "bench/**/*.md"):
         files += [p for p in root.glob(pattern) if p.is_file()]
     found = []
     for path in files:
