@@ -23,12 +23,18 @@ class Tracer {
     char prefix[32];
     std::snprintf(prefix, sizeof prefix, "[%9.3f] ",
                   std::chrono::duration<double>(clock_.now() - started_).count());
-    const int length = std::snprintf(nullptr, 0, format, args...);
     std::string text(prefix);
-    const std::size_t at = text.size();
-    text.resize(at + static_cast<std::size_t>(std::max(length, 0)) + 1);
-    std::snprintf(text.data() + at, text.size() - at, format, args...);
-    text.pop_back();  // snprintf's NUL
+    if constexpr (sizeof...(Args) == 0) {
+      // A message without arguments is not run through printf: its '%' stays as written (and
+      // no format string that is not a literal reaches snprintf).
+      text += format;
+    } else {
+      const int length = std::snprintf(nullptr, 0, format, args...);
+      const std::size_t at = text.size();
+      text.resize(at + static_cast<std::size_t>(std::max(length, 0)) + 1);
+      std::snprintf(text.data() + at, text.size() - at, format, args...);
+      text.pop_back();  // snprintf's NUL
+    }
     sink_->line(text);
   }
 

@@ -145,7 +145,10 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
     CHECK(std::any_of(found.begin(), found.end(), [&](const json& f) { return matches(finding, f); }));
   }
   for (const auto& row : report["rows"]) {
-    for (const auto& [version, cell] : row["cells"].items()) {
+    for (const auto& item : row["cells"].items()) {
+      // Named, not a structured binding: the lambda below captures it (Clang 14 cannot).
+      const std::string version = item.key();
+      const json& cell = item.value();
       if (cell["deployed"] != true) continue;
       for (const auto& finding : cell["findings"]) {
         INFO("undeclared finding in " << row["step"] << " / " << version << ": " << finding.dump());
