@@ -11,40 +11,18 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from prometheus_support import check, failures, free_port, http, promql  # noqa: E402
 
 BREAKING = {"error_shadow_only", "columns_changed", "rows_changed", "command_changed", "migration_failed"}
-failures = []
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(url, method="GET"):
-    request = urllib.request.Request(url, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
+# Polls faster than prometheus_support.wait_for: the run it watches is short.
 def wait_for(what, predicate, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -56,14 +34,6 @@ def wait_for(what, predicate, timeout):
         time.sleep(0.25)
     failures.append(f"timed out waiting for {what}")
     return False
-
-
-def promql(prometheus, expr):
-    status, body = http_get(f"{prometheus}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
-    document = json.loads(body)
-    if status != 200 or document.get("status") != "success":
-        raise ValueError(f"{expr}: {body}")
-    return document["data"]["result"]
 
 
 def scalar(prometheus, expr):
@@ -114,8 +84,8 @@ def run(binary, source, work, processes):
         ["/usr/bin/prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{gateway_port}",
          f"--persistence.file={work / 'pushgateway.data'}"],
         stdout=log, stderr=subprocess.STDOUT))
-    wait_for("Prometheus", lambda: http_get(f"{prometheus}/-/ready")[0] == 200, 30)
-    wait_for("the Pushgateway", lambda: http_get(f"{gateway}/-/ready")[0] == 200, 30)
+    wait_for("Prometheus", lambda: http(f"{prometheus}/-/ready")[0] == 200, 30)
+    wait_for("the Pushgateway", lambda: http(f"{gateway}/-/ready")[0] == 200, 30)
 
     report = work / "report.json"
     verify = subprocess.Popen(
@@ -123,13 +93,13 @@ def run(binary, source, work, processes):
          "--linger", "20s", "--report", str(report), "--pushgateway", gateway],
         cwd=work, stdout=open(work / "verify.out", "w"), stderr=open(work / "verify.err", "w"))
     processes.append(verify)
-    wait_for("/healthz", lambda: http_get(f"{target}/healthz") == (200, "ok\n"), 60)
-    check(http_get(f"{target}/nowhere")[0] == 404, "an unknown path gets 404")
-    check(http_get(f"{target}/metrics", method="POST")[0] == 405, "POST /metrics gets 405")
+    wait_for("/healthz", lambda: http(f"{target}/healthz") == (200, "ok\n"), 60)
+    check(http(f"{target}/nowhere")[0] == 404, "an unknown path gets 404")
+    check(http(f"{target}/metrics", method="POST")[0] == 405, "POST /metrics gets 405")
 
     # The run ends (report written, final counts served); Prometheus has scraped them.
     wait_for("the end of the run", lambda: report.exists() and json.loads(
-        http_get(f"{target}/api/v1/status")[1])["phase"] == "finished", 120)
+        http(f"{target}/api/v1/status")[1])["phase"] == "finished", 120)
     wait_for("a scrape of the final values",
              lambda: scalar(prometheus, 'max(pgshadow_run_finished{job="pgshadow"})') == 1, 30)
     # rate() needs two samples in its window: a short run may have been scraped once before its end.
@@ -137,14 +107,14 @@ def run(binary, source, work, processes):
         prometheus, 'min(count_over_time(pgshadow_events_read_total{job="pgshadow"}[1m]))') >= 3, 30)
     report_json = json.loads(report.read_text())
 
-    status = json.loads(http_get(f"{target}/api/v1/status")[1])
+    status = json.loads(http(f"{target}/api/v1/status")[1])
     check(status["verdict"] == "breaking" and status["exit_status"] == 1, f"status: {status}")
     check(status["counts"]["classes"] == report_json["classes"], "status classes equal the report's")
-    served = json.loads(http_get(f"{target}/api/v1/report")[1])
+    served = json.loads(http(f"{target}/api/v1/report")[1])
     check(served["verdict"] == "breaking" and served["classes"] == report_json["classes"],
           "/api/v1/report agrees with the --report file")
 
-    exposition = http_get(f"{target}/metrics")[1]
+    exposition = http(f"{target}/metrics")[1]
     lint = subprocess.run(["promtool", "check", "metrics"], input=exposition, capture_output=True, text=True)
     check(lint.returncode == 0, f"promtool check metrics: {lint.stdout}{lint.stderr}")
     for literal in ("alice", "@example", "password"):
@@ -201,7 +171,7 @@ def run(binary, source, work, processes):
           "the shipped alert fires on a breaking run")
 
     # The Pushgateway got the final values, grouped under job="pgshadow".
-    pushed = http_get(f"{gateway}/metrics")[1]
+    pushed = http(f"{gateway}/metrics")[1]
     verdict_lines = [l for l in pushed.splitlines() if l.startswith("pgshadow_verdict_level{")]
     check(len(verdict_lines) == 1 and 'job="pgshadow"' in verdict_lines[0] and verdict_lines[0].endswith(" 2"),
           f"Pushgateway verdict: {verdict_lines}")
