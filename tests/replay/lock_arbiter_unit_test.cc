@@ -2,6 +2,7 @@
 // clock and events from memory: no server.
 #include <catch2/catch.hpp>
 
+#include "../support/memory_event_source.h"
 #include "../../src/replay/lock_arbiter.h"
 
 namespace pgshadow::replay {
@@ -18,23 +19,7 @@ class ManualClock final : public ReplayClock {
   mutable Clock::time_point now_{};
 };
 
-class MemorySource final : public capture::EventSource {
- public:
-  explicit MemorySource(std::vector<Event> events) : events_(std::move(events)) {}
-  Result<std::optional<Event>> next() override {
-    if (position_ == events_.size()) return std::optional<Event>();
-    return std::optional<Event>(events_[position_++]);
-  }
-  const capture::InputAccounting& accounting() const override { return accounting_; }
-  const InputProblems& problems() const override { return problems_; }
-  std::string description() const override { return "memory"; }
-
- private:
-  std::vector<Event> events_;
-  std::size_t position_ = 0;
-  capture::InputAccounting accounting_;
-  InputProblems problems_;
-};
+using MemorySource = pgshadow::testing::MemoryEventSource;
 
 class SkipRecorder final : public ReplayObserver {
  public:

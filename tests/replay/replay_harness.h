@@ -8,29 +8,12 @@
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/pg/embedded_server.h"
 #include "pgshadow/replay/replay.h"
+#include "../support/memory_event_source.h"
 
 namespace pgshadow::replay {
 
 // Events handed out in order, as a capture reader would.
-class VectorSource final : public capture::EventSource {
- public:
-  explicit VectorSource(std::vector<Event> events) : events_(std::move(events)) {}
-  Result<std::optional<Event>> next() override {
-    if (position_ == events_.size()) return std::optional<Event>();
-    Event event = events_[position_];
-    event.sequence = position_++;
-    return std::optional<Event>(std::move(event));
-  }
-  const capture::InputAccounting& accounting() const override { return accounting_; }
-  const InputProblems& problems() const override { return problems_; }
-  std::string description() const override { return "test events"; }
-
- private:
-  std::vector<Event> events_;
-  std::size_t position_ = 0;
-  capture::InputAccounting accounting_;
-  InputProblems problems_;
-};
+using VectorSource = pgshadow::testing::MemoryEventSource;
 
 inline ReplaySettings test_settings() {
   ReplaySettings settings;
