@@ -40,7 +40,9 @@ TEST_CASE("a lock gone before the statement's last sample is held until it was l
   log.sample(0, 0.3, {{"t", "AccessExclusiveLock", true, std::nullopt}});
   log.sample(0, 0.6, {});
   log.statement_ended(0, true, "", 1.0);
-  const MigrationLock* lock = lock_named(log.statements()[0], "AccessExclusiveLock");
+  // statements() returns a copy: keep it alive while the lock points into it.
+  const auto statements = log.statements();
+  const MigrationLock* lock = lock_named(statements[0], "AccessExclusiveLock");
   REQUIRE(lock != nullptr);
   CHECK(lock->waited_ms == 0);
   CHECK(lock->held_ms == Approx(200.0));
