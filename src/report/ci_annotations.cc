@@ -3,10 +3,12 @@
 // report (the merge request widget). Both point a breaking finding at the migration, which is
 // what the pull request changes: migration_failed at its file and line, a breaking or review
 // shape at the first migration file (line 1), since the captured traffic is not in the diff.
+#include <cstdlib>
 #include <sstream>
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/util/xxh3.h"
+#include "lock_impact_view.h"
 #include "report_view.h"
 
 namespace pgshadow::report {
@@ -35,6 +37,29 @@ std::string classes_of(const json& shape) {
   return classes.empty() ? "latency" : classes;
 }
 
+// --migrate-during: at the migration statement that held its locks longest, what they did.
+Annotation lock_impact_annotation(const json& lock_impact, const std::string& verdict, const std::string& first_file) {
+  std::string location;
+  double longest = -1;
+  for (const auto& statement : lock_impact.value("statements", json::array())) {
+    for (const auto& lock : statement.value("locks", json::array())) {
+      const double ms = lock.value("held_ms", 0.0) + lock.value("waited_ms", 0.0);
+      if (ms > longest) {
+        longest = ms;
+        location = statement.value("location", "");
+      }
+    }
+  }
+  Annotation annotation{verdict == "breaking" ? "error" : "warning", first_file, 1, "pgshadow: lock impact " + verdict,
+                        "The migration was " + view::lock_impact_summary(lock_impact) + ".", "lock_impact", "lock_impact"};
+  if (const auto colon = location.rfind(':'); colon != std::string::npos && colon + 1 < location.size()) {
+    annotation.file = location.substr(0, colon);
+    annotation.line = std::atoi(location.c_str() + colon + 1);
+    annotation.fingerprint += " " + location;
+  }
+  return annotation;
+}
+
 std::vector<Annotation> annotations_of(const json& report) {
   std::vector<Annotation> out;
   const json migration = report.value("migration", json::object());
@@ -45,6 +70,9 @@ std::vector<Annotation> annotations_of(const json& report) {
                    failure.value("explanation", ""), "migration_failed", ""});
   }
   const std::string file = first_migration(report);
+  if (const std::string verdict = view::lock_impact_verdict(report); verdict == "breaking" || verdict == "review") {
+    out.push_back(lock_impact_annotation(report["lock_impact"], verdict, file));
+  }
   for (const auto& shape : report.value("shapes", json::array())) {
     const std::string status = view::shape_status(shape);
     if (status != "breaking" && status != "review") continue;

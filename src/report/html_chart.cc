@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <sstream>
 
 #include "pgshadow/core/divergence_class.h"
@@ -42,17 +43,51 @@ Bar bar_of(const json& classes) {
   return bar;
 }
 
+// --migrate-during: a band behind the bars the migration ran through (its statements were sent
+// while it ran), or a dashed line where it ran when no statement was sent meanwhile.
+std::string migration_window_svg(const json& timeline, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& spans,
+                                 double left, double slot, double axis_y) {
+  const json migration = timeline.value("migration", json());
+  if (!migration.is_object() || !migration["first_sequence"].is_number() || spans.empty()) return "";
+  const auto first = migration["first_sequence"].get<std::uint64_t>();
+  const auto last = migration["last_sequence"].get<std::uint64_t>();
+  const auto during = migration.value("statements_during", std::uint64_t{0});
+  std::optional<std::size_t> from, to;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (spans[i].second < first || spans[i].first > last) continue;
+    if (!from) from = i;
+    to = i;
+  }
+  if (!from) return "";
+  const double x = left + slot * static_cast<double>(*from);
+  std::ostringstream svg;
+  const std::string title = during > 0 ? "migration running: " + std::to_string(during) + " statements sent meanwhile (events " +
+                                             std::to_string(first) + "–" + std::to_string(last) + ")"
+                                       : "migration ran here (no statement was sent while it ran)";
+  if (during > 0) {
+    svg << "<rect id=\"migration-window\" x=\"" << x << "\" y=\"14\" width=\"" << slot * static_cast<double>(*to - *from + 1)
+        << "\" height=\"" << axis_y - 14 << "\" fill=\"#7e57c2\" fill-opacity=\"0.15\" stroke=\"#7e57c2\"><title>" << title
+        << "</title></rect>\n";
+  } else {
+    svg << "<line id=\"migration-window\" x1=\"" << x << "\" y1=\"14\" x2=\"" << x << "\" y2=\"" << axis_y
+        << "\" stroke=\"#7e57c2\" stroke-dasharray=\"4 3\"><title>" << title << "</title></line>\n";
+  }
+  svg << "<text x=\"" << x + 2 << "\" y=\"11\" font-size=\"11\" fill=\"#5e35b1\">migration</text>\n";
+  return svg.str();
+}
+
 }  // namespace
 
 std::string classes_chart_svg(const json& report) {
   std::vector<Bar> bars;
   std::vector<std::string> labels;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;  // each bar's sequences
   const bool has_timeline = report.contains("timeline") && report["timeline"].is_object();
   if (has_timeline) {
     for (const auto& bucket : report["timeline"].value("buckets", json::array())) {
       bars.push_back(bar_of(bucket.value("classes", json::object())));
-      labels.push_back("events " + std::to_string(bucket.value("first_sequence", std::uint64_t{0})) + "–" +
-                       std::to_string(bucket.value("last_sequence", std::uint64_t{0})));
+      spans.emplace_back(bucket.value("first_sequence", std::uint64_t{0}), bucket.value("last_sequence", std::uint64_t{0}));
+      labels.push_back("events " + std::to_string(spans.back().first) + "–" + std::to_string(spans.back().second));
     }
   }
   if (bars.empty()) {
@@ -74,6 +109,7 @@ std::string classes_chart_svg(const json& report) {
       << "<text x=\"0\" y=\"" << kHeight - kBottom << "\" font-size=\"11\">0</text>\n"
       << "<line x1=\"" << kLeft << "\" y1=\"" << kHeight - kBottom << "\" x2=\"" << kWidth << "\" y2=\""
       << kHeight - kBottom << "\" stroke=\"#888\"/>\n";
+  if (has_timeline) svg << migration_window_svg(report["timeline"], spans, kLeft, slot, kHeight - kBottom);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     double y = kHeight - kBottom;
     for (std::size_t g = 0; g < kGroups.size(); ++g) {

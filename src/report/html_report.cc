@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "html_chart.h"
+#include "html_lock_impact.h"
 #include "pgshadow/report/renderers.h"
 #include "report_view.h"
 
@@ -321,6 +322,7 @@ std::string render_html(const json& report) {
         << "</code></p>\n";
   }
   migration_messages(out, migration);
+  out << lock_impact_html(report);
   out << "<h2>Classes over the replay</h2>\n" << classes_chart_svg(report);
 
   out << "<h2>Query shapes</h2>\n<div id=\"controls\"><input id=\"filter\" type=\"search\" placeholder=\"filter…\"> "

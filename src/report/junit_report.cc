@@ -1,11 +1,12 @@
 // JUnit XML: one test case per query shape, so CI systems list findings natively, grouped by
 // statement kind and table (classname). A breaking
 // shape is a <failure>; a review shape or an allowed finding is <skipped> with the message; a
-// shape without findings passes. Valid against tests/outputs/junit-10.xsd (the Jenkins shape).
+// shape without findings passes; with --migrate-during, one more case for the lock impact. Valid against tests/outputs/junit-10.xsd (the Jenkins shape).
 #include <sstream>
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/sql/statement_target.h"
+#include "lock_impact_view.h"
 #include "report_view.h"
 
 namespace pgshadow::report {
@@ -58,6 +59,26 @@ std::string timestamp(const json& report) {
   return text.size() == 19 ? text : "1970-01-01T00:00:00";
 }
 
+// --migrate-during: one case for what the migration's locks did to the traffic (breaking: a
+// <failure>, review: <skipped>, as the shapes are).
+TestCase lock_impact_case(const json& lock_impact, const std::string& verdict) {
+  TestCase test;
+  test.name = "lock impact of the migration";
+  test.classname = "pgshadow.migration.locks";
+  test.status = verdict == "safe" ? "none" : verdict;
+  test.message = (verdict == "review" ? "review: " : "") + view::lock_impact_summary(lock_impact);
+  test.type = "lock_impact";
+  for (const auto& line : view::migration_lock_lines(lock_impact)) {
+    if (!line.statement.empty()) test.detail += line.location + " " + line.statement + " (" + line.took + ")\n";
+    if (!line.lock.empty()) test.detail += "  " + line.lock + ": waited " + line.waited + ", held " + line.held + "\n";
+  }
+  for (const auto& line : view::shape_wait_lines(lock_impact)) {
+    test.detail += "query shape: " + line.normalized + "\n  waited behind the migration: " + line.shadow_behind +
+                   "; baseline waits: " + line.baseline + "; failed because of it: " + line.failed + "\n";
+  }
+  return test;
+}
+
 }  // namespace
 
 std::string render_junit(const json& report) {
@@ -74,6 +95,9 @@ std::string render_junit(const json& report) {
                      "statement: " + failure.value("statement", "") + "\nSQLSTATE: " + failure.value("sqlstate", "") +
                          " " + failure.value("condition", "") + "\n",
                      0});
+  }
+  if (const std::string verdict = view::lock_impact_verdict(report); !verdict.empty()) {
+    cases.push_back(lock_impact_case(report["lock_impact"], verdict));
   }
   for (const auto& shape : report.value("shapes", json::array())) {
     TestCase test;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pgshadow/report/renderers.h"
+#include "lock_impact_view.h"
 #include "report_view.h"
 
 namespace pgshadow::report {
@@ -173,6 +174,37 @@ std::string left_out_note(const std::vector<Section>& sections, std::size_t budg
          ". The full report (`report.html`, `report.json` among the job's artifacts) has every one.\n\n";
 }
 
+// The lock impact (--migrate-during): the migration's locks, then the shapes that waited or
+// failed behind them; no items without --migrate-during.
+Section lock_impact_section(const json& report) {
+  Section section;
+  const std::string verdict = view::lock_impact_verdict(report);
+  if (verdict.empty()) return section;
+  const json& lock_impact = report["lock_impact"];
+  section.heading = "### Lock impact: " + verdict + "\n\nThe migration was " + cell(view::lock_impact_summary(lock_impact)) + ".\n\n";
+  section.what = "lock impact tables";
+  std::ostringstream locks;
+  locks << "| where | migration statement | took | lock | waited | held |\n|---|---|---|---|---:|---:|\n";
+  for (const auto& line : view::migration_lock_lines(lock_impact)) {
+    locks << "| " << cell(line.location) << " | " << (line.statement.empty() ? "" : code(line.statement)) << " | "
+          << cell(line.took) << " | " << cell(line.lock.empty() ? "(none seen)" : line.lock) << " | " << cell(line.waited)
+          << " | " << cell(line.held) << " |\n";
+  }
+  section.items.push_back(locks.str() + "\n");
+  const auto shapes = view::shape_wait_lines(lock_impact);
+  if (!shapes.empty()) {
+    std::ostringstream waits;
+    waits << "| query shape | waited behind the migration (shadow) | waits on the baseline (control) | failed because of it |\n"
+          << "|---|---|---|---|\n";
+    for (const auto& line : shapes) {
+      waits << "| " << code(line.normalized) << " | " << cell(line.shadow_behind) << " | " << cell(line.baseline) << " | "
+            << cell(line.failed) << " |\n";
+    }
+    section.items.push_back(waits.str() + "\n");
+  }
+  return section;
+}
+
 }  // namespace
 
 std::string render_markdown(const json& report, const MarkdownSettings& settings) {
@@ -265,6 +297,9 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
                                      " | " + cell(text) + " |\n");
   }
   sections.insert(sections.begin() + 1, std::move(messages_section));
+  // --migrate-during: what the migration's locks did to the traffic, after the migration's own
+  // messages (its finding may be the run's only one).
+  sections.insert(sections.begin() + 2, lock_impact_section(report));
 
   std::ostringstream tail;
   const json budgets = report.contains("gate") ? report["gate"].value("budgets", json::array()) : json::array();

@@ -6,6 +6,7 @@
 // not thread-safe.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,15 +27,25 @@ class Timeline final : public replay::ReplayObserver {
 
   // Counts one statement of class `c` at capture position `sequence` (the observer's core).
   void add(std::uint64_t sequence, DivergenceClass c);
+  // Where a statement stood against a --migrate-during migration: the window's bounds.
+  void note_phase(std::uint64_t sequence, replay::MigrationPhase phase);
 
   // {"bucket_width": W, "buckets": [{"first_sequence", "last_sequence", "classes": {...}}]}
-  // with only the classes seen in each bucket; buckets with no statement are left out.
+  // with only the classes seen in each bucket; buckets with no statement are left out. With
+  // --migrate-during also "migration": {"statements_during": N, "first_sequence", "last_sequence"}:
+  // the sequences sent while it ran, or, when none was, the first one sent after it (both
+  // bounds; null when the migration ran after the traffic).
   nlohmann::json to_json() const;
   std::uint64_t bucket_width() const { return width_; }
 
  private:
   std::uint64_t width_ = 1;  // sequences per bucket; bucket i holds [i*W, (i+1)*W)
   std::vector<ClassCounts> buckets_;
+  bool migrate_during_ = false;
+  std::uint64_t statements_during_ = 0;
+  std::optional<std::uint64_t> first_during_;
+  std::optional<std::uint64_t> last_during_;
+  std::optional<std::uint64_t> first_after_;
 };
 
 }  // namespace pgshadow::report
