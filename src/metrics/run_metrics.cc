@@ -5,6 +5,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "lock_impact_metrics.h"
+
 namespace pgshadow::metrics {
 namespace {
 
@@ -135,7 +137,11 @@ RunMetrics::RunMetrics(const RunIdentity& identity, const judge::FindingsBook& f
   input_ratio_.Set(-1);
   exit_status_.Set(-1);
   set_verdict(Verdict::kSafe);
+  lock_impact_ = std::make_unique<LockImpactMetrics>(*registry_, constant_labels(identity), settings_.max_shapes,
+                                                     settings_.max_normalized_chars, shape_info_);
 }
+
+RunMetrics::~RunMetrics() = default;
 
 #undef PGSHADOW_FAMILY
 
@@ -244,6 +250,7 @@ void RunMetrics::sync_with_findings() {
   }
   for (const auto& [severity, count] : shapes) shapes_by_severity_.Add({{"severity", severity}}).Set(count);
   set_verdict(findings_.verdict());
+  lock_impact_->sync(findings_.lock_impact());
 }
 
 void RunMetrics::set_verdict(Verdict verdict) {
@@ -253,8 +260,6 @@ void RunMetrics::set_verdict(Verdict verdict) {
   verdict_level_.Set(static_cast<double>(static_cast<int>(verdict)));
 }
 
-void RunMetrics::raise_to(prometheus::Counter& counter, double total) {
-  if (total > counter.Value()) counter.Increment(total - counter.Value());
-}
+void RunMetrics::raise_to(prometheus::Counter& counter, double total) { raise_counter_to(counter, total); }
 
 }  // namespace pgshadow::metrics

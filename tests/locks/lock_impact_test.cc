@@ -3,9 +3,12 @@
 // (log_lock_waits: "process P acquired RowExclusiveLock on relation R ... after N ms"), the
 // migration's lock is the one pg_locks showed, and the verdict follows --max-blocked.
 #include <catch2/catch.hpp>
+#include <optional>
 #include <regex>
+#include <sstream>
 
 #include "../hostile/hostile_support.h"
+#include "../hostile/one_push_gateway.h"
 
 namespace pgshadow::hostile {
 namespace {
@@ -20,6 +23,19 @@ std::vector<double> logged_lock_waits(const std::string& log) {
     waits.push_back(std::stod((*it)[1].str()));
   }
   return waits;
+}
+
+// The largest value of `metric` in a Prometheus text exposition, over the series whose labels
+// contain `with`; nullopt when there is none.
+std::optional<double> largest_sample(const std::string& text, const std::string& metric, const std::string& with = "") {
+  std::optional<double> largest;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(metric + "{", 0) != 0 || line.find(with) == std::string::npos) continue;
+    const double value = std::stod(line.substr(line.rfind(' ') + 1));
+    largest = std::max(largest.value_or(value), value);
+  }
+  return largest;
 }
 
 }  // namespace
@@ -42,10 +58,13 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
   dir.write("capture.jsonl", capture);
   dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(2.5);\nCOMMIT;\n");
   const std::string report_path = dir.file("report.json");
+  OnePushGateway gateway;
   const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
                                         dir.file("001_lock.sql"), "--capture", dir.file("capture.jsonl"), "--order",
                                         "timed", "--migrate-during", "2s", "--max-blocked", "200ms", "--report",
-                                        report_path, "--no-color"}));
+                                        report_path, "--markdown", dir.file("report.md"), "--html", dir.file("report.html"),
+                                        "--junit", dir.file("junit.xml"), "--pushgateway", gateway.url(), "--run-id",
+                                        "locks", "--no-color"}));
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == 0);
   const json report = json::parse(read_file(report_path));
@@ -84,6 +103,30 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
   CHECK(reported_max <= logged_max + 1000.0);
   // The baseline had no migration: nothing waited there.
   for (const auto& shape : impact["shapes"]) CHECK(shape["baseline_waits"]["count"] == 0);
+
+  SECTION("every report format and the pushed metrics say the same") {
+    const std::string markdown = read_file(dir.file("report.md"));
+    INFO("Markdown:\n" << markdown);
+    CHECK_THAT(markdown, Catch::Contains("### Lock impact: review"));
+    CHECK_THAT(markdown, Catch::Contains("| ShareLock on t |"));
+    const std::string html = read_file(dir.file("report.html"));
+    CHECK_THAT(html, Catch::Contains("<span id=\"lock-impact-verdict\" class=\"verdict v-review\">review</span>"));
+    CHECK_THAT(html, Catch::Contains("<td>ShareLock on t</td>"));
+    CHECK_THAT(html, Catch::Contains("id=\"migration-window\""));  // the timeline marks when it ran
+    const std::string junit = read_file(dir.file("junit.xml"));
+    CHECK_THAT(junit, Catch::Contains("<testcase name=\"lock impact of the migration\" classname=\"pgshadow.migration.locks\""));
+    CHECK_THAT(junit, Catch::Contains("<skipped message=\"review: applied on the shadow "));
+
+    const std::string push = gateway.request(std::chrono::seconds(10));
+    INFO("push:\n" << push);
+    CHECK_THAT(push, Catch::Contains("\npgshadow_lock_impact_verdict_level{run=\"locks\",shard=\"0\"} 1\n"));
+    const std::optional<double> pushed_max = largest_sample(push, "pgshadow_lock_wait_behind_migration_max_seconds");
+    REQUIRE(pushed_max.has_value());
+    CHECK(*pushed_max == Approx(reported_max / 1000.0).epsilon(1e-6));
+    const std::optional<double> held = largest_sample(push, "pgshadow_migration_lock_seconds", "mode=\"ShareLock\",relation=\"t\",stage=\"held\"");
+    REQUIRE(held.has_value());
+    CHECK(*held > 0);
+  }
 }
 
 }  // namespace pgshadow::hostile

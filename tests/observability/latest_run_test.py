@@ -13,11 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prometheus_support import (check, failures, http, promql, start_pushgateway_and_prometheus, stop,  # noqa: E402
+from prometheus_support import (check, http, promql, run_test, start_pushgateway_and_prometheus,  # noqa: E402
                                 variable_values, wait_for)
 
 PGSHADOW, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -30,15 +29,7 @@ def verify(repo, gateway, run_id, expect):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="pgshadow-latest-run-")
-    processes = []
-    try:
-        run(work, processes)
-    finally:
-        stop(processes)
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failure(s)" if failures else "ok")
-    return 1 if failures else 0
+    return run_test("pgshadow-latest-run-", run)
 
 
 def run(work, processes):

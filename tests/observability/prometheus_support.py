@@ -86,6 +86,22 @@ def stop(processes):
             p.kill()
 
 
+def run_test(prefix, run):
+    """Calls run(work, processes) in a fresh directory, then stops the processes it started and
+    removes the directory; the exit status: 1 when a check failed."""
+    import shutil
+    import tempfile
+    work = tempfile.mkdtemp(prefix=prefix)
+    processes = []
+    try:
+        run(work, processes)
+    finally:
+        stop(processes)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(failures)} failure(s)" if failures else "ok")
+    return 1 if failures else 0
+
+
 def variable_values(prometheus, variable, substitutions):
     """A query_result(...) variable as Grafana evaluates it: its query, one text line per series,
     the regex's first group of each, in order."""

@@ -46,11 +46,14 @@ struct MetricsSettings {
   std::size_t max_normalized_chars = 400;  // longer normalized texts are cut (with "...")
 };
 
+class LockImpactMetrics;
+
 class RunMetrics final : public replay::ReplayObserver {
  public:
   // `findings` must outlive this object and is only read on the replay thread.
   RunMetrics(const RunIdentity& identity, const judge::FindingsBook& findings,
              MetricsSettings settings = {});
+  ~RunMetrics() override;
 
   void on_compared(const replay::ComparedStatement& statement) override;
   void on_skipped(const Event& event, const std::string& reason) override;
@@ -106,6 +109,7 @@ class RunMetrics final : public replay::ReplayObserver {
   prometheus::Gauge& verdict_level_;
   prometheus::Gauge& finished_;
   prometheus::Gauge& exit_status_;
+  std::unique_ptr<LockImpactMetrics> lock_impact_;  // --migrate-during's series
 };
 
 // "error_shadow_only" -> "breaking" etc.: the severity label of a class.
