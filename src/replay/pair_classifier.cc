@@ -42,6 +42,7 @@ PairJudgement PairClassifier::judge(SessionRun& session, const Event& event) {
     divergence = DivergenceClass::kMatch;
   }
   std::string nondeterminism = excuse_for_values(session, event, divergence);
+  if (nondeterminism.empty()) nondeterminism = excuse_for_baseline_timeout(session, event, divergence);
   if (!nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
 
   StatementOutcome outcome = outcome_of(session, divergence);
@@ -58,6 +59,20 @@ PairJudgement PairClassifier::judge(SessionRun& session, const Event& event) {
   const bool sequences_may_differ = tracker_.record(outcome, divergence, cause);
   if (divergence != DivergenceClass::kNondeterministic) nondeterminism.clear();
   return PairJudgement{divergence, std::move(cause), std::move(nondeterminism), sequences_may_differ};
+}
+
+// A statement that succeeded in production and on the shadow but gave up on the baseline at a
+// timeout (its session's statement_timeout, a lock_timeout): the baseline did not reproduce
+// production, the replay's timing did it (a SET LOCAL statement_timeout of 1 ms under load),
+// and the baseline is the control, so it says nothing of the migration. A timeout on the
+// shadow only stays a finding: the migration may well have made the statement slower.
+std::string PairClassifier::excuse_for_baseline_timeout(const SessionRun& session, const Event& event,
+                                                        DivergenceClass divergence) {
+  if (divergence != DivergenceClass::kErrorBaselineOnly || !event.outcome.succeeded) return {};
+  const std::string& sqlstate = session.sides[kBaselineSide].result->sqlstate;
+  if (sqlstate != "57014" && sqlstate != "55P03") return {};
+  return "gave up on the baseline only at a timeout (SQLSTATE " + sqlstate +
+         ") though production and the shadow ran it: the replay's timing, not the migration";
 }
 
 // --probe-nondeterminism: the statement runs again on the baseline session; a result different

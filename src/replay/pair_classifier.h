@@ -54,6 +54,7 @@ class PairClassifier {
   bool differs_on_baseline_alone(SessionRun& session, const Event& event);
   std::string excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence);
   std::string excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const;
+  static std::string excuse_for_baseline_timeout(const SessionRun& session, const Event& event, DivergenceClass divergence);
   std::optional<ConsequenceCause> consequence_cause(const SessionRun& session, const Event& event,
                                                     StatementOutcome& outcome, std::string& nondeterminism);
 

@@ -142,6 +142,43 @@ TEST_CASE("a statement production cancelled is not run: pg_sleep fails at once a
   CHECK(summary.replayed_as_production_error == std::map<std::string, std::uint64_t>{{"57014", 2}});
 }
 
+TEST_CASE("a statement production ran that times out on the baseline only is the replay's timing, not a finding",
+          "[replay][production_error]") {
+  // The baseline's slow() sleeps past the session's own 50 ms statement_timeout, the shadow's
+  // (and production's) does not: the baseline did not reproduce production, and the statements
+  // its aborted transaction then refused are consequences of that, not of the migration.
+  const ReplayTargets targets = cluster().fresh_pair(
+      "CREATE OR REPLACE FUNCTION slow() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+      "CREATE FUNCTION slow() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(0.3)'");
+  OutcomeObserver observed;
+  replay_events(targets,
+                {lasting(statement("a", 1, "BEGIN"), 0.1),
+                 lasting(statement("a", 2, "SET LOCAL statement_timeout = '50ms'"), 0.1),
+                 lasting(statement("a", 3, "SELECT slow()"), 0.2),
+                 lasting(statement("a", 4, "SELECT 2"), 0.1),
+                 lasting(statement("a", 5, "COMMIT"), 0.1)},
+                observed);
+  const Outcome& timed_out = observed.find("SELECT slow()");
+  CHECK(timed_out.baseline_sqlstate == "57014");
+  CHECK(timed_out.shadow_sqlstate.empty());
+  CHECK(timed_out.divergence == DivergenceClass::kNondeterministic);
+  CHECK(observed.find("SELECT 2").baseline_sqlstate == "25P02");
+  CHECK(observed.find("SELECT 2").divergence == DivergenceClass::kConsequence);
+
+  // On the shadow only, the same timeout is a finding: the migration may have slowed it.
+  const ReplayTargets slower = cluster().fresh_pair(
+      "CREATE OR REPLACE FUNCTION slow() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(0.3)'",
+      "CREATE FUNCTION slow() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+  OutcomeObserver on_shadow;
+  replay_events(slower,
+                {lasting(statement("a", 1, "BEGIN"), 0.1),
+                 lasting(statement("a", 2, "SET LOCAL statement_timeout = '50ms'"), 0.1),
+                 lasting(statement("a", 3, "SELECT slow()"), 0.2),
+                 lasting(statement("a", 4, "ROLLBACK"), 0.1)},
+                on_shadow);
+  CHECK(on_shadow.find("SELECT slow()").divergence == DivergenceClass::kErrorShadowOnly);
+}
+
 TEST_CASE("a COMMIT that failed in production rolls back on both sides", "[replay][production_error]") {
   const ReplayTargets targets = cluster().fresh_pair("");
   OutcomeObserver observed;
