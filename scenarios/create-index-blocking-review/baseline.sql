@@ -1,7 +1,9 @@
--- Order event log of the shop, baseline shared by create-index-blocking-review and
--- create-index-concurrently-safe (identical copies: each directory stands alone). One million
--- events, so that building an index on the table takes a measurable time (about a second on a
--- loaded 2-core machine): long enough for the application's writes to queue behind it.
+-- Order event log of the shop, baseline shared by the lock-impact scenarios on order_events,
+-- create-index-blocking-review, create-index-concurrently-safe,
+-- add-column-volatile-default-review and add-column-constant-default-safe (identical copies:
+-- each directory stands alone). One million events, so that building an index on the table,
+-- or rewriting it, takes a measurable time (about a second or more on a loaded 2-core
+-- machine): long enough for the application's statements to queue behind it.
 --
 -- Plain SQL, loadable into an empty database with
 --   psql -v ON_ERROR_STOP=1 -f baseline.sql
