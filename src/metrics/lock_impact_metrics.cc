@@ -18,6 +18,10 @@ struct LabelTotals {
 
 }  // namespace
 
+std::string shape_info_text(const std::string& normalized, std::size_t max_chars) {
+  return normalized.size() > max_chars ? normalized.substr(0, max_chars) + "..." : normalized;
+}
+
 void raise_counter_to(prometheus::Counter& counter, double total) {
   if (total > counter.Value()) counter.Increment(total - counter.Value());
 }
@@ -75,11 +79,7 @@ void LockImpactMetrics::sync(const judge::LockImpactBook& book) {
   for (const judge::ShapeLockImpact* shape : book.shapes()) {
     bool is_new = false;
     const std::string label = shapes_.label_for(shape->fingerprint, &is_new);
-    if (is_new) {
-      std::string normalized = shape->normalized;
-      if (normalized.size() > max_normalized_chars_) normalized = normalized.substr(0, max_normalized_chars_) + "...";
-      shape_info_.Add({{"shape", label}, {"normalized", normalized}}).Set(1);
-    }
+    if (is_new) shape_info_.Add({{"shape", label}, {"normalized", shape_info_text(shape->normalized, max_normalized_chars_)}}).Set(1);
     LabelTotals& sum = totals[label];
     sum.behind += static_cast<double>(shape->shadow_behind_migration.count);
     sum.behind_seconds += shape->shadow_behind_migration.total_ms / 1000.0;

@@ -5,6 +5,7 @@
 // locks are labelled by migration file and line, lock mode and relation (schema names, never
 // traffic). Replay thread only.
 #include <cstddef>
+#include <string>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -38,6 +39,9 @@ class LockImpactMetrics {
   prometheus::Family<prometheus::Counter>& failed_;
   prometheus::Family<prometheus::Gauge>& migration_lock_seconds_;
 };
+
+// A shape's normalized text as pgshadow_query_shape_info carries it: cut at `max_chars`, "..." after.
+std::string shape_info_text(const std::string& normalized, std::size_t max_chars);
 
 // Adds to `counter` what it lacks to reach `total` (counters only go up).
 void raise_counter_to(prometheus::Counter& counter, double total);

@@ -162,12 +162,8 @@ void RunMetrics::on_compared(const replay::ComparedStatement& statement) {
   bool is_new = false;
   const std::string shape = divergent_shapes_.label_for(fingerprint, &is_new);
   if (is_new) {
-    std::string normalized = statement.shape.normalized;
-    if (normalized.size() > settings_.max_normalized_chars) {
-      normalized.resize(settings_.max_normalized_chars);
-      normalized += "...";
-    }
-    shape_info_.Add({{"shape", shape}, {"normalized", normalized}}).Set(1);
+    shape_info_.Add({{"shape", shape}, {"normalized", shape_info_text(statement.shape.normalized, settings_.max_normalized_chars)}})
+        .Set(1);
   }
   divergent_
       .Add({{"class", std::string(to_string(statement.divergence))},
