@@ -43,6 +43,7 @@ PairJudgement PairClassifier::judge(SessionRun& session, const Event& event) {
   }
   std::string nondeterminism = excuse_for_values(session, event, divergence);
   if (nondeterminism.empty()) nondeterminism = excuse_for_baseline_timeout(session, event, divergence);
+  if (nondeterminism.empty()) nondeterminism = excuse_for_shadow_timeout(session, event, divergence);
   if (!nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
 
   StatementOutcome outcome = outcome_of(session, divergence);
@@ -57,6 +58,9 @@ PairJudgement PairClassifier::judge(SessionRun& session, const Event& event) {
     if (!cause && !nondeterminism.empty()) divergence = DivergenceClass::kNondeterministic;
   }
   const bool sequences_may_differ = tracker_.record(outcome, divergence, cause);
+  if (baseline.result->succeeded && shadow.result->succeeded && !facts.relations_created.empty()) {
+    relation_definitions_.created_by_traffic(facts.relations_created);
+  }
   if (divergence != DivergenceClass::kNondeterministic) nondeterminism.clear();
   return PairJudgement{divergence, std::move(cause), std::move(nondeterminism), sequences_may_differ};
 }
@@ -65,7 +69,7 @@ PairJudgement PairClassifier::judge(SessionRun& session, const Event& event) {
 // timeout (its session's statement_timeout, a lock_timeout): the baseline did not reproduce
 // production, the replay's timing did it (a SET LOCAL statement_timeout of 1 ms under load),
 // and the baseline is the control, so it says nothing of the migration. A timeout on the
-// shadow only stays a finding: the migration may well have made the statement slower.
+// shadow only may be the migration's doing: excuse_for_shadow_timeout.
 std::string PairClassifier::excuse_for_baseline_timeout(const SessionRun& session, const Event& event,
                                                         DivergenceClass divergence) {
   if (divergence != DivergenceClass::kErrorBaselineOnly || !event.outcome.succeeded) return {};
@@ -73,6 +77,29 @@ std::string PairClassifier::excuse_for_baseline_timeout(const SessionRun& sessio
   if (sqlstate != "57014" && sqlstate != "55P03") return {};
   return "gave up on the baseline only at a timeout (SQLSTATE " + sqlstate +
          ") though production and the shadow ran it: the replay's timing, not the migration";
+}
+
+// A statement that succeeded in production and on the baseline but was cancelled by a statement
+// timeout on the shadow: timing decides that (a SET LOCAL statement_timeout of 1 ms on a loaded
+// machine), unless the migration made the statement slower. It can only have done so through
+// what the statement uses, or by a lock it held (the lock impact judges waits behind the
+// migration). So the timeout is the replay's timing when the shadow waited on no lock, the
+// statement was not sent while the migration ran, it calls no function beyond the known
+// built-ins (StatementFacts::lock_footprint: any other may be one the migration changed), and
+// every relation it names is unchanged (RelationDefinitions). Otherwise it stays a finding.
+std::string PairClassifier::excuse_for_shadow_timeout(const SessionRun& session, const Event& event,
+                                                      DivergenceClass divergence) {
+  if (divergence != DivergenceClass::kErrorShadowOnly || !event.outcome.succeeded) return {};
+  const SideRun& shadow = session.sides[kShadowSide];
+  if (shadow.result->sqlstate != "57014") return {};
+  if (session.phase == MigrationPhase::kDuring || shadow.waited.count() > 0 || shadow.behind_migration) return {};
+  const sql::StatementFacts& facts = session.facts;
+  if (!facts.parsed || !facts.lock_footprint) return {};
+  const RelationsStanding standing = relation_definitions_.standing(facts.tables_touched);
+  if (!standing.unchanged) return {};
+  return "cancelled by a statement timeout on the shadow only, though it waited on no lock and uses nothing "
+         "the migration changed (" + (standing.detail.empty() ? std::string("no relation") : standing.detail) +
+         "): the replay's timing, not the migration";
 }
 
 // --probe-nondeterminism: the statement runs again on the baseline session; a result different

@@ -6,7 +6,9 @@
 //  1. compare::classify's class; a plain read whose shadow added columns among the baseline's
 //     is read again on the baseline's columns only (columns_added when those agree);
 //  2. a statement replayed as its production error that timed out with production's SQLSTATE
-//     is a match;
+//     is a match; one production ran that gave up at a timeout on one side only is
+//     nondeterministic when that can only be the replay's timing (excuse_for_baseline_timeout,
+//     excuse_for_shadow_timeout);
 //  3. differing values a statement cannot repeat (the parse tree's reasons, a 'now' parameter,
 //     an unordered LIMIT that cut the result, --probe-nondeterminism) are nondeterministic;
 //  4. any other difference that follows from an earlier root (the divergence tracker, the
@@ -21,6 +23,7 @@
 #include "divergence_tracker.h"
 #include "isolation_probe.h"
 #include "pgshadow/replay/replay.h"
+#include "relation_definitions.h"
 #include "session_run.h"
 #include "table_keys.h"
 #include "type_names.h"
@@ -42,7 +45,11 @@ class PairClassifier {
   // the isolation probe, or null without pristine clones.
   PairClassifier(std::array<pg::SessionConnection*, 2> monitors, std::unique_ptr<IsolationProbe> probe,
                  const ReplaySettings& settings, const pg::WaitLimits& probe_limits)
-      : monitors_(monitors), probe_(std::move(probe)), settings_(settings), probe_limits_(probe_limits) {}
+      : monitors_(monitors),
+        probe_(std::move(probe)),
+        settings_(settings),
+        probe_limits_(probe_limits),
+        relation_definitions_(monitors) {}
 
   // The session's statement `event` finished on both sides without a failure: its results' type
   // names resolved, classified, and recorded in the tracker.
@@ -55,6 +62,7 @@ class PairClassifier {
   std::string excuse_for_values(SessionRun& session, const Event& event, DivergenceClass divergence);
   std::string excuse_for_ties(const SessionRun& session, const Event& event, DivergenceClass divergence) const;
   static std::string excuse_for_baseline_timeout(const SessionRun& session, const Event& event, DivergenceClass divergence);
+  std::string excuse_for_shadow_timeout(const SessionRun& session, const Event& event, DivergenceClass divergence);
   std::optional<ConsequenceCause> consequence_cause(const SessionRun& session, const Event& event,
                                                     StatementOutcome& outcome, std::string& nondeterminism);
 
@@ -63,6 +71,7 @@ class PairClassifier {
   const ReplaySettings& settings_;
   const pg::WaitLimits probe_limits_;
   std::optional<TableKeys> table_keys_;  // on the baseline's monitor, once needed
+  RelationDefinitions relation_definitions_;
   DivergenceTracker tracker_;
   std::array<TypeNames, 2> type_names_;  // per side
 };

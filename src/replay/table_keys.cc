@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "catalog_names.h"
+
 namespace pgshadow::replay {
 namespace {
 
@@ -20,21 +22,12 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 }  // namespace
 
-// to_regclass of the name as the statement wrote it (quoted: the parser already folded case).
-std::string TableKeys::regclass_of(const std::string& schema, const std::string& table) const {
-  if (schema.empty()) return "to_regclass(quote_ident(" + catalog_.quote_literal(table) + "))";
-  return "to_regclass(format('%I.%I', " + catalog_.quote_literal(schema) + ", " + catalog_.quote_literal(table) + "))";
-}
-
 std::set<std::string> TableKeys::referenced_tables(const std::string& table) {
   if (const auto found = referenced_.find(table); found != referenced_.end()) return found->second;
   if (referenced_.size() >= kMaxTablesRemembered) referenced_.clear();
-  const std::size_t dot = table.rfind('.');
-  const std::string schema = dot == std::string::npos ? "" : table.substr(0, dot);
-  const std::string relation = dot == std::string::npos ? table : table.substr(dot + 1);
   const std::string query =
       "SELECT string_agg(r.relname, chr(1)) FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid "
-      "WHERE k.contype = 'f' AND k.conrelid = " + regclass_of(schema, relation);
+      "WHERE k.contype = 'f' AND k.conrelid = " + regclass_of(catalog_, table);
   std::set<std::string> tables;
   if (auto listed = catalog_.query_scalar(query); listed.ok()) {
     for (const std::string& name : split(*listed, '\x01')) tables.insert(name);
@@ -52,7 +45,7 @@ std::vector<std::set<std::string>> TableKeys::keys_of(const std::string& schema,
   const std::string query =
       "SELECT string_agg((SELECT string_agg(a.attname, chr(1) ORDER BY a.attnum) "
       "FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)), chr(2)) "
-      "FROM pg_index i WHERE i.indrelid = " + regclass_of(schema, table) +
+      "FROM pg_index i WHERE i.indrelid = " + regclass_of(catalog_, schema, table) +
       " AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL";
   std::vector<std::set<std::string>> keys;
   if (auto listed = catalog_.query_scalar(query); listed.ok()) {

@@ -25,7 +25,6 @@ class TableKeys {
 
  private:
   std::vector<std::set<std::string>> keys_of(const std::string& schema, const std::string& table);
-  std::string regclass_of(const std::string& schema, const std::string& table) const;
 
   pg::SessionConnection& catalog_;
   std::map<std::pair<std::string, std::string>, std::vector<std::set<std::string>>> known_;
