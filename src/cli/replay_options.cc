@@ -42,9 +42,11 @@ void add_replay_options(CLI::App& verify, ReplayOptions& options) {
                     "statement_timeout for every replayed statement")
       ->check(postgres_duration())
       ->capture_default_str();
-  verify.add_option("--lock-timeout", options.lock_timeout, "lock_timeout for every replayed statement")
-      ->check(postgres_duration())
-      ->capture_default_str();
+  verify.add_option("--lock-timeout", options.lock_timeout,
+                    std::string("lock_timeout for every replayed statement (default ") + kDefaultLockTimeout +
+                        "; with --migrate-during none, so that a wait behind the migration lasts as it "
+                        "would have in production, up to --statement-timeout)")
+      ->check(postgres_duration());
   verify.add_flag("--read-only", options.read_only,
                   "Replay only statements that cannot write (told from the parse tree), in read-only "
                   "transactions: for a live replica. Writes are skipped and counted");
@@ -81,12 +83,17 @@ Result<replay::ReplaySettings> replay_settings_from(const ReplayOptions& options
   settings.speed = options.speed;
   settings.jobs = options.jobs;
   settings.statement_timeout = options.statement_timeout;
-  settings.lock_timeout = options.lock_timeout;
+  settings.lock_timeout = lock_timeout_for(options, false);
   settings.read_only = options.read_only;
   settings.run_as_captured_user = options.set_role;
   settings.probe_nondeterminism = options.probe_nondeterminism;
   settings.allowed_outside.insert(options.allowed_outside.begin(), options.allowed_outside.end());
   return settings;
+}
+
+std::string lock_timeout_for(const ReplayOptions& options, bool migration_during_replay) {
+  if (!options.lock_timeout.empty()) return options.lock_timeout;
+  return migration_during_replay ? "0" : kDefaultLockTimeout;
 }
 
 }  // namespace pgshadow::cli

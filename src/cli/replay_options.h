@@ -16,7 +16,8 @@ struct ReplayOptions {
   double speed = 1.0;
   std::size_t jobs = 0;
   std::string statement_timeout = "30s";
-  std::string lock_timeout = "5s";
+  // Empty: kDefaultLockTimeout, or none with --migrate-during (lock_timeout_for).
+  std::string lock_timeout;
   bool read_only = false;
   bool set_role = true;
   bool probe_nondeterminism = false;
@@ -29,6 +30,15 @@ const CLI::Validator& postgres_duration();
 void add_replay_options(CLI::App& verify, ReplayOptions& options);
 
 // The replay's settings, or kBadInput naming the flag and the value at fault.
+inline constexpr const char* kDefaultLockTimeout = "5s";
+
 Result<replay::ReplaySettings> replay_settings_from(const ReplayOptions& options);
+
+// The lock_timeout the replayed sessions get. --lock-timeout when given; else none when a
+// migration runs during the replay: a wait behind its locks is what is measured, and the
+// captured application, which set no lock_timeout of its own (a session that did keeps it: its
+// SET is replayed), would have waited; statement_timeout still bounds the wait. Else 5 s,
+// which ends a stall between replayed sessions sooner than statement_timeout.
+std::string lock_timeout_for(const ReplayOptions& options, bool migration_during_replay);
 
 }  // namespace pgshadow::cli

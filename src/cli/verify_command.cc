@@ -397,6 +397,7 @@ int run_verify(const VerifyOptions& options) {
     }
     // Every event was compared, skipped or failed, exactly once.
     replay::ReplaySettings settings = *replay_settings_from(options.replay);  // checked with the flags
+    settings.lock_timeout = lock_timeout_for(options.replay, options.locks.migrate_during);
     run.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // PGSHADOW_TRACE_REPLAY=1: one stderr line per dispatch, lock wait and reordering (README).
     replay::StderrReplayTrace stderr_trace;

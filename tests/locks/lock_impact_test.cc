@@ -129,4 +129,48 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
   }
 }
 
+TEST_CASE("behind the migration a statement waits as long as its own session lets it, not the replay's lock_timeout",
+          "[locks]") {
+  const TestServer baseline_server;
+  const TestServer shadow_server;
+  const std::string baseline = baseline_server.create_database("app", kBaseline);
+  const std::string shadow = shadow_server.create_database("app", kBaseline);
+
+  TempDir dir;
+  // The migration (at 2 s) holds SHARE on t for 7 s, longer than the replay's default
+  // lock_timeout of 5 s. "impatient" set its own lock_timeout of 1 s, as the application did,
+  // and gives up; "patient" (sent when that ends: they did not overlap in production) set none
+  // and waits the rest out, some 6 s.
+  const std::string capture = capture_header() + "\n" +
+                              capture_event(0, "INSERT INTO t VALUES (0, 'n')", "patient") + "\n" +
+                              capture_event(1, "SET lock_timeout = '1s'", "impatient") + "\n" +
+                              capture_event(2, "INSERT INTO t VALUES (2, 'n')", "impatient") + "\n" +
+                              capture_event(3, "INSERT INTO t VALUES (3, 'n')", "patient") + "\n" +
+                              capture_event(11, "INSERT INTO t VALUES (11, 'n')", "patient") + "\n";
+  dir.write("capture.jsonl", capture);
+  dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(7);\nCOMMIT;\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                                        dir.file("001_lock.sql"), "--capture", dir.file("capture.jsonl"), "--order",
+                                        "timed", "--migrate-during", "2s", "--report", report_path, "--no-color"}));
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  const json report = json::parse(read_file(report_path));
+  const json& impact = report["lock_impact"];
+  INFO("lock_impact: " << impact.dump(2));
+  REQUIRE(impact.is_object());
+  // Only the session's own lock_timeout failed a statement: breaking, because of the migration.
+  CHECK(impact["failed_by_migration"] == 1);
+  CHECK(impact["verdict"] == "breaking");
+  CHECK(report["verdict"] == "breaking");
+  CHECK(run.exit_status == 1);
+  // The patient INSERT waited past the old 5 s behind the migration, and then ran.
+  CHECK(impact["shadow_behind_migration"]["max_ms"].get<double>() >= 5000.0);
+  std::size_t shadow_only_lock_failures = 0;
+  for (const auto& shape : report["shapes"]) {
+    shadow_only_lock_failures += shape["shadow_errors"].value("55P03", std::size_t{0});
+  }
+  CHECK(report["classes"]["error_shadow_only"] == 1);
+  CHECK(shadow_only_lock_failures == 1);
+}
+
 }  // namespace pgshadow::hostile
