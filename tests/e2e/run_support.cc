@@ -48,7 +48,10 @@ RunOutput run_pgshadow(const std::vector<std::string>& arguments) {
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
     std::vector<char*> argv;
-    std::string binary = PGSHADOW_BINARY;
+    // PGSHADOW_BINARY: another build of pgshadow (an installed one, a copy kept while this
+    // tree is rebuilt) under the same tests.
+    const char* other_binary = std::getenv("PGSHADOW_BINARY");
+    std::string binary = other_binary != nullptr ? other_binary : PGSHADOW_BINARY;
     argv.push_back(binary.data());
     std::vector<std::string> copies = arguments;
     for (auto& argument : copies) argv.push_back(argument.data());
