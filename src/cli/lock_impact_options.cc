@@ -14,8 +14,8 @@ void add_lock_impact_options(CLI::App& verify, LockImpactOptions& options) {
             if (!values.empty() && !values.front().empty()) options.at = values.front();
           },
           "Apply the migration to the shadow while the traffic replays, at AT: a time into the capture "
-          "(30s, 2min) or a share of its span (50%); default 50%, the middle of the capture (the busiest "
-          "stretch is not chosen yet). The shadow starts as the baseline; the report gains lock_impact: "
+          "(30s, 2min), a share of its span (50%), or busiest (the default): before the 5 s of the "
+          "capture in which the most statements start. The shadow starts as the baseline; the report gains lock_impact: "
           "the migration's locks from pg_locks and the statements that waited or failed behind them. "
           "Best with --order timed (production's pacing), so that the traffic meets the migration")
       ->expected(0, 1)

@@ -9,11 +9,11 @@
 
 namespace pgshadow::cli {
 
-inline constexpr const char* kDefaultMigrationPoint = "50%";
+inline constexpr const char* kDefaultMigrationPoint = "busiest";
 
 struct LockImpactOptions {
   bool migrate_during = false;
-  std::string at = kDefaultMigrationPoint;  // a time into the capture ("30s") or a share ("50%")
+  std::string at = kDefaultMigrationPoint;  // a time into the capture ("30s"), a share ("50%"), "busiest"
   std::string max_blocked = "3s";
 };
 

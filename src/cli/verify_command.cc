@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -29,6 +30,7 @@
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/pg/session_login.h"
 #include "pgshadow/replay/observer_fanout.h"
+#include "pgshadow/replay/busiest_stretch.h"
 #include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/run_report.h"
@@ -171,16 +173,24 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
   return targets;
 }
 
-// --migrate-during AT as a time into the capture. A share needs the capture's span, so the
-// capture is read once more for it (files only: a stream can be read once).
-Result<std::chrono::microseconds> migration_point(const VerifyOptions& options) {
+// --migrate-during AT as a time into the capture, and how it was chosen. A share and the
+// busiest stretch need the whole capture, so it is read once more for them (files only: a
+// stream can be read once).
+struct MigrationPoint {
+  std::chrono::microseconds at{0};
+  std::string chosen;
+};
+
+Result<MigrationPoint> migration_point(const VerifyOptions& options) {
   auto point = replay::parse_capture_point(options.locks.at);
   if (!point) return point.error();
-  if (point->offset) return *point->offset;
+  if (point->offset) return MigrationPoint{*point->offset, "--migrate-during " + options.locks.at};
   for (const auto& path : options.capture_paths) {
     if (names_stream(path)) {
-      return Error::bad_input("--migrate-during " + options.locks.at + ": a share of the capture needs its span, and " +
-                              path + " is a stream that can be read only once: give a time into the capture (30s)");
+      return Error::bad_input("--migrate-during " + options.locks.at + ": " +
+                              (point->busiest ? "the busiest stretch" : "a share of the capture") +
+                              " needs the whole capture, and " + path +
+                              " is a stream that can be read only once: give a time into the capture (30s)");
     }
   }
   const capture::FilteredEventSource* filtered = nullptr;
@@ -188,6 +198,7 @@ Result<std::chrono::microseconds> migration_point(const VerifyOptions& options) 
   if (!source) return source.error();
   std::optional<std::int64_t> first_us;
   std::int64_t last_us = 0;
+  replay::BusiestStretch busiest;
   for (;;) {
     auto next = (*source)->next();
     if (!next) return next.error();
@@ -196,9 +207,20 @@ Result<std::chrono::microseconds> migration_point(const VerifyOptions& options) 
     if (!first_us) first_us = event.start_us;
     const auto end_us = event.start_us + static_cast<std::int64_t>(event.duration_ms.value_or(0) * 1000.0);
     last_us = std::max(last_us, end_us);
+    busiest.add(event.start_us);
   }
-  if (!first_us) return std::chrono::microseconds(0);
-  return std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(last_us - *first_us) * *point->share));
+  if (point->busiest) {
+    char chosen[160];
+    std::snprintf(chosen, sizeof chosen, "the busiest stretch (%llu statements started in the %lld s from there)",
+                  static_cast<unsigned long long>(busiest.statements()),
+                  static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(busiest.window()).count()));
+    return MigrationPoint{busiest.offset(), chosen};
+  }
+  const std::string share = options.locks.at + " of the capture's span";
+  if (!first_us) return MigrationPoint{std::chrono::microseconds(0), share};
+  return MigrationPoint{
+      std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(last_us - *first_us) * *point->share)),
+      share};
 }
 
 Result<std::string> server_version(const std::string& conninfo) {
@@ -274,7 +296,8 @@ int run_verify(const VerifyOptions& options) {
   if (options.locks.migrate_during) {
     auto at = migration_point(options);
     if (!at) return exit_status_for(at.error());
-    concurrent_migration.at = *at;
+    concurrent_migration.at = at->at;
+    concurrent_migration.at_chosen = at->chosen;
     concurrent_migration.scripts = *migrations;
   }
   judge::FindingsBook findings(judge_settings);

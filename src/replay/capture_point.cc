@@ -18,6 +18,7 @@ const char* name_of(MigrationPhase phase) {
 
 Result<CapturePoint> parse_capture_point(std::string_view text) {
   const std::string quoted = "'" + std::string(text) + "'";
+  if (text == "busiest") return CapturePoint{std::nullopt, std::nullopt, true};
   if (!text.empty() && text.back() == '%') {
     double percent = -1;
     const std::string_view number = text.substr(0, text.size() - 1);
@@ -29,7 +30,7 @@ Result<CapturePoint> parse_capture_point(std::string_view text) {
   }
   if (const auto offset = parse_postgres_duration(text)) return CapturePoint{*offset, std::nullopt};
   return Error::bad_input("--migrate-during: " + quoted +
-                          " is neither a time into the capture (30s, 1.5min, 250ms) nor a share of it (50%)");
+                          " is neither a time into the capture (30s, 1.5min, 250ms), a share of it (50%), nor busiest");
 }
 
 }  // namespace pgshadow::replay

@@ -57,6 +57,7 @@ void ConcurrentMigration::start(double at_capture_s, bool after_traffic) {
   {
     const std::lock_guard lock(mutex_);
     run_.at_capture_s = at_capture_s;
+    run_.at_chosen = migration_.at_chosen;
     run_.after_traffic = after_traffic;
     run_.started_s = seconds_now();
     run_.sample_interval_ms = std::chrono::duration<double, std::milli>(kLockWatchInterval).count();

@@ -272,6 +272,7 @@ json lock_impact_json(const judge::LockImpactBook& book) {
     phases[replay::name_of(phase)] = found == book.phases().end() ? 0 : found->second;
   }
   return {{"at_capture_s", run.at_capture_s},
+          {"at_chosen", run.at_chosen},
           {"after_traffic", run.after_traffic},
           {"started_s", run.started_s},
           {"ended_s", run.ended_s},

@@ -40,7 +40,10 @@ std::string lock_impact_summary(const json& lock_impact) {
   } else {
     char at[64];
     std::snprintf(at, sizeof at, "%.1f s into the capture", lock_impact.value("at_capture_s", 0.0));
-    text += std::string(at) + ", while the traffic replayed";
+    text += std::string(at);
+    const std::string chosen = lock_impact.value("at_chosen", "");
+    if (!chosen.empty()) text += " (" + chosen + ")";
+    text += ", while the traffic replayed";
   }
   const json waits = lock_impact.value("shadow_behind_migration", json::object());
   const auto waited = waits.value("count", std::uint64_t{0});

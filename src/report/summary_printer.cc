@@ -140,7 +140,8 @@ void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, con
   char at[64];
   std::snprintf(at, sizeof at, "%.1f s into the capture", run.at_capture_s);
   out << "  " << label << "  lock impact: migration applied during the replay, "
-      << (run.after_traffic ? std::string("after the traffic (the capture is shorter)") : std::string(at)) << "\n";
+      << (run.after_traffic ? std::string("after the traffic (the capture is shorter)") : std::string(at))
+      << (run.at_chosen.empty() ? std::string() : ": " + run.at_chosen) << "\n";
   for (const replay::MigrationStatementRun& statement : run.statements) {
     out << "    " << style.bold(statement.shape) << "  " << judge::describe_wait_ms((statement.ended_s - statement.started_s) * 1000.0)
         << (statement.succeeded ? "" : ", failed " + statement.sqlstate) << "\n";

@@ -173,4 +173,40 @@ TEST_CASE("behind the migration a statement waits as long as its own session let
   CHECK(shadow_only_lock_failures == 1);
 }
 
+TEST_CASE("by default the migration starts before the busiest 5 s of the capture", "[locks]") {
+  const TestServer baseline_server;
+  const TestServer shadow_server;
+  const std::string baseline = baseline_server.create_database("app", kBaseline);
+  const std::string shadow = shadow_server.create_database("app", kBaseline);
+
+  TempDir dir;
+  // One statement at 0, 3, 6 and 9 s, ten at 12 s, one at 13 s: the 5 s holding the most starts
+  // run from the one at 9 s (12 statements) to 13 s.
+  std::string capture = capture_header() + "\n";
+  int id = 0;
+  for (int second : {0, 3, 6, 9, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 13}) {
+    capture += capture_event(second, "INSERT INTO t VALUES (" + std::to_string(id) + ", 'n')",
+                             "s" + std::to_string(id)) + "\n";
+    ++id;
+  }
+  dir.write("capture.jsonl", capture);
+  dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
+                                        "timed", "--speed", "4", "--migrate-during", "--report", report_path,
+                                        "--no-color"}));
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  CHECK(run.exit_status == 0);
+  const json report = json::parse(read_file(report_path));
+  CHECK(e2e::valid_against_report_schema(report_path));
+  const json& impact = report["lock_impact"];
+  INFO("lock_impact: " << impact.dump(2));
+  REQUIRE(impact.is_object());
+  CHECK(impact["at_capture_s"].get<double>() == Approx(9.0));
+  CHECK(impact["at_chosen"] == "the busiest stretch (12 statements started in the 5 s from there)");
+  CHECK(impact["statements_by_phase"]["before"] == 3);
+  CHECK_THAT(run.out, Catch::Contains("9.0 s into the capture: the busiest stretch (12 statements"));
+}
+
 }  // namespace pgshadow::hostile

@@ -74,7 +74,7 @@ TEST_CASE("a sample for a statement that ended or never started is not its") {
   CHECK(statements[0].locks.empty());
 }
 
-TEST_CASE("the --migrate-during point takes a time into the capture or a share of it") {
+TEST_CASE("the --migrate-during point takes a time into the capture, a share of it, or busiest") {
   auto offset = parse_capture_point("30s");
   REQUIRE(offset.ok());
   CHECK(offset->offset == std::chrono::seconds(30));
@@ -83,11 +83,18 @@ TEST_CASE("the --migrate-during point takes a time into the capture or a share o
   REQUIRE(share.ok());
   CHECK(share->share == Approx(0.5));
   CHECK(parse_capture_point("1.5min")->offset == std::chrono::seconds(90));
+  auto busiest = parse_capture_point("busiest");
+  REQUIRE(busiest.ok());
+  CHECK(busiest->busiest);
+  CHECK_FALSE(busiest->offset.has_value());
+  CHECK_FALSE(busiest->share.has_value());
+  CHECK_FALSE(share->busiest);
 }
 
 TEST_CASE("the --migrate-during point refuses what is neither, with the value and the forms it takes") {
   CHECK(parse_capture_point("soon").error().message ==
-        "--migrate-during: 'soon' is neither a time into the capture (30s, 1.5min, 250ms) nor a share of it (50%)");
+        "--migrate-during: 'soon' is neither a time into the capture (30s, 1.5min, 250ms), a share of it (50%), nor "
+        "busiest");
   CHECK(parse_capture_point("150%").error().message ==
         "--migrate-during: '150%' is not a share of the capture (0% to 100%)");
 }

@@ -47,13 +47,17 @@ struct MigrationDuringReplay {
   std::vector<pg::MigrationScript> scripts;
   std::string guarded_conninfo;  // the baseline, watched as pg::MigrationOptions says
   std::chrono::microseconds at{0};
+  // How `at` was chosen, for the report: "the busiest stretch (41 statements started in the 5 s
+  // from there)", "50% of the capture's span", "--migrate-during 30s".
+  std::string at_chosen;
 };
 
 // Where in the capture a --migrate-during AT lies: an offset (a PostgreSQL duration: "30s",
-// "1.5min", "250ms") or a share of the capture's span ("50%").
+// "1.5min", "250ms"), a share of the capture's span ("50%"), or "busiest" (BusiestStretch).
 struct CapturePoint {
   std::optional<std::chrono::microseconds> offset;
   std::optional<double> share;  // 0..1
+  bool busiest = false;
 };
 // Error kBadInput: "--migrate-during: 'x' is neither ...".
 Result<CapturePoint> parse_capture_point(std::string_view text);
@@ -225,6 +229,7 @@ struct MigrationRun {
   pg::MigrationOutcome outcome;
   std::optional<std::string> error;  // could not be applied at all (connection lost, interrupted)
   double at_capture_s = 0;           // capture offset of the statement it started before
+  std::string at_chosen;             // MigrationDuringReplay::at_chosen
   bool after_traffic = false;        // the capture ended before `at`: it ran after the traffic
   double started_s = 0;              // since the replay started
   double ended_s = 0;
