@@ -1,6 +1,9 @@
 #include "concurrent_migration.h"
 
+#include <algorithm>
 #include <charconv>
+
+#include "pgshadow/sql/query_shape.h"
 
 namespace pgshadow::replay {
 namespace {
@@ -9,23 +12,36 @@ namespace {
 // updates on the way), and every lock it waits for, whatever it is on (a virtualxid: CREATE INDEX
 // CONCURRENTLY waiting for older transactions). A relation created by the uncommitted statement
 // itself is not visible to the watch's snapshot: it shows as its OID.
+// For a lock it waits for, also what the backends it queues behind ran last (chr(1) between
+// them; a text the watch's role may not see reads "<insufficient privilege>" and is dropped).
 std::string lock_query(int pid) {
   return "SELECT coalesce(l.relation::regclass::text, l.locktype), l.mode, l.granted, "
-         "extract(epoch FROM clock_timestamp() - l.waitstart) FROM pg_locks l WHERE l.pid = " +
+         "extract(epoch FROM clock_timestamp() - l.waitstart), "
+         "CASE WHEN NOT l.granted THEN (SELECT string_agg(a.query, chr(1) ORDER BY a.pid) FROM pg_stat_activity a "
+         "WHERE a.pid = ANY (pg_blocking_pids(l.pid)) AND a.query <> '<insufficient privilege>') END "
+         "FROM pg_locks l WHERE l.pid = " +
          std::to_string(pid) + " AND ((l.locktype = 'relation' AND l.relation >= 16384) OR NOT l.granted)";
 }
 
 class LockRows final : public pg::RowSink {
  public:
-  explicit LockRows(std::vector<LockSampleRow>& rows) : rows_(rows) {}
+  LockRows(std::vector<LockSampleRow>& rows, ShapeCache& shapes) : rows_(rows), shapes_(shapes) {}
   void on_columns(const std::vector<pg::ColumnDescription>&) override {}
   void on_row(const std::vector<std::optional<std::string_view>>& values) override {
-    if (values.size() < 4 || !values[0] || !values[1] || !values[2]) return;
-    LockSampleRow row{std::string(*values[0]), std::string(*values[1]), *values[2] == "t", std::nullopt};
+    if (values.size() < 5 || !values[0] || !values[1] || !values[2]) return;
+    LockSampleRow row{std::string(*values[0]), std::string(*values[1]), *values[2] == "t", std::nullopt, {}};
     if (values[3]) {
       double seconds = 0;
       if (std::from_chars(values[3]->data(), values[3]->data() + values[3]->size(), seconds).ec == std::errc()) {
         row.waiting_s = seconds;
+      }
+    }
+    if (values[4]) {
+      std::string_view queries = *values[4];
+      while (!queries.empty()) {
+        const std::size_t end = std::min(queries.find('\x01'), queries.size());
+        if (end > 0) row.blocking_shapes.push_back(shapes_.normalized(queries.substr(0, end)));
+        queries.remove_prefix(std::min(end + 1, queries.size()));
       }
     }
     rows_.push_back(std::move(row));
@@ -33,9 +49,16 @@ class LockRows final : public pg::RowSink {
 
  private:
   std::vector<LockSampleRow>& rows_;
+  ShapeCache& shapes_;
 };
 
 }  // namespace
+
+const std::string& ShapeCache::normalized(std::string_view query) {
+  if (const auto found = shapes_.find(query); found != shapes_.end()) return found->second;
+  if (shapes_.size() >= kMaxTexts) shapes_.clear();
+  return shapes_.emplace(std::string(query), sql::shape_of(query).normalized).first->second;
+}
 
 ConcurrentMigration::ConcurrentMigration(const MigrationDuringReplay& migration, std::string watch_conninfo,
                                          const std::atomic<bool>* interrupted, Clock::time_point replay_started)
@@ -109,7 +132,7 @@ void ConcurrentMigration::watch() {
       const std::size_t index = statement_.load();
       const double at_s = seconds_now();
       rows.clear();
-      LockRows sink(rows);
+      LockRows sink(rows, blocking_shapes_);
       const std::string sql = lock_query(pid);
       auto done = (*connection)->run({sql, false, "", nullptr}, sink, {std::chrono::milliseconds(5000), &stop_});
       // A sample is kept only when no statement boundary passed while it was taken, and only

@@ -10,9 +10,11 @@
 // for both threads; the destructor first cancels the migration (PQcancel via the stop flag).
 // Thread-safe as stated per member.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "migration_lock_log.h"
@@ -23,6 +25,18 @@ namespace pgshadow::replay {
 
 // How often the lock watch samples pg_locks while the migration runs.
 inline constexpr auto kLockWatchInterval = std::chrono::milliseconds(5);
+
+// Normalized shapes of the texts pg_stat_activity shows for the sessions the migration queues
+// behind: sampled every kLockWatchInterval while it waits, the same few texts again and again,
+// each parsed once. Bounded; the lock watch's thread only.
+class ShapeCache {
+ public:
+  const std::string& normalized(std::string_view query);
+
+ private:
+  static constexpr std::size_t kMaxTexts = 256;
+  std::map<std::string, std::string, std::less<>> shapes_;
+};
 
 class ConcurrentMigration final : private pg::MigrationProgress {
  public:
@@ -67,6 +81,7 @@ class ConcurrentMigration final : private pg::MigrationProgress {
   std::thread watcher_;
   mutable std::mutex mutex_;  // guards everything below
   MigrationLockLog log_;
+  ShapeCache blocking_shapes_;  // the lock watch's
   MigrationRun run_;
 };
 

@@ -32,9 +32,15 @@ void MigrationLockLog::sample(std::size_t index, double at_s, const std::vector<
     if (row.granted) {
       if (!lock.first_granted_s) lock.first_granted_s = at_s;
       lock.last_granted_s = at_s;
-    } else if (!lock.wait_started_s) {
+    } else {
       // waitstart is NULL for a moment after a wait begins: then the wait is known from now.
-      lock.wait_started_s = at_s - std::max(0.0, row.waiting_s.value_or(0.0));
+      if (!lock.wait_started_s) lock.wait_started_s = at_s - std::max(0.0, row.waiting_s.value_or(0.0));
+      for (const std::string& shape : row.blocking_shapes) {
+        if (lock.blocked_by.size() < kMaxBlockingShapes &&
+            std::find(lock.blocked_by.begin(), lock.blocked_by.end(), shape) == lock.blocked_by.end()) {
+          lock.blocked_by.push_back(shape);
+        }
+      }
     }
   }
 }
@@ -45,6 +51,7 @@ MigrationLock MigrationLockLog::finished(const std::pair<std::string, std::strin
   result.relation = key.first;
   result.mode = key.second;
   result.granted = lock.first_granted_s.has_value();
+  result.blocked_by = lock.blocked_by;
   const double end_s = statement.ended ? statement.run.ended_s : statement.last_sample_s;
   if (lock.wait_started_s) {
     const double wait_end_s = lock.first_granted_s.value_or(end_s);

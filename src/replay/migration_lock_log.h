@@ -28,6 +28,7 @@ struct LockSampleRow {
   std::string mode;
   bool granted = false;
   std::optional<double> waiting_s;  // clock_timestamp() - waitstart, when not granted
+  std::vector<std::string> blocking_shapes;  // when not granted: MigrationLock::blocked_by
 };
 
 class MigrationLockLog {
@@ -45,6 +46,7 @@ class MigrationLockLog {
     std::optional<double> wait_started_s;
     std::optional<double> first_granted_s;
     double last_granted_s = 0;
+    std::vector<std::string> blocked_by;
   };
   struct StatementState {
     MigrationStatementRun run;

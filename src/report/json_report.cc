@@ -244,6 +244,7 @@ json lock_impact_json(const judge::LockImpactBook& book) {
                        {"mode", lock.mode},
                        {"granted", lock.granted},
                        {"waited_ms", lock.waited_ms},
+                       {"blocked_by", lock.blocked_by},
                        {"held_ms", lock.held_ms}});
     }
     statements.push_back({{"location", statement.file + ":" + std::to_string(statement.line)},

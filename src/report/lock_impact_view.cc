@@ -26,6 +26,20 @@ std::string tally(const json& waits, const char* none) {
   return text + ")";
 }
 
+// " behind SELECT ... (and UPDATE ...)": what the migration queued behind, each shape cut to a
+// readable length (the full text is in the JSON report).
+std::string behind(const json& blocked_by) {
+  constexpr std::size_t kShown = 80;
+  std::string text;
+  for (const auto& shape : blocked_by) {
+    if (!shape.is_string()) continue;
+    std::string cut = shape.get<std::string>();
+    if (cut.size() > kShown) cut = cut.substr(0, kShown) + "...";
+    text += (text.empty() ? " behind " : " and ") + cut;
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string lock_impact_verdict(const json& report) {
@@ -78,7 +92,8 @@ std::vector<MigrationLockLine> migration_lock_lines(const json& lock_impact) {
     for (const auto& lock : locks) {
       MigrationLockLine lock_line = line;
       lock_line.lock = lock.value("mode", "") + " on " + lock.value("relation", "");
-      lock_line.waited = wait(lock.value("waited_ms", json(0.0))) + (lock.value("granted", false) ? "" : " (never granted)");
+      lock_line.waited = wait(lock.value("waited_ms", json(0.0))) + behind(lock.value("blocked_by", json::array())) +
+                         (lock.value("granted", false) ? "" : " (never granted)");
       lock_line.held = wait(lock.value("held_ms", json(0.0)));
       lines.push_back(std::move(lock_line));
       line.location.clear();  // the statement's columns on its first lock only

@@ -22,7 +22,7 @@ struct MigrationLockLine {
   std::string statement;  // normalized text
   std::string took;       // "1.9 s", "failed 55P03 after 2.0 s"
   std::string lock;       // "ShareLock on order_events"
-  std::string waited;     // "0 ms", "450 ms", "2.0 s (never granted)"
+  std::string waited;     // "0 ms", "2.0 s behind SELECT ... (never granted)"
   std::string held;
 };
 std::vector<MigrationLockLine> migration_lock_lines(const nlohmann::json& lock_impact);

@@ -146,8 +146,12 @@ void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, con
     out << "    " << style.bold(statement.shape) << "  " << judge::describe_wait_ms((statement.ended_s - statement.started_s) * 1000.0)
         << (statement.succeeded ? "" : ", failed " + statement.sqlstate) << "\n";
     for (const replay::MigrationLock& lock : statement.locks) {
-      out << "      " << lock.mode << " on " << lock.relation << ": waited " << judge::describe_wait_ms(lock.waited_ms)
-          << ", held " << judge::describe_wait_ms(lock.held_ms) << "\n";
+      out << "      " << lock.mode << " on " << lock.relation << ": waited " << judge::describe_wait_ms(lock.waited_ms);
+      if (!lock.blocked_by.empty()) {
+        out << " behind " << lock.blocked_by.front();
+        if (lock.blocked_by.size() > 1) out << " (and " << lock.blocked_by.size() - 1 << " more)";
+      }
+      out << ", held " << judge::describe_wait_ms(lock.held_ms) << "\n";
     }
   }
   if (run.error) out << "    the migration could not be applied: " << *run.error << "\n";

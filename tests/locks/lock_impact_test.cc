@@ -209,4 +209,44 @@ TEST_CASE("by default the migration starts before the busiest 5 s of the capture
   CHECK_THAT(run.out, Catch::Contains("9.0 s into the capture: the busiest stretch (12 statements"));
 }
 
+TEST_CASE("a migration queued behind a long transaction names what that transaction runs", "[locks]") {
+  const TestServer baseline_server;
+  const TestServer shadow_server;
+  const std::string baseline = baseline_server.create_database("app", kBaseline);
+  const std::string shadow = shadow_server.create_database("app", kBaseline);
+
+  TempDir dir;
+  // "report" reads t and sleeps in one transaction from 0 s to about 3 s; the migration (at
+  // 1 s) needs ACCESS EXCLUSIVE on t and queues behind it.
+  const std::string capture = capture_header() + "\n" + capture_event(0, "BEGIN", "report") + "\n" +
+                              capture_event(0, "SELECT count(*) FROM t", "report") + "\n" +
+                              capture_event(0, "SELECT pg_sleep(3)", "report") + "\n" +
+                              capture_event(1, "SELECT 1", "other") + "\n" +
+                              capture_event(4, "COMMIT", "report") + "\n";
+  dir.write("capture.jsonl", capture);
+  dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
+                                        "timed", "--migrate-during", "1s", "--report", report_path,
+                                        "--markdown", dir.file("report.md"), "--no-color"}));
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  const json report = json::parse(read_file(report_path));
+  CHECK(e2e::valid_against_report_schema(report_path));
+  const json& impact = report["lock_impact"];
+  INFO("lock_impact: " << impact.dump(2));
+  REQUIRE(impact.is_object());
+  json exclusive;
+  for (const auto& statement : impact["statements"]) {
+    for (const auto& lock : statement["locks"]) {
+      if (lock["relation"] == "t" && lock["mode"] == "AccessExclusiveLock") exclusive = lock;
+    }
+  }
+  REQUIRE(exclusive.is_object());
+  CHECK(exclusive["waited_ms"].get<double>() > 500.0);
+  CHECK(exclusive["blocked_by"] == json::array({"SELECT pg_sleep($1)"}));
+  CHECK_THAT(read_file(dir.file("report.md")), Catch::Contains("behind SELECT pg_sleep($1)"));
+  CHECK_THAT(run.out, Catch::Contains("behind SELECT pg_sleep($1)"));
+}
+
 }  // namespace pgshadow::hostile

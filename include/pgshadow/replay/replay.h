@@ -211,7 +211,12 @@ struct MigrationLock {
   double waited_ms = 0;  // from pg_locks.waitstart until first seen granted (0: never waited)
   double held_ms = 0;    // from first seen granted until the statement ended or it was last seen
   bool granted = false;  // seen granted at least once
+  // While it waited: what the sessions it queued behind ran last (pg_stat_activity.query of
+  // pg_blocking_pids, as normalized shapes; an idle-in-transaction session shows the statement
+  // it ran before going idle), at most kMaxBlockingShapes, in order of first sight.
+  std::vector<std::string> blocked_by;
 };
+inline constexpr std::size_t kMaxBlockingShapes = 5;
 
 struct MigrationStatementRun {
   std::string file;
