@@ -130,6 +130,7 @@ std::vector<int> LockArbiter::check(SideRun& side, Side which) {
 
 std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_flight, SessionPool& pool) {
   std::vector<SessionRun*> found;
+  migration_waits_on_.clear();
   for (SessionRun* waiting : in_flight) {
     for (int index = 0; index < 2; ++index) {
       const SideRun& side = waiting->sides[static_cast<std::size_t>(index)];
@@ -144,6 +145,7 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
           if (!behind) continue;
           for (const int queued_behind : *behind) {
             SessionRun* releaser = pool.owner_of(index, queued_behind);
+            if (releaser != nullptr) migration_waits_on_.push_back(releaser);
             if (releaser != nullptr && std::find(found.begin(), found.end(), releaser) == found.end()) {
               trace_("  %s waits on the shadow for the migration, which waits for %s", waiting->id.c_str(),
                      releaser->id.c_str());
@@ -166,7 +168,7 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
 }
 
 Result<std::optional<LockArbiter::RunAhead>> LockArbiter::run_ahead(const std::vector<SessionRun*>& holders,
-                                                                    StatementFeed& feed) {
+                                                                    StatementFeed& feed, const MayRunAhead& may_run) {
   trace_("stalled: %zu lock holders found", holders.size());
   if (holders.empty()) return std::optional<RunAhead>();
   const auto idle_holder_of = [&](const Pending& pending) {
@@ -175,14 +177,20 @@ Result<std::optional<LockArbiter::RunAhead>> LockArbiter::run_ahead(const std::v
     }
     return static_cast<SessionRun*>(nullptr);
   };
+  std::vector<const SessionRun*> not_yet;  // their next statement may not run yet: nor any later
   for (std::size_t index = 0;; ++index) {
     auto ahead = feed.ahead(index);
     if (!ahead) return ahead.error();
     if (*ahead == nullptr) return std::optional<RunAhead>();
-    if (SessionRun* holder = idle_holder_of(**ahead); holder != nullptr) {
-      trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", holder->id.c_str());
-      return std::optional<RunAhead>(RunAhead{holder, feed.take_ahead(index)});
+    SessionRun* holder = idle_holder_of(**ahead);
+    if (holder == nullptr || std::find(not_yet.begin(), not_yet.end(), holder) != not_yet.end()) continue;
+    if (!may_run(*holder, (*ahead)->event)) {
+      trace_("stalled: %s holds a lock the migration waits for; it goes on at its production time", holder->id.c_str());
+      not_yet.push_back(holder);
+      continue;
     }
+    trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", holder->id.c_str());
+    return std::optional<RunAhead>(RunAhead{holder, feed.take_ahead(index)});
   }
 }
 

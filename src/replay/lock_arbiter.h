@@ -17,6 +17,7 @@
 // intervals up to 50 ms (a long query is not asked a thousand times); one known to wait, every
 // 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
 // statement ran ahead (then at once). Owned by the replay thread; not thread-safe.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <functional>
@@ -74,7 +75,15 @@ class LockArbiter {
     SessionRun* holder;
     Pending pending;
   };
-  Result<std::optional<RunAhead>> run_ahead(const std::vector<SessionRun*>& holders, StatementFeed& feed);
+  // `may_run`: whether that holder's statement may run ahead now (else the next is looked at).
+  using MayRunAhead = std::function<bool(const SessionRun& holder, const Event& event)>;
+  Result<std::optional<RunAhead>> run_ahead(const std::vector<SessionRun*>& holders, StatementFeed& feed,
+                                            const MayRunAhead& may_run);
+  // Whether the last holders() found this session through the migration: a statement waits on
+  // the shadow behind the migration, which waits for this session's lock.
+  bool migration_waits_on(const SessionRun& session) const {
+    return std::find(migration_waits_on_.begin(), migration_waits_on_.end(), &session) != migration_waits_on_.end();
+  }
 
   // The stall timer: whether a stalled replay should ask the holders now (it then waits
   // kStallRetryAfter for the next time); not stalled, or a statement ran ahead, resets it.
@@ -99,6 +108,7 @@ class LockArbiter {
   TroubleHandler on_trouble_;
   MigrationBackend migration_backend_;
   std::optional<Clock::time_point> stall_retry_at_;  // while stalled with no holder able to go on
+  std::vector<const SessionRun*> migration_waits_on_;  // of the last holders()
 };
 
 }  // namespace pgshadow::replay

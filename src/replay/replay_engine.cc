@@ -169,14 +169,17 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
     // The statement waiting for its turn may itself be the one that releases the lock.
     const std::vector<SessionRun*> holders = arbiter_->holders(in_flight_, *pool_);
-    if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
+    if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end() &&
+        may_run_ahead(session, pending.event)) {
       ++summary_.reordered_for_locks;
       trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
       arbiter_->stall_resolved();
       held_until_now();
       return Status::success();
     }
-    auto ahead = arbiter_->run_ahead(holders, *feed_);
+    auto ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, const Event& event) {
+      return may_run_ahead(holder, event);
+    });
     if (!ahead) return ahead.error();
     if (ahead->has_value()) {
       ++summary_.reordered_for_locks;
@@ -186,10 +189,23 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
   }
 }
 
+Clock::time_point ReplayEngine::production_time_of(const Event& event) const {
+  if (settings_.order != ReplayOrder::kTimed) return clock_.now();
+  const auto offset_us = static_cast<double>(event.start_us - feed_->first_capture_us()) / settings_.speed;
+  return started_ + std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, offset_us)));
+}
+
+// A session the migration queues behind (--migrate-during: the lock queue) releases its lock
+// when production's session did, at its next statement's time: run earlier, it would cut
+// short the very wait the lock impact measures. Any other holder runs ahead at once: the
+// replay granted a lock in another order than production, and production went on.
+bool ReplayEngine::may_run_ahead(const SessionRun& holder, const Event& event) const {
+  return !arbiter_->migration_waits_on(holder) || clock_.now() >= production_time_of(event);
+}
+
 // Timed order: production's pacing, scaled. The wait keeps the statements in flight moving.
 Status ReplayEngine::wait_for_production_time(const Event& event) {
-  const auto offset_us = static_cast<double>(event.start_us - feed_->first_capture_us()) / settings_.speed;
-  const auto due = started_ + std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, offset_us)));
+  const auto due = production_time_of(event);
   while (clock_.now() < due) {
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     if (in_flight_.empty()) {

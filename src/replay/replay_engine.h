@@ -43,6 +43,10 @@ class ReplayEngine {
   Status open_parts();
   Status wait_until_dispatchable(SessionRun& session, const Pending& pending);
   Status wait_for_production_time(const Event& event);
+  // Timed order: when production sent it (scaled by --speed); else now.
+  Clock::time_point production_time_of(const Event& event) const;
+  // Whether a holder's statement may run ahead of its turn now (LockArbiter::may_run_ahead).
+  bool may_run_ahead(const SessionRun& holder, const Event& event) const;
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   void dispatch(SessionRun& session, Pending pending);
   void resolve_footprint(Pending& pending);

@@ -249,4 +249,46 @@ TEST_CASE("a migration queued behind a long transaction names what that transact
   CHECK_THAT(run.out, Catch::Contains("behind SELECT pg_sleep($1)"));
 }
 
+TEST_CASE("a long transaction the migration queues behind ends at its production time, not sooner", "[locks]") {
+  const TestServer baseline_server;
+  const TestServer shadow_server;
+  const std::string baseline = baseline_server.create_database("app", kBaseline);
+  const std::string shadow = shadow_server.create_database("app", kBaseline);
+
+  TempDir dir;
+  // "report" reads t at 0 s and stays idle in its transaction until its COMMIT at 3 s. The
+  // migration starts before the INSERT of 2 s and queues behind it; the INSERT queues behind the
+  // migration, and the SELECT after it waits for the INSERT (they did not overlap in
+  // production). Nothing can go on, but the replay must not run the COMMIT ahead of its
+  // production time: the migration waited about a second in production, and must here too.
+  const std::string capture = capture_header() + "\n" + capture_event(0, "BEGIN", "report") + "\n" +
+                              capture_event(0, "SELECT count(*) FROM t", "report") + "\n" +
+                              capture_event(2, "INSERT INTO t VALUES (1, 'n')", "writer") + "\n" +
+                              capture_event(2, "SELECT 2", "reader") + "\n" +
+                              capture_event(3, "COMMIT", "report") + "\n";
+  dir.write("capture.jsonl", capture);
+  dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
+                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
+                                        "timed", "--migrate-during", "1s", "--report", report_path, "--no-color"}));
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  const json report = json::parse(read_file(report_path));
+  const json& impact = report["lock_impact"];
+  INFO("lock_impact: " << impact.dump(2));
+  REQUIRE(impact.is_object());
+  json exclusive;
+  for (const auto& statement : impact["statements"]) {
+    for (const auto& lock : statement["locks"]) {
+      if (lock["relation"] == "t" && lock["mode"] == "AccessExclusiveLock") exclusive = lock;
+    }
+  }
+  REQUIRE(exclusive.is_object());
+  CHECK(exclusive["waited_ms"].get<double>() > 700.0);
+  CHECK(exclusive["blocked_by"] == json::array({"SELECT count(*) FROM t"}));
+  // The INSERT waited behind the migration for as long.
+  CHECK(impact["shadow_behind_migration"]["max_ms"].get<double>() > 700.0);
+  CHECK(report["accounting"]["balanced"] == true);
+}
+
 }  // namespace pgshadow::hostile

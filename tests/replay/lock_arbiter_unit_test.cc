@@ -35,6 +35,8 @@ class LineRecorder final : public ReplayTrace {
   std::vector<std::string> lines;
 };
 
+const LockArbiter::MayRunAhead kAlways = [](const SessionRun&, const Event&) { return true; };
+
 Event statement(const std::string& session, const std::string& sql) {
   Event event;
   event.session_id = session;
@@ -95,7 +97,7 @@ TEST_CASE("an idle lock holder's next statement runs ahead of its turn: the rest
   busy_holder.id = "a";
   busy_holder.event = statement("a", "SELECT 0");  // busy: its next statement cannot start
 
-  auto ahead = f.arbiter.run_ahead({&busy_holder, &holder}, feed);
+  auto ahead = f.arbiter.run_ahead({&busy_holder, &holder}, feed, kAlways);
   REQUIRE(ahead.ok());
   REQUIRE(ahead->has_value());
   CHECK((*ahead)->holder == &holder);
@@ -120,6 +122,35 @@ TEST_CASE("an idle lock holder's next statement runs ahead of its turn: the rest
   CHECK(observer.skipped[0].second == "empty statement");
 }
 
+TEST_CASE("a holder whose statement may not run yet keeps its place, and so do its later statements",
+          "[replay][locks]") {
+  Fixture f;
+  MemorySource source({statement("c", "COMMIT"), statement("d", "UPDATE t SET n = 1"), statement("c", "SELECT 9")});
+  SkipRecorder observer;
+  const ReplaySettings settings;
+  StatementFeed feed(source, settings, observer, f.stages);
+  SessionRun waits_for_its_time;
+  waits_for_its_time.id = "c";
+  SessionRun other;
+  other.id = "d";
+  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, const Event&) { return &holder != &waits_for_its_time; };
+
+  // c's COMMIT may not run yet, nor may its later SELECT 9 overtake it: d's UPDATE goes.
+  auto ahead = f.arbiter.run_ahead({&waits_for_its_time, &other}, feed, not_c);
+  REQUIRE(ahead.ok());
+  REQUIRE(ahead->has_value());
+  CHECK((*ahead)->holder == &other);
+  CHECK((*ahead)->pending.event.sql == "UPDATE t SET n = 1");
+  // With c alone, nothing runs ahead.
+  auto none = f.arbiter.run_ahead({&waits_for_its_time}, feed, not_c);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  auto first = feed.next();
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->event.sql == "COMMIT");
+}
+
 TEST_CASE("no holder with a statement in the capture: nothing runs ahead and nothing is lost", "[replay][locks]") {
   Fixture f;
   MemorySource source({statement("a", "SELECT 1"), statement("b", "SELECT 2")});
@@ -128,10 +159,10 @@ TEST_CASE("no holder with a statement in the capture: nothing runs ahead and not
   StatementFeed feed(source, settings, observer, f.stages);
   SessionRun holder;
   holder.id = "z";
-  auto ahead = f.arbiter.run_ahead({&holder}, feed);
+  auto ahead = f.arbiter.run_ahead({&holder}, feed, kAlways);
   REQUIRE(ahead.ok());
   CHECK_FALSE(ahead->has_value());
-  auto none = f.arbiter.run_ahead({}, feed);
+  auto none = f.arbiter.run_ahead({}, feed, kAlways);
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
   auto first = feed.next();
