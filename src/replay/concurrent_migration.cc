@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include "pgshadow/sql/query_shape.h"
 
@@ -145,8 +146,46 @@ void ConcurrentMigration::watch() {
     }
     std::this_thread::sleep_for(kLockWatchInterval);
   }
+  std::vector<RelationSize> sizes;
+  if (connection && !stop_.load()) sizes = sizes_of_locked_tables(**connection);
   const std::lock_guard lock(mutex_);
   run_.samples = samples;
+  run_.relation_sizes = std::move(sizes);
+}
+
+// Counted, not estimated: the embedded clusters run without autovacuum, so reltuples may be
+// unknown, and a reviewer compares these figures with production's. A table that cannot be
+// counted within the deadline is left out.
+std::vector<RelationSize> ConcurrentMigration::sizes_of_locked_tables(pg::SessionConnection& connection) {
+  std::vector<std::string> relations;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const MigrationStatementRun& statement : log_.statements()) {
+      for (const MigrationLock& lock_taken : statement.locks) {
+        if (std::find(relations.begin(), relations.end(), lock_taken.relation) == relations.end()) {
+          relations.push_back(lock_taken.relation);
+        }
+      }
+    }
+  }
+  std::vector<RelationSize> sizes;
+  const pg::WaitLimits limits{std::chrono::milliseconds(10'000), &stop_};
+  for (const std::string& relation : relations) {
+    // The name as pg_locks showed it (regclass output, quoted where needed); lock types such as
+    // virtualxid, and relations gone since, are no table.
+    auto quoted = connection.query_scalar(
+        "SELECT c.oid::regclass::text || ' ' || pg_total_relation_size(c.oid) FROM pg_class c "
+        "WHERE c.oid = to_regclass(" + connection.quote_literal(relation) + ") AND c.relkind IN ('r', 'p', 'm')",
+        limits);
+    if (!quoted || quoted->empty()) continue;
+    const std::size_t space = quoted->rfind(' ');
+    const std::string name = quoted->substr(0, space);
+    auto rows = connection.query_scalar("SELECT count(*) FROM " + name, limits);
+    if (!rows) continue;
+    sizes.push_back({relation, std::strtoull(rows->c_str(), nullptr, 10),
+                     std::strtoull(quoted->c_str() + space + 1, nullptr, 10)});
+  }
+  return sizes;
 }
 
 MigrationRun ConcurrentMigration::finish() {

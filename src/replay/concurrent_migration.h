@@ -62,6 +62,7 @@ class ConcurrentMigration final : private pg::MigrationProgress {
                           const std::string& shape) override;
   void on_statement_end(std::size_t index, bool succeeded, const std::string& sqlstate) override;
   void apply();
+  std::vector<RelationSize> sizes_of_locked_tables(pg::SessionConnection& connection);
   void watch();
   double seconds_now() const;
 

@@ -227,6 +227,14 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
   };
 }
 
+json relation_sizes(const std::vector<replay::RelationSize>& sizes) {
+  json listed = json::array();
+  for (const replay::RelationSize& size : sizes) {
+    listed.push_back({{"relation", size.relation}, {"rows", size.rows}, {"bytes", size.bytes}});
+  }
+  return listed;
+}
+
 json wait_tally(const judge::WaitTally& tally) {
   return {{"count", tally.count}, {"total_ms", tally.total_ms}, {"max_ms", tally.max_ms}};
 }
@@ -274,6 +282,7 @@ json lock_impact_json(const judge::LockImpactBook& book) {
   }
   return {{"at_capture_s", run.at_capture_s},
           {"at_chosen", run.at_chosen},
+          {"relation_sizes", relation_sizes(run.relation_sizes)},
           {"after_traffic", run.after_traffic},
           {"started_s", run.started_s},
           {"ended_s", run.ended_s},

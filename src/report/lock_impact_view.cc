@@ -40,6 +40,12 @@ std::string behind(const json& blocked_by) {
   return text;
 }
 
+std::string megabytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
 }  // namespace
 
 std::string lock_impact_verdict(const json& report) {
@@ -58,6 +64,18 @@ std::string lock_impact_summary(const json& lock_impact) {
     const std::string chosen = lock_impact.value("at_chosen", "");
     if (!chosen.empty()) text += " (" + chosen + ")";
     text += ", while the traffic replayed";
+  }
+  const json sizes = lock_impact.value("relation_sizes", json::array());
+  if (!sizes.empty()) {
+    text += " (measured on ";
+    bool first = true;
+    for (const auto& size : sizes) {
+      text += std::string(first ? "" : ", ") + size.value("relation", "") + ": " +
+              std::to_string(size.value("rows", std::uint64_t{0})) + " rows, " +
+              megabytes(size.value("bytes", std::uint64_t{0}));
+      first = false;
+    }
+    text += ")";
   }
   const json waits = lock_impact.value("shadow_behind_migration", json::object());
   const auto waited = waits.value("count", std::uint64_t{0});

@@ -88,6 +88,14 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
     }
   }
   CHECK(share_held);
+  // The table it locked, counted once the migration ended: the rows inserted before it (at 0,
+  // 1 s), and any of the rest that ran by then.
+  REQUIRE(impact["relation_sizes"].size() == 1);
+  CHECK(impact["relation_sizes"][0]["relation"] == "t");
+  CHECK(impact["relation_sizes"][0]["rows"].get<int>() >= 2);
+  CHECK(impact["relation_sizes"][0]["rows"].get<int>() <= 7);
+  CHECK(impact["relation_sizes"][0]["bytes"].get<int>() > 0);
+  CHECK_THAT(run.out, Catch::Contains("    measured on t: "));
 
   // What the shadow server logged: at least one INSERT waited for its RowExclusiveLock. The
   // longest wait pgshadow reports starts at the same pg_locks.waitstart and ends when it saw the
@@ -137,18 +145,18 @@ TEST_CASE("behind the migration a statement waits as long as its own session let
   const std::string shadow = shadow_server.create_database("app", kBaseline);
 
   TempDir dir;
-  // The migration (at 2 s) holds SHARE on t for 7 s, longer than the replay's default
+  // The migration (at 2 s) holds SHARE on t for 8.5 s, longer than the replay's default
   // lock_timeout of 5 s. "impatient" set its own lock_timeout of 1 s, as the application did,
   // and gives up; "patient" (sent when that ends: they did not overlap in production) set none
-  // and waits the rest out, some 6 s.
+  // and waits the rest out, some 7.5 s (the margin over 5 s absorbs a loaded machine's delays).
   const std::string capture = capture_header() + "\n" +
                               capture_event(0, "INSERT INTO t VALUES (0, 'n')", "patient") + "\n" +
                               capture_event(1, "SET lock_timeout = '1s'", "impatient") + "\n" +
                               capture_event(2, "INSERT INTO t VALUES (2, 'n')", "impatient") + "\n" +
                               capture_event(3, "INSERT INTO t VALUES (3, 'n')", "patient") + "\n" +
-                              capture_event(11, "INSERT INTO t VALUES (11, 'n')", "patient") + "\n";
+                              capture_event(12, "INSERT INTO t VALUES (12, 'n')", "patient") + "\n";
   dir.write("capture.jsonl", capture);
-  dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(7);\nCOMMIT;\n");
+  dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(8.5);\nCOMMIT;\n");
   const std::string report_path = dir.file("report.json");
   const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
                                         dir.file("001_lock.sql"), "--capture", dir.file("capture.jsonl"), "--order",
@@ -206,6 +214,7 @@ TEST_CASE("by default the migration starts before the busiest 5 s of the capture
   CHECK(impact["at_capture_s"].get<double>() == Approx(9.0));
   CHECK(impact["at_chosen"] == "the busiest stretch (12 statements started in the 5 s from there)");
   CHECK(impact["statements_by_phase"]["before"] == 3);
+
   CHECK_THAT(run.out, Catch::Contains("9.0 s into the capture: the busiest stretch (12 statements"));
 }
 

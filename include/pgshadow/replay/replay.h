@@ -229,6 +229,14 @@ struct MigrationStatementRun {
   std::vector<MigrationLock> locks;
 };
 
+// A table the migration locked, as the shadow held it once the migration ended: the size the
+// lock windows were measured at.
+struct RelationSize {
+  std::string relation;
+  std::uint64_t rows = 0;   // count(*)
+  std::uint64_t bytes = 0;  // pg_total_relation_size: indexes and TOAST included
+};
+
 // What --migrate-during did: where it started, how it ended, and its locks.
 struct MigrationRun {
   pg::MigrationOutcome outcome;
@@ -241,6 +249,7 @@ struct MigrationRun {
   std::vector<MigrationStatementRun> statements;
   std::uint64_t samples = 0;           // pg_locks samples taken
   double sample_interval_ms = 0;
+  std::vector<RelationSize> relation_sizes;  // the tables (and materialized views) it locked
 };
 
 // Which role a captured user's statements ran as, per side.
