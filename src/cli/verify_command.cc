@@ -16,6 +16,7 @@
 #include "exit_status.h"
 #include "interrupt.h"
 #include "run_identity.h"
+#include "server_version.h"
 #include "pgshadow/capture/event_filter.h"
 #include "path_arguments.h"
 #include "progress_display.h"
@@ -199,12 +200,6 @@ Result<std::chrono::microseconds> migration_point(const VerifyOptions& options) 
   }
   if (!first_us) return std::chrono::microseconds(0);
   return std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(last_us - *first_us) * *point->share));
-}
-
-Result<std::string> server_version(const std::string& conninfo) {
-  auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
-  if (!connection) return connection.error();
-  return (*connection)->query_scalar("SHOW server_version");
 }
 
 }  // namespace
