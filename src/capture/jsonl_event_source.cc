@@ -6,15 +6,12 @@
 
 #include "jsonl_event_codec.h"
 #include "pgshadow/capture/capture_writer.h"
+#include "text_helpers.h"
 
 namespace pgshadow::capture {
 namespace {
 
 using nlohmann::json;
-
-bool is_blank(const std::string& line) {
-  return line.find_first_not_of(" \t\r") == std::string::npos;
-}
 
 }  // namespace
 
@@ -52,7 +49,7 @@ Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line
     ++accounting_.lines_not_statements;
     ++accounting_.not_statement_by_kind[kind];
   };
-  if (is_blank(line)) {
+  if (is_blank_line(line)) {
     count_not_statement("blank_line");
     return std::optional<Event>{};
   }

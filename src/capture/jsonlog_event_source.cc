@@ -3,13 +3,9 @@
 #include <utility>
 
 #include "jsonlog_record.h"
+#include "text_helpers.h"
 
 namespace pgshadow::capture {
-namespace {
-
-bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
-
-}  // namespace
 
 JsonlogEventSource::JsonlogEventSource(std::vector<std::string> files, std::string description,
                                        InputProblems& problems, const ServerLogSettings& settings,
@@ -53,7 +49,7 @@ Result<std::optional<Event>> JsonlogEventSource::next() {
 void JsonlogEventSource::read_line(const std::string& line) {
   ++line_number_;
   ++accounting_.lines_read;
-  if (is_blank(line)) {
+  if (is_blank_line(line)) {
     ++accounting_.lines_not_statements;
     ++accounting_.not_statement_by_kind["blank_line"];
     return;

@@ -3,15 +3,14 @@
 #include <cmath>
 #include <utility>
 
+#include "text_helpers.h"
+
 
 namespace pgshadow::capture {
 namespace {
 
 // A few bytes of the offending text for a problem's detail; never a whole statement.
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 60;
-  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
-}
+std::string offending_excerpt(std::string_view text) { return excerpt(text, 60); }
 
 bool is_error_severity(std::string_view severity) {
   return severity == "ERROR" || severity == "FATAL" || severity == "PANIC";
@@ -69,7 +68,7 @@ void LogEventAssembler::report_unusable_statement(const SourceLocation& where, s
 bool LogEventAssembler::take_parameters(std::optional<std::vector<ParameterValue>> parsed,
                                         const SourceLocation& where, std::string_view text, Event& event) {
   if (!parsed) {
-    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + excerpt(text) + "'");
+    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + offending_excerpt(text) + "'");
     return false;
   }
   for (const ParameterValue& value : *parsed) {
@@ -86,7 +85,7 @@ void LogEventAssembler::add(const LogRecord& record, const SourceLocation& where
   if (const auto kind = not_statement_kind_for_severity(severity); !kind.empty()) {
     return count_not_statement(kind);
   }
-  problems_.report(where, "unknown error_severity", "error_severity '" + excerpt(severity) + "'");
+  problems_.report(where, "unknown error_severity", "error_severity '" + offending_excerpt(severity) + "'");
 }
 
 void LogEventAssembler::add_log_message(const LogRecord& record, const SourceLocation& where) {
@@ -117,7 +116,7 @@ void LogEventAssembler::add_log_message(const LogRecord& record, const SourceLoc
       break;
   }
   problems_.report(where, "unrecognised log message",
-                   "LOG message starting '" + excerpt(record.message) + "'");
+                   "LOG message starting '" + offending_excerpt(record.message) + "'");
 }
 
 void LogEventAssembler::begin_statement(const LogRecord& record, const SourceLocation& where,
@@ -175,7 +174,7 @@ void LogEventAssembler::remember_bind(const LogRecord& record, const SourceLocat
                                          const LogMessage& message) {
   auto parameters = parse_parameters_detail(record.detail);
   if (!parameters) {
-    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + excerpt(record.detail) + "'");
+    report_unusable_statement(where, "malformed parameters detail", "DETAIL '" + offending_excerpt(record.detail) + "'");
     return;
   }
   SessionState& session = session_of(record.session_id);

@@ -48,7 +48,7 @@ LogRecord record_of(const StderrMessage& m, const SessionIdentity& who) {
   return r;
 }
 
-std::string quoted(const std::string& prefix) { return "'" + prefix + "'"; }
+std::string single_quoted(const std::string& prefix) { return "'" + prefix + "'"; }
 
 }  // namespace
 
@@ -179,10 +179,10 @@ Result<std::unique_ptr<StderrEventSource>> open_stderr_log(std::vector<std::stri
   }
   if (options.log_line_prefix) {
     prefix_text = *options.log_line_prefix;
-    description += " (log_line_prefix " + quoted(prefix_text) + ")";
+    description += " (log_line_prefix " + single_quoted(prefix_text) + ")";
   } else if (from_file) {
     prefix_text = *from_file->log_line_prefix;
-    description += " (log_line_prefix " + quoted(prefix_text) + " from " + from_file->log_line_prefix_from + ")";
+    description += " (log_line_prefix " + single_quoted(prefix_text) + " from " + from_file->log_line_prefix_from + ")";
   } else {
     const std::string name = FileSequence::display_name(files[0]);
     std::vector<std::string> lines;
@@ -201,7 +201,7 @@ Result<std::unique_ptr<StderrEventSource>> open_stderr_log(std::vector<std::stri
     auto guess = guess_log_line_prefix(lines, name);
     if (!guess) return guess.error();
     prefix_text = guess->log_line_prefix;
-    description += " (guessed log_line_prefix " + quoted(prefix_text) + ")";
+    description += " (guessed log_line_prefix " + single_quoted(prefix_text) + ")";
   }
   auto prefix = LinePrefix::compile(prefix_text);
   if (!prefix) return prefix.error();

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "text_helpers.h"
+
 namespace pgshadow::capture {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 
 bool all_of(std::string_view text, bool (*pred)(char)) {
   return std::all_of(text.begin(), text.end(), pred);

@@ -5,24 +5,23 @@
 #include <cstdio>
 #include <utility>
 
+#include "text_helpers.h"
+
 namespace pgshadow::capture {
 namespace {
 
 // A few bytes of a line for a problem's detail; never a whole statement.
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 80;
-  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
-}
+std::string line_excerpt(std::string_view text) { return excerpt(text, 80); }
 
 // The start of a line up to its message's first words ("... LOG:  statement: ..."): enough to
 // see which prefix it has, never the statement's literals.
 std::string prefix_excerpt(std::string_view line) {
   const auto severity = line.find(":  ");
-  if (severity == std::string_view::npos) return excerpt(line);
+  if (severity == std::string_view::npos) return line_excerpt(line);
   std::string_view message = line.substr(severity + 3);
   const auto word_end = message.find_first_of(" :");
   const std::size_t keep = severity + 3 + (word_end == std::string_view::npos ? 0 : word_end + 1);
-  return excerpt(line.substr(0, keep)) + (keep < line.size() ? " ..." : "");
+  return line_excerpt(line.substr(0, keep)) + (keep < line.size() ? " ..." : "");
 }
 
 // The server prints "[unknown]" for a name it does not know yet (before authentication).
@@ -249,7 +248,7 @@ void StderrLogReader::add_secondary(std::string_view line) {
   if (!same_process) {
     report_line(line_number_, "secondary line without its message",
                 "a " + std::string(fields_.severity) + ": line that follows no message of its process: '" +
-                    excerpt(line) + "'");
+                    line_excerpt(line) + "'");
     // Its continuation lines are not this message's either.
     if (has_current_) open_field_ = nullptr;
     return;

@@ -7,12 +7,10 @@
 #include <set>
 
 #include "stderr_line_prefix.h"
+#include "text_helpers.h"
 
 namespace pgshadow::capture {
 namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool hex(char c) { return digit(c) || (c >= 'a' && c <= 'f'); }
 
 // Where "SEVERITY:  " starts in a line: the end of its prefix, or npos.
 std::size_t severity_position(std::string_view line) {
@@ -23,7 +21,7 @@ std::size_t severity_position(std::string_view line) {
   for (std::string_view word : kWords) {
     for (std::size_t at = line.find(word); at != std::string_view::npos && at < best; at = line.find(word, at + 1)) {
       std::string_view rest = line.substr(at + word.size());
-      if (word == "DEBUG" && !rest.empty() && digit(rest[0])) rest.remove_prefix(1);
+      if (word == "DEBUG" && !rest.empty() && is_digit(rest[0])) rest.remove_prefix(1);
       if (rest.starts_with(":  ") && (at == 0 || !std::isalnum(static_cast<unsigned char>(line[at - 1])))) {
         best = at;
         break;
@@ -34,15 +32,15 @@ std::size_t severity_position(std::string_view line) {
 }
 
 // The names a "connection authorized: user=U database=D application_name=A ..." line gives.
-struct Authorized {
+struct AuthorizedNames {
   std::string user, database, application;
 };
-std::optional<Authorized> authorized_names(std::string_view text) {
+std::optional<AuthorizedNames> authorized_names(std::string_view text) {
   constexpr std::string_view kStart = "connection authorized: user=";
   if (text.size() > 7 && text.substr(5, 2) == ": ") text.remove_prefix(7);  // verbose: "00000: "
   if (!text.starts_with(kStart)) return std::nullopt;
   text.remove_prefix(kStart.size());
-  Authorized names;
+  AuthorizedNames names;
   const auto database = text.find(" database=");
   if (database == std::string_view::npos) return std::nullopt;
   names.user = text.substr(0, database);
@@ -72,10 +70,10 @@ std::size_t time_length(std::string_view text, std::size_t at, bool& millisecond
   if (text.size() < at + kShape.size()) return 0;
   for (std::size_t i = 0; i < kShape.size(); ++i) {
     const char c = text[at + i];
-    if (kShape[i] == '0' ? !digit(c) : c != kShape[i]) return 0;
+    if (kShape[i] == '0' ? !is_digit(c) : c != kShape[i]) return 0;
   }
   std::size_t n = at + kShape.size();
-  milliseconds = n + 4 <= text.size() && text[n] == '.' && length_while(text, n + 1, digit) == 3;
+  milliseconds = n + 4 <= text.size() && text[n] == '.' && length_while(text, n + 1, is_digit) == 3;
   if (milliseconds) n += 4;
   if (n >= text.size() || text[n] != ' ') return 0;
   const auto zone_end = text.find_first_of(" ]:|,", n + 1);
@@ -86,7 +84,7 @@ std::size_t time_length(std::string_view text, std::size_t at, bool& millisecond
 // of the text that has the shape of an escape's value (a time, a session id, a pid, a line
 // number, a SQLSTATE, the user, database and application named by the line, a client address)
 // becomes that escape, the rest stays literal ('%' doubled).
-std::string template_of(std::string_view text, const Authorized& names) {
+std::string template_of(std::string_view text, const AuthorizedNames& names) {
   std::string out;
   bool have_pid = false, have_line = false;
   std::set<char> used;
@@ -156,33 +154,33 @@ std::string template_of(std::string_view text, const Authorized& names) {
       at += 7;
       continue;
     }
-    const std::size_t hex_run = length_while(text, at, hex);
+    const std::size_t hex_run = length_while(text, at, is_hex);
     if (hex_run > 0 && at + hex_run < text.size() && text[at + hex_run] == '.' &&
-        length_while(text, at + hex_run + 1, hex) > 0 && !used.contains('c')) {
+        length_while(text, at + hex_run + 1, is_hex) > 0 && !used.contains('c')) {
       out += "%c";
       used.insert('c');
-      at += hex_run + 1 + length_while(text, at + hex_run + 1, hex);
+      at += hex_run + 1 + length_while(text, at + hex_run + 1, is_hex);
       continue;
     }
     // A SQLSTATE: five digits or capitals, starting with 0 or holding a letter (a pid never does).
-    if (rest.size() >= 5 && std::all_of(rest.begin(), rest.begin() + 5, [](char c) { return digit(c) || (c >= 'A' && c <= 'Z'); }) &&
-        (rest[0] == '0' || !std::all_of(rest.begin(), rest.begin() + 5, digit)) &&
+    if (rest.size() >= 5 && std::all_of(rest.begin(), rest.begin() + 5, [](char c) { return is_digit(c) || (c >= 'A' && c <= 'Z'); }) &&
+        (rest[0] == '0' || !std::all_of(rest.begin(), rest.begin() + 5, is_digit)) &&
         (rest.size() == 5 || !std::isalnum(static_cast<unsigned char>(rest[5])))) {
       out += "%e";
       at += 5;
       continue;
     }
-    const bool negative = rest.size() > 1 && rest[0] == '-' && digit(rest[1]) && ends_with_key(before, {"queryid=", "query_id="});
-    const std::size_t digits = length_while(text, at + (negative ? 1 : 0), digit);
+    const bool negative = rest.size() > 1 && rest[0] == '-' && is_digit(rest[1]) && ends_with_key(before, {"queryid=", "query_id="});
+    const std::size_t digits = length_while(text, at + (negative ? 1 : 0), is_digit);
     if (digits > 0 && (at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1])))) {
       const std::size_t n = digits + (negative ? 1 : 0);
       if (ends_with_key(before, {"queryid=", "query_id="})) {
         out += "%Q";
       } else if (ends_with_key(before, {"xid=", "tx=", "txid="})) {
         out += "%x";
-      } else if (text.substr(at + n).starts_with("/") && length_while(text, at + n + 1, digit) > 0) {
+      } else if (text.substr(at + n).starts_with("/") && length_while(text, at + n + 1, is_digit) > 0) {
         out += "%v";
-        at += 1 + length_while(text, at + n + 1, digit);
+        at += 1 + length_while(text, at + n + 1, is_digit);
       } else if (!have_pid) {
         out += "%p";
         have_pid = true;

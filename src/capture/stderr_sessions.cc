@@ -8,7 +8,7 @@ namespace {
 
 // "connection authorized: user=U database=D application_name=A SSL enabled (...)": the server
 // does not quote the names (postinit.c), so each ends where the next known part starts.
-struct Authorized {
+struct SessionNames {
   std::string_view user, database, application;
 };
 
@@ -23,7 +23,7 @@ std::string_view value_until(std::string_view text, std::string_view key,
   return value;
 }
 
-Authorized parse_authorized(std::string_view text) {
+SessionNames parse_authorized(std::string_view text) {
   return {value_until(text, "user=", {" database=", " application_name=", " SSL enabled", " GSS ("}),
           value_until(text, " database=", {" application_name=", " SSL enabled", " GSS ("}),
           value_until(text, " application_name=", {" SSL enabled", " GSS ("})};
@@ -85,7 +85,7 @@ SessionIdentity StderrSessions::identify(const StderrMessage& message) {
   session->only_connection_received = received;
   session->last_seen = ++calls_;
   if (authorized) {
-    const Authorized names = parse_authorized(text);
+    const SessionNames names = parse_authorized(text);
     session->user = names.user;
     session->database = names.database;
     session->application = names.application;

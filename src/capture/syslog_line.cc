@@ -2,23 +2,23 @@
 
 #include <cctype>
 
+#include "text_helpers.h"
+
 namespace pgshadow::capture {
 namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // "Dec  1 09:28:01 " (15 bytes and a space).
 std::size_t traditional_time_length(std::string_view line) {
   static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
   if (line.size() < 16 || kMonths.find(line.substr(0, 3)) == std::string_view::npos || line[3] != ' ') return 0;
-  if (!(line[4] == ' ' || digit(line[4])) || !digit(line[5]) || line[6] != ' ') return 0;
-  if (!digit(line[7]) || !digit(line[8]) || line[9] != ':' || line[12] != ':' || line[15] != ' ') return 0;
+  if (!(line[4] == ' ' || is_digit(line[4])) || !is_digit(line[5]) || line[6] != ' ') return 0;
+  if (!is_digit(line[7]) || !is_digit(line[8]) || line[9] != ':' || line[12] != ':' || line[15] != ' ') return 0;
   return 15;
 }
 
 // "2026-12-01T09:28:01[.ffffff](Z|+hh:mm)".
 std::size_t rfc3339_time_length(std::string_view line) {
-  if (line.size() < 20 || !digit(line[0]) || line[4] != '-' || line[10] != 'T' || line[13] != ':') return 0;
+  if (line.size() < 20 || !is_digit(line[0]) || line[4] != '-' || line[10] != 'T' || line[13] != ':') return 0;
   const auto space = line.find(' ');
   return space == std::string_view::npos ? 0 : space;
 }
@@ -42,7 +42,7 @@ std::string unescape(std::string_view text) {
 bool read_number(std::string_view& text, std::uint64_t& value) {
   std::size_t n = 0;
   value = 0;
-  while (n < text.size() && digit(text[n])) value = value * 10 + static_cast<std::uint64_t>(text[n++] - '0');
+  while (n < text.size() && is_digit(text[n])) value = value * 10 + static_cast<std::uint64_t>(text[n++] - '0');
   text.remove_prefix(n);
   return n > 0;
 }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "capture_preview.h"
+#include "exit_status.h"
 #include "filter_options.h"
 #include "interrupt.h"
 #include "output_file.h"
@@ -33,16 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using rollout::AppVersion;
-
-int exit_status_for(const Error& error) {
-  std::cerr << "pgshadow: " << error.message << "\n";
-  switch (error.kind) {
-    case ErrorKind::kBadInput: return static_cast<int>(ExitCode::kBadInput);
-    case ErrorKind::kInfrastructure: return static_cast<int>(ExitCode::kInfrastructure);
-    case ErrorKind::kInterrupted: return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  }
-  return static_cast<int>(ExitCode::kInfrastructure);
-}
 
 // The scenario directory fills what the flags did not; every input exists.
 Status complete_from_scenario(RolloutOptions& options) {

@@ -13,6 +13,7 @@
 #include "pgshadow/replay/observer_fanout.h"
 #include "pgshadow/rollout/interleaved_traffic.h"
 #include "rollout_checks.h"
+#include "server_version.h"
 
 namespace pgshadow::cli {
 namespace {
@@ -127,13 +128,6 @@ Result<std::string> dump_shadow(pg::EmbeddedPair& pair, const RolloutContext& co
   if (error) return Error::infrastructure("cannot keep the state after " + name + " in " + kept + ": " + error.message());
   return kept;
 }
-
-Result<std::string> server_version(const std::string& conninfo) {
-  auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
-  if (!connection) return connection.error();
-  return (*connection)->query_scalar("SHOW server_version");
-}
-
 
 // Once every deployed version has run: the step's checks on the shadow, and the shadow kept as
 // the state the next step starts from.

@@ -17,6 +17,7 @@
 #include "exit_status.h"
 #include "interrupt.h"
 #include "run_identity.h"
+#include "server_version.h"
 #include "pgshadow/capture/event_filter.h"
 #include "path_arguments.h"
 #include "progress_display.h"
@@ -221,12 +222,6 @@ Result<MigrationPoint> migration_point(const VerifyOptions& options) {
   return MigrationPoint{
       std::chrono::microseconds(static_cast<std::int64_t>(static_cast<double>(last_us - *first_us) * *point->share)),
       share};
-}
-
-Result<std::string> server_version(const std::string& conninfo) {
-  auto connection = pg::SessionConnection::open(conninfo, {}, &interrupt_requested());
-  if (!connection) return connection.error();
-  return (*connection)->query_scalar("SHOW server_version");
 }
 
 }  // namespace

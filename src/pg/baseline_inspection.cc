@@ -13,8 +13,6 @@
 namespace pgshadow::pg {
 namespace {
 
-constexpr std::size_t kToolLinesInErrors = 20;
-
 Result<std::string> read_whole(const std::string& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Error::bad_input(file + ": cannot read the " + what + ": " + strerror(errno));

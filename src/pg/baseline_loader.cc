@@ -7,24 +7,13 @@
 #include "baseline_inspection.h"
 #include "child_process.h"
 #include "conninfo_secret.h"
+#include "libpq_options.h"
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/pg/database_setup.h"
 #include "server_user.h"
 
 namespace pgshadow::pg {
 namespace {
-
-constexpr std::size_t kToolLinesInErrors = 20;
-
-// A word for PGOPTIONS ("-c role=NAME"): backslash before blanks and backslashes.
-std::string options_word(std::string_view value) {
-  std::string escaped;
-  for (char c : value) {
-    if (c == ' ' || c == '\t' || c == '\\') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
 
 // The file reaches the tool on its standard input, opened by pgshadow: the tool runs as the
 // unprivileged server user (never as root) and needs no right to the file or its directory.

@@ -76,6 +76,9 @@ class PreparedExec {
 // kInterrupted when the command's interrupt flag was set while it ran (the child has then ended).
 Result<ChildOutcome> run_child(const ChildCommand& command, const std::string& stdin_path = {});
 
+// How many of a client tool's last output lines an error message about the tool quotes.
+inline constexpr std::size_t kToolLinesInErrors = 20;
+
 // The last `count` lines of text (without a trailing newline), for error messages.
 std::string last_lines(std::string_view text, std::size_t count);
 

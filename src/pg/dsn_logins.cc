@@ -6,6 +6,7 @@
 #include <map>
 
 #include "admin_connection.h"
+#include "libpq_options.h"
 #include "pgshadow/pg/conninfo.h"
 #include "pgshadow/pg/session_login.h"
 
@@ -13,16 +14,6 @@ namespace pgshadow::pg {
 namespace {
 
 constexpr const char* kSideNames[] = {"baseline", "shadow"};
-
-// A word of libpq's options setting ("-c role=NAME"): backslash before blanks and backslashes.
-std::string options_word(std::string_view value) {
-  std::string escaped;
-  for (char c : value) {
-    if (c == ' ' || c == '\t' || c == '\\') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
-}
 
 struct Side {
   std::string conninfo;

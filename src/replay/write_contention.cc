@@ -5,7 +5,7 @@
 namespace pgshadow::replay {
 namespace {
 
-constexpr std::size_t kMaxTablesRemembered = 10'000;
+constexpr std::size_t kMaxTableFactsRemembered = 10'000;
 constexpr std::size_t kMaxFootprint = 64;  // a write reaching more tables contends with every write
 
 }  // namespace
@@ -39,7 +39,7 @@ WriteContention::TableFacts WriteContention::ask(int side, const std::string& na
 
 const WriteContention::TableFacts& WriteContention::table(const std::string& name) {
   if (const auto found = known_.find(name); found != known_.end()) return found->second;
-  if (known_.size() >= kMaxTablesRemembered) known_.clear();
+  if (known_.size() >= kMaxTableFactsRemembered) known_.clear();
   const auto checking = stages_.enter(StageClock::kLockChecks);
   TableFacts joined = ask(0, name);
   if (joined.plain) {

@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 using view::escape_xml;
 
-constexpr const char* kStyle = R"(
+constexpr const char* kRunReportStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}.verdict{display:inline-block;padding:.2em .6em;border-radius:4px;color:#fff;font-weight:bold}
 .v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}.v-incomplete{background:#6d4c41}
@@ -77,11 +77,6 @@ constexpr const char* kScript = R"(
 })();
 )";
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
 std::string number(const json& value) {
   if (!value.is_number_float()) return value.is_number() ? value.dump() : "–";
   char text[32];
@@ -127,7 +122,7 @@ using ShapeIndex = std::map<std::string, std::size_t>;
 void shape_detail(std::ostream& out, const json& shape, std::size_t index, const ShapeIndex& shapes) {
   const std::string status = view::shape_status(shape);
   out << "<details id=\"shape-" << index << "\"" << (status == "breaking" ? " open" : "") << "><summary>"
-      << escape_xml(upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
+      << escape_xml(view::upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
       << "<p>fingerprint <code>" << escape_xml(shape.value("fingerprint", "")) << "</code>; "
       << shape.value("statements", std::uint64_t{0}) << " statements: "
       << escape_xml(view::class_list(shape.value("classes", json::object()), false)) << "</p>\n";
@@ -298,10 +293,10 @@ std::string render_html(const json& report) {
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'; img-src data:\">"
       << "<title>pgshadow " << escape_xml(verdict) << (scenario.empty() ? "" : " — " + escape_xml(scenario))
-      << "</title><style>" << kStyle << "</style></head>\n<body>\n"
+      << "</title><style>" << kRunReportStyle << "</style></head>\n<body>\n"
       << "<h1>pgshadow report" << (scenario.empty() ? "" : ": " + escape_xml(scenario)) << "</h1>\n"
       << "<p>Verdict: <span id=\"verdict\" class=\"verdict v-" << escape_xml(verdict) << "\">"
-      << escape_xml(upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
+      << escape_xml(view::upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
   if (const std::string stop = view::interruption(report); !stop.empty()) {
     out << "<li id=\"interrupted\">" << escape_xml(stop) << "</li>";
   }

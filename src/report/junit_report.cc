@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 using view::escape_xml;
 
-struct TestCase {
+struct ShapeTestCase {
   std::string name;
   std::string classname;
   std::string status;  // breaking, review, allowed, none
@@ -61,8 +61,8 @@ std::string timestamp(const json& report) {
 
 // --migrate-during: one case for what the migration's locks did to the traffic (breaking: a
 // <failure>, review: <skipped>, as the shapes are).
-TestCase lock_impact_case(const json& lock_impact, const std::string& verdict) {
-  TestCase test;
+ShapeTestCase lock_impact_case(const json& lock_impact, const std::string& verdict) {
+  ShapeTestCase test;
   test.name = "lock impact of the migration";
   test.classname = "pgshadow.migration.locks";
   test.status = verdict == "safe" ? "none" : verdict;
@@ -86,7 +86,7 @@ std::string render_junit(const json& report) {
   const std::string suite = "pgshadow verify" + (inputs.contains("scenario") && inputs["scenario"].is_string()
                                                      ? " " + inputs["scenario"].get<std::string>()
                                                      : std::string());
-  std::vector<TestCase> cases;
+  std::vector<ShapeTestCase> cases;
   const json migration = report.value("migration", json::object());
   if (migration.contains("failure") && migration["failure"].is_object()) {
     const json& failure = migration["failure"];
@@ -100,7 +100,7 @@ std::string render_junit(const json& report) {
     cases.push_back(lock_impact_case(report["lock_impact"], verdict));
   }
   for (const auto& shape : report.value("shapes", json::array())) {
-    TestCase test;
+    ShapeTestCase test;
     test.name = shape.value("normalized", "");
     test.classname = classname_of(shape.value("normalized", ""));
     test.status = view::shape_status(shape);

@@ -61,11 +61,6 @@ std::string upper_first(std::string text) {
   return text;
 }
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // A latency in a reviewer's units: 3 significant digits at most ("0.42 ms", "12.1 ms",
 // "148 ms", "2.3 s").
 std::string human_ms(double ms) {
@@ -212,7 +207,7 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
   const std::string verdict = view::headline(report);
   const char* mark = verdict == "breaking" ? "❌" : verdict == "review" || verdict == "incomplete" ? "⚠️" : "✅";
   const json inputs = report.value("inputs", json::object());
-  head << "## " << mark << " pgshadow: " << upper(verdict);
+  head << "## " << mark << " pgshadow: " << view::upper(verdict);
   if (inputs.contains("scenario") && inputs["scenario"].is_string()) {
     head << " — " << cell(inputs["scenario"].get<std::string>());
   }

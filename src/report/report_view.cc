@@ -1,5 +1,6 @@
 #include "report_view.h"
 
+#include <cctype>
 #include <utility>
 
 #include "pgshadow/core/divergence_class.h"
@@ -206,6 +207,11 @@ std::string row_differences_note(const json& differences) {
     note += (note.empty() ? "" : "; ") + std::string("more may differ beyond the sampled rows");
   }
   return note;
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
 }
 
 std::string escape_xml(std::string_view text) {

@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 using view::escape_xml;
 
-constexpr const char* kStyle = R"(
+constexpr const char* kRolloutReportStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.4em}.verdict{display:inline-block;padding:.2em .6em;border-radius:4px;color:#fff;font-weight:bold}
 .v-breaking{background:#c62828}.v-review{background:#ef6c00}.v-safe{background:#2e7d32}.v-incomplete{background:#6d4c41}
@@ -41,9 +41,7 @@ std::string cell_word(const json& cell) {
   std::string word = text_of(cell, "verdict");
   if (word == "not_run") word = "not run";
   const bool deployed = cell.value("deployed", false);
-  if (deployed && (word == "breaking" || word == "review")) {
-    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  if (deployed && (word == "breaking" || word == "review")) word = view::upper(word);
   return deployed ? word : "(" + word + ")";
 }
 
@@ -128,14 +126,13 @@ std::string render_rollout_html(const json& report) {
   // with nothing breaking proves nothing, and is coloured so.
   const std::string verdict = text_of(report, "verdict");
   const bool incomplete = report.value("incomplete", false);
-  std::string word = verdict;
-  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string word = view::upper(verdict);
   if (incomplete) word += " (INCOMPLETE)";
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<title>pgshadow rollout: " << escape_xml(word) << " " << escape_xml(text_of(report, "scenario"))
-      << "</title><style>" << kStyle << "</style></head>\n<body>\n"
+      << "</title><style>" << kRolloutReportStyle << "</style></head>\n<body>\n"
       << "<h1>pgshadow rollout <span id=\"verdict\" class=\"verdict " << verdict_class(verdict, incomplete) << "\">"
       << escape_xml(word) << "</span></h1>\n";
   out << "<table id=\"verified\"><tr><th>plan</th><td>" << escape_xml(text_of(report, "plan")) << "</td></tr>"

@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 using view::escape_xml;
 
-struct TestCase {
+struct MatrixTestCase {
   std::string classname;
   std::string name;
   std::string failure;  // empty: passed
@@ -30,8 +30,8 @@ std::string findings_text(const json& cell) {
   return text;
 }
 
-std::vector<TestCase> cases_of(const json& row) {
-  std::vector<TestCase> cases;
+std::vector<MatrixTestCase> cases_of(const json& row) {
+  std::vector<MatrixTestCase> cases;
   const std::string classname = "rollout." + row["step"].get<std::string>();
   if (row["migration_failure"].is_object()) {
     const auto& failure = row["migration_failure"];
@@ -39,7 +39,7 @@ std::vector<TestCase> cases_of(const json& row) {
                      failure["statement_shape"].get<std::string>(), ""});
   }
   for (const auto& [version, cell] : row["cells"].items()) {
-    TestCase test{classname, version + " application", "", "", findings_text(cell), ""};
+    MatrixTestCase test{classname, version + " application", "", "", findings_text(cell), ""};
     const std::string verdict = cell["verdict"].get<std::string>();
     if (cell["deployed"] != true) {
       test.skipped = "not deployed during the step: " + verdict;
@@ -52,7 +52,7 @@ std::vector<TestCase> cases_of(const json& row) {
     cases.push_back(test);
   }
   for (const auto& check : row["checks"]) {
-    TestCase test{classname + ".checks", check["name"].get<std::string>(), "", "", check["detail"].get<std::string>(), ""};
+    MatrixTestCase test{classname + ".checks", check["name"].get<std::string>(), "", "", check["detail"].get<std::string>(), ""};
     const std::string state = check["state"].get<std::string>();
     if (state != "passed") {
       test.failure = "check " + state + ": " + check["value"].get<std::string>();
@@ -66,7 +66,7 @@ std::vector<TestCase> cases_of(const json& row) {
 }  // namespace
 
 std::string render_rollout_junit(const json& rollout_report) {
-  std::vector<TestCase> cases;
+  std::vector<MatrixTestCase> cases;
   for (const auto& row : rollout_report["rows"]) {
     auto more = cases_of(row);
     cases.insert(cases.end(), more.begin(), more.end());

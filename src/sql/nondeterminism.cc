@@ -4,12 +4,10 @@
 #include <cctype>
 #include <string_view>
 
+#include "text_tests.h"
+
 namespace pgshadow::sql::detail {
 namespace {
-
-bool is_one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 // Functions whose result differs between two runs of the same statement: time, randomness, the
 // backend process, transaction ids and WAL positions (the two sides' xids and LSNs differ: the

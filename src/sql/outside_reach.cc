@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <string_view>
 
+#include "text_tests.h"
+
 namespace pgshadow::sql::detail {
 namespace {
-
-bool is_one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 std::optional<OutsideReach> function_reach(const std::string& name) {
   if (is_one_of(name, {"pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_ls_logdir", "pg_ls_waldir",

@@ -8,18 +8,18 @@
 
 #include "nesting.h"
 #include "pg_query_calls.h"
+#include "text_tests.h"
 #include "pgshadow/util/xxh3.h"
 
 namespace pgshadow::sql {
 namespace {
 
+using detail::is_space;
 using detail::Token;
 using detail::TokenKind;
 
 constexpr std::string_view kUnparsable = "<unparsable statement>";
 constexpr std::string_view kTooDeep = "<too deep to parse>";
-
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);

@@ -6,16 +6,16 @@
 
 #include "pg_query_calls.h"
 #include "text_position.h"
+#include "text_tests.h"
 
 namespace pgshadow::sql {
 namespace {
 
+using detail::is_space;
 using detail::ParserError;
 using detail::StatementRange;
 using detail::Token;
 using detail::TokenKind;
-
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 // Builds "FILE:LINE: what" messages for one script.
 class ScriptErrors {

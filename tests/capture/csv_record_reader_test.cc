@@ -7,7 +7,7 @@
 using pgshadow::InputProblems;
 using pgshadow::capture::CsvRecord;
 using pgshadow::capture::CsvRecordReader;
-using Status = CsvRecordReader::Status;
+using RecordStatus = CsvRecordReader::Status;
 
 TEST_CASE("quoted fields, doubled quotes and empty fields are read as PostgreSQL writes them",
           "[csv]") {
@@ -15,10 +15,10 @@ TEST_CASE("quoted fields, doubled quotes and empty fields are read as PostgreSQL
   InputProblems problems;
   CsvRecordReader reader(in, "log.csv", problems);
   CsvRecord record;
-  REQUIRE(reader.next(record) == Status::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
   CHECK(record.fields == std::vector<std::string>{"a", "b,c", "", "say \"hi\"", ""});
   CHECK(record.first_line == 1);
-  CHECK(reader.next(record) == Status::kEnd);
+  CHECK(reader.next(record) == RecordStatus::kEnd);
   CHECK(problems.total() == 0);
 }
 
@@ -27,10 +27,10 @@ TEST_CASE("a newline inside a quoted field stays in the field and lines keep cou
   InputProblems problems;
   CsvRecordReader reader(in, "log.csv", problems);
   CsvRecord record;
-  REQUIRE(reader.next(record) == Status::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
   CHECK(record.fields == std::vector<std::string>{"1", "SELECT a,\n  b\nFROM t"});
   CHECK(record.first_line == 1);
-  REQUIRE(reader.next(record) == Status::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
   CHECK(record.fields == std::vector<std::string>{"2", "x"});
   CHECK(record.first_line == 4);
 }
@@ -40,10 +40,10 @@ TEST_CASE("a last record without a final newline is still a record", "[csv]") {
   InputProblems problems;
   CsvRecordReader reader(in, "log.csv", problems);
   CsvRecord record;
-  REQUIRE(reader.next(record) == Status::kRecord);
-  REQUIRE(reader.next(record) == Status::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
   CHECK(record.fields == std::vector<std::string>{"c", ""});
-  CHECK(reader.next(record) == Status::kEnd);
+  CHECK(reader.next(record) == RecordStatus::kEnd);
 }
 
 TEST_CASE("a quote left open at end of file is reported at the record's first line", "[csv]") {
@@ -51,9 +51,9 @@ TEST_CASE("a quote left open at end of file is reported at the record's first li
   InputProblems problems;
   CsvRecordReader reader(in, "cut.csv", problems);
   CsvRecord record;
-  REQUIRE(reader.next(record) == Status::kRecord);
-  REQUIRE(reader.next(record) == Status::kMalformed);
-  CHECK(reader.next(record) == Status::kEnd);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kMalformed);
+  CHECK(reader.next(record) == RecordStatus::kEnd);
   REQUIRE(problems.total() == 1);
   const auto& problem = problems.kept().front();
   CHECK(problem.where.to_string() == "cut.csv:2");
@@ -68,9 +68,9 @@ TEST_CASE("a record longer than the limit is reported and skipped without being 
   InputProblems problems;
   CsvRecordReader reader(in, "big.csv", problems, /*max_record_bytes=*/50);
   CsvRecord record;
-  REQUIRE(reader.next(record) == Status::kRecord);
-  REQUIRE(reader.next(record) == Status::kMalformed);
-  REQUIRE(reader.next(record) == Status::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
+  REQUIRE(reader.next(record) == RecordStatus::kMalformed);
+  REQUIRE(reader.next(record) == RecordStatus::kRecord);
   CHECK(record.fields == std::vector<std::string>{"after"});
   CHECK(record.first_line == 3);
   REQUIRE(problems.total() == 1);

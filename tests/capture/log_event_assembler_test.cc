@@ -65,7 +65,7 @@ LogLine log(std::string session, std::string message, std::string detail = {}) {
   return l;
 }
 
-ReadAll read_log(const std::vector<LogLine>& lines) {
+ReadAll read_csvlog(const std::vector<LogLine>& lines) {
   TempDir dir;
   std::string text;
   for (const LogLine& l : lines) text += csv(l);
@@ -76,7 +76,7 @@ ReadAll read_log(const std::vector<LogLine>& lines) {
 
 TEST_CASE("events come out in statement order although a later session finishes first",
           "[assembler]") {
-  const ReadAll all = read_log({
+  const ReadAll all = read_csvlog({
       statement("a", "SELECT 'a1'"),
       statement("b", "SELECT 'b1'"),
       statement("b", "SELECT 'b2'"),
@@ -95,7 +95,7 @@ TEST_CASE("events come out in statement order although a later session finishes 
 }
 
 TEST_CASE("an error naming another query is a failed event of its own", "[assembler]") {
-  const ReadAll all = read_log({
+  const ReadAll all = read_csvlog({
       statement("a", "SELECT 1"),
       error("a", "42601", "SELEC 2"),
   });
@@ -110,7 +110,7 @@ TEST_CASE("a FATAL without a query does not fail the session's last statement",
           "[assembler]") {
   LogLine fatal = error("a", "57P01", "");
   fatal.severity = "FATAL";
-  const ReadAll all = read_log({statement("a", "SELECT 1"), fatal});
+  const ReadAll all = read_csvlog({statement("a", "SELECT 1"), fatal});
   REQUIRE(all.events.size() == 1);
   CHECK(all.events[0].outcome.succeeded);
   CHECK(all.accounting.not_statement_by_kind.at("error_without_statement") == 1);
@@ -118,7 +118,7 @@ TEST_CASE("a FATAL without a query does not fail the session's last statement",
 }
 
 TEST_CASE("fetches from a portal add to the execute they continue", "[assembler]") {
-  const ReadAll all = read_log({
+  const ReadAll all = read_csvlog({
       log("a", "duration: 1.0 ms  execute <unnamed>/C_1: SELECT * FROM big", "parameters: $1 = '7'"),
       log("a", "duration: 2.0 ms  execute fetch from <unnamed>/C_1: SELECT * FROM big",
           "parameters: $1 = '7'"),
@@ -139,7 +139,7 @@ TEST_CASE("fetches from a portal add to the execute they continue", "[assembler]
 TEST_CASE("lines that cannot be placed are problems with file and line, never dropped",
           "[assembler]") {
   LogLine bad_time = statement("a", "SELECT 2", "2026-11-23 10:00:00.000 XYZ");
-  const ReadAll all = read_log({
+  const ReadAll all = read_csvlog({
       log("a", "duration: 0.5 ms"),                           // no statement waiting: not a problem
       log("a", "a message nobody has seen before"),           // unrecognised
       log("a", "execute <unnamed>: SELECT $1", "parameters: $1 = 'open"),  // bad detail

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kDefault = "%m [%p] ";
 
-ReadAll read_log(const std::string& file, std::optional<std::string> prefix = kDefault) {
+ReadAll read_stderr_log(const std::string& file, std::optional<std::string> prefix = kDefault) {
   auto source = open_stderr_log({file}, StderrOptions{.log_line_prefix = std::move(prefix), .settings_file = {}});
   if (!source.ok()) FAIL(source.error().message);
   ReadAll all = read_all(**source);
@@ -45,7 +45,7 @@ TEST_CASE("a STATEMENT line completes the error of its statement and is not a se
                    at("01.001", 7, "STATEMENT:  SELECT 1/0;") +
                    at("02.000", 7, "LOG:  execute <unnamed>: SELECT $1::text") +
                    at("02.000", 7, "DETAIL:  parameters: $1 = 'it''s\n\ttwo lines'"));
-  const ReadAll all = read_log(file);
+  const ReadAll all = read_stderr_log(file);
   REQUIRE(all.events.size() == 2);
   CHECK(all.events[0].sql == "SELECT 1/0;");
   CHECK_FALSE(all.events[0].outcome.succeeded);
@@ -69,7 +69,7 @@ TEST_CASE("without %c a reused pid is a new session at its connection lines", "[
                    connect(7, "bob", "crm") + at("02.000", 7, "LOG:  statement: SELECT 'bob'") +
                    at("03.000", 7, "LOG:  connection authorized: user=carol database=crm") +
                    at("03.000", 7, "LOG:  statement: SELECT 'carol'"));
-  const ReadAll all = read_log(file);
+  const ReadAll all = read_stderr_log(file);
   REQUIRE(all.events.size() == 4);
   CHECK(all.events[0].session_id == "pid-8-2");
   CHECK(all.events[1].session_id == "pid-7-1");
@@ -88,7 +88,7 @@ TEST_CASE("interleaved sessions keep their own order and their lines", "[stderr]
   for (int i = 0; i < 50; ++i) {
     log += at("01.000", 10 + i % 3, "LOG:  statement: SELECT " + std::to_string(i) + ",\n\t" + std::to_string(i));
   }
-  const ReadAll all = read_log(dir.write("a.log", log));
+  const ReadAll all = read_stderr_log(dir.write("a.log", log));
   REQUIRE(all.events.size() == 50);
   for (int i = 0; i < 50; ++i) {
     CHECK(all.events[i].sql == "SELECT " + std::to_string(i) + ",\n" + std::to_string(i));
@@ -102,7 +102,7 @@ TEST_CASE("a cut last line makes its message a problem: what came before is kept
   const std::string content = at("01.000", 7, "LOG:  statement: SELECT 1") +
                               at("02.000", 7, "LOG:  statement: SELECT id,") + "\t  FROM capture_t WH";
   const std::string file = dir.write("cut.log", content);
-  const ReadAll all = read_log(file);
+  const ReadAll all = read_stderr_log(file);
   REQUIRE(all.events.size() == 1);
   CHECK(all.events[0].sql == "SELECT 1");
   REQUIRE(all.problem_total == 2);
@@ -122,7 +122,7 @@ TEST_CASE("lines without the prefix and stray continuation lines are reported wi
       "a.log", "\tstray continuation\n" + at("01.000", 7, "LOG:  statement: SELECT 1") +
                    "could not open shared library: not a server line\n" +
                    at("01.000", 7, "LOG:  statement: SELECT 2"));
-  const ReadAll all = read_log(file);
+  const ReadAll all = read_stderr_log(file);
   CHECK(all.events.size() == 2);
   REQUIRE(all.problem_total == 2);
   CHECK(all.problems[0].where.to_string() == file + ":1");
@@ -137,7 +137,7 @@ TEST_CASE("lines without the prefix and stray continuation lines are reported wi
 TEST_CASE("invalid UTF-8 is carried through as bytes", "[stderr]") {
   TempDir dir;
   const std::string sql = "SELECT '\xff\xfe\xc3'";
-  const ReadAll all = read_log(dir.write("a.log", at("01.000", 7, "LOG:  statement: " + sql)));
+  const ReadAll all = read_stderr_log(dir.write("a.log", at("01.000", 7, "LOG:  statement: " + sql)));
   REQUIRE(all.events.size() == 1);
   CHECK(all.events[0].sql == sql);
 }
@@ -151,7 +151,7 @@ TEST_CASE("a statement of megabytes, on one line or many, is one event", "[stder
     many_lines_logged += "\n\t, " + std::to_string(i);
     many_lines += "\n, " + std::to_string(i);
   }
-  const ReadAll all = read_log(dir.write("a.log", at("01.000", 7, "LOG:  statement: " + one_line) +
+  const ReadAll all = read_stderr_log(dir.write("a.log", at("01.000", 7, "LOG:  statement: " + one_line) +
                                                       at("02.000", 7, "LOG:  statement: " + many_lines_logged)));
   REQUIRE(all.events.size() == 2);
   CHECK(all.events[0].sql == one_line);
@@ -164,7 +164,7 @@ TEST_CASE("%c is the session, %e the SQLSTATE, %n the time", "[stderr]") {
   const std::string file = dir.write(
       "a.log", "1795435196.250 6b04.1e 42703 LOG:  statement: SELECT nosuch\n"
                "1795435196.251 6b04.1e 42703 ERROR:  column \"nosuch\" does not exist\n");
-  const ReadAll all = read_log(file, "%n %c %e ");
+  const ReadAll all = read_stderr_log(file, "%n %c %e ");
   REQUIRE(all.events.size() == 1);
   CHECK(all.events[0].session_id == "6b04.1e");
   CHECK(all.events[0].outcome.sqlstate == "42703");
@@ -179,7 +179,7 @@ TEST_CASE("log_error_verbosity=verbose: the SQLSTATE comes from the message", "[
                    at("01.001", 7, "ERROR:  22012: division by zero") +
                    at("01.001", 7, "LOCATION:  int4div, int.c:869") +
                    at("01.001", 7, "STATEMENT:  SELECT 1/0"));
-  const ReadAll all = read_log(file);
+  const ReadAll all = read_stderr_log(file);
   REQUIRE(all.events.size() == 1);
   CHECK(all.events[0].sql == "SELECT 1/0");
   CHECK(all.events[0].outcome.sqlstate == "22012");

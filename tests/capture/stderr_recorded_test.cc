@@ -86,14 +86,14 @@ void check_twins(const std::string& name, const TwinRules& rules, const StderrOp
   }
 }
 
-struct Counts {
+struct LineCounts {
   std::uint64_t lines_read, lines_in_events, lines_not_statements, events;
   std::map<std::string, std::uint64_t> by_kind;
 };
 
 // Exact accounting, in physical lines (a message with its DETAIL/STATEMENT/LOCATION and
 // continuation lines counts all of them where its first line went).
-void check_counts(const ReadAll& all, const Counts& expected) {
+void check_counts(const ReadAll& all, const LineCounts& expected) {
   CHECK(all.accounting.lines_read == expected.lines_read);
   CHECK(all.accounting.lines_in_events == expected.lines_in_events);
   CHECK(all.accounting.lines_not_statements == expected.lines_not_statements);

@@ -30,14 +30,14 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-struct Counts {
+struct WildCounts {
   std::size_t statements = 0;
   std::size_t sessions = 0;
   std::size_t errors = 0;
-  bool operator==(const Counts&) const = default;
+  bool operator==(const WildCounts&) const = default;
 };
 
-std::ostream& operator<<(std::ostream& out, const Counts& c) {
+std::ostream& operator<<(std::ostream& out, const WildCounts& c) {
   return out << c.statements << " statements, " << c.sessions << " sessions, " << c.errors << " errors";
 }
 
@@ -45,8 +45,8 @@ std::ostream& operator<<(std::ostream& out, const Counts& c) {
 // or an execute ("duration: ... " before it or not), or an ERROR whose statement was not the one
 // its session logged last (it failed before it could be logged, or was never logged); an error
 // is an ERROR record with a statement.
-Counts direct_count(const std::string& jsonlog) {
-  Counts counts;
+WildCounts direct_count(const std::string& jsonlog) {
+  WildCounts counts;
   std::set<std::string> sessions;
   std::map<std::string, std::pair<std::string, bool>> last_logged;  // session -> (sql, failed)
   std::istringstream lines(read_text(jsonlog));
@@ -91,8 +91,8 @@ ReadAll read_with(const std::vector<std::string>& paths, const CaptureReadOption
   return read_all(**source);
 }
 
-Counts counts_of(const ReadAll& all) {
-  Counts counts;
+WildCounts counts_of(const ReadAll& all) {
+  WildCounts counts;
   std::set<std::string> sessions;
   for (const Event& event : all.events) {
     ++counts.statements;

@@ -6,19 +6,16 @@
 
 #include "pgshadow/compare/classify.h"
 
+#include "compare_test_support.h"
+
 using pgshadow::DivergenceClass;
 using pgshadow::compare::classify;
 using pgshadow::compare::ColumnHeader;
 using pgshadow::compare::ComparisonContext;
 using pgshadow::compare::ResultSignature;
 using pgshadow::compare::SignatureBuilder;
-using Row = std::vector<std::optional<std::string_view>>;
 
 namespace {
-
-constexpr std::uint32_t kInt4 = 23;
-constexpr std::uint32_t kInt8 = 20;
-constexpr std::uint32_t kText = 25;
 
 // A signature as the pg layer would build it from a real result.
 ResultSignature result(std::vector<ColumnHeader> columns, const std::vector<Row>& rows,

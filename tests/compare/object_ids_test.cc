@@ -6,15 +6,13 @@
 
 #include "pgshadow/compare/object_ids.h"
 
+#include "compare_test_support.h"
+
 using pgshadow::compare::differs_only_in_object_ids;
 using pgshadow::compare::ResultSignature;
 using pgshadow::compare::SignatureBuilder;
-using Row = std::vector<std::optional<std::string_view>>;
 
 namespace {
-
-constexpr std::uint32_t kOid = 26;
-constexpr std::uint32_t kName = 19;
 
 // psql's \d lookup: (oid, nspname, relname).
 ResultSignature lookup(const std::vector<Row>& rows) {

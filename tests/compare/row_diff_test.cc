@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compare_test_support.h"
+
 using pgshadow::compare::diff_rows;
 using pgshadow::compare::ResultSignature;
 using pgshadow::compare::RowChange;
@@ -16,14 +18,10 @@ using pgshadow::compare::Value;
 
 namespace {
 
-constexpr std::uint32_t kInt = 23;
-constexpr std::uint32_t kText = 25;
-constexpr std::uint32_t kNumeric = 1700;
-
 // A successful result whose sample holds `rows`; row_count says how many rows it really had
 // (more than the sample: the sample is incomplete).
-ResultSignature result(std::initializer_list<std::pair<const char*, std::uint32_t>> columns,
-                       std::vector<SampleRow> rows, std::optional<std::uint64_t> row_count = std::nullopt) {
+ResultSignature sampled_result(std::initializer_list<std::pair<const char*, std::uint32_t>> columns,
+                               std::vector<SampleRow> rows, std::optional<std::uint64_t> row_count = std::nullopt) {
   ResultSignature signature;
   signature.command_verb = "SELECT";
   for (const auto& [name, oid] : columns) signature.columns.push_back({name, oid});
@@ -38,8 +36,8 @@ const Value kNull = std::nullopt;
 }  // namespace
 
 TEST_CASE("a type that renders values differently (numeric(10,2) -> numeric(10,0)) names the column and both values") {
-  const auto baseline = result({{"id", kInt}, {"price", kNumeric}}, {{"1", "12.35"}, {"2", "7.50"}, {"3", "4.00"}});
-  const auto shadow = result({{"id", kInt}, {"price", kNumeric}}, {{"1", "12"}, {"2", "8"}, {"3", "4"}});
+  const auto baseline = sampled_result({{"id", kInt4}, {"price", kNumeric}}, {{"1", "12.35"}, {"2", "7.50"}, {"3", "4.00"}});
+  const auto shadow = sampled_result({{"id", kInt4}, {"price", kNumeric}}, {{"1", "12"}, {"2", "8"}, {"3", "4"}});
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 3);
   CHECK(diff.rows[0].change == RowChange::kChanged);
@@ -54,9 +52,9 @@ TEST_CASE("a type that renders values differently (numeric(10,2) -> numeric(10,0
 }
 
 TEST_CASE("a column added with a default shows on every row, absent on the baseline, rows paired by id") {
-  const auto baseline = result({{"id", kInt}, {"name", kText}}, {{"2", "bob"}, {"1", "ann"}});
-  const auto shadow = result({{"id", kInt}, {"name", kText}, {"status", kText}},
-                             {{"1", "ann", "active"}, {"2", "bob", "active"}});
+  const auto baseline = sampled_result({{"id", kInt4}, {"name", kText}}, {{"2", "bob"}, {"1", "ann"}});
+  const auto shadow = sampled_result({{"id", kInt4}, {"name", kText}, {"status", kText}},
+                                     {{"1", "ann", "active"}, {"2", "bob", "active"}});
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 2);
   CHECK(diff.rows[0].change == RowChange::kChanged);
@@ -69,8 +67,8 @@ TEST_CASE("a column added with a default shows on every row, absent on the basel
 }
 
 TEST_CASE("a row missing on the shadow is baseline_only with all its cells, matching rows are not shown") {
-  const auto baseline = result({{"id", kInt}, {"name", kText}}, {{"1", "ann"}, {"2", "bob"}, {"3", "cy"}});
-  const auto shadow = result({{"id", kInt}, {"name", kText}}, {{"3", "cy"}, {"1", "ann"}});
+  const auto baseline = sampled_result({{"id", kInt4}, {"name", kText}}, {{"1", "ann"}, {"2", "bob"}, {"3", "cy"}});
+  const auto shadow = sampled_result({{"id", kInt4}, {"name", kText}}, {{"3", "cy"}, {"1", "ann"}});
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows[0].change == RowChange::kBaselineOnly);
@@ -84,8 +82,8 @@ TEST_CASE("a row missing on the shadow is baseline_only with all its cells, matc
 }
 
 TEST_CASE("ordered: a row past the end of the other side is one-sided") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"2"}});
-  const auto shadow = result({{"id", kInt}}, {{"1"}, {"2"}, {"3"}});
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}});
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}, {"3"}});
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows[0].change == RowChange::kShadowOnly);
@@ -94,8 +92,8 @@ TEST_CASE("ordered: a row past the end of the other side is one-sided") {
 }
 
 TEST_CASE("unordered: rows in another order are no difference and a changed row pairs with its id's row") {
-  const auto baseline = result({{"id", kInt}, {"name", kText}}, {{"1", "ann"}, {"2", "bob"}, {"3", "cy"}});
-  const auto shadow = result({{"id", kInt}, {"name", kText}}, {{"2", "BOB"}, {"3", "cy"}, {"1", "ann"}});
+  const auto baseline = sampled_result({{"id", kInt4}, {"name", kText}}, {{"1", "ann"}, {"2", "bob"}, {"3", "cy"}});
+  const auto shadow = sampled_result({{"id", kInt4}, {"name", kText}}, {{"2", "BOB"}, {"3", "cy"}, {"1", "ann"}});
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows[0].change == RowChange::kChanged);
@@ -108,8 +106,8 @@ TEST_CASE("unordered: rows in another order are no difference and a changed row 
 
 TEST_CASE("unordered: when the first column does not pair the leftovers one to one, they pair in order") {
   // The key itself changed: 12.35 has no partner by value, so position decides.
-  const auto baseline = result({{"price", kNumeric}}, {{"12.35"}, {"7.50"}, {"7.50"}});
-  const auto shadow = result({{"price", kNumeric}}, {{"12"}, {"8"}, {"8"}});
+  const auto baseline = sampled_result({{"price", kNumeric}}, {{"12.35"}, {"7.50"}, {"7.50"}});
+  const auto shadow = sampled_result({{"price", kNumeric}}, {{"12"}, {"8"}, {"8"}});
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 3);
   CHECK(diff.rows[0].cells[0].baseline == Value{"12.35"});
@@ -119,8 +117,8 @@ TEST_CASE("unordered: when the first column does not pair the leftovers one to o
 }
 
 TEST_CASE("unordered: a duplicated row counts twice") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"1"}});
-  const auto shadow = result({{"id", kInt}}, {{"1"}});
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"1"}});
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}});
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows[0].change == RowChange::kBaselineOnly);
@@ -128,8 +126,8 @@ TEST_CASE("unordered: a duplicated row counts twice") {
 }
 
 TEST_CASE("NULL, the empty string and the text 'NULL' are three different values") {
-  const auto baseline = result({{"id", kInt}, {"note", kText}}, {{"1", kNull}, {"2", ""}, {"3", "NULL"}});
-  const auto shadow = result({{"id", kInt}, {"note", kText}}, {{"1", ""}, {"2", "NULL"}, {"3", kNull}});
+  const auto baseline = sampled_result({{"id", kInt4}, {"note", kText}}, {{"1", kNull}, {"2", ""}, {"3", "NULL"}});
+  const auto shadow = sampled_result({{"id", kInt4}, {"note", kText}}, {{"1", ""}, {"2", "NULL"}, {"3", kNull}});
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 3);
   CHECK(diff.rows[0].cells[0].baseline == std::optional<Value>(kNull));  // present, and NULL
@@ -140,8 +138,8 @@ TEST_CASE("NULL, the empty string and the text 'NULL' are three different values
 }
 
 TEST_CASE("columns with repeated names are aligned by position and named from both sides when they differ") {
-  const auto baseline = result({{"x", kInt}, {"x", kInt}}, {{"1", "2"}});
-  const auto shadow = result({{"x", kInt}, {"y", kInt}}, {{"1", "3"}});
+  const auto baseline = sampled_result({{"x", kInt4}, {"x", kInt4}}, {{"1", "2"}});
+  const auto shadow = sampled_result({{"x", kInt4}, {"y", kInt4}}, {{"1", "3"}});
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 1);
   REQUIRE(diff.rows[0].cells.size() == 1);
@@ -150,8 +148,8 @@ TEST_CASE("columns with repeated names are aligned by position and named from bo
 }
 
 TEST_CASE("ordered: the same rows in another order differ position by position") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"2"}, {"3"}});
-  const auto shadow = result({{"id", kInt}}, {{"1"}, {"3"}, {"2"}});
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}, {"3"}});
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}, {"3"}, {"2"}});
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 2);
   CHECK(diff.rows[0].baseline_row == 2u);
@@ -166,8 +164,8 @@ TEST_CASE("at most max_rows differences are kept, the first by position") {
     left.push_back({std::to_string(i), "a"});
     right.push_back({std::to_string(i), "b"});
   }
-  const RowDiff diff = diff_rows(result({{"id", kInt}, {"v", kText}}, left),
-                                 result({{"id", kInt}, {"v", kText}}, right), false, 5);
+  const RowDiff diff = diff_rows(sampled_result({{"id", kInt4}, {"v", kText}}, left),
+                                 sampled_result({{"id", kInt4}, {"v", kText}}, right), false, 5);
   REQUIRE(diff.rows.size() == 5);
   CHECK(diff.rows[0].baseline_row == 1u);
   CHECK(diff.rows[4].baseline_row == 5u);
@@ -175,8 +173,8 @@ TEST_CASE("at most max_rows differences are kept, the first by position") {
 }
 
 TEST_CASE("equal samples of incomplete results say the difference lies beyond the sample") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"2"}}, 1000);
-  const auto shadow = result({{"id", kInt}}, {{"1"}, {"2"}}, 1000);
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}}, 1000);
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}}, 1000);
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   CHECK(diff.rows.empty());
   CHECK(diff.beyond_sample);
@@ -184,8 +182,8 @@ TEST_CASE("equal samples of incomplete results say the difference lies beyond th
 }
 
 TEST_CASE("row counts that differ past the samples are beyond the sample, even with differences in it") {
-  const auto baseline = result({{"id", kInt}, {"v", kText}}, {{"1", "a"}, {"2", "b"}}, 150);
-  const auto shadow = result({{"id", kInt}, {"v", kText}}, {{"1", "a"}, {"2", "c"}}, 149);
+  const auto baseline = sampled_result({{"id", kInt4}, {"v", kText}}, {{"1", "a"}, {"2", "b"}}, 150);
+  const auto shadow = sampled_result({{"id", kInt4}, {"v", kText}}, {{"1", "a"}, {"2", "c"}}, 149);
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   REQUIRE(diff.rows.size() == 1);
   CHECK(diff.rows[0].baseline_row == 2u);
@@ -193,15 +191,15 @@ TEST_CASE("row counts that differ past the samples are beyond the sample, even w
 }
 
 TEST_CASE("complete samples that differ show everything: nothing beyond the sample") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"2"}});
-  const auto shadow = result({{"id", kInt}}, {{"1"}});
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}});
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}});
   CHECK_FALSE(diff_rows(baseline, shadow, true, 5).beyond_sample);
   CHECK_FALSE(diff_rows(baseline, shadow, false, 5).beyond_sample);
 }
 
 TEST_CASE("ordered: a sampled row whose partner was not sampled is left out, not called one-sided") {
-  const auto baseline = result({{"id", kInt}}, {{"1"}, {"2"}, {"3"}});
-  const auto shadow = result({{"id", kInt}}, {{"1"}, {"2"}}, 5);
+  const auto baseline = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}, {"3"}});
+  const auto shadow = sampled_result({{"id", kInt4}}, {{"1"}, {"2"}}, 5);
   const RowDiff diff = diff_rows(baseline, shadow, true, 5);
   CHECK(diff.rows.empty());
   CHECK(diff.beyond_sample);
@@ -209,16 +207,16 @@ TEST_CASE("ordered: a sampled row whose partner was not sampled is left out, not
 
 TEST_CASE("unordered with an incomplete sample: rows without a key are not guessed at") {
   // The shadow's rows may come in another order: 7.50 may well be its 500th row.
-  const auto baseline = result({{"price", kNumeric}}, {{"12.35"}, {"7.50"}}, 1000);
-  const auto shadow = result({{"price", kNumeric}}, {{"12.35"}, {"9.99"}}, 1000);
+  const auto baseline = sampled_result({{"price", kNumeric}}, {{"12.35"}, {"7.50"}}, 1000);
+  const auto shadow = sampled_result({{"price", kNumeric}}, {{"12.35"}, {"9.99"}}, 1000);
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   CHECK(diff.rows.empty());
   CHECK(diff.beyond_sample);
 }
 
 TEST_CASE("unordered with an incomplete sample: rows paired by their key still show the change") {
-  const auto baseline = result({{"id", kInt}, {"price", kNumeric}}, {{"1", "12.35"}, {"2", "7.50"}}, 1000);
-  const auto shadow = result({{"id", kInt}, {"price", kNumeric}}, {{"2", "8"}, {"1", "12"}}, 1000);
+  const auto baseline = sampled_result({{"id", kInt4}, {"price", kNumeric}}, {{"1", "12.35"}, {"2", "7.50"}}, 1000);
+  const auto shadow = sampled_result({{"id", kInt4}, {"price", kNumeric}}, {{"2", "8"}, {"1", "12"}}, 1000);
   const RowDiff diff = diff_rows(baseline, shadow, false, 5);
   REQUIRE(diff.rows.size() == 2);
   CHECK(diff.rows[0].baseline_row == 1u);

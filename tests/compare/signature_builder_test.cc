@@ -7,10 +7,11 @@
 
 #include "pgshadow/compare/result_signature.h"
 
+#include "compare_test_support.h"
+
 using pgshadow::compare::ColumnHeader;
 using pgshadow::compare::ResultSignature;
 using pgshadow::compare::SignatureBuilder;
-using Row = std::vector<std::optional<std::string_view>>;
 
 namespace {
 

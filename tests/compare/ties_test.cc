@@ -7,6 +7,8 @@
 #include "pgshadow/compare/classify.h"
 #include "pgshadow/compare/ties.h"
 
+#include "compare_test_support.h"
+
 using pgshadow::DivergenceClass;
 using pgshadow::compare::classify;
 using pgshadow::compare::explain_by_ties;
@@ -15,12 +17,8 @@ using pgshadow::compare::same_but_for_tie_order;
 using pgshadow::compare::SignatureBuilder;
 using pgshadow::compare::TieCuts;
 using pgshadow::compare::TieExplanation;
-using Row = std::vector<std::optional<std::string_view>>;
 
 namespace {
-
-constexpr std::uint32_t kInt4 = 23;
-constexpr std::uint32_t kText = 25;
 
 // (id, title, score) ORDER BY score DESC: the key is column 2.
 ResultSignature posts(const std::vector<Row>& rows, bool keys_complete = true) {

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // A small scenario: a table with a NULL, a capture reading it.
-void write_scenario(const TempDir& dir, const std::string& migration) {
+void write_users_scenario(const TempDir& dir, const std::string& migration) {
   dir.write("baseline.sql",
             "CREATE TABLE users (id int PRIMARY KEY, name text, email text);\n"
             "INSERT INTO users VALUES (1, 'ann', NULL), (2, 'bob', 'bob@example.com');\n");
@@ -87,7 +87,7 @@ TEST_CASE("a missing baseline file is bad input, named exactly", "[cli]") {
 
 TEST_CASE("the fail-on option accepts only review or breaking", "[cli]") {
   TempDir dir;
-  write_scenario(dir, "SELECT 1;\n");
+  write_users_scenario(dir, "SELECT 1;\n");
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--fail-on", "sometimes"});
   CHECK(run.exit_status == 2);
   CHECK(run.err == "pgshadow: --fail-on must be 'review' or 'breaking', not 'sometimes'\n");
@@ -95,7 +95,7 @@ TEST_CASE("the fail-on option accepts only review or breaking", "[cli]") {
 
 TEST_CASE("a migration with a syntax error is bad input with file and line, before any server starts", "[cli]") {
   TempDir dir;
-  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n\nALTER TABLEX users DROP COLUMN age;\n");
+  write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n\nALTER TABLEX users DROP COLUMN age;\n");
   const RunOutput run = run_pgshadow({"verify", dir.path()});
   CHECK(run.exit_status == 2);
   CHECK_THAT(run.err, Catch::StartsWith("pgshadow: " + dir.file("migrations/001.sql") + ":3: syntax error"));
@@ -115,7 +115,7 @@ TEST_CASE("a password in a DSN never appears in an error", "[cli]") {
 
 TEST_CASE("a migration that fails on the baseline's data is a breaking finding and nothing is replayed", "[cli][server]") {
   TempDir dir;
-  write_scenario(dir, "-- make email mandatory\nALTER TABLE users\n  ALTER COLUMN email SET NOT NULL;\n");
+  write_users_scenario(dir, "-- make email mandatory\nALTER TABLE users\n  ALTER COLUMN email SET NOT NULL;\n");
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--report", dir.file("report.json"), "--no-color"});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 1);
@@ -133,7 +133,7 @@ TEST_CASE("a migration that fails on the baseline's data is a breaking finding a
 
 TEST_CASE("a malformed capture line is counted with its file and line and the rest is replayed", "[cli][server]") {
   TempDir dir;
-  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
   dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" +
                                          capture_event(1, "SELECT id, name FROM users WHERE id = 1") + "\n" +
                                          "{this is not json\n" +
@@ -154,7 +154,7 @@ TEST_CASE("as root, a TMPDIR the server user cannot enter is an infrastructure e
   if (geteuid() != 0) return;  // only root hands the server to another user
   TempDir dir;
   TempDir tmp;  // mode 0700, owned by root
-  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
   setenv("TMPDIR", tmp.path().c_str(), 1);
   const RunOutput run = run_pgshadow({"verify", dir.path()});
   unsetenv("TMPDIR");
@@ -168,7 +168,7 @@ TEST_CASE("SIGTERM during a run leaves no server process and no directory behind
   TempDir dir;
   TempDir tmp;  // pgshadow's TMPDIR: its private cluster directory goes here
   fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-  write_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
   // A statement that runs long enough to be interrupted.
   dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" + capture_event(1, "SELECT pg_sleep(30)") + "\n");
 

@@ -17,7 +17,7 @@ using nlohmann::json;
 // Values with a decimal point: no timing or byte count in a report can contain them by chance.
 const std::vector<std::string> kBaselinePrices = {"4711.83", "9052.17", "15.50"};
 
-void write_scenario(const TempDir& dir) {
+void write_price_scenario(const TempDir& dir) {
   dir.write("baseline.sql",
             "CREATE TABLE t (id int PRIMARY KEY, price numeric(10,2));\n"
             "INSERT INTO t VALUES (1, " + kBaselinePrices[0] + "), (2, " + kBaselinePrices[1] + "), (3, " +
@@ -61,7 +61,7 @@ const json& price_shape(const json& report) {
 
 TEST_CASE("rounded prices show as masked row differences naming the column, values nowhere", "[cli][server]") {
   TempDir dir;
-  write_scenario(dir);
+  write_price_scenario(dir);
   const Reports reports = verify(dir, {});
   INFO(reports.run.out << reports.run.err);
   CHECK(reports.run.exit_status == 1);
@@ -93,7 +93,7 @@ TEST_CASE("rounded prices show as masked row differences naming the column, valu
 
 TEST_CASE("with --show-values the row differences carry the prices", "[cli][server]") {
   TempDir dir;
-  write_scenario(dir);
+  write_price_scenario(dir);
   const Reports reports = verify(dir, {"--show-values"});
   INFO(reports.run.out << reports.run.err);
   CHECK(reports.run.exit_status == 1);

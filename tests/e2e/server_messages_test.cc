@@ -18,7 +18,7 @@ using nlohmann::json;
 // A value only the captured traffic holds: the trigger's WARNING quotes it.
 const std::string kCapturedName = "Zebedee-7731";
 
-void write_scenario(const TempDir& dir) {
+void write_warning_scenario(const TempDir& dir) {
   dir.write("baseline.sql", "CREATE TABLE people (id int PRIMARY KEY, name text);\n"
                             "INSERT INTO people VALUES (1, 'Ada');\n");
   dir.write("migrations/001.sql",
@@ -46,7 +46,7 @@ const json& shape_of(const json& report, const std::string& normalized) {
 
 TEST_CASE("a trigger's new WARNING is messages_changed, counted per side, its text nowhere", "[cli][server]") {
   TempDir dir;
-  write_scenario(dir);
+  write_warning_scenario(dir);
   const RunOutput run = run_pgshadow({"verify", dir.path(), "--report-dir", dir.file("reports"), "--no-color"});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 0);  // review passes unless asked to fail on it

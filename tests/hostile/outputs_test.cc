@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBaseline = "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1), (2);\n";
+const std::string kTwoRowBaseline = "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1), (2);\n";
 
 }  // namespace
 
@@ -48,7 +48,7 @@ TEST_CASE("capture -o naming a file inside an input directory, or a hard link to
 
 TEST_CASE("verify refuses a report that would overwrite an input, before any server starts", "[outputs]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN v int;\n", {capture_event(1, "SELECT count(*) FROM t")});
+  write_scenario(dir, kTwoRowBaseline, "ALTER TABLE t ADD COLUMN v int;\n", {capture_event(1, "SELECT count(*) FROM t")});
   const std::string migration = read_file(dir.file("migrations/001.sql"));
   const Outcome report = run_pgshadow({{"verify", dir.path(), "--report", dir.file("baseline.sql")}});
   CHECK(report.exit_status == 2);
@@ -57,7 +57,7 @@ TEST_CASE("verify refuses a report that would overwrite an input, before any ser
   const Outcome markdown = run_pgshadow({{"verify", dir.path(), "--markdown", dir.file("migrations/001.sql")}});
   CHECK(markdown.exit_status == 2);
   CHECK_THAT(markdown.err, Catch::StartsWith("pgshadow: --markdown " + dir.file("migrations/001.sql") + ": is also an input"));
-  CHECK(read_file(dir.file("baseline.sql")) == kBaseline);
+  CHECK(read_file(dir.file("baseline.sql")) == kTwoRowBaseline);
   CHECK(read_file(dir.file("migrations/001.sql")) == migration);
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("a report that cannot be written for a full disk: exit 3, the cause na
   e2e::TempDir dir;
   { std::ofstream(report) << "{\"earlier\": true}\n"; }
   disk.fill();
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN v int;\n", {capture_event(1, "SELECT count(*) FROM t")});
+  write_scenario(dir, kTwoRowBaseline, "ALTER TABLE t ADD COLUMN v int;\n", {capture_event(1, "SELECT count(*) FROM t")});
   const Outcome run = run_pgshadow({{"verify", dir.path(), "--report", report, "--markdown", disk.path() + "/report.md"}});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 3);

@@ -11,13 +11,13 @@
 namespace pgshadow::hostile {
 namespace {
 
-const std::string kBaseline = "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n";
+const std::string kOneRowBaseline = "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n";
 
 }  // namespace
 
 TEST_CASE("NOTICE and WARNING texts of replayed statements never reach the terminal", "[statements][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
+  write_scenario(dir, kOneRowBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
                  {capture_event(1, "DO $$ BEGIN RAISE NOTICE 'customer alice@example.com'; END $$"),
                   capture_event(2, "DO $$ BEGIN RAISE WARNING 'card 4111-1111'; END $$"),
                   capture_event(3, "SELECT count(*) FROM t")});
@@ -32,7 +32,7 @@ TEST_CASE("NOTICE and WARNING texts of replayed statements never reach the termi
 TEST_CASE("a user-raised error message in a migration is withheld from default reports", "[statements][server]") {
   TempDir dir;
   // 23505 is a class whose server messages name only objects; this one is the author's text.
-  write_scenario(dir, kBaseline,
+  write_scenario(dir, kOneRowBaseline,
                  "DO $$ BEGIN RAISE EXCEPTION 'duplicate customer alice@example.com' USING ERRCODE = '23505'; END $$;\n",
                  {capture_event(1, "SELECT count(*) FROM t")});
   const Outcome run = run_pgshadow({{"verify", dir.path(), "--report", dir.file("report.json"), "--markdown",
@@ -53,8 +53,8 @@ TEST_CASE("a user-raised error message in a migration is withheld from default r
 TEST_CASE("a migration that drops the baseline's database is a migration finding", "[statements][server]") {
   // Two databases of one server (DSN mode): the migration could reach the baseline.
   TestServer server;
-  const std::string baseline = server.create_database("base", kBaseline);
-  const std::string shadow = server.create_database("shadow", kBaseline);
+  const std::string baseline = server.create_database("base", kOneRowBaseline);
+  const std::string shadow = server.create_database("shadow", kOneRowBaseline);
   TempDir dir;
   dir.write("capture.jsonl", capture_header() + "\n" + capture_event(1, "SELECT count(*) FROM t") + "\n");
   const auto verify = [&](const std::string& migration, const std::string& report) {
@@ -83,7 +83,7 @@ TEST_CASE("a migration that drops the baseline's database is a migration finding
 TEST_CASE("embedded, the baseline is out of the migration's reach: it lives in another cluster", "[statements][server]") {
   TempDir dir;
   // The capture's database is "app" on both clusters; the shadow's migration runs in it.
-  write_scenario(dir, kBaseline, "DROP DATABASE app WITH (FORCE);\n", {capture_event(1, "SELECT count(*) FROM t")});
+  write_scenario(dir, kOneRowBaseline, "DROP DATABASE app WITH (FORCE);\n", {capture_event(1, "SELECT count(*) FROM t")});
   const Outcome run = run_pgshadow({{"verify", dir.path(), "--report", dir.file("report.json")}});
   INFO(run.out << run.err);
   CHECK(run.exit_status == 1);
@@ -94,7 +94,7 @@ TEST_CASE("embedded, the baseline is out of the migration's reach: it lives in a
 
 TEST_CASE("a NUL byte in a captured statement skips it with a reason instead of sending it cut short", "[statements][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
+  write_scenario(dir, kOneRowBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
                  {capture_event(1, std::string("SELECT 1; DELETE FROM t") + '\0' + "WHERE id = 1"),
                   capture_event(2, "SELECT $1::text", "s1", json::array({std::string("a") + '\0' + "b"})),
                   capture_event(3, "SELECT count(*) FROM t")});
@@ -110,7 +110,7 @@ TEST_CASE("a NUL byte in a captured statement skips it with a reason instead of 
 
 TEST_CASE("a statement that timed out on both sides is timed_out, reported, and can fail the gate", "[statements][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
+  write_scenario(dir, kOneRowBaseline, "ALTER TABLE t ADD COLUMN v int;\n",
                  {capture_event(1, "SELECT pg_sleep(5)"), capture_event(7, "SELECT count(*) FROM t")});
   const Outcome run = run_pgshadow({{"verify", dir.path(), "--statement-timeout", "1s", "--report", dir.file("report.json")}});
   INFO(run.out << run.err);

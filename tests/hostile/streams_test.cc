@@ -15,7 +15,7 @@
 namespace pgshadow::hostile {
 namespace {
 
-const std::string kBaseline = "CREATE TABLE t (id int PRIMARY KEY, v text);\nINSERT INTO t VALUES (1, 'a'), (2, 'b');\n";
+const std::string kKeyedBaseline = "CREATE TABLE t (id int PRIMARY KEY, v text);\nINSERT INTO t VALUES (1, 'a'), (2, 'b');\n";
 
 std::string three_statements() {
   return capture_header() + "\n" + capture_event(1, "SELECT id, v FROM t ORDER BY id") + "\n" +
@@ -62,7 +62,7 @@ void expect_all_three_compared(const Outcome& run, const std::string& report_fil
 
 TEST_CASE("verify --capture FIFO reads the capture once and replays all of it", "[streams][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN w int;\n", {});
+  write_scenario(dir, kKeyedBaseline, "ALTER TABLE t ADD COLUMN w int;\n", {});
   FifoFeeder feeder(dir.file("capture.fifo"), three_statements());
   Run run({"verify", "--baseline", dir.file("baseline.sql"), "--migration", dir.file("migrations/001.sql"),
            "--capture", dir.file("capture.fifo"), "--report", dir.file("report.json")});
@@ -72,7 +72,7 @@ TEST_CASE("verify --capture FIFO reads the capture once and replays all of it", 
 
 TEST_CASE("verify --capture - reads standard input once and replays all of it", "[streams][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "ALTER TABLE t ADD COLUMN w int;\n", {});
+  write_scenario(dir, kKeyedBaseline, "ALTER TABLE t ADD COLUMN w int;\n", {});
   Run run({"verify", "--baseline", dir.file("baseline.sql"), "--migration", dir.file("migrations/001.sql"),
            "--capture", "-", "--report", dir.file("report.json")});
   run.standard_input = three_statements();
@@ -82,7 +82,7 @@ TEST_CASE("verify --capture - reads standard input once and replays all of it", 
 
 TEST_CASE("verify --migration FIFO applies the migration read once", "[streams][server]") {
   TempDir dir;
-  write_scenario(dir, kBaseline, "", {capture_event(1, "SELECT * FROM t ORDER BY id")});
+  write_scenario(dir, kKeyedBaseline, "", {capture_event(1, "SELECT * FROM t ORDER BY id")});
   // The migration drops a column SELECT * reads: a breaking finding only if it was applied.
   FifoFeeder feeder(dir.file("migration.fifo"), "ALTER TABLE t DROP COLUMN v;\n");
   Run run({"verify", "--baseline", dir.file("baseline.sql"), "--migration", dir.file("migration.fifo"), "--capture",

@@ -3,9 +3,12 @@
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
+#include "report_test_support.h"
 
 namespace pgshadow::report {
 namespace {
+
+using testing::occurrences;
 
 // A run with one breaking shape whose normalized text carries markup, one review shape, one
 // matching shape; the statements' literal email must never appear in a rendering.
@@ -40,12 +43,6 @@ nlohmann::json report_json(const judge::FindingsBook& findings, const judge::Gat
   return to_json(run, findings, &gate);
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("the Markdown report puts the verdict first, then breaking and review tables", "[renderers]") {
@@ -74,7 +71,7 @@ TEST_CASE("a safe run's Markdown report is short", "[renderers]") {
   CHECK(md.rfind("## ✅ pgshadow: SAFE", 0) == 0);
   CHECK(md.find("###") == std::string::npos);
   CHECK(md.find("1 events = 1 compared + 0 skipped + 0 failed; 1 query shape, all fine.") != std::string::npos);
-  CHECK(count(md, "\n") <= 6);
+  CHECK(occurrences(md, "\n") <= 6);
 }
 
 TEST_CASE("an interrupted run is INCOMPLETE unless it found something breaking, in every rendering", "[renderers]") {
@@ -143,7 +140,7 @@ TEST_CASE("allowed findings stay in every report, marked allowed with their reas
   const std::string xml = render_junit(json);
   CHECK(xml.find("<skipped message=\"allowed: error_shadow_only: retired job &lt;JIRA-7&gt; (allow.yaml:2)\"/>") !=
         std::string::npos);
-  CHECK(count(xml, "<failure") == 0);
+  CHECK(occurrences(xml, "<failure") == 0);
   const std::string html = render_html(json);
   CHECK(html.find("data-status=\"allowed\"") != std::string::npos);
   CHECK(html.find("retired job &lt;JIRA-7&gt;") != std::string::npos);
@@ -153,7 +150,7 @@ TEST_CASE("JUnit has one test case per shape: failure for breaking, skipped for 
   const std::string xml = render_junit(report_json(book()));
   CHECK(xml.find("<testsuite name=\"pgshadow verify demo\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
                  "time=\"1.500000\" timestamp=\"2026-11-23T10:00:00\">") != std::string::npos);
-  CHECK(count(xml, "<testcase ") == 3);
+  CHECK(occurrences(xml, "<testcase ") == 3);
   CHECK(xml.find("<testcase name=\"SELECT name FROM users WHERE note &lt;&gt; $1 AND x = &#39;&lt;b&gt;&#39; || "
                  "&#39;|&#39;\" classname=\"pgshadow.SELECT.users\"") != std::string::npos);
   CHECK(xml.find("type=\"error_shadow_only\"") != std::string::npos);
@@ -178,7 +175,7 @@ TEST_CASE("the HTML report escapes every text and carries its own script and cha
   CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no other URL: nothing to fetch
   CHECK(html.find("https://") == std::string::npos);
   CHECK(html.find("ann@example.com") == std::string::npos);
-  CHECK(count(html, "<tr class=\"s-") == 3);
+  CHECK(occurrences(html, "<tr class=\"s-") == 3);
 }
 
 TEST_CASE("render picks the format by name and refuses an unknown one", "[renderers]") {

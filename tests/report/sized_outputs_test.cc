@@ -4,9 +4,12 @@
 
 #include "pgshadow/report/renderers.h"
 #include "pgshadow/report/run_report.h"
+#include "report_test_support.h"
 
 namespace pgshadow::report {
 namespace {
+
+using testing::occurrences;
 
 // A run with `n` breaking shapes (each a different table) and one matching shape.
 nlohmann::json many_breaking(std::size_t n) {
@@ -33,12 +36,6 @@ nlohmann::json many_breaking(std::size_t n) {
   return to_json(run, findings, &gate);
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("a Markdown report of 2,005 breaking shapes stays under the default budget and says what it left out",
@@ -46,7 +43,7 @@ TEST_CASE("a Markdown report of 2,005 breaking shapes stays under the default bu
   const std::string md = render_markdown(many_breaking(2005));
   CHECK(md.size() <= kDefaultMarkdownBudget);
   CHECK(md.rfind("## ❌ pgshadow: BREAKING\n", 0) == 0);
-  const std::size_t rows = count(md, "| error_shadow_only | 42703 undefined_column | 1 of 1 |");
+  const std::size_t rows = occurrences(md, "| error_shadow_only | 42703 undefined_column | 1 of 1 |");
   CHECK(rows > 100);
   CHECK(rows < 2005);
   CHECK(md.find("> **Left out to keep this under 60 kB:** " + std::to_string(2005 - rows) +
@@ -61,10 +58,10 @@ TEST_CASE("a smaller --markdown-budget cuts more, never the verdict or the accou
   const nlohmann::json json = many_breaking(50);
   const std::string whole = render_markdown(json);
   CHECK(whole.find("Left out") == std::string::npos);
-  CHECK(count(whole, "| error_shadow_only |") == 50);
+  CHECK(occurrences(whole, "| error_shadow_only |") == 50);
   const std::string small = render_markdown(json, MarkdownSettings{3000});
   CHECK(small.size() <= 3000);
-  CHECK(count(small, "| error_shadow_only |") < 50);
+  CHECK(occurrences(small, "| error_shadow_only |") < 50);
   CHECK(small.find("51 events = 51 compared") != std::string::npos);
   const std::string tiny = render_markdown(json, MarkdownSettings{100});
   CHECK(tiny.find("## ❌ pgshadow: BREAKING") == 0);
@@ -74,7 +71,7 @@ TEST_CASE("a smaller --markdown-budget cuts more, never the verdict or the accou
 TEST_CASE("GitHub annotations point breaking shapes at the migration file and escape what they carry",
           "[renderers]") {
   const std::string text = render_github_annotations(many_breaking(3), 2);
-  CHECK(count(text, "::error file=migrations/20261123_rename.sql,line=1,title=pgshadow%3A breaking error_shadow_only::") == 2);
+  CHECK(occurrences(text, "::error file=migrations/20261123_rename.sql,line=1,title=pgshadow%3A breaking error_shadow_only::") == 2);
   CHECK(text.find("SELECT id, name FROM table_0 WHERE id = $1%0A") != std::string::npos);
   CHECK(text.find("::notice title=pgshadow::1 more findings are in the job summary and the report artifacts\n") !=
         std::string::npos);
