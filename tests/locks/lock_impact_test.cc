@@ -38,14 +38,42 @@ std::optional<double> largest_sample(const std::string& text, const std::string&
   return largest;
 }
 
+// Two servers whose database app holds t (kBaseline); the shadow's with `shadow_settings`.
+struct ServerPair {
+  explicit ServerPair(std::vector<std::string> shadow_settings = {}) : shadow_server(std::move(shadow_settings)) {}
+  const TestServer baseline_server;
+  const TestServer shadow_server;
+  const std::string baseline = baseline_server.create_database("app", kBaseline);
+  const std::string shadow = shadow_server.create_database("app", kBaseline);
+};
+
+// `pgshadow verify` on the pair in DSN mode: dir's capture.jsonl in timed order, with dir's
+// `migration` file applied during the replay, and the `options` given.
+Outcome verify_during(const ServerPair& servers, const TempDir& dir, const std::string& migration,
+                      const std::vector<std::string>& options) {
+  std::vector<std::string> arguments = {"verify", "--baseline-dsn", servers.baseline, "--shadow-dsn", servers.shadow,
+                                        "--migration", dir.file(migration), "--capture", dir.file("capture.jsonl"),
+                                        "--order", "timed"};
+  arguments.insert(arguments.end(), options.begin(), options.end());
+  arguments.emplace_back("--no-color");
+  return run_pgshadow(Run(arguments));
+}
+
+// The lock `mode` on `relation` some migration statement took, or null.
+json migration_lock(const json& impact, const std::string& relation, const std::string& mode) {
+  for (const auto& statement : impact["statements"]) {
+    for (const auto& lock : statement["locks"]) {
+      if (lock["relation"] == relation && lock["mode"] == mode) return lock;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 TEST_CASE("the wait behind the migration's lock is the one the shadow server logged", "[locks]") {
   // deadlock_timeout 20ms: every lock wait longer than that is logged when it ends.
-  const TestServer baseline_server;
-  const TestServer shadow_server({"log_lock_waits = on", "deadlock_timeout = '20ms'"});
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const ServerPair servers({"log_lock_waits = on", "deadlock_timeout = '20ms'"});
 
   TempDir dir;
   // One INSERT a second from its own session; the migration (at 2 s) holds a SHARE lock on t
@@ -59,12 +87,10 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
   dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(2.5);\nCOMMIT;\n");
   const std::string report_path = dir.file("report.json");
   OnePushGateway gateway;
-  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
-                                        dir.file("001_lock.sql"), "--capture", dir.file("capture.jsonl"), "--order",
-                                        "timed", "--migrate-during", "2s", "--max-blocked", "200ms", "--report",
-                                        report_path, "--markdown", dir.file("report.md"), "--html", dir.file("report.html"),
-                                        "--junit", dir.file("junit.xml"), "--pushgateway", gateway.url(), "--run-id",
-                                        "locks", "--no-color"}));
+  const Outcome run = verify_during(servers, dir, "001_lock.sql",
+                                    {"--migrate-during", "2s", "--max-blocked", "200ms", "--report", report_path,
+                                     "--markdown", dir.file("report.md"), "--html", dir.file("report.html"), "--junit",
+                                     dir.file("junit.xml"), "--pushgateway", gateway.url(), "--run-id", "locks"});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == 0);
   const json report = json::parse(read_file(report_path));
@@ -101,8 +127,8 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
   // longest wait pgshadow reports starts at the same pg_locks.waitstart and ends when it saw the
   // wait over (a check every 10 ms, or the result): not shorter than the server's, and longer
   // only by how late the replay looked.
-  const std::vector<double> logged = logged_lock_waits(shadow_server.log());
-  INFO("shadow server log:\n" << shadow_server.log());
+  const std::vector<double> logged = logged_lock_waits(servers.shadow_server.log());
+  INFO("shadow server log:\n" << servers.shadow_server.log());
   REQUIRE(!logged.empty());
   const double logged_max = *std::max_element(logged.begin(), logged.end());
   const double reported_max = impact["shadow_behind_migration"]["max_ms"].get<double>();
@@ -139,10 +165,7 @@ TEST_CASE("the wait behind the migration's lock is the one the shadow server log
 
 TEST_CASE("behind the migration a statement waits as long as its own session lets it, not the replay's lock_timeout",
           "[locks]") {
-  const TestServer baseline_server;
-  const TestServer shadow_server;
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const ServerPair servers;
 
   TempDir dir;
   // The migration (at 2 s) holds SHARE on t for 8.5 s, longer than the replay's default
@@ -158,9 +181,8 @@ TEST_CASE("behind the migration a statement waits as long as its own session let
   dir.write("capture.jsonl", capture);
   dir.write("001_lock.sql", "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nSELECT pg_sleep(8.5);\nCOMMIT;\n");
   const std::string report_path = dir.file("report.json");
-  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
-                                        dir.file("001_lock.sql"), "--capture", dir.file("capture.jsonl"), "--order",
-                                        "timed", "--migrate-during", "2s", "--report", report_path, "--no-color"}));
+  const Outcome run = verify_during(servers, dir, "001_lock.sql",
+                                    {"--migrate-during", "2s", "--report", report_path});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   const json report = json::parse(read_file(report_path));
   const json& impact = report["lock_impact"];
@@ -182,10 +204,7 @@ TEST_CASE("behind the migration a statement waits as long as its own session let
 }
 
 TEST_CASE("by default the migration starts before the busiest 5 s of the capture", "[locks]") {
-  const TestServer baseline_server;
-  const TestServer shadow_server;
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const ServerPair servers;
 
   TempDir dir;
   // One statement at 0, 3, 6 and 9 s, ten at 12 s, one at 13 s: the 5 s holding the most starts
@@ -200,10 +219,8 @@ TEST_CASE("by default the migration starts before the busiest 5 s of the capture
   dir.write("capture.jsonl", capture);
   dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
   const std::string report_path = dir.file("report.json");
-  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
-                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
-                                        "timed", "--speed", "4", "--migrate-during", "--report", report_path,
-                                        "--no-color"}));
+  const Outcome run = verify_during(servers, dir, "001_add.sql",
+                                    {"--speed", "4", "--migrate-during", "--report", report_path});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   CHECK(run.exit_status == 0);
   const json report = json::parse(read_file(report_path));
@@ -214,15 +231,11 @@ TEST_CASE("by default the migration starts before the busiest 5 s of the capture
   CHECK(impact["at_capture_s"].get<double>() == Approx(9.0));
   CHECK(impact["at_chosen"] == "the busiest stretch (12 statements started in the 5 s from there)");
   CHECK(impact["statements_by_phase"]["before"] == 3);
-
   CHECK_THAT(run.out, Catch::Contains("9.0 s into the capture: the busiest stretch (12 statements"));
 }
 
 TEST_CASE("a migration queued behind a long transaction names what that transaction runs", "[locks]") {
-  const TestServer baseline_server;
-  const TestServer shadow_server;
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const ServerPair servers;
 
   TempDir dir;
   // "report" reads t and sleeps in one transaction from 0 s to about 3 s; the migration (at
@@ -235,22 +248,16 @@ TEST_CASE("a migration queued behind a long transaction names what that transact
   dir.write("capture.jsonl", capture);
   dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
   const std::string report_path = dir.file("report.json");
-  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
-                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
-                                        "timed", "--migrate-during", "1s", "--report", report_path,
-                                        "--markdown", dir.file("report.md"), "--no-color"}));
+  const Outcome run = verify_during(servers, dir, "001_add.sql",
+                                    {"--migrate-during", "1s", "--report", report_path, "--markdown",
+                                     dir.file("report.md")});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   const json report = json::parse(read_file(report_path));
   CHECK(e2e::valid_against_report_schema(report_path));
   const json& impact = report["lock_impact"];
   INFO("lock_impact: " << impact.dump(2));
   REQUIRE(impact.is_object());
-  json exclusive;
-  for (const auto& statement : impact["statements"]) {
-    for (const auto& lock : statement["locks"]) {
-      if (lock["relation"] == "t" && lock["mode"] == "AccessExclusiveLock") exclusive = lock;
-    }
-  }
+  const json exclusive = migration_lock(impact, "t", "AccessExclusiveLock");
   REQUIRE(exclusive.is_object());
   CHECK(exclusive["waited_ms"].get<double>() > 500.0);
   CHECK(exclusive["blocked_by"] == json::array({"SELECT pg_sleep($1)"}));
@@ -259,10 +266,7 @@ TEST_CASE("a migration queued behind a long transaction names what that transact
 }
 
 TEST_CASE("a long transaction the migration queues behind ends at its production time, not sooner", "[locks]") {
-  const TestServer baseline_server;
-  const TestServer shadow_server;
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const ServerPair servers;
 
   TempDir dir;
   // "report" reads t at 0 s and stays idle in its transaction until its COMMIT at 3 s. The
@@ -278,20 +282,14 @@ TEST_CASE("a long transaction the migration queues behind ends at its production
   dir.write("capture.jsonl", capture);
   dir.write("001_add.sql", "ALTER TABLE t ADD COLUMN added int;\n");
   const std::string report_path = dir.file("report.json");
-  const Outcome run = run_pgshadow(Run({"verify", "--baseline-dsn", baseline, "--shadow-dsn", shadow, "--migration",
-                                        dir.file("001_add.sql"), "--capture", dir.file("capture.jsonl"), "--order",
-                                        "timed", "--migrate-during", "1s", "--report", report_path, "--no-color"}));
+  const Outcome run = verify_during(servers, dir, "001_add.sql",
+                                    {"--migrate-during", "1s", "--report", report_path});
   INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
   const json report = json::parse(read_file(report_path));
   const json& impact = report["lock_impact"];
   INFO("lock_impact: " << impact.dump(2));
   REQUIRE(impact.is_object());
-  json exclusive;
-  for (const auto& statement : impact["statements"]) {
-    for (const auto& lock : statement["locks"]) {
-      if (lock["relation"] == "t" && lock["mode"] == "AccessExclusiveLock") exclusive = lock;
-    }
-  }
+  const json exclusive = migration_lock(impact, "t", "AccessExclusiveLock");
   REQUIRE(exclusive.is_object());
   CHECK(exclusive["waited_ms"].get<double>() > 700.0);
   CHECK(exclusive["blocked_by"] == json::array({"SELECT count(*) FROM t"}));
