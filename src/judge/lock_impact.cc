@@ -31,6 +31,13 @@ std::string describe_wait_ms(double ms) {
   return text;
 }
 
+std::string describe_table_size(std::uint64_t rows, std::uint64_t bytes) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%llu rows, %.1f MB", static_cast<unsigned long long>(rows),
+                static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
 void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
   const replay::LockWaits& locks = statement.locks;
   if (locks.phase == replay::MigrationPhase::kNone) return;

@@ -40,12 +40,6 @@ std::string behind(const json& blocked_by) {
   return text;
 }
 
-std::string megabytes(std::uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return text;
-}
-
 }  // namespace
 
 std::string lock_impact_verdict(const json& report) {
@@ -71,8 +65,7 @@ std::string lock_impact_summary(const json& lock_impact) {
     bool first = true;
     for (const auto& size : sizes) {
       text += std::string(first ? "" : ", ") + size.value("relation", "") + ": " +
-              std::to_string(size.value("rows", std::uint64_t{0})) + " rows, " +
-              megabytes(size.value("bytes", std::uint64_t{0}));
+              judge::describe_table_size(size.value("rows", std::uint64_t{0}), size.value("bytes", std::uint64_t{0}));
       first = false;
     }
     text += ")";

@@ -143,10 +143,7 @@ void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, con
       << (run.after_traffic ? std::string("after the traffic (the capture is shorter)") : std::string(at))
       << (run.at_chosen.empty() ? std::string() : ": " + run.at_chosen) << "\n";
   for (const replay::RelationSize& size : run.relation_sizes) {
-    char measured[96];
-    std::snprintf(measured, sizeof measured, ": %llu rows, %.1f MB", static_cast<unsigned long long>(size.rows),
-                  static_cast<double>(size.bytes) / (1024.0 * 1024.0));
-    out << "    measured on " << size.relation << measured << "\n";
+    out << "    measured on " << size.relation << ": " << judge::describe_table_size(size.rows, size.bytes) << "\n";
   }
   for (const replay::MigrationStatementRun& statement : run.statements) {
     out << "    " << style.bold(statement.shape) << "  " << judge::describe_wait_ms((statement.ended_s - statement.started_s) * 1000.0)

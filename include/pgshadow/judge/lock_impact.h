@@ -84,5 +84,7 @@ bool is_lock_failure(const std::string& sqlstate);
 
 // "1.2 s", "350 ms": a wait as reports say it.
 std::string describe_wait_ms(double ms);
+// "1000075 rows, 96.9 MB": a table's measured size (replay::RelationSize) as reports say it.
+std::string describe_table_size(std::uint64_t rows, std::uint64_t bytes);
 
 }  // namespace pgshadow::judge
