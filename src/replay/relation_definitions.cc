@@ -69,38 +69,38 @@ void RelationDefinitions::created_by_traffic(const std::set<std::string>& relati
 }
 
 RelationsStanding RelationDefinitions::standing(const std::set<std::string>& relations) {
-  RelationsStanding standing{true, ""};
+  RelationsStanding all{true, ""};
   for (const std::string& relation : relations) {
-    std::string why = why_changed(relation);
-    if (!why.empty() && why != "created by the replayed traffic") return {false, relation + ": " + why};
-    if (!standing.detail.empty()) standing.detail += ", ";
-    standing.detail += relation + ": " + (why.empty() ? "defined alike on both sides" : why);
+    const RelationsStanding one = standing_of(relation);
+    if (!one.unchanged) return {false, relation + ": " + one.detail};
+    all.detail += (all.detail.empty() ? "" : ", ") + relation + ": " + one.detail;
   }
-  return standing;
+  return all;
 }
 
-// "" when the relation is a plain table defined alike on both sides; "created by the replayed
-// traffic" when the traffic made it; else why it counts as changed.
-std::string RelationDefinitions::why_changed(const std::string& relation) {
+// One relation's standing, its detail without its name.
+RelationsStanding RelationDefinitions::standing_of(const std::string& relation) {
   std::array<std::optional<Definition>, 2> sides;
   for (std::size_t side = 0; side < 2; ++side) {
     auto line = catalogs_[side]->query_scalar(definition_query(*catalogs_[side], relation));
-    if (!line.ok()) return "its definition could not be read (" + line.error().message + ")";
+    if (!line.ok()) return {false, "its definition could not be read (" + line.error().message + ")"};
     if (!line->empty()) sides[side] = parse_definition(*line);
   }
-  if (!sides[0] && !sides[1] && traffic_made_.count(relation) > 0) return "created by the replayed traffic";
-  if (!sides[0] || !sides[1]) return std::string("unknown to the ") + (sides[0] ? "shadow" : "baseline") + "'s catalog";
+  if (!sides[0] && !sides[1] && traffic_made_.count(relation) > 0) return {true, "created by the replayed traffic"};
+  if (!sides[0] || !sides[1]) {
+    return {false, std::string("unknown to the ") + (sides[0] ? "shadow" : "baseline") + "'s catalog"};
+  }
   const Definition& baseline = *sides[0];
   const Definition& shadow = *sides[1];
-  if (baseline.kind != "r" || shadow.kind != "r") return "not a plain table on both sides";
-  if (baseline.has_children || shadow.has_children) return "has inheritance children";
-  if (baseline.digest != shadow.digest) return "defined differently on the shadow";
+  if (baseline.kind != "r" || shadow.kind != "r") return {false, "not a plain table on both sides"};
+  if (baseline.has_children || shadow.has_children) return {false, "has inheritance children"};
+  if (baseline.digest != shadow.digest) return {false, "defined differently on the shadow"};
   if (static_cast<double>(shadow.bytes) >
       static_cast<double>(baseline.bytes) * kSizeRatioSlack + static_cast<double>(kSizeBytesSlack)) {
-    return "larger on the shadow (" + std::to_string(shadow.bytes) + " bytes against " +
-           std::to_string(baseline.bytes) + ")";
+    return {false, "larger on the shadow (" + std::to_string(shadow.bytes) + " bytes against " +
+                       std::to_string(baseline.bytes) + ")"};
   }
-  return "";
+  return {true, "defined alike on both sides"};
 }
 
 }  // namespace pgshadow::replay

@@ -49,7 +49,7 @@ class RelationDefinitions {
   static constexpr long long kSizeBytesSlack = 64 * 1024;
 
  private:
-  std::string why_changed(const std::string& relation);
+  RelationsStanding standing_of(const std::string& relation);
 
   std::array<pg::SessionConnection*, 2> catalogs_;
   std::set<std::string> traffic_made_;
