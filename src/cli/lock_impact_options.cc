@@ -37,6 +37,23 @@ void add_lock_impact_options(CLI::App& verify, LockImpactOptions& options) {
                     "them are breaking)")
       ->check(postgres_duration())
       ->capture_default_str();
+  verify
+      .add_option_function<std::vector<std::string>>(
+          "--scale-table",
+          [&options](const std::vector<std::string>& values) {
+            for (const std::string& value : values) options.scale_tables.push_back(*pg::parse_table_scale(value));
+          },
+          "Grow a baseline table to ROWS rows (k, M, G suffixes: users=50M) before the replay, on both "
+          "sides alike, so that the migration's locks are measured at production size. The new rows are "
+          "copies of the table's own rows, each unique key moved out of the original range (integer keys "
+          "below it, text keys suffixed); triggers do not fire. Repeatable")
+      ->type_name("TABLE=ROWS")
+      ->check(CLI::Validator(
+          [](const std::string& value) -> std::string {
+            auto scale = pg::parse_table_scale(value);
+            return scale ? std::string() : scale.error().message;
+          },
+          ""));
 }
 
 }  // namespace pgshadow::cli

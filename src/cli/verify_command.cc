@@ -111,8 +111,25 @@ struct Targets {
   replay::ReplayTargets conninfo;
 };
 
+// --scale-table on stderr: on a terminal one line per table, redrawn after every batch; in a log
+// a line at each quarter, so that a long load shows it is moving without flooding the log.
+pg::ScaleProgress scale_progress_display(bool quiet, const std::string& where = "") {
+  if (quiet) return {};
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  auto quarters_shown = std::make_shared<std::uint64_t>(0);
+  return [terminal, quarters_shown, where](const std::string& table, std::uint64_t rows, std::uint64_t wanted) {
+    const std::uint64_t quarter = wanted == 0 ? 4 : rows * 4 / wanted;
+    if (!terminal && quarter <= *quarters_shown) return;
+    *quarters_shown = rows >= wanted ? 0 : quarter;
+    std::cerr << (terminal ? "\r" : "") << "pgshadow: scaling " << table << where << ": " << rows << " of " << wanted << " rows"
+              << (terminal && rows < wanted ? "" : "\n") << std::flush;
+  };
+}
+
 Result<Targets> prepare_embedded(const VerifyOptions& options, const CapturePreview& preview) {
   pg::EmbeddedPairOptions pair_options;
+  pair_options.scale_tables = options.locks.scale_tables;
+  pair_options.scale_progress = scale_progress_display(options.outputs.quiet);
   pair_options.server.bin_dir = options.pg_bin;
   pair_options.server.keep = options.keep_server;
   pair_options.baseline_file = options.baseline_file;
@@ -146,7 +163,7 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
     if (!production) return production.error();
     // Writes are what production must never see: the replay's unless --read-only, and the
     // migration's on the shadow.
-    const bool replay_writes = !options.replay.read_only;
+    const bool replay_writes = !options.replay.read_only || !options.locks.scale_tables.empty();
     const bool migrates_shadow = !options.migration_files.empty();
     for (const auto& [side, dsn, identity, writes] :
          {std::tuple{"baseline", options.baseline_dsn, *baseline, replay_writes},
@@ -155,7 +172,9 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
         return Error::bad_input(std::string("refusing to replay: the ") + side + " (" + pg::redact(dsn) +
                                 ") is the production database (--production-dsn: the same system identifier "
                                 "and database)" +
-                                (options.replay.read_only ? " and the migration would write to it" : ""));
+                                (!options.locks.scale_tables.empty() ? " and --scale-table would write to it"
+                                 : options.replay.read_only            ? " and the migration would write to it"
+                                                                       : ""));
       }
     }
   }
@@ -172,6 +191,28 @@ Result<Targets> prepare_dsn(const VerifyOptions& options) {
   targets.conninfo.shadow_conninfo = options.shadow_dsn;
   targets.conninfo.logins = targets.dsn_logins.get();
   return targets;
+}
+
+// --scale-table in DSN mode: the same copies on both databases, before the migration (given
+// servers are the user's: both must have started alike for the copies to be alike).
+Result<std::vector<pg::ScaledTable>> scale_both_dsn_sides(const VerifyOptions& options) {
+  if (options.locks.scale_tables.empty()) return std::vector<pg::ScaledTable>{};
+  auto baseline = pg::scale_tables(options.baseline_dsn, options.locks.scale_tables,
+                                   scale_progress_display(options.outputs.quiet, " on the baseline"), &interrupt_requested());
+  if (!baseline) return Error{baseline.error().kind, "on the baseline (--baseline-dsn): " + baseline.error().message};
+  auto shadow = pg::scale_tables(options.shadow_dsn, options.locks.scale_tables,
+                                 scale_progress_display(options.outputs.quiet, " on the shadow"), &interrupt_requested());
+  if (!shadow) return Error{shadow.error().kind, "on the shadow (--shadow-dsn): " + shadow.error().message};
+  for (std::size_t i = 0; i < baseline->size(); ++i) {
+    const pg::ScaledTable& b = (*baseline)[i];
+    const pg::ScaledTable& s = (*shadow)[i];
+    if (b.rows_before != s.rows_before) {
+      return Error::bad_input("--scale-table " + b.table + ": the baseline holds " + std::to_string(b.rows_before) +
+                              " rows and the shadow " + std::to_string(s.rows_before) +
+                              " before the copies: the two databases must start alike");
+    }
+  }
+  return baseline;
 }
 
 // --migrate-during AT as a time into the capture, and how it was chosen. A share and the
@@ -345,11 +386,15 @@ int run_verify(const VerifyOptions& options) {
     run.baseline_target = "embedded:" + run.database;
     run.shadow_target = "embedded:" + run.database;
     run.roles = &targets.pair->roles();
+    run.scaled_tables = targets.pair->scaled_tables();
   } else {
     auto prepared = prepare_dsn(options);
     if (!prepared) return stop(prepared.error(), "setup");
     if (!preview) return exit_status_for(preview.error());
     targets = std::move(prepared).value();
+    auto scaled = scale_both_dsn_sides(options);
+    if (!scaled) return stop(scaled.error(), "setup");
+    run.scaled_tables = std::move(scaled).value();
     run.server_mode = "dsn";
     run.baseline_target = pg::redact(options.baseline_dsn);
     run.shadow_target = pg::redact(options.shadow_dsn);

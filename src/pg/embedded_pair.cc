@@ -162,6 +162,14 @@ Status EmbeddedPair::prepare_first_cluster(const EmbeddedPairOptions& options) {
       return loaded;
     }
   }
+  if (!options.scale_tables.empty()) {
+    // Before the copy: both sides get the same grown tables, and the migration meets them.
+    PassTimer timer("scale tables");
+    auto scaled = scale_tables(first.conninfo(database_), options.scale_tables, options.scale_progress,
+                               options.interrupted);
+    if (!scaled) return scaled.error();
+    scaled_tables_ = std::move(scaled).value();
+  }
 
   // Every role a session will log in as, prepared before the copy so that both sides hold it
   // alike; and nobody a superuser any more but the bootstrap superuser.

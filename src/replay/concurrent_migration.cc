@@ -147,27 +147,56 @@ void ConcurrentMigration::watch() {
     std::this_thread::sleep_for(kLockWatchInterval);
   }
   std::vector<RelationSize> sizes;
-  if (connection && !stop_.load()) sizes = sizes_of_locked_tables(**connection);
+  std::map<std::string, std::string> created;
+  if (connection && !stop_.load()) {
+    const std::vector<std::string> relations = locked_relations();
+    sizes = sizes_of_locked_tables(**connection, relations);
+    created = names_of_created_relations(**connection, relations);
+  }
   const std::lock_guard lock(mutex_);
   run_.samples = samples;
   run_.relation_sizes = std::move(sizes);
+  created_relation_names_ = std::move(created);
+}
+
+std::vector<std::string> ConcurrentMigration::locked_relations() const {
+  std::vector<std::string> relations;
+  const std::lock_guard lock(mutex_);
+  for (const MigrationStatementRun& statement : log_.statements()) {
+    for (const MigrationLock& lock_taken : statement.locks) {
+      if (std::find(relations.begin(), relations.end(), lock_taken.relation) == relations.end()) {
+        relations.push_back(lock_taken.relation);
+      }
+    }
+  }
+  return relations;
+}
+
+// A relation the running migration created was invisible to the watch's snapshot, so pg_locks
+// named it by OID. Once the migration committed, the catalog names it: "t_note (created by the
+// migration)". One still missing was dropped by the migration itself, as the copy a table
+// rewrite builds and swaps in is.
+std::map<std::string, std::string> ConcurrentMigration::names_of_created_relations(
+    pg::SessionConnection& connection, const std::vector<std::string>& relations) {
+  std::map<std::string, std::string> names;
+  const pg::WaitLimits limits{std::chrono::milliseconds(10'000), &stop_};
+  for (const std::string& relation : relations) {
+    if (relation.empty() || !std::all_of(relation.begin(), relation.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    auto name = connection.query_scalar("SELECT c.oid::regclass::text FROM pg_class c WHERE c.oid = " + relation, limits);
+    if (!name) continue;
+    names[relation] = name->empty() ? "relation " + relation + " (created and dropped by the migration: a table rewrite's copy)"
+                                    : *name + " (created by the migration)";
+  }
+  return names;
 }
 
 // Counted, not estimated: the embedded clusters run without autovacuum, so reltuples may be
 // unknown, and a reviewer compares these figures with production's. A table that cannot be
 // counted within the deadline is left out.
-std::vector<RelationSize> ConcurrentMigration::sizes_of_locked_tables(pg::SessionConnection& connection) {
-  std::vector<std::string> relations;
-  {
-    const std::lock_guard lock(mutex_);
-    for (const MigrationStatementRun& statement : log_.statements()) {
-      for (const MigrationLock& lock_taken : statement.locks) {
-        if (std::find(relations.begin(), relations.end(), lock_taken.relation) == relations.end()) {
-          relations.push_back(lock_taken.relation);
-        }
-      }
-    }
-  }
+std::vector<RelationSize> ConcurrentMigration::sizes_of_locked_tables(pg::SessionConnection& connection,
+                                                                      const std::vector<std::string>& relations) {
   std::vector<RelationSize> sizes;
   const pg::WaitLimits limits{std::chrono::milliseconds(10'000), &stop_};
   for (const std::string& relation : relations) {
@@ -193,6 +222,13 @@ MigrationRun ConcurrentMigration::finish() {
   if (watcher_.joinable()) watcher_.join();
   const std::lock_guard lock(mutex_);
   run_.statements = log_.statements();
+  for (MigrationStatementRun& statement : run_.statements) {
+    for (MigrationLock& lock_taken : statement.locks) {
+      if (auto named = created_relation_names_.find(lock_taken.relation); named != created_relation_names_.end()) {
+        lock_taken.relation = named->second;
+      }
+    }
+  }
   return run_;
 }
 

@@ -62,7 +62,11 @@ class ConcurrentMigration final : private pg::MigrationProgress {
                           const std::string& shape) override;
   void on_statement_end(std::size_t index, bool succeeded, const std::string& sqlstate) override;
   void apply();
-  std::vector<RelationSize> sizes_of_locked_tables(pg::SessionConnection& connection);
+  std::vector<std::string> locked_relations() const;
+  std::vector<RelationSize> sizes_of_locked_tables(pg::SessionConnection& connection,
+                                                   const std::vector<std::string>& relations);
+  std::map<std::string, std::string> names_of_created_relations(pg::SessionConnection& connection,
+                                                                const std::vector<std::string>& relations);
   void watch();
   double seconds_now() const;
 
@@ -84,6 +88,8 @@ class ConcurrentMigration final : private pg::MigrationProgress {
   MigrationLockLog log_;
   ShapeCache blocking_shapes_;  // the lock watch's
   MigrationRun run_;
+  // Relations the migration created, which the watch saw as OIDs: their names once it ended.
+  std::map<std::string, std::string> created_relation_names_;
 };
 
 }  // namespace pgshadow::replay

@@ -239,6 +239,9 @@ void verified_table(std::ostream& out, const json& report) {
   const json servers = report.value("servers", json::object());
   out << "<tr><th>server</th><td>PostgreSQL " << escape_xml(servers.value("version", "")) << " ("
       << escape_xml(servers.value("mode", "")) << ")</td></tr>\n";
+  if (const std::string scaled = view::scaled_tables_line(report); !scaled.empty()) {
+    out << "<tr><th>tables</th><td>" << escape_xml(scaled) << "</td></tr>\n";
+  }
   const json run = report.value("run", json::object());
   if (!run.empty()) {
     const json shard = run.value("shard", json::object());

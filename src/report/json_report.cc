@@ -46,6 +46,14 @@ json servers_json(const RunDescription& run) {
   }
   if (run.roles != nullptr) servers["roles"] = roles_json(*run.roles);
   servers["next_oid"] = run.next_oid ? json(*run.next_oid) : json(nullptr);
+  json scaled = json::array();
+  for (const pg::ScaledTable& table : run.scaled_tables) {
+    scaled.push_back({{"table", table.table},
+                      {"rows_before", table.rows_before},
+                      {"rows_after", table.rows_after},
+                      {"moved_columns", table.moved_columns}});
+  }
+  servers["scaled_tables"] = scaled;
   return servers;
 }
 

@@ -177,6 +177,9 @@ Section lock_impact_section(const json& report) {
   if (verdict.empty()) return section;
   const json& lock_impact = report["lock_impact"];
   section.heading = "### Lock impact: " + verdict + "\n\nThe migration was " + cell(view::lock_impact_summary(lock_impact)) + ".\n\n";
+  if (const std::string scaled = view::scaled_tables_line(report); !scaled.empty()) {
+    section.heading += "Tables: " + cell(scaled) + ".\n\n";
+  }
   section.what = "lock impact tables";
   std::ostringstream locks;
   locks << "| where | migration statement | took | lock | waited | held |\n|---|---|---|---|---:|---:|\n";

@@ -76,6 +76,19 @@ std::string run_line(const json& report) {
   return line;
 }
 
+std::string scaled_tables_line(const json& report) {
+  const json servers = report.value("servers", json::object());
+  std::string line;
+  for (const auto& table : servers.value("scaled_tables", json::array())) {
+    const auto before = table.value("rows_before", std::uint64_t{0});
+    const auto after = table.value("rows_after", std::uint64_t{0});
+    line += (line.empty() ? "" : "; ") + text_of(table, "table") +
+            (after == before ? " left at " + std::to_string(before) + " rows"
+                             : " grown from " + std::to_string(before) + " to " + std::to_string(after) + " rows by copies");
+  }
+  return line.empty() ? line : line + " (--scale-table)";
+}
+
 std::string headline(const json& report) {
   const std::string said = verdict(report);
   const json accounting = report.value("accounting", json::object());

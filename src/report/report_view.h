@@ -36,6 +36,9 @@ std::string allowed_reasons(const json& shape);
 // "run pr-7", "run pr-7, shard 2/4 (its sessions only)" (as --shard names it), "run pr-7, 4 shards merged"; ""
 // for a report without a run (written before runs were named).
 std::string run_line(const json& report);
+// "order_events grown from 1000 to 3000000 rows by copies (--scale-table)", one per table
+// servers.scaled_tables names; "" when none was scaled.
+std::string scaled_tables_line(const json& report);
 // "12 events = 10 compared + 2 skipped + 0 failed (+ ...)".
 std::string accounting_line(const json& report);
 

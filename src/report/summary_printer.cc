@@ -205,6 +205,17 @@ void print_summary(std::ostream& out, const RunDescription& run, const judge::Fi
   for (const auto& migration : run.migrations) out << "  migration  " << migration.path << "\n";
   out << "  traffic    " << run.capture_description << "\n";
   out << "  servers    " << run.server_mode << " PostgreSQL " << run.server_version << "\n";
+  for (const pg::ScaledTable& table : run.scaled_tables) {
+    out << "  scaled     " << table.table << ": " << table.rows_before << " rows";
+    if (table.rows_after == table.rows_before) {
+      out << ", already as many as --scale-table asked (left alone)\n";
+    } else {
+      out << " grown to " << table.rows_after << " by copies";
+      std::string moved;
+      for (const std::string& column : table.moved_columns) moved += (moved.empty() ? "" : ", ") + column;
+      out << (moved.empty() ? std::string(" (no unique key)") : " (new values in " + moved + ")") << "\n";
+    }
+  }
   if (!run.run_id.empty()) {
     out << "  run        " << run.run_id;
     if (run.shard_count > 1) out << ", shard " << run.shard_index << "/" << run.shard_count << " (its sessions only)";

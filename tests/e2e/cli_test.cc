@@ -131,6 +131,39 @@ TEST_CASE("a migration that fails on the baseline's data is a breaking finding a
   CHECK_THAT(run.out, Catch::Contains("migration_failed"));
 }
 
+TEST_CASE("scale-table: grows the embedded baseline once, before both sides are copied and the shadow migrated",
+          "[cli][server]") {
+  TempDir dir;
+  // The migration's check holds on the copies too: they keep every column but the key.
+  write_users_scenario(dir, "ALTER TABLE users ADD CONSTRAINT name_set CHECK (name IS NOT NULL);\n");
+  dir.write("traffic/capture.jsonl", kCaptureHeader + "\n" +
+                                         capture_event(1, "SELECT count(*), count(DISTINCT id), min(id) FROM users") + "\n" +
+                                         capture_event(2, "SELECT email, count(*) FROM users GROUP BY email ORDER BY email") + "\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--scale-table", "users=10001", "--report",
+                                      dir.file("report.json"), "--html", dir.file("report.html"), "--no-color"});
+  INFO(run.out << run.err);
+  CHECK(run.exit_status == 0);
+  const json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(valid_against_report_schema(dir.file("report.json")));
+  CHECK(report["servers"]["scaled_tables"] ==
+        json::parse(R"([{"table": "users", "rows_before": 2, "rows_after": 10001, "moved_columns": ["id"]}])"));
+  CHECK(report["classes"]["match"] == 2);
+  CHECK_THAT(run.err, Catch::Contains("pgshadow: scaling users: 10001 of 10001 rows"));
+  CHECK_THAT(read_file(dir.file("report.html")),
+             Catch::Contains("<tr><th>tables</th><td>users grown from 2 to 10001 rows by copies (--scale-table)</td></tr>"));
+}
+
+TEST_CASE("scale-table: with a value it cannot read, or a table the baseline lacks, is bad input, named", "[cli][server]") {
+  TempDir dir;
+  write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");
+  const RunOutput run = run_pgshadow({"verify", dir.path(), "--scale-table", "users=lots"});
+  CHECK(run.exit_status == 2);
+  CHECK_THAT(run.err, Catch::Contains("--scale-table users=lots: ROWS must be a number of rows"));
+  const RunOutput missing = run_pgshadow({"verify", dir.path(), "--scale-table", "nosuch=10"});
+  CHECK(missing.exit_status == 2);
+  CHECK_THAT(missing.err, Catch::Contains("--scale-table nosuch=10: the baseline has no table nosuch"));
+}
+
 TEST_CASE("a malformed capture line is counted with its file and line and the rest is replayed", "[cli][server]") {
   TempDir dir;
   write_users_scenario(dir, "ALTER TABLE users ADD COLUMN age int;\n");

@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include <pqxx/pqxx>
+
 #include "../hostile/hostile_support.h"
 #include "../hostile/one_push_gateway.h"
 
@@ -38,14 +40,26 @@ std::optional<double> largest_sample(const std::string& text, const std::string&
   return largest;
 }
 
-// Two servers whose database app holds t (kBaseline); the shadow's with `shadow_settings`.
+// Two servers whose database app holds t (`baseline_sql`); the shadow's with `shadow_settings`.
 struct ServerPair {
-  explicit ServerPair(std::vector<std::string> shadow_settings = {}) : shadow_server(std::move(shadow_settings)) {}
+  explicit ServerPair(std::vector<std::string> shadow_settings = {}, std::string sql = kBaseline)
+      : baseline_sql(std::move(sql)), shadow_server(std::move(shadow_settings)) {}
+  const std::string baseline_sql;
   const TestServer baseline_server;
   const TestServer shadow_server;
-  const std::string baseline = baseline_server.create_database("app", kBaseline);
-  const std::string shadow = shadow_server.create_database("app", kBaseline);
+  const std::string baseline = baseline_server.create_database("app", baseline_sql);
+  const std::string shadow = shadow_server.create_database("app", baseline_sql);
 };
+
+// The first row of a query, its values joined by '|'.
+std::string first_row(const std::string& conninfo, const std::string& query) {
+  pqxx::connection connection(conninfo);
+  pqxx::nontransaction work(connection);
+  const pqxx::row row = work.exec1(query);
+  std::string text;
+  for (const auto& field : row) text += (text.empty() ? "" : "|") + std::string(field.c_str());
+  return text;
+}
 
 // `pgshadow verify` on the pair in DSN mode: dir's capture.jsonl in timed order, with dir's
 // `migration` file applied during the replay, and the `options` given.
@@ -296,6 +310,51 @@ TEST_CASE("a long transaction the migration queues behind ends at its production
   // The INSERT waited behind the migration for as long.
   CHECK(impact["shadow_behind_migration"]["max_ms"].get<double>() > 700.0);
   CHECK(report["accounting"]["balanced"] == true);
+}
+
+TEST_CASE("scale-table: grows both sides alike before the migration meets the table, and the report says so",
+          "[locks]") {
+  const char* baseline =
+      "CREATE TABLE t (id int PRIMARY KEY, note text); GRANT ALL ON t TO app; "
+      "INSERT INTO t SELECT g, 'n' || g % 7 FROM generate_series(1, 1000) AS g;";
+  const ServerPair servers({}, baseline);
+  TempDir dir;
+  // The traffic's own keys (above the originals) never meet the copies' (below them).
+  std::string capture = capture_header() + "\n";
+  for (int second = 0; second < 4; ++second) {
+    capture += capture_event(second, "INSERT INTO t VALUES (" + std::to_string(1001 + second) + ", 'new')",
+                             "s" + std::to_string(second)) + "\n";
+  }
+  capture += capture_event(4, "SELECT count(*) FROM t", "s9") + "\n";
+  dir.write("capture.jsonl", capture);
+  dir.write("001_index.sql", "CREATE INDEX t_note ON t (note);\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run = verify_during(servers, dir, "001_index.sql",
+                                    {"--migrate-during", "50%", "--scale-table", "t=200k", "--report", report_path,
+                                     "--markdown", dir.file("report.md")});
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  CHECK(run.exit_status == 0);
+  const json report = json::parse(read_file(report_path));
+  CHECK(e2e::valid_against_report_schema(report_path));
+  CHECK(report["servers"]["scaled_tables"] ==
+        json::parse(R"([{"table": "t", "rows_before": 1000, "rows_after": 200000, "moved_columns": ["id"]}])"));
+  // The index was built on the grown table: the lock impact measured it at that size.
+  const json sizes = report["lock_impact"]["relation_sizes"];
+  INFO("relation_sizes: " << sizes.dump());
+  REQUIRE(sizes.size() == 1);
+  // Measured when the migration ended: the copies and the traffic's rows inserted until then.
+  CHECK(sizes[0]["rows"].get<int>() >= 200000);
+  CHECK(sizes[0]["rows"].get<int>() <= 200004);
+  // The index's own lock: on a relation the watch saw by OID while the migration ran, named once it committed.
+  CHECK(migration_lock(report["lock_impact"], "t_note (created by the migration)", "AccessExclusiveLock").is_object());
+  CHECK_THAT(run.out, Catch::Contains("scaled     t: 1000 rows grown to 200000 by copies (new values in id)"));
+  CHECK_THAT(read_file(dir.file("report.md")),
+             Catch::Contains("Tables: t grown from 1000 to 200000 rows by copies (--scale-table)."));
+  // The count the traffic read is the same on both sides, and so is every row.
+  CHECK(report["classes"]["match"] == 5);
+  const char* contents = "SELECT count(*), md5(string_agg(id || ':' || note, ',' ORDER BY id)) FROM t";
+  CHECK(first_row(servers.baseline, contents) == first_row(servers.shadow, contents));
+  CHECK_THAT(first_row(servers.shadow, contents), Catch::StartsWith("200004|"));
 }
 
 }  // namespace pgshadow::hostile

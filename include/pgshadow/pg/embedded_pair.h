@@ -5,8 +5,8 @@
 // prepare(): one cluster is initdb'd (its bootstrap superuser named pgshadow_admin, a name no
 // capture uses), its roles prepared (a --globals file, or created for what the baseline and the
 // capture name), the baseline loaded once, with its owners and privileges, into a database
-// under the name the capture uses; every role but the bootstrap one is then a NOSUPERUSER role
-// (role_provisioning.h). That cluster is stopped cleanly and copied at file level: both sides
+// under the name the capture uses, and its --scale-table tables grown (table_scaling.h); every
+// role but the bootstrap one is then a NOSUPERUSER role (role_provisioning.h). That cluster is stopped cleanly and copied at file level: both sides
 // start byte-identical, OID counters included. apply_migrations() migrates the shadow's
 // database, as its owner. finish_setup() makes the isolation probe's pristine clones in each
 // side's own cluster and brings the OID counters level (oid_counters.h).
@@ -25,6 +25,7 @@
 #include "pgshadow/pg/embedded_server.h"
 #include "pgshadow/pg/role_setup.h"
 #include "pgshadow/pg/session_login.h"
+#include "pgshadow/pg/table_scaling.h"
 #include "pgshadow/util/result.h"
 
 namespace pgshadow::pg {
@@ -42,6 +43,9 @@ struct EmbeddedPairOptions {
   // ahead, or the traffic's own CREATE ROLE would fail.
   std::set<std::string> created_by_traffic;
   bool as_captured_user = true;  // false: --no-set-role, sessions run as the stand-in role
+  // --scale-table: tables grown after the baseline is loaded, before the two sides are copied.
+  std::vector<TableScale> scale_tables;
+  ScaleProgress scale_progress;
   // SIGINT/SIGTERM: the baseline load and the clones stop (kInterrupted), nothing left running.
   const std::atomic<bool>* interrupted = nullptr;
 };
@@ -84,6 +88,7 @@ class EmbeddedPair {
   // database) or "default" (pgshadow).
   const std::string& database_source() const { return database_source_; }
   std::optional<std::uint32_t> next_oid() const { return next_oid_; }  // after finish_setup()
+  const std::vector<ScaledTable>& scaled_tables() const { return scaled_tables_; }
   EmbeddedServer& server(int side) { return *servers_[static_cast<std::size_t>(side)]; }
   // How to connect to and remove both clusters, for --keep-server.
   std::string connect_hint() const;
@@ -101,6 +106,7 @@ class EmbeddedPair {
   RoleSetup roles_;
   std::unique_ptr<SessionLogins> logins_;
   std::optional<std::uint32_t> next_oid_;
+  std::vector<ScaledTable> scaled_tables_;
   const std::atomic<bool>* interrupted_ = nullptr;
 };
 

@@ -14,6 +14,7 @@
 #include "pgshadow/judge/findings.h"
 #include "pgshadow/judge/gate.h"
 #include "pgshadow/pg/role_setup.h"
+#include "pgshadow/pg/table_scaling.h"
 #include "pgshadow/replay/replay.h"
 #include "pgshadow/report/timeline.h"
 
@@ -45,6 +46,7 @@ struct RunDescription {
   std::string database_note;                   // why several names became one, when they did
   const pg::RoleSetup* roles = nullptr;         // what the replay's privileges rest on
   std::optional<std::uint32_t> next_oid;       // both embedded clusters' next OID once levelled
+  std::vector<pg::ScaledTable> scaled_tables;   // --scale-table: what was grown, on both sides
   std::string started_at;               // ISO-8601 UTC
   // Which run this is: shards of one run share run_id (verify --run-id, default from the
   // Job's name), and each names its shard (--shard i/n; 0 of 1 when not sharded).
