@@ -25,6 +25,8 @@ std::string describe_wait_ms(double ms) {
   char text[32];
   if (ms >= 1000) {
     std::snprintf(text, sizeof text, "%.1f s", ms / 1000.0);
+  } else if (ms > 0 && ms < 9.95) {
+    std::snprintf(text, sizeof text, "%.1f ms", ms);  // a fast statement's latency is not "0 ms"
   } else {
     std::snprintf(text, sizeof text, "%.0f ms", ms);
   }
@@ -58,7 +60,11 @@ void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
     shape.fingerprint = statement.shape.fingerprint;
     shape.normalized = statement.shape.normalized;
   }
-  if (during) ++shape.during;
+  if (during) {
+    ++shape.during;
+    shape.baseline_latency_during.add(statement.baseline_ms);
+    shape.shadow_latency_during.add(statement.shadow_ms);
+  }
   if (locks.shadow_behind_migration) shape.shadow_behind_migration.add(locks.shadow_wait_ms);
   if (during && locks.shadow_wait_ms > 0) shape.shadow_waits.add(locks.shadow_wait_ms);
   if (during && locks.baseline_wait_ms > 0) shape.baseline_waits.add(locks.baseline_wait_ms);
@@ -66,12 +72,15 @@ void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
   if (queued) shape.queued_behind_migration.add(locks.queued_behind_migration_ms);
 }
 
+void LatencyTally::add(double ms) {
+  histogram.add(ms);
+  max_ms = std::max(max_ms, ms);
+}
+
 std::vector<const ShapeLockImpact*> LockImpactBook::shapes() const {
   std::vector<const ShapeLockImpact*> listed;
   for (const auto& [fingerprint, shape] : shapes_) {
-    if (shape.shadow_waits.count + shape.baseline_waits.count + shape.shadow_behind_migration.count +
-            shape.queued_behind_migration.count + shape.failed() >
-        0) {
+    if (shape.during + shape.shadow_behind_migration.count + shape.queued_behind_migration.count + shape.failed() > 0) {
       listed.push_back(&shape);
     }
   }

@@ -252,7 +252,13 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.as_production_error = pending.as_production_error;
   session.last_dispatch = ++dispatched_;
   session.phase = migration_phase();
+  // Held while another statement waited behind the migration; in timed order, also while it
+  // waited for its turn in the feed behind that one (late against its production time).
   session.queued_behind_migration = std::exchange(queued_behind_migration_, Clock::duration{});
+  if (settings_.order == ReplayOrder::kTimed) {
+    session.queued_behind_migration = std::max(
+        session.queued_behind_migration, migration_blocks_.overlap(production_time_of(*session.event), clock_.now()));
+  }
   const Event& current = *session.event;
   trace_("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
          session.as_production_error ? " as its production error" : "");

@@ -20,6 +20,7 @@
 #include "concurrent_migration.h"
 #include "dispatch_rule.h"
 #include "lock_arbiter.h"
+#include "migration_block_log.h"
 #include "pair_classifier.h"
 #include "pgshadow/replay/replay.h"
 #include "replay_trace.h"
@@ -102,6 +103,7 @@ class ReplayEngine {
   std::uint64_t dispatched_ = 0;
   // While the statement waiting for its turn was held with one behind the migration in flight.
   Clock::duration queued_behind_migration_{};
+  MigrationBlockLog migration_blocks_;
   ReplaySummary summary_;  // compared, failed and the counts of the parts, gathered at the end
 };
 

@@ -141,6 +141,9 @@ Status ReplayEngine::pump() {
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.
   const auto judging = stages_.enter(StageClock::kCompareAndJudge);
   for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
+  migration_blocks_.observe(std::any_of(in_flight_.begin(), in_flight_.end(),
+                                        [](const SessionRun* session) { return session->behind_migration(); }),
+                            clock_.now());
   report_progress(false);
   return Status::success();
 }

@@ -25,12 +25,14 @@ std::string lock_impact_html(const nlohmann::json& report) {
   }
   out << "</table>\n";
   const auto shapes = view::shape_wait_lines(lock_impact);
-  if (shapes.empty()) return out.str() + "<p class=\"muted\">No statement waited or failed while it ran.</p>\n";
+  if (shapes.empty()) return out.str() + "<p class=\"muted\">No statement was sent, waited or failed while it ran.</p>\n";
   out << "<table id=\"lock-waits\"><tr><th>query shape</th><th>waited behind the migration (shadow)</th>"
-      << "<th>waits on the baseline (control)</th><th>failed because of it</th></tr>\n";
+      << "<th>waits on the baseline (control)</th><th>failed because of it</th>"
+      << "<th>p95 while it ran (baseline → shadow)</th></tr>\n";
   for (const auto& line : shapes) {
     out << "<tr><td><code>" << escape_xml(line.normalized) << "</code></td><td>" << escape_xml(line.shadow_behind)
-        << "</td><td>" << escape_xml(line.baseline) << "</td><td>" << escape_xml(line.failed) << "</td></tr>\n";
+        << "</td><td>" << escape_xml(line.baseline) << "</td><td>" << escape_xml(line.failed) << "</td><td>"
+        << escape_xml(line.latency) << "</td></tr>\n";
   }
   out << "</table>\n";
   return out.str();

@@ -235,6 +235,13 @@ json accounting(const RunDescription& run, const judge::FindingsBook& findings) 
   };
 }
 
+json latency_tally(const judge::LatencyTally& latency) {
+  return {{"count", latency.histogram.count()},
+          {"p50_ms", latency.histogram.quantile(0.5)},
+          {"p95_ms", latency.histogram.quantile(0.95)},
+          {"max_ms", latency.max_ms}};
+}
+
 json relation_sizes(const std::vector<replay::RelationSize>& sizes) {
   json listed = json::array();
   for (const replay::RelationSize& size : sizes) {
@@ -281,7 +288,9 @@ json lock_impact_json(const judge::LockImpactBook& book) {
                       {"shadow_waits", wait_tally(shape->shadow_waits)},
                       {"baseline_waits", wait_tally(shape->baseline_waits)},
                       {"queued_behind_migration", wait_tally(shape->queued_behind_migration)},
-                      {"failed_by_migration", shape->failed_by_migration}});
+                      {"failed_by_migration", shape->failed_by_migration},
+                      {"latency_during", {{"baseline", latency_tally(shape->baseline_latency_during)},
+                                          {"shadow", latency_tally(shape->shadow_latency_during)}}}});
   }
   json phases = json::object();
   for (const auto phase : {replay::MigrationPhase::kBefore, replay::MigrationPhase::kDuring, replay::MigrationPhase::kAfter}) {

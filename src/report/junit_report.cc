@@ -74,7 +74,8 @@ ShapeTestCase lock_impact_case(const json& lock_impact, const std::string& verdi
   }
   for (const auto& line : view::shape_wait_lines(lock_impact)) {
     test.detail += "query shape: " + line.normalized + "\n  waited behind the migration: " + line.shadow_behind +
-                   "; baseline waits: " + line.baseline + "; failed because of it: " + line.failed + "\n";
+                   "; baseline waits: " + line.baseline + "; failed because of it: " + line.failed +
+                   "; p95 while it ran (baseline → shadow): " + line.latency + "\n";
   }
   return test;
 }

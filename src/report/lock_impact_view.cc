@@ -127,6 +127,13 @@ std::vector<ShapeWaitLine> shape_wait_lines(const json& lock_impact) {
       line.failed += (line.failed.empty() ? "" : ", ") + sqlstate + " " + std::to_string(count.get<std::uint64_t>());
     }
     if (line.failed.empty()) line.failed = "–";
+    const json latency = shape.value("latency_during", json::object());
+    const json baseline = latency.value("baseline", json::object());
+    const json shadow = latency.value("shadow", json::object());
+    const auto count = shadow.value("count", std::uint64_t{0});
+    line.latency = count == 0 ? "–"
+                              : wait(baseline.value("p95_ms", json(0.0))) + " → " + wait(shadow.value("p95_ms", json(0.0))) +
+                                    " (" + plural(count, "statement", "statements") + ")";
     lines.push_back(std::move(line));
   }
   return lines;

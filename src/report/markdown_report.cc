@@ -192,11 +192,12 @@ Section lock_impact_section(const json& report) {
   const auto shapes = view::shape_wait_lines(lock_impact);
   if (!shapes.empty()) {
     std::ostringstream waits;
-    waits << "| query shape | waited behind the migration (shadow) | waits on the baseline (control) | failed because of it |\n"
-          << "|---|---|---|---|\n";
+    waits << "| query shape | waited behind the migration (shadow) | waits on the baseline (control) | failed because of it "
+             "| p95 while it ran (baseline → shadow) |\n"
+          << "|---|---|---|---|---|\n";
     for (const auto& line : shapes) {
       waits << "| " << code(line.normalized) << " | " << cell(line.shadow_behind) << " | " << cell(line.baseline) << " | "
-            << cell(line.failed) << " |\n";
+            << cell(line.failed) << " | " << cell(line.latency) << " |\n";
     }
     section.items.push_back(waits.str() + "\n");
   }

@@ -175,6 +175,10 @@ void print_lock_impact(std::ostream& out, const judge::LockImpactBook& book, con
         << "); baseline over the same stretch: " << shape->baseline_waits.count << " waits (longest "
         << judge::describe_wait_ms(shape->baseline_waits.max_ms) << ")";
     if (shape->failed() > 0) out << "; failed " << error_list(shape->failed_by_migration);
+    if (shape->during > 0) {
+      out << "; p95 while it ran: baseline " << judge::describe_wait_ms(shape->baseline_latency_during.histogram.quantile(0.95))
+          << ", shadow " << judge::describe_wait_ms(shape->shadow_latency_during.histogram.quantile(0.95));
+    }
     out << "\n";
   }
   if (book.before_mismatches() > 0) {

@@ -25,12 +25,12 @@ compare::ResultSignature failed(std::string sqlstate) {
 // Feeds one statement of shape `fingerprint` with its lock waits.
 void feed(FindingsBook& book, const std::string& fingerprint, replay::LockWaits locks,
           const compare::ResultSignature& baseline = inserted(), const compare::ResultSignature& shadow = inserted(),
-          DivergenceClass divergence = DivergenceClass::kMatch) {
+          DivergenceClass divergence = DivergenceClass::kMatch, double baseline_ms = 0, double shadow_ms = 0) {
   Event event;
   event.sql = "INSERT INTO t VALUES (1)";
   const sql::QueryShape shape{fingerprint, "INSERT INTO t VALUES ($1)"};
-  book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, "", 0, 0, false, false, std::nullopt,
-                    false, locks});
+  book.on_compared({event, shape, divergence, baseline, shadow, std::nullopt, "", baseline_ms, shadow_ms, false, false,
+                    std::nullopt, false, locks});
 }
 
 JudgeSettings max_blocked(double ms) {
@@ -131,6 +131,34 @@ TEST_CASE("without --migrate-during the lock impact is inactive and neutral", "[
   CHECK_FALSE(book.lock_impact().active());
   CHECK(book.lock_impact().verdict() == Verdict::kSafe);
   CHECK(book.lock_impact().shapes().empty());
+}
+
+TEST_CASE("the latency of a shape during the migration is kept per side, beside the control", "[judge]") {
+  FindingsBook book(max_blocked(3000));
+  // Sent before and after: not the migration's window.
+  feed(book, "a", {replay::MigrationPhase::kBefore, 0, 0, false}, inserted(), inserted(), DivergenceClass::kMatch, 1, 1);
+  feed(book, "a", {replay::MigrationPhase::kAfter, 0, 0, false}, inserted(), inserted(), DivergenceClass::kMatch, 9, 9);
+  for (double shadow_ms : {2.0, 3.0, 400.0}) {
+    feed(book, "a", {replay::MigrationPhase::kDuring, 0, 0, false}, inserted(), inserted(), DivergenceClass::kMatch, 0.5,
+         shadow_ms);
+  }
+  book.on_migration_run({});
+  const auto shapes = book.lock_impact().shapes();
+  // Listed though nothing waited: it ran during the migration.
+  REQUIRE(shapes.size() == 1);
+  CHECK(shapes[0]->baseline_latency_during.histogram.count() == 3);
+  CHECK(shapes[0]->baseline_latency_during.max_ms == Approx(0.5));
+  CHECK(shapes[0]->shadow_latency_during.max_ms == Approx(400));
+  CHECK(shapes[0]->shadow_latency_during.histogram.quantile(0.5) == Approx(3).epsilon(0.1));
+  CHECK(book.lock_impact().verdict() == Verdict::kSafe);
+}
+
+TEST_CASE("waits and latencies read as seconds, milliseconds, or tenths below 10 ms", "[judge]") {
+  CHECK(describe_wait_ms(0) == "0 ms");
+  CHECK(describe_wait_ms(0.42) == "0.4 ms");
+  CHECK(describe_wait_ms(9.9) == "9.9 ms");
+  CHECK(describe_wait_ms(12.4) == "12 ms");
+  CHECK(describe_wait_ms(1500) == "1.5 s");
 }
 
 }  // namespace pgshadow::judge

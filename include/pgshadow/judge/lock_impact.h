@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pgshadow/core/verdict.h"
+#include "pgshadow/judge/latency.h"
 #include "pgshadow/replay/replay.h"
 
 namespace pgshadow::judge {
@@ -22,6 +23,14 @@ namespace pgshadow::judge {
 struct WaitTally {
   std::uint64_t count = 0;
   double total_ms = 0;
+  double max_ms = 0;
+  void add(double ms);
+};
+
+// The latency of one side of a shape's statements during the migration: quantiles in bounded
+// memory, and the exact maximum.
+struct LatencyTally {
+  LatencyHistogram histogram;
   double max_ms = 0;
   void add(double ms);
 };
@@ -38,6 +47,11 @@ struct ShapeLockImpact {
   // servers' own waits.
   WaitTally queued_behind_migration;
   std::map<std::string, std::uint64_t> failed_by_migration;  // SQLSTATE -> statements
+  // Send to last result of the statements sent during the migration, per side: what the
+  // application would have seen of it, against the control. In the reports, never in the
+  // verdict (a timing flips with one scheduler stall; the waits rest on the servers' own locks).
+  LatencyTally baseline_latency_during;
+  LatencyTally shadow_latency_during;
   std::uint64_t failed() const;
 };
 
@@ -55,7 +69,8 @@ class LockImpactBook {
   bool active() const { return run_.has_value(); }
   const std::optional<replay::MigrationRun>& migration_run() const { return run_; }
   const LockImpactSettings& settings() const { return settings_; }
-  // Shapes with a wait or a failure during the migration, longest wait behind it first.
+  // Shapes sent during the migration, or with a wait or a failure behind it; failures first,
+  // then the longest wait behind it.
   std::vector<const ShapeLockImpact*> shapes() const;
   // Statements by phase: before, during, after the migration.
   const std::map<replay::MigrationPhase, std::uint64_t>& phases() const { return phases_; }
