@@ -76,21 +76,28 @@ double ConcurrentMigration::seconds_now() const {
   return std::chrono::duration<double>(Clock::now() - replay_started_).count();
 }
 
-void ConcurrentMigration::start(double at_capture_s, bool after_traffic) {
+void ConcurrentMigration::start(double at_capture_s, bool after_traffic, Clock::time_point go_at) {
   started_ = true;
+  go_at_ = go_at;
   {
     const std::lock_guard lock(mutex_);
     run_.at_capture_s = at_capture_s;
     run_.at_chosen = migration_.at_chosen;
     run_.after_traffic = after_traffic;
-    run_.started_s = seconds_now();
+    run_.started_s = std::chrono::duration<double>(std::max(go_at, Clock::now()) - replay_started_).count();
     run_.sample_interval_ms = std::chrono::duration<double, std::milli>(kLockWatchInterval).count();
   }
   applier_ = std::thread([this] { apply(); });
   watcher_ = std::thread([this] { watch(); });
 }
 
-void ConcurrentMigration::on_session(int backend_pid) { pid_ = backend_pid; }
+// Connected: its first statement waits for the go.
+void ConcurrentMigration::on_session(int backend_pid) {
+  while (Clock::now() < go_at_ && !stop_.load()) {
+    std::this_thread::sleep_for(std::min<Clock::duration>(go_at_ - Clock::now(), std::chrono::milliseconds(1)));
+  }
+  pid_ = backend_pid;
+}
 
 void ConcurrentMigration::on_statement_start(std::size_t index, const std::string& file, std::uint64_t line,
                                              const std::string& shape) {
@@ -142,6 +149,7 @@ void ConcurrentMigration::watch() {
         const std::lock_guard lock(mutex_);
         log_.sample(index, at_s, rows);
         ++samples;
+        if (!rows.empty()) took_lock_ = true;
       }
     }
     std::this_thread::sleep_for(kLockWatchInterval);

@@ -25,6 +25,9 @@ namespace pgshadow::replay {
 
 // How often the lock watch samples pg_locks while the migration runs.
 inline constexpr auto kLockWatchInterval = std::chrono::milliseconds(5);
+// How long the traffic waits, at the migration's point, for the migration to take its first lock
+// (a migration whose first statements take none gives the traffic back after this).
+inline constexpr auto kMigrationHeadStart = std::chrono::seconds(1);
 
 // Normalized shapes of the texts pg_stat_activity shows for the sessions the migration queues
 // behind: sampled every kLockWatchInterval while it waits, the same few texts again and again,
@@ -47,9 +50,13 @@ class ConcurrentMigration final : private pg::MigrationProgress {
   ConcurrentMigration(const ConcurrentMigration&) = delete;
   ConcurrentMigration& operator=(const ConcurrentMigration&) = delete;
 
-  // Replay thread: starts both threads; at_capture_s and after_traffic go into the report.
-  void start(double at_capture_s, bool after_traffic);
+  // Replay thread: starts both threads; at_capture_s and after_traffic go into the report. The
+  // migration connects at once and runs its first statement at `go_at` (the capture point's
+  // production time in timed order), so that connecting costs it no time against the traffic.
+  void start(double at_capture_s, bool after_traffic, Clock::time_point go_at);
   bool started() const { return started_; }
+  // Any thread: whether the lock watch has seen the migration hold or wait for a lock.
+  bool took_lock() const { return took_lock_.load(); }
   // Any thread: the migration's backend, 0 before it connected or once it ended.
   int backend_pid() const { return ended_.load() ? 0 : pid_.load(); }
   bool ended() const { return ended_.load(); }
@@ -77,6 +84,8 @@ class ConcurrentMigration final : private pg::MigrationProgress {
   std::atomic<bool> stop_{false};  // set by the destructor, or from interrupted_ by the watch
   std::atomic<int> pid_{0};
   std::atomic<bool> ended_{false};
+  std::atomic<bool> took_lock_{false};
+  Clock::time_point go_at_{};
   // The statement running, and a counter that changes at each start and end, so that the watch
   // can tell a sample taken across a boundary.
   std::atomic<std::size_t> statement_{0};

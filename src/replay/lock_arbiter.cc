@@ -33,12 +33,15 @@ void end_wait(SideRun& side, Clock::time_point over_at) {
 
 void LockArbiter::finished(SideRun& side) { end_wait(side, side.finished_at); }
 
-// The blockers and the age of the wait, in one round trip: "pid,pid;seconds".
+// The blockers and the age of the wait, in one round trip: "pid,pid;seconds". Each blocker once:
+// pg_blocking_pids names a parallel query's leader once per process of its group that holds the
+// lock (a parallel CREATE INDEX: the leader twice), and one blocker is not two.
 Result<LockArbiter::Wait> LockArbiter::wait_of(int side, int backend_pid) {
   const auto checking = stages_.enter(StageClock::kLockChecks);
   const std::string pid = std::to_string(backend_pid);
   auto answer = monitors_[static_cast<std::size_t>(side)]->query_scalar(
-      "SELECT coalesce(array_to_string(pg_blocking_pids(" + pid + "), ','), '') || ';' || "
+      "SELECT coalesce((SELECT string_agg(DISTINCT b::text, ',') FROM unnest(pg_blocking_pids(" + pid + ")) AS b), '') "
+      "|| ';' || "
       "coalesce((SELECT extract(epoch FROM clock_timestamp() - min(waitstart)) FROM pg_locks WHERE pid = " + pid +
       " AND NOT granted)::text, '')",
       monitor_limits_);
@@ -71,7 +74,7 @@ Result<LockArbiter::Wait> LockArbiter::wait_of(int side, int backend_pid) {
 Result<std::vector<int>> LockArbiter::blocking_pids(int side, int backend_pid) {
   const auto checking = stages_.enter(StageClock::kLockChecks);
   auto listed = monitors_[static_cast<std::size_t>(side)]->query_column(
-      "SELECT unnest(pg_blocking_pids(" + std::to_string(backend_pid) + "))", monitor_limits_);
+      "SELECT DISTINCT unnest(pg_blocking_pids(" + std::to_string(backend_pid) + "))", monitor_limits_);
   if (!listed) {
     if (listed.error().kind == ErrorKind::kInfrastructure) on_trouble_(side);
     return listed.error();

@@ -84,8 +84,9 @@ Result<ReplaySummary> ReplayEngine::run(capture::EventSource& source) {
     Pending pending = std::move(**next);
     resolve_footprint(pending);
     SessionRun& session = pool_->session_for(pending.event.session_id);
-    start_migration_if_due(pending.event);
-    if (Status ready = wait_until_dispatchable(session, pending); !ready) {
+    Status ready = start_migration_if_due(pending.event);
+    if (ready) ready = wait_until_dispatchable(session, pending);
+    if (!ready) {
       if (ready.error().kind != ErrorKind::kInterrupted) return ready.error();
       observer_.on_not_replayed(pending.event);
       break;
@@ -191,7 +192,11 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
 
 Clock::time_point ReplayEngine::production_time_of(const Event& event) const {
   if (settings_.order != ReplayOrder::kTimed) return clock_.now();
-  const auto offset_us = static_cast<double>(event.start_us - feed_->first_capture_us()) / settings_.speed;
+  return production_time_at(event.start_us - feed_->first_capture_us());
+}
+
+Clock::time_point ReplayEngine::production_time_at(std::int64_t capture_offset_us) const {
+  const auto offset_us = static_cast<double>(capture_offset_us) / settings_.speed;
   return started_ + std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, offset_us)));
 }
 
@@ -204,8 +209,9 @@ bool ReplayEngine::may_run_ahead(const SessionRun& holder, const Event& event) c
 }
 
 // Timed order: production's pacing, scaled. The wait keeps the statements in flight moving.
-Status ReplayEngine::wait_for_production_time(const Event& event) {
-  const auto due = production_time_of(event);
+Status ReplayEngine::wait_for_production_time(const Event& event) { return pump_until(production_time_of(event)); }
+
+Status ReplayEngine::pump_until(Clock::time_point due) {
   while (clock_.now() < due) {
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
     if (in_flight_.empty()) {
@@ -397,13 +403,33 @@ MigrationPhase ReplayEngine::migration_phase() const {
 }
 
 // The migration starts before the first statement that started at least `at` into the capture
-// in production, alongside whatever is still in flight, as a migration runner would.
-void ReplayEngine::start_migration_if_due(const Event& next) {
-  if (!migration_ || migration_->started()) return;
+// in production, alongside whatever is still in flight, as a migration runner would; in timed
+// order at that statement's production time, not as soon as the feed reads it (the statements
+// before it would otherwise meet a migration that production's had not started yet).
+//
+// A statement the capture has at that very point would race the migration for the lock, and
+// the verdict would depend on which wins: the replay holds the traffic until the lock watch has
+// seen the migration hold or wait for a lock (or it ended), kMigrationHeadStart at most, as a
+// migration that production ran first got there first.
+Status ReplayEngine::start_migration_if_due(const Event& next) {
+  if (!migration_ || migration_->started()) return Status::success();
   const std::int64_t offset_us = next.start_us - feed_->first_capture_us();
-  if (offset_us < targets_.migrate_during->at.count()) return;
-  trace_("the migration starts (capture offset %.3f s)", static_cast<double>(offset_us) / 1e6);
-  migration_->start(static_cast<double>(offset_us) / 1e6, false);
+  const std::int64_t at_us = targets_.migrate_during->at.count();
+  if (offset_us < at_us) return Status::success();
+  const auto go_at = settings_.order == ReplayOrder::kTimed ? production_time_at(at_us) : clock_.now();
+  trace_("the migration starts (capture offset %.3f s)", static_cast<double>(at_us) / 1e6);
+  migration_->start(static_cast<double>(at_us) / 1e6, false, go_at);
+  if (Status waited = pump_until(go_at); !waited) return waited;
+  const auto head_start_ends = clock_.now() + kMigrationHeadStart;
+  while (!migration_->took_lock() && !migration_->ended() && clock_.now() < head_start_ends) {
+    if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
+    if (in_flight_.empty()) {
+      clock_.sleep_for(std::chrono::milliseconds(1));
+    } else if (Status pumped = pump(); !pumped) {
+      return pumped;
+    }
+  }
+  return Status::success();
 }
 
 // After the traffic: a migration not yet started (the capture is shorter than `at`) runs now,
@@ -413,7 +439,7 @@ Status ReplayEngine::finish_migration() {
   if (!migration_->started() && !interrupted()) {
     const double span_s = static_cast<double>(feed_->current_capture_us() - feed_->first_capture_us()) / 1e6;
     trace_("the capture ended before the migration's point: it starts after the traffic");
-    migration_->start(span_s, true);
+    migration_->start(span_s, true, clock_.now());
   }
   if (!migration_->started()) return Status::success();
   const auto waiting = stages_.enter(StageClock::kWaitForServers);

@@ -46,6 +46,8 @@ class ReplayEngine {
   Status wait_for_production_time(const Event& event);
   // Timed order: when production sent it (scaled by --speed); else now.
   Clock::time_point production_time_of(const Event& event) const;
+  Clock::time_point production_time_at(std::int64_t capture_offset_us) const;  // timed order
+  Status pump_until(Clock::time_point due);  // the statements in flight move meanwhile
   // Whether a holder's statement may run ahead of its turn now (LockArbiter::may_run_ahead).
   bool may_run_ahead(const SessionRun& holder, const Event& event) const;
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
@@ -56,7 +58,7 @@ class ReplayEngine {
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
   // --migrate-during: starts the migration once the capture reaches its point, and collects it.
-  void start_migration_if_due(const Event& next);
+  Status start_migration_if_due(const Event& next);
   Status finish_migration();
   MigrationPhase migration_phase() const;
   void account_rest_as_failed();

@@ -357,4 +357,43 @@ TEST_CASE("scale-table: grows both sides alike before the migration meets the ta
   CHECK_THAT(first_row(servers.shadow, contents), Catch::StartsWith("200004|"));
 }
 
+TEST_CASE("a parallel index build the traffic waits behind is the migration's wait, not a stall", "[locks]") {
+  // Every row costs the index expression a millisecond, and the build runs in a leader and a
+  // worker (pg_blocking_pids then names the leader twice): about 3 s of SHARE lock on t.
+  const char* baseline =
+      "CREATE TABLE t (id int PRIMARY KEY, note text) WITH (parallel_workers = 1); GRANT ALL ON t TO app; "
+      "CREATE TABLE other (id int); GRANT ALL ON other TO app; "
+      "INSERT INTO t SELECT g, 'n' FROM generate_series(1, 3000) AS g; "
+      "CREATE FUNCTION slow(value int) RETURNS int LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS "
+      "$$ BEGIN PERFORM pg_sleep(0.001); RETURN value; END $$;";
+  const ServerPair servers({}, baseline);
+  TempDir dir;
+  std::string capture = capture_header() + "\n";
+  capture += capture_event(0, "SELECT count(*) FROM other", "s1") + "\n";
+  capture += capture_event(2, "SELECT count(*) FROM other", "s1") + "\n";  // the migration starts before it
+  capture += capture_event(3, "UPDATE t SET note = 'u' WHERE id = 1", "s2") + "\n";
+  capture += capture_event(4, "SELECT count(*) FROM other", "s3") + "\n";  // after the UPDATE in production
+  capture += capture_event(12, "SELECT note FROM t WHERE id = 1", "s1") + "\n";
+  dir.write("capture.jsonl", capture);
+  dir.write("001_index.sql", "SET max_parallel_maintenance_workers = 1;\nCREATE INDEX t_slow ON t (slow(id));\n");
+  const std::string report_path = dir.file("report.json");
+  const Outcome run =
+      verify_during(servers, dir, "001_index.sql", {"--migrate-during", "2s", "--max-blocked", "200ms", "--report", report_path});
+  INFO("stdout:\n" << run.out << "\nstderr:\n" << run.err);
+  const json report = json::parse(read_file(report_path));
+  const json& impact = report["lock_impact"];
+  INFO("lock_impact: " << impact.dump(2));
+  REQUIRE(impact.is_object());
+  CHECK(migration_lock(impact, "t", "ShareLock").is_object());
+  CHECK(impact["shadow_behind_migration"]["count"] == 1);
+  CHECK(impact["verdict"] == "review");
+  // The read that came after the UPDATE in production was held back behind it, and counted so:
+  // with the leader counted twice the wait read as a stall, and nothing was held "behind the
+  // migration".
+  CHECK(impact["queued_behind_migration"]["count"].get<int>() >= 1);
+  // Due at 4 s, sent once the UPDATE ended (the build holds its lock until about 5.3 s).
+  CHECK(impact["queued_behind_migration"]["max_ms"].get<double>() >= 500);
+  CHECK(report["classes"]["match"] == 5);
+}
+
 }  // namespace pgshadow::hostile
