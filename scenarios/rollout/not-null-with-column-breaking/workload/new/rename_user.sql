@@ -1,0 +1,3 @@
+-- Profile edit: the user changes the spelling of their name.
+\set uid 1 + (:cbase + :client_id) * 10 + random(0, 9)
+UPDATE users SET name = lower(name) WHERE id = :uid
