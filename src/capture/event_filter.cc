@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "pgshadow/util/xxh3.h"
 #include "timestamp.h"
@@ -23,6 +24,18 @@ double session_position(std::string_view session_id, std::uint64_t seed) {
 
 }  // namespace
 
+// seed + 1: apart from the shard's positions (seed 0), so that a sample of a shard is not skewed.
+double session_sample_position(std::string_view session_id, std::uint64_t seed) {
+  return session_position(session_id, seed + 1);
+}
+
+double sample_keeping(std::vector<double> positions, std::size_t kept) {
+  if (kept >= positions.size()) return 1.0;
+  if (kept == 0) return std::numeric_limits<double>::min();
+  std::sort(positions.begin(), positions.end());
+  return (positions[kept - 1] + positions[kept]) / 2.0;
+}
+
 bool EventFilter::empty() const {
   return databases.empty() && users.empty() && applications.empty() && !since_us && !until_us &&
          !sessions_sample && shard_count <= 1;
@@ -39,7 +52,7 @@ std::optional<std::string> EventFilter::reason_to_drop(const Event& event) const
     const auto shard = static_cast<std::uint32_t>(session_position(event.session_id, 0) * shard_count);
     if (shard != shard_index) return "other shard";
   }
-  if (sessions_sample && session_position(event.session_id, seed + 1) >= *sessions_sample) {
+  if (sessions_sample && session_sample_position(event.session_id, seed) >= *sessions_sample) {
     return "not in the session sample";
   }
   return std::nullopt;

@@ -278,6 +278,7 @@ int run_rollout(const RolloutOptions& given) {
     row.step = step.name;
     row.is_rollback = is_rollback;
     row.deployed = step.traffic;
+    row.new_share = step.new_share;
     for (const auto& migration : step.migrations) row.migrations.push_back(migration.written);
     for (AppVersion v : rollout::kAppVersions) {
       row.cells.push_back(rollout::cell_not_run(v, step.deploys(v), "an earlier step's migration failed"));

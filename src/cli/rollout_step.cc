@@ -1,5 +1,7 @@
 #include "rollout_step.h"
 
+#include <cmath>
+#include <set>
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -49,6 +51,25 @@ void say(const RolloutContext& context, const std::string& text) {
   if (!context.quiet) std::cerr << "pgshadow: rollout: " << text << "\n";
 }
 
+// The sample that keeps `share` of a capture's sessions exactly (rounded, at least one): a
+// fraction alone keeps any number of a few sessions (3 of 9 for 70%).
+Result<double> sample_for_share(const std::string& capture_path, double share) {
+  const capture::FilteredEventSource* unfiltered = nullptr;
+  auto source = open_filtered_capture({capture_path}, FilterOptions{}, &unfiltered, false);
+  if (!source) return source.error();
+  std::set<std::string> sessions;
+  for (;;) {
+    auto next = (*source)->next();
+    if (!next) return next.error();
+    if (!next->has_value()) break;
+    sessions.insert((*next)->session_id);
+  }
+  std::vector<double> positions;
+  for (const std::string& session : sessions) positions.push_back(capture::session_sample_position(session, FilterOptions{}.seed));
+  const auto kept = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(share * static_cast<double>(sessions.size()))));
+  return capture::sample_keeping(std::move(positions), kept);
+}
+
 // The versions' captures replayed on the pair at once, each judged as a cell of the matrix.
 // One version replays its capture as it is; several are interleaved as pods of both serve
 // during a rollout (interleaved_traffic.h), each statement's fate counted in its version's cell.
@@ -72,9 +93,18 @@ Result<std::map<AppVersion, rollout::Cell>> replay_versions(const RolloutContext
   rollout::VersionRouter router;
   rollout::InterleavedTraffic interleaved;
   std::unique_ptr<capture::EventSource> single;
+  std::map<AppVersion, const capture::FilteredEventSource*> filtered_of;
+  // share: {new: 30%}: each deployed version's part of the sessions, chosen reproducibly (a
+  // version not deployed during the step replays whole: its cell says what all of it would meet).
   for (AppVersion v : versions) {
-    const capture::FilteredEventSource* filtered = nullptr;
-    auto source = open_filtered_capture({context.plan->capture_of(v)}, FilterOptions{}, &filtered);
+    FilterOptions filter;
+    if (step.new_share && step.deploys(v)) {
+      auto sample = sample_for_share(context.plan->capture_of(v), v == AppVersion::kNew ? *step.new_share : 1.0 - *step.new_share);
+      if (!sample) return sample.error();
+      filter.sessions_sample = *sample;
+    }
+    const capture::FilteredEventSource*& filtered = filtered_of[v];
+    auto source = open_filtered_capture({context.plan->capture_of(v)}, filter, &filtered);
     if (!source) return source.error();
     Judging& cell = judging[v];
     if (versions.size() == 1) {
@@ -97,8 +127,10 @@ Result<std::map<AppVersion, rollout::Cell>> replay_versions(const RolloutContext
   }
   std::map<AppVersion, rollout::Cell> cells;
   for (AppVersion v : versions) {
+    if (const capture::FilteredEventSource* filtered = filtered_of.at(v)) judging.at(v).book.on_filtered(filtered->filtered_by_reason());
     rollout::Cell cell = rollout::judge_cell(v, step.deploys(v), judging.at(v).book, judging.at(v).failures);
     cell.compared_with = compared_with;
+    if (const capture::FilteredEventSource* filtered = filtered_of.at(v)) cell.outside_share = filtered->filtered();
     cells.emplace(v, std::move(cell));
   }
   return cells;
@@ -152,6 +184,7 @@ Result<StepResult> run_step(const RolloutContext& context, const StepInputs& inp
   result.row.is_rollback = inputs.is_rollback;
   for (const auto& migration : step.migrations) result.row.migrations.push_back(migration.written);
   result.row.deployed = step.traffic;
+  result.row.new_share = step.new_share;
   std::vector<AppVersion> continuing;  // deployed before the step and during it
   std::vector<AppVersion> newcomers;   // deployed during the step, not before it
   std::vector<AppVersion> idle;        // not deployed during the step

@@ -1,5 +1,6 @@
 #include "pgshadow/report/rollout_html.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "report_view.h"
@@ -33,7 +34,11 @@ std::string verdict_class(const std::string& verdict, bool incomplete) {
 
 std::string step_title(const json& row) {
   const std::string step = text_of(row, "step");
-  return text_of(row, "kind") == "rollback" ? "rollback (after " + text_of(row, "after") + ")" : step;
+  std::string title = text_of(row, "kind") == "rollback" ? "rollback (after " + text_of(row, "after") + ")" : step;
+  if (const json share = row.value("new_share", json()); share.is_number()) {
+    title += " (" + std::to_string(static_cast<int>(std::lround(share.get<double>() * 100))) + "% new)";
+  }
+  return title;
 }
 
 // "safe", "BREAKING", "(expected)": as the terminal summary words it.

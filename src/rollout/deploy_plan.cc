@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <initializer_list>
 #include <set>
@@ -135,6 +136,44 @@ std::vector<MigrationRef> read_migrations(const YAML::Node& node, const std::str
   return migrations;
 }
 
+// "30%" or 0.3 of the sessions; `share: {new: 30%}` or `{old: 70%}`, as the new application's part.
+std::optional<double> read_share(const YAML::Node& node, const std::string& what, const std::vector<AppVersion>& traffic,
+                                 PlanProblems& problems) {
+  if (!node) return std::nullopt;
+  const std::string usage = what + ": share must be one version's part of the traffic, as {new: 30%} or {old: 70%}";
+  if (!node.IsMap() || node.size() != 1) {
+    problems.add(node, usage);
+    return std::nullopt;
+  }
+  const auto entry = *node.begin();
+  const auto version = version_named(entry.first.Scalar());
+  if (!version) {
+    problems.add(entry.first, what + ": share names '" + entry.first.Scalar() + "': give old or new");
+    return std::nullopt;
+  }
+  if (traffic.size() != 2) {
+    problems.add(node, what + ": share needs both versions in its traffic ([old, new]): it splits the traffic between them");
+    return std::nullopt;
+  }
+  std::string text = entry.second.IsScalar() ? entry.second.Scalar() : "";
+  const bool percent = !text.empty() && text.back() == '%';
+  if (percent) text.pop_back();
+  double value = 0;
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) {
+    problems.add(entry.second, what + ": share of " + entry.first.Scalar() + " is '" + entry.second.Scalar() +
+                                   "': give a percentage (30%) or a fraction (0.3)");
+    return std::nullopt;
+  }
+  if (percent) value /= 100.0;
+  if (!(value > 0.0 && value < 1.0)) {
+    problems.add(entry.second, what + ": share of " + entry.first.Scalar() + " is '" + entry.second.Scalar() +
+                                   "': it must lie strictly between 0 and 100% (a version with no part is not deployed)");
+    return std::nullopt;
+  }
+  return *version == AppVersion::kNew ? value : 1.0 - value;
+}
+
 PlanStep read_step(const YAML::Node& node, const std::string& what, const std::string& scenario_dir,
                    PlanProblems& problems) {
   PlanStep step;
@@ -147,6 +186,7 @@ PlanStep read_step(const YAML::Node& node, const std::string& what, const std::s
     step.traffic = read_traffic(node["traffic"], what, problems);
     if (step.traffic.empty() && problems.count() == before) problems.add(node["traffic"], what + ": traffic names no version (old, new)");
   }
+  step.new_share = read_share(node["share"], what, step.traffic, problems);
   step.checks = read_checks(node["checks"], what, problems);
   return step;
 }
@@ -160,7 +200,7 @@ std::vector<PlanStep> read_phases(const YAML::Node& node, const std::string& sce
   std::set<std::string> names;
   for (const YAML::Node& item : node) {
     const std::string what = "phase " + std::to_string(phases.size() + 1);
-    if (!check_keys(item, what, {"name", "migrations", "traffic", "checks"}, problems)) continue;
+    if (!check_keys(item, what, {"name", "migrations", "traffic", "share", "checks"}, problems)) continue;
     std::string name;
     if (!item["name"]) {
       problems.add(item, what + " needs a 'name'");
@@ -179,7 +219,7 @@ std::vector<PlanStep> read_phases(const YAML::Node& node, const std::string& sce
 std::optional<Rollback> read_rollback(const YAML::Node& node, const std::vector<PlanStep>& phases,
                                       const std::string& scenario_dir, PlanProblems& problems) {
   if (!node) return std::nullopt;
-  if (!check_keys(node, "rollback", {"after", "migrations", "traffic", "checks"}, problems)) return std::nullopt;
+  if (!check_keys(node, "rollback", {"after", "migrations", "traffic", "share", "checks"}, problems)) return std::nullopt;
   Rollback rollback;
   if (!node["after"]) {
     problems.add(node, "rollback needs 'after': the phase whose end it rolls back from");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <sstream>
 
 namespace pgshadow::rollout {
@@ -27,11 +28,20 @@ std::string migrations_text(const MatrixRow& row) {
   return text;
 }
 
-std::string step_title(const MatrixRow& row) { return row.is_rollback ? "rollback (after " + row.after + ")" : row.step; }
+// "rollout (30% new)": a step that splits its traffic says how.
+std::string share_text(const MatrixRow& row) {
+  if (!row.new_share) return "";
+  return " (" + std::to_string(static_cast<int>(std::lround(*row.new_share * 100))) + "% new)";
+}
+
+std::string step_title(const MatrixRow& row) {
+  return (row.is_rollback ? "rollback (after " + row.after + ")" : row.step) + share_text(row);
+}
 
 std::string cell_text(const Cell& cell) {
   std::string text = cell_word(cell);
   if (cell.fail_before > 0) text += ", " + std::to_string(cell.fail_before) + " fail before";
+  if (cell.outside_share > 0) text += ", " + std::to_string(cell.outside_share) + " outside the share";
   return text;
 }
 
@@ -58,6 +68,7 @@ json cell_json(const Cell& cell) {
                  {"skipped", cell.skipped},
                  {"failed", cell.failed},
                  {"fail_before", cell.fail_before},
+                 {"outside_share", cell.outside_share},
                  {"compared_with", cell.compared_with},
                  {"findings", findings}};
   if (cell.verdict == CellVerdict::kNotRun) result["not_run_reason"] = cell.not_run_reason;
@@ -81,6 +92,7 @@ json row_json(const MatrixRow& row) {
                  {"cells", cells},            {"checks", checks},
                  {"migration_failure", nullptr}};
   if (row.is_rollback) result["after"] = row.after;
+  result["new_share"] = row.new_share ? json(*row.new_share) : json(nullptr);
   if (row.migration_failure) {
     const auto& failure = row.migration_failure->failure;
     result["migration_failure"] = {{"file", failure.file},

@@ -67,6 +67,23 @@ TEST_CASE("the session sample keeps about the fraction asked, the same sessions 
   CHECK(first.size() < 600);
 }
 
+TEST_CASE("a sample fitted to the sessions keeps exactly the number asked, of any few", "[filter]") {
+  for (std::size_t wanted : {0, 1, 3, 6, 9}) {
+    std::vector<std::string> sessions;
+    std::vector<double> positions;
+    for (int s = 0; s < 9; ++s) {
+      sessions.push_back("old/" + std::to_string(s));
+      positions.push_back(session_sample_position(sessions.back(), 4));
+    }
+    EventFilter filter;
+    filter.seed = 4;
+    filter.sessions_sample = sample_keeping(positions, wanted);
+    std::size_t kept = 0;
+    for (const auto& session : sessions) kept += filter.reason_to_drop(event_of(session)) ? 0 : 1;
+    CHECK(kept == wanted);
+  }
+}
+
 TEST_CASE("time bounds and shards are read strictly, with the value at fault in the message", "[filter]") {
   CHECK(parse_time_bound("2026-11-23T10:00:00Z").value() == parse_time_bound("2026-11-23 10:00:00 UTC").value());
   auto bad_time = parse_time_bound("yesterday");

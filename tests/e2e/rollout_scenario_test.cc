@@ -3,6 +3,7 @@
 // in a cell of a deployed version. tests/e2e/CMakeLists.txt registers one ctest per scenario,
 // which runs the hidden test case below with PGSHADOW_ROLLOUT_SCENARIO set. The keys of
 // expect.yaml are documented in scenarios/rollout/README.md.
+#include <cmath>
 #include <yaml-cpp/yaml.h>
 
 #include <catch2/catch.hpp>
@@ -94,7 +95,11 @@ TEST_CASE("a rollout scenario reaches the phase matrix of its expect.yaml", "[.r
     const std::string step = entry.first.as<std::string>();
     const json* row = row_named(report, step);
     REQUIRE(row != nullptr);
-    CHECK(html.find("<tr><th>" + std::string((*row)["kind"] == "rollback" ? "rollback (after " + (*row)["after"].get<std::string>() + ")" : step) + "</th>") != std::string::npos);
+    std::string title = (*row)["kind"] == "rollback" ? "rollback (after " + (*row)["after"].get<std::string>() + ")" : step;
+    if ((*row)["new_share"].is_number()) {
+      title += " (" + std::to_string(static_cast<int>(std::lround((*row)["new_share"].get<double>() * 100))) + "% new)";
+    }
+    CHECK(html.find("<tr><th>" + title + "</th>") != std::string::npos);
     for (const char* version : {"old", "new"}) {
       INFO("cell " << step << " / " << version << ": " << (*row)["cells"][version].dump());
       const std::string verdict = entry.second[version].as<std::string>();

@@ -76,7 +76,7 @@ TEST_CASE("every mistake of a deploy plan is named at once, with file:line and t
   CHECK(plan.error().kind == ErrorKind::kBadInput);
   CHECK(plan.error().message ==
         "deploy.yaml:3: phase 'expand': traffic names 'newer': give old or new\n"
-        "deploy.yaml:5: phase 2: unknown key 'migration' (name, migrations, traffic, checks)\n"
+        "deploy.yaml:5: phase 2: unknown key 'migration' (name, migrations, traffic, share, checks)\n"
         "deploy.yaml:6: phase 'expand': traffic names 'old' twice\n"
         "deploy.yaml:4: phase 'expand' is named twice\n"
         "deploy.yaml:7: phase 'backfill' needs 'traffic': the versions deployed during it (old, new)\n"
@@ -100,6 +100,54 @@ TEST_CASE("a deploy plan that is not YAML, or has no phases, says so with its li
   REQUIRE_FALSE(list.ok());
   CHECK(list.error().message ==
         "deploy.yaml:1: a deploy plan is a mapping with 'phases' (and optionally 'rollback', 'captures')");
+}
+
+TEST_CASE("a phase's share splits its traffic between the versions, as the new application's part", "[rollout]") {
+  const std::string text =
+      "phases:\n"
+      "  - name: canary\n"
+      "    traffic: [old, new]\n"
+      "    share: {new: 10%}\n"
+      "  - name: most\n"
+      "    traffic: [old, new]\n"
+      "    share: {old: 0.25}\n"
+      "  - name: all\n"
+      "    traffic: [old, new]\n";
+  auto plan = parse_deploy_plan(text, "s/deploy.yaml", "s");
+  REQUIRE(plan.ok());
+  CHECK(plan->phases[0].new_share == Approx(0.10));
+  CHECK(plan->phases[1].new_share == Approx(0.75));
+  CHECK_FALSE(plan->phases[2].new_share.has_value());
+}
+
+TEST_CASE("a share that cannot split the traffic is named with its line", "[rollout]") {
+  const std::string text =
+      "phases:\n"
+      "  - name: a\n"
+      "    traffic: [old]\n"
+      "    share: {new: 30%}\n"
+      "  - name: b\n"
+      "    traffic: [old, new]\n"
+      "    share: {new: 100%}\n"
+      "  - name: c\n"
+      "    traffic: [old, new]\n"
+      "    share: {newer: 30%}\n"
+      "  - name: d\n"
+      "    traffic: [old, new]\n"
+      "    share: {new: lots}\n"
+      "  - name: e\n"
+      "    traffic: [old, new]\n"
+      "    share: 30%\n";
+  auto plan = parse_deploy_plan(text, "s/deploy.yaml", "s");
+  REQUIRE_FALSE(plan.ok());
+  CHECK(plan.error().message ==
+        "s/deploy.yaml:4: phase 'a': share needs both versions in its traffic ([old, new]): it splits the traffic "
+        "between them\n"
+        "s/deploy.yaml:7: phase 'b': share of new is '100%': it must lie strictly between 0 and 100% (a version with "
+        "no part is not deployed)\n"
+        "s/deploy.yaml:10: phase 'c': share names 'newer': give old or new\n"
+        "s/deploy.yaml:13: phase 'd': share of new is 'lots': give a percentage (30%) or a fraction (0.3)\n"
+        "s/deploy.yaml:16: phase 'e': share must be one version's part of the traffic, as {new: 30%} or {old: 70%}");
 }
 
 }  // namespace pgshadow::rollout

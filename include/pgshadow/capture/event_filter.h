@@ -33,6 +33,13 @@ struct EventFilter {
   std::optional<std::string> reason_to_drop(const Event& event) const;
 };
 
+// A session's position in [0, 1) for the sample (kept when below sessions_sample), the same on
+// every run and machine for a given seed.
+double session_sample_position(std::string_view session_id, std::uint64_t seed);
+// The sessions_sample that keeps exactly `kept` of the sessions at these positions (the sample
+// of a few sessions by fraction alone keeps any number of them).
+double sample_keeping(std::vector<double> positions, std::size_t kept);
+
 // "2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z" or "2026-11-23 10:00:00 UTC" (csvlog's form)
 // to microseconds since the epoch. Error names the value.
 Result<std::int64_t> parse_time_bound(std::string_view text);

@@ -7,6 +7,7 @@
 //     - name: expand
 //       migrations: [001_add_full_name.sql]      # under the scenario's migrations/
 //       traffic: [old]                           # old | new | both (interleaved)
+//       share: {new: 30%}                        # with both: the new application's part
 //       checks:
 //         - name: dual write agrees
 //           query: SELECT count(*) FROM users WHERE full_name IS DISTINCT FROM name
@@ -52,6 +53,11 @@ struct PlanStep {
   std::string name;
   std::vector<MigrationRef> migrations;  // may be empty (a phase that only deploys code)
   std::vector<AppVersion> traffic;       // deployed during the step, as the plan names them; never empty
+  // `share: {new: 30%}` with both versions deployed: the part of the step's traffic the new
+  // application serves, as during a rollout that has replaced that share of the pods. Whole
+  // sessions are kept, chosen reproducibly: that share of the new capture's sessions, the rest
+  // of the old capture's. Unset: every session of both.
+  std::optional<double> new_share;
   std::vector<DataCheck> checks;
   std::string where;
 

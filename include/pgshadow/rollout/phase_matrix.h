@@ -72,6 +72,7 @@ struct Cell {
   std::uint64_t skipped = 0;
   std::uint64_t failed = 0;          // could not be replayed
   std::uint64_t fail_before = 0;     // statements failing only before the step: expected
+  std::uint64_t outside_share = 0;   // statements of sessions the step's share left out
   std::string not_run_reason;        // for kNotRun
   // What the baseline side of the cell's pair held: "before" the step (the version ran before
   // it: what the step changes for it is compared), or "after" it too (it did not: only what
@@ -105,6 +106,7 @@ struct MatrixRow {
   std::string after;  // rollback: the phase it starts from
   std::vector<std::string> migrations;  // as the plan names them
   std::vector<AppVersion> deployed;
+  std::optional<double> new_share;  // the plan's share: {new: ...}, as a fraction
   std::optional<judge::MigrationFinding> migration_failure;
   std::vector<Cell> cells;  // one per version, old then new
   std::vector<CheckOutcome> checks;
