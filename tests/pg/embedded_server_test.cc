@@ -44,8 +44,10 @@ TEST_CASE("an embedded server starts, answers over its conninfo, stops and leave
   }
   if (geteuid() == 0) {
     // Run as root, the server and its directory belong to the unprivileged server user.
-    auto backend = rows_of(server.conninfo("postgres"), "SELECT pg_backend_pid()");
-    backend.pop_back();
+    // The connection stays open while its backend is looked at: a closed one's backend exits.
+    pqxx::connection held(server.conninfo("postgres"));
+    pqxx::nontransaction work(held);
+    const std::string backend = work.exec1("SELECT pg_backend_pid()")[0].c_str();
     struct stat info {};
     REQUIRE(stat(("/proc/" + backend).c_str(), &info) == 0);
     CHECK(info.st_uid != 0);
