@@ -424,7 +424,7 @@ int run_verify(const VerifyOptions& options) {
   // --migrate-during: the shadow stays the baseline for now (embedded: the pristine shadow gets
   // the migration below, which also finds a migration that fails on the baseline's data).
   const pg::MigrationOptions migration_options{&interrupt_requested(), targets.conninfo.baseline_conninfo};
-  auto migrated = options.locks.migrate_during ? Result<pg::MigrationOutcome>(pg::MigrationOutcome{})
+  auto migrated = options.locks.migrate_during ? Result<MigrationOutcome>(MigrationOutcome{})
                   : targets.pair              ? targets.pair->apply_migrations(*migrations, migration_options)
                                 : pg::apply_migrations(targets.conninfo.shadow_conninfo, *migrations, migration_options);
   if (!migrated) return stop(migrated.error(), "migration");

@@ -212,8 +212,8 @@ void FindingsBook::on_filtered(const std::map<std::string, std::uint64_t>& by_re
   }
 }
 
-void FindingsBook::on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped) {
-  for (const pg::MigrationMessage& message : messages) {
+void FindingsBook::on_migration_messages(const std::vector<MigrationMessage>& messages, std::uint64_t dropped) {
+  for (const MigrationMessage& message : messages) {
     const bool shown = settings_.include_literals || !message.raised_by_user;
     migration_notes_.push_back({message.file + ":" + std::to_string(message.line), message.severity, message.sqlstate,
                                 shown ? message.text : ""});
@@ -221,11 +221,11 @@ void FindingsBook::on_migration_messages(const std::vector<pg::MigrationMessage>
   migration_notes_dropped_ += dropped;
 }
 
-void FindingsBook::on_migration_failed(const pg::MigrationFailure& failure) {
+void FindingsBook::on_migration_failed(const MigrationFailure& failure) {
   MigrationFinding finding{failure, {}};
   const std::string_view name = sqlstate_name(failure.sqlstate);
   const std::string at = failure.file + ":" + std::to_string(failure.line);
-  if (failure.kind == pg::MigrationFailure::Kind::kReachedBaseline) {
+  if (failure.kind == MigrationFailure::Kind::kReachedBaseline) {
     finding.explanation = "the migration reaches outside its own database at " + at +
                           ": it dropped the baseline's database or ended its sessions";
   } else {

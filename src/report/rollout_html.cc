@@ -1,8 +1,8 @@
 #include "pgshadow/report/rollout_html.h"
 
-#include <cmath>
 #include <sstream>
 
+#include "pgshadow/rollout/matrix_words.h"
 #include "report_view.h"
 
 namespace pgshadow::report {
@@ -33,21 +33,13 @@ std::string verdict_class(const std::string& verdict, bool incomplete) {
 }
 
 std::string step_title(const json& row) {
-  const std::string step = text_of(row, "step");
-  std::string title = text_of(row, "kind") == "rollback" ? "rollback (after " + text_of(row, "after") + ")" : step;
-  if (const json share = row.value("new_share", json()); share.is_number()) {
-    title += " (" + std::to_string(static_cast<int>(std::lround(share.get<double>() * 100))) + "% new)";
-  }
-  return title;
+  const json share = row.value("new_share", json());
+  return rollout::step_title(text_of(row, "step"), text_of(row, "kind") == "rollback" ? text_of(row, "after") : "",
+                             share.is_number() ? std::optional<double>(share.get<double>()) : std::nullopt);
 }
 
-// "safe", "BREAKING", "(expected)": as the terminal summary words it.
 std::string cell_word(const json& cell) {
-  std::string word = text_of(cell, "verdict");
-  if (word == "not_run") word = "not run";
-  const bool deployed = cell.value("deployed", false);
-  if (deployed && (word == "breaking" || word == "review")) word = view::upper(word);
-  return deployed ? word : "(" + word + ")";
+  return rollout::cell_word(text_of(cell, "verdict"), cell.value("deployed", false));
 }
 
 void findings_list(std::ostream& out, const json& cell) {

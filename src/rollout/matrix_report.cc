@@ -1,10 +1,11 @@
 #include "pgshadow/rollout/matrix_report.h"
 
+#include "pgshadow/rollout/matrix_words.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <sstream>
 
 namespace pgshadow::rollout {
@@ -28,14 +29,8 @@ std::string migrations_text(const MatrixRow& row) {
   return text;
 }
 
-// "rollout (30% new)": a step that splits its traffic says how.
-std::string share_text(const MatrixRow& row) {
-  if (!row.new_share) return "";
-  return " (" + std::to_string(static_cast<int>(std::lround(*row.new_share * 100))) + "% new)";
-}
-
 std::string step_title(const MatrixRow& row) {
-  return (row.is_rollback ? "rollback (after " + row.after + ")" : row.step) + share_text(row);
+  return rollout::step_title(row.step, row.is_rollback ? row.after : std::string(), row.new_share);
 }
 
 std::string cell_text(const Cell& cell) {
@@ -106,11 +101,7 @@ json row_json(const MatrixRow& row) {
 
 }  // namespace
 
-std::string cell_word(const Cell& cell) {
-  const std::string word(to_string(cell.verdict));
-  if (!cell.deployed) return "(" + word + ")";
-  return cell.verdict == CellVerdict::kBreaking ? upper(word) : word;
-}
+std::string cell_word(const Cell& cell) { return cell_word(to_string(cell.verdict), cell.deployed); }
 
 std::string render_matrix_json(const PhaseMatrix& matrix, const MatrixDescription& run) {
   json rows = json::array();
@@ -135,18 +126,22 @@ std::string render_matrix_summary(const PhaseMatrix& matrix, const MatrixDescrip
   out << "ROLLOUT: " << upper(to_string(matrix.verdict)) << (matrix.incomplete ? " (INCOMPLETE)" : "") << "  "
       << matrix.plan_file << (run.scenario.empty() ? "" : " (" + run.scenario + ")") << "\n\n";
   std::size_t step_width = 6;
-  std::size_t migration_width = 10;
+  std::size_t migration_width = 12;  // "migrations" and two spaces
   for (const auto& row : matrix.rows) {
     step_width = std::max(step_width, step_title(row).size() + 2);
     migration_width = std::max(migration_width, migrations_text(row).size() + 2);
   }
-  constexpr std::size_t kCellWidth = 26;
-  out << "  " << pad("step", step_width) << pad("migrations", migration_width) << pad("old", kCellWidth) << "new\n";
+  // The old version's column is as wide as its widest cell: "safe, 24 outside the share" runs long.
+  std::size_t cell_width = 12;
+  for (const auto& row : matrix.rows) {
+    if (row.cells.size() > 1) cell_width = std::max(cell_width, cell_text(row.cells.front()).size() + 2);
+  }
+  out << "  " << pad("step", step_width) << pad("migrations", migration_width) << pad("old", cell_width) << "new\n";
   for (const auto& row : matrix.rows) {
     out << "  " << pad(step_title(row), step_width) << pad(migrations_text(row), migration_width);
     for (std::size_t i = 0; i < row.cells.size(); ++i) {
       const std::string text = cell_text(row.cells[i]);
-      out << (i + 1 < row.cells.size() ? pad(text, kCellWidth) : text);
+      out << (i + 1 < row.cells.size() ? pad(text, cell_width) : text);
     }
     out << "\n";
   }

@@ -106,8 +106,8 @@ TEST_CASE("a statement that hit lock_timeout on the shadow alone behind the migr
 TEST_CASE("a migration that gave up on its own lock_timeout during the replay is review", "[judge]") {
   FindingsBook book;
   replay::MigrationRun run;
-  run.outcome.failure = pg::MigrationFailure{"m.sql", 4, "55P03", "canceling statement due to lock timeout", "ALTER ...",
-                                             false, pg::MigrationFailure::Kind::kFailed};
+  run.outcome.failure = MigrationFailure{"m.sql", 4, "55P03", "canceling statement due to lock timeout", "ALTER ...",
+                                             false, MigrationFailure::Kind::kFailed};
   book.on_migration_run(run);
   CHECK(book.lock_impact().verdict() == Verdict::kReview);
   CHECK(book.lock_impact().reasons().front() ==

@@ -10,7 +10,7 @@ using pgshadow::pg::apply_migrations;
 using pgshadow::pg::clone_database;
 using pgshadow::pg::EmbeddedServer;
 using pgshadow::pg::load_baseline;
-using pgshadow::pg::MigrationFailure;
+using pgshadow::MigrationFailure;
 using pgshadow::pg::testing::rows_of;
 using pgshadow::pg::testing::ScratchDir;
 

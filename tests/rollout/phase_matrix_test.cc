@@ -163,4 +163,30 @@ TEST_CASE("the JSON report has a row per step and a cell per version", "[rollout
   CHECK(summary.find("contract / old: expected (not deployed)\n") != std::string::npos);
 }
 
+TEST_CASE("the summary's version columns stay apart however long a cell's text runs", "[rollout]") {
+  PhaseMatrix matrix;
+  MatrixRow row;
+  row.step = "switch-reads";
+  row.new_share = 0.3;
+  Cell old_cell;
+  old_cell.verdict = CellVerdict::kSafe;
+  old_cell.deployed = true;
+  old_cell.outside_share = 24;
+  Cell new_cell = old_cell;
+  new_cell.version = AppVersion::kNew;
+  new_cell.outside_share = 48;
+  row.cells = {old_cell, new_cell};
+  matrix.rows.push_back(row);
+  decide(matrix);
+  const std::string summary = render_matrix_summary(matrix, {"", "", ""});
+  INFO(summary);
+  CHECK(summary.find("switch-reads (30% new)") != std::string::npos);
+  CHECK(summary.find("safe, 24 outside the share  safe, 48 outside the share\n") != std::string::npos);
+  // The header's "new" starts where the new version's cells do.
+  const std::size_t header = summary.find("  step");
+  const std::size_t header_new = summary.find("new\n", header) - header;
+  const std::size_t line = summary.find("  switch-reads");
+  CHECK(summary.find("safe, 48", line) - line == header_new);
+}
+
 }  // namespace pgshadow::rollout

@@ -14,7 +14,7 @@
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/judge/latency.h"
 #include "pgshadow/judge/lock_impact.h"
-#include "pgshadow/pg/database_setup.h"
+#include "pgshadow/core/migration_outcome.h"
 #include "pgshadow/replay/plan_probe.h"
 #include "pgshadow/replay/replay.h"
 
@@ -117,7 +117,7 @@ struct ShapeFindings {
 };
 
 struct MigrationFinding {
-  pg::MigrationFailure failure;
+  MigrationFailure failure;
   std::string explanation;
 };
 
@@ -173,12 +173,12 @@ class FindingsBook final : public replay::ReplayObserver {
   void on_compared(const replay::ComparedStatement& statement) override;
   void on_skipped(const Event& event, const std::string& reason) override;
   void on_failed(const Event& event, const std::string& reason) override;
-  void on_migration_failed(const pg::MigrationFailure& failure);
+  void on_migration_failed(const MigrationFailure& failure);
   // --migrate-during: what the migration did while the traffic ran (lock_impact()).
   void on_migration_run(const replay::MigrationRun& run) { lock_impact_.on_migration_run(run); }
   const LockImpactBook& lock_impact() const { return lock_impact_; }
   // The server's messages while the migration ran; `dropped` were counted but not kept.
-  void on_migration_messages(const std::vector<pg::MigrationMessage>& messages, std::uint64_t dropped);
+  void on_migration_messages(const std::vector<MigrationMessage>& messages, std::uint64_t dropped);
   // Events the replay never saw because the run stopped before it (counted for the balance).
   void on_not_replayed(std::uint64_t events);
   // One event read but not replayed because the run was interrupted.

@@ -30,6 +30,7 @@
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/divergence_class.h"
 #include "pgshadow/core/event.h"
+#include "pgshadow/core/migration_outcome.h"
 #include "pgshadow/pg/database_setup.h"
 #include "pgshadow/pg/session_login.h"
 #include "pgshadow/sql/query_shape.h"
@@ -239,7 +240,7 @@ struct RelationSize {
 
 // What --migrate-during did: where it started, how it ended, and its locks.
 struct MigrationRun {
-  pg::MigrationOutcome outcome;
+  MigrationOutcome outcome;
   std::optional<std::string> error;  // could not be applied at all (connection lost, interrupted)
   double at_capture_s = 0;           // capture offset of the statement it started before
   std::string at_chosen;             // MigrationDuringReplay::at_chosen
