@@ -1,7 +1,6 @@
 #include "session_pool.h"
 
 #include <optional>
-#include <thread>
 
 namespace pgshadow::replay {
 namespace {
@@ -99,40 +98,34 @@ std::vector<std::pair<std::string, std::string>> SessionPool::session_settings_f
 
 std::array<bool, 2> SessionPool::open(SessionRun& session, const std::string& user) {
   const auto connecting = stages_.enter(StageClock::kConnect);
-  std::array<std::optional<Result<std::unique_ptr<pg::SessionConnection>>>, 2> opened;
-  std::array<std::vector<std::pair<std::string, std::string>>, 2> settings;
-  std::array<Result<std::string>, 2> conninfo{std::string(), std::string()};
+  std::vector<pg::SessionConnection::ConnectRequest> requests;
+  std::vector<std::size_t> request_side;
+  std::array<std::optional<Error>, 2> refused;  // no conninfo for the captured user on that side
   for (int index = 0; index < 2; ++index) {
-    if (!session.sides[static_cast<std::size_t>(index)].connection) {
-      settings[static_cast<std::size_t>(index)] = session_settings_for(index, user);
-      conninfo[static_cast<std::size_t>(index)] = conninfo_for(index, user);
+    if (session.sides[static_cast<std::size_t>(index)].connection) continue;
+    auto settings = session_settings_for(index, user);
+    auto conninfo = conninfo_for(index, user);
+    if (!conninfo) {
+      refused[static_cast<std::size_t>(index)] = conninfo.error();
+      continue;
     }
+    requests.push_back({std::move(conninfo).value(), std::move(settings), {}});
+    request_side.push_back(static_cast<std::size_t>(index));
   }
-  const auto open_side = [&](int index) {
-    const auto& login = conninfo[static_cast<std::size_t>(index)];
-    opened[static_cast<std::size_t>(index)].emplace(
-        login ? pg::SessionConnection::open(*login, settings[static_cast<std::size_t>(index)], interrupted_)
-              : Result<std::unique_ptr<pg::SessionConnection>>(login.error()));
-  };
-  const bool both = !session.sides[kBaselineSide].connection && !session.sides[kShadowSide].connection;
-  if (both) {
-    std::thread shadow([&] { open_side(kShadowSide); });
-    open_side(kBaselineSide);
-    shadow.join();
-  } else {
-    for (int index = 0; index < 2; ++index) {
-      if (!session.sides[static_cast<std::size_t>(index)].connection) open_side(index);
-    }
-  }
+  auto opened = pg::SessionConnection::open_together(requests, interrupted_);
   std::array<bool, 2> failed{false, false};
+  const auto fail = [&](std::size_t index, const std::string& why) {
+    session.sides[index].failure = "cannot open a connection: " + why;
+    failed[index] = true;
+  };
   for (std::size_t index = 0; index < 2; ++index) {
-    if (!opened[index]) continue;
-    SideRun& side = session.sides[index];
-    if (*opened[index]) {
-      side.connection = std::move(*opened[index]).value();
+    if (refused[index]) fail(index, refused[index]->message);
+  }
+  for (std::size_t at = 0; at < opened.size(); ++at) {
+    if (opened[at]) {
+      session.sides[request_side[at]].connection = std::move(opened[at]).value();
     } else {
-      side.failure = "cannot open a connection: " + opened[index]->error().message;
-      failed[index] = true;
+      fail(request_side[at], opened[at].error().message);
     }
   }
   return failed;

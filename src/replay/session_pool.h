@@ -8,8 +8,8 @@
 // change what it sees); the one closed is the least recently dispatched. A closed session is
 // reopened, with the same settings, on its next statement. Every captured user's RoleUse is
 // recorded once, in order of first appearance, with the sessions opened for it on the baseline.
-// Owned by the replay thread; not thread-safe (opening both sides of a session runs the shadow's
-// connect on a thread of its own, joined before open() returns).
+// Owned by the replay thread; not thread-safe (both sides of a session connect side by side on
+// it, pg::SessionConnection::open_together).
 #include <array>
 #include <cstdint>
 #include <memory>

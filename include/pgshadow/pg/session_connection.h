@@ -104,6 +104,18 @@ class SessionConnection {
   static Result<std::unique_ptr<SessionConnection>> open(
       const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& settings,
       const std::atomic<bool>* interrupted = nullptr, std::string_view purpose = {});
+  // What open() takes, for open_together.
+  struct ConnectRequest {
+    std::string conninfo;
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::string_view purpose;
+  };
+  // Opens every request's connection at once, on the calling thread: the connections' handshakes
+  // share one poll loop, and each connection's settings go in one round trip, sent to all before
+  // any answer is awaited (a replayed session opens both sides this way: a connection costs its
+  // server a process start). Each result as open()'s, in the requests' order.
+  static std::vector<Result<std::unique_ptr<SessionConnection>>> open_together(
+      const std::vector<ConnectRequest>& requests, const std::atomic<bool>* interrupted = nullptr);
   ~SessionConnection();
   SessionConnection(const SessionConnection&) = delete;
   SessionConnection& operator=(const SessionConnection&) = delete;
@@ -159,6 +171,7 @@ class SessionConnection {
   Status send_execute();
   void absorb(OwnedResult result, RowSink& sink);
   Status apply_setting(const std::string& name, const std::string& value);
+  std::string settings_command(const std::vector<std::pair<std::string, std::string>>& settings) const;
   static void on_notice(void* self, const pg_result* notice);
 
   pg_conn* conn_ = nullptr;
