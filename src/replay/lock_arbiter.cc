@@ -173,28 +173,31 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
 Result<std::optional<LockArbiter::RunAhead>> LockArbiter::run_ahead(const std::vector<SessionRun*>& holders,
                                                                     StatementFeed& feed, const MayRunAhead& may_run) {
   trace_("stalled: %zu lock holders found", holders.size());
-  if (holders.empty()) return std::optional<RunAhead>();
-  const auto idle_holder_of = [&](const Pending& pending) {
-    for (SessionRun* holder : holders) {
-      if (!holder->busy() && holder->id == pending.event.session_id) return holder;
-    }
-    return static_cast<SessionRun*>(nullptr);
-  };
-  std::vector<const SessionRun*> not_yet;  // their next statement may not run yet: nor any later
-  for (std::size_t index = 0;; ++index) {
+  // Only an idle holder can run ahead, and only its first statement read ahead (a later one
+  // would overtake it): the search ends once each idle holder's first is found, so the lookahead
+  // holds no more of the capture than the farthest of those needs (a busy holder's next
+  // statement may be anywhere ahead; reading up to it held the whole capture in memory).
+  std::vector<SessionRun*> idle;
+  for (SessionRun* holder : holders) {
+    if (!holder->busy()) idle.push_back(holder);
+  }
+  for (std::size_t index = 0; !idle.empty(); ++index) {
     auto ahead = feed.ahead(index);
     if (!ahead) return ahead.error();
     if (*ahead == nullptr) return std::optional<RunAhead>();
-    SessionRun* holder = idle_holder_of(**ahead);
-    if (holder == nullptr || std::find(not_yet.begin(), not_yet.end(), holder) != not_yet.end()) continue;
-    if (!may_run(*holder, (*ahead)->event)) {
-      trace_("stalled: %s holds a lock the migration waits for; it goes on at its production time", holder->id.c_str());
-      not_yet.push_back(holder);
+    const auto holder = std::find_if(idle.begin(), idle.end(), [&](const SessionRun* candidate) {
+      return candidate->id == (*ahead)->event.session_id;
+    });
+    if (holder == idle.end()) continue;
+    if (!may_run(**holder, (*ahead)->event)) {
+      trace_("stalled: %s holds a lock the migration waits for; it goes on at its production time", (*holder)->id.c_str());
+      idle.erase(holder);  // its next statement may not run yet: nor any later
       continue;
     }
-    trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", holder->id.c_str());
-    return std::optional<RunAhead>(RunAhead{holder, feed.take_ahead(index)});
+    trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", (*holder)->id.c_str());
+    return std::optional<RunAhead>(RunAhead{*holder, feed.take_ahead(index)});
   }
+  return std::optional<RunAhead>();
 }
 
 bool LockArbiter::stall_check_due(bool stalled) {

@@ -172,4 +172,35 @@ TEST_CASE("no holder with a statement in the capture: nothing runs ahead and not
   CHECK(feed.events() == 2);
 }
 
+TEST_CASE("the search for a holder's statement reads the capture no further than it must", "[replay][locks]") {
+  Fixture f;
+  std::vector<Event> events = {statement("a", "SELECT 1"), statement("c", "COMMIT"), statement("d", "SELECT 2")};
+  for (int i = 0; i < 1000; ++i) events.push_back(statement("b", "SELECT 3"));
+  events.push_back(statement("busy", "SELECT 4"));
+  MemorySource source(events);
+  SkipRecorder observer;
+  const ReplaySettings settings;
+  StatementFeed feed(source, settings, observer, f.stages);
+  SessionRun busy_holder;
+  busy_holder.id = "busy";
+  busy_holder.event = statement("busy", "SELECT 0");
+  SessionRun waits_for_its_time;
+  waits_for_its_time.id = "c";
+  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, const Event&) {
+    return &holder != &waits_for_its_time;
+  };
+
+  // Only busy's statement, 1,004 events on, could match, and busy cannot run ahead: nothing is read.
+  auto none = f.arbiter.run_ahead({&busy_holder}, feed, kAlways);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  CHECK(feed.events() == 0);
+  // c's COMMIT is found and may not run yet; nothing later of c could overtake it: the search
+  // stops there, two events in.
+  auto still_none = f.arbiter.run_ahead({&busy_holder, &waits_for_its_time}, feed, not_c);
+  REQUIRE(still_none.ok());
+  CHECK_FALSE(still_none->has_value());
+  CHECK(feed.events() == 2);
+}
+
 }  // namespace pgshadow::replay
