@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pgshadow/util/ascii_case.h"
 #include "pgshadow/core/verdict.h"
 #include "pgshadow/report/merge.h"
 #include "exit_status.h"
@@ -65,15 +66,11 @@ Result<nlohmann::json> read_report(const std::string& path) {
 
 int exit_for(const Error& error) { return exit_status_for(error, "pgshadow: merge"); }
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 void print_summary(std::ostream& out, const nlohmann::json& merged, bool color) {
   const std::string verdict = merged.contains("gate") ? merged["gate"].value("verdict", "") : merged.value("verdict", "");
   const char* paint = verdict == "breaking" ? "1;31" : verdict == "review" ? "1;33" : "1;32";
-  const std::string word = color ? std::string("\033[") + paint + "m" + upper(verdict) + "\033[0m" : upper(verdict);
+  const std::string word = color ? std::string("\033[") + paint + "m" + ascii_upper(verdict) + "\033[0m" : ascii_upper(verdict);
   out << "pgshadow merge — run " << merged["run"].value("id", "") << "\n"
       << "  " << merged["coverage"].value("statement", "") << "\n\n"
       << "VERDICT: " << word << "\n";

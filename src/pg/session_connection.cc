@@ -242,11 +242,8 @@ std::string SessionConnection::settings_command(const std::vector<std::pair<std:
 }
 
 Status SessionConnection::apply_setting(const std::string& name, const std::string& value) {
-  char* quoted = PQescapeLiteral(conn_, value.c_str(), value.size());
-  const std::string command = "SET " + name + " = " + (quoted ? quoted : "DEFAULT");
-  PQfreemem(quoted);
   DiscardingSink discard;
-  auto done = run({command, false, "", nullptr}, discard, {std::chrono::milliseconds(kMonitorDeadline), interrupted_});
+  auto done = run({settings_command({{name, value}}), false, "", nullptr}, discard, {std::chrono::milliseconds(kMonitorDeadline), interrupted_});
   if (!done) return done.error();
   if (!done->succeeded) return Error::bad_input("cannot set " + name + " to '" + value + "': " + done->message);
   return Status::success();

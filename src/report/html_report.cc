@@ -8,6 +8,7 @@
 #include <vector>
 #include <sstream>
 
+#include "pgshadow/util/ascii_case.h"
 #include "html_chart.h"
 #include "html_lock_impact.h"
 #include "pgshadow/report/renderers.h"
@@ -122,7 +123,7 @@ using ShapeIndex = std::map<std::string, std::size_t>;
 void shape_detail(std::ostream& out, const json& shape, std::size_t index, const ShapeIndex& shapes) {
   const std::string status = view::shape_status(shape);
   out << "<details id=\"shape-" << index << "\"" << (status == "breaking" ? " open" : "") << "><summary>"
-      << escape_xml(view::upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
+      << escape_xml(ascii_upper(status)) << " <code>" << escape_xml(shape.value("normalized", "")) << "</code></summary>\n"
       << "<p>fingerprint <code>" << escape_xml(shape.value("fingerprint", "")) << "</code>; "
       << shape.value("statements", std::uint64_t{0}) << " statements: "
       << escape_xml(view::class_list(shape.value("classes", json::object()), false)) << "</p>\n";
@@ -299,7 +300,7 @@ std::string render_html(const json& report) {
       << "</title><style>" << kRunReportStyle << "</style></head>\n<body>\n"
       << "<h1>pgshadow report" << (scenario.empty() ? "" : ": " + escape_xml(scenario)) << "</h1>\n"
       << "<p>Verdict: <span id=\"verdict\" class=\"verdict v-" << escape_xml(verdict) << "\">"
-      << escape_xml(view::upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
+      << escape_xml(ascii_upper(verdict)) << "</span></p>\n<ul id=\"reasons\">";
   if (const std::string stop = view::interruption(report); !stop.empty()) {
     out << "<li id=\"interrupted\">" << escape_xml(stop) << "</li>";
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "pgshadow/util/ascii_case.h"
 #include "pgshadow/report/renderers.h"
 #include "lock_impact_view.h"
 #include "report_view.h"
@@ -211,7 +212,7 @@ std::string render_markdown(const json& report, const MarkdownSettings& settings
   const std::string verdict = view::headline(report);
   const char* mark = verdict == "breaking" ? "❌" : verdict == "review" || verdict == "incomplete" ? "⚠️" : "✅";
   const json inputs = report.value("inputs", json::object());
-  head << "## " << mark << " pgshadow: " << view::upper(verdict);
+  head << "## " << mark << " pgshadow: " << ascii_upper(verdict);
   if (inputs.contains("scenario") && inputs["scenario"].is_string()) {
     head << " — " << cell(inputs["scenario"].get<std::string>());
   }

@@ -222,10 +222,6 @@ std::string row_differences_note(const json& differences) {
   return note;
 }
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string escape_xml(std::string_view text) {
   std::string out;

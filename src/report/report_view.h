@@ -59,6 +59,5 @@ std::string row_differences_note(const json& differences);
 
 std::string escape_xml(std::string_view text);  // & < > " ' ; also for HTML
 
-std::string upper(std::string text);  // ASCII letters in upper case ("breaking" -> "BREAKING")
 
 }  // namespace pgshadow::report::view

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "pgshadow/util/ascii_case.h"
 #include "pgshadow/rollout/matrix_words.h"
 #include "report_view.h"
 
@@ -123,7 +124,7 @@ std::string render_rollout_html(const json& report) {
   // with nothing breaking proves nothing, and is coloured so.
   const std::string verdict = text_of(report, "verdict");
   const bool incomplete = report.value("incomplete", false);
-  std::string word = view::upper(verdict);
+  std::string word = ascii_upper(verdict);
   if (incomplete) word += " (INCOMPLETE)";
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <iomanip>
 
+#include "pgshadow/util/ascii_case.h"
 #include "pgshadow/core/sqlstate.h"
 #include "pgshadow/report/run_report.h"
 
@@ -195,9 +196,7 @@ std::string verdict_word(Verdict verdict, const judge::Accounting& accounting, b
   // signal stopped proves only a breaking finding: what it would say of the rest is unknown.
   if (verdict == Verdict::kSafe && accounting.failed > 0) return "INCOMPLETE";
   if (interrupted && verdict != Verdict::kBreaking) return "INCOMPLETE";
-  std::string text(to_string(verdict));
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
+  return ascii_upper(to_string(verdict));
 }
 
 void print_summary(std::ostream& out, const RunDescription& run, const judge::FindingsBook& findings,

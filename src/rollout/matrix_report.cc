@@ -1,6 +1,7 @@
 #include "pgshadow/rollout/matrix_report.h"
 
 #include "pgshadow/rollout/matrix_words.h"
+#include "pgshadow/util/ascii_case.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,11 +17,6 @@ using nlohmann::json;
 constexpr int kFormatVersion = 1;
 constexpr std::size_t kFindingsShownPerCell = 5;  // in the summary; the JSON has them all
 
-std::string upper(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) { return std::toupper(c); });
-  return result;
-}
 
 std::string migrations_text(const MatrixRow& row) {
   if (row.migrations.empty()) return "-";
@@ -123,7 +119,7 @@ std::string render_matrix_json(const PhaseMatrix& matrix, const MatrixDescriptio
 
 std::string render_matrix_summary(const PhaseMatrix& matrix, const MatrixDescription& run) {
   std::ostringstream out;
-  out << "ROLLOUT: " << upper(to_string(matrix.verdict)) << (matrix.incomplete ? " (INCOMPLETE)" : "") << "  "
+  out << "ROLLOUT: " << ascii_upper(to_string(matrix.verdict)) << (matrix.incomplete ? " (INCOMPLETE)" : "") << "  "
       << matrix.plan_file << (run.scenario.empty() ? "" : " (" + run.scenario + ")") << "\n\n";
   std::size_t step_width = 6;
   std::size_t migration_width = 12;  // "migrations" and two spaces
@@ -196,7 +192,7 @@ std::string render_matrix_summary(const PhaseMatrix& matrix, const MatrixDescrip
     out << "\nWhy:\n";
     for (const auto& reason : matrix.reasons) out << "  - " << reason << "\n";
   }
-  out << "\nROLLOUT: " << upper(to_string(matrix.verdict)) << (matrix.incomplete ? " (INCOMPLETE)" : "") << "\n";
+  out << "\nROLLOUT: " << ascii_upper(to_string(matrix.verdict)) << (matrix.incomplete ? " (INCOMPLETE)" : "") << "\n";
   return out.str();
 }
 

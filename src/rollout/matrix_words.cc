@@ -1,8 +1,8 @@
 #include "pgshadow/rollout/matrix_words.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
+
+#include "pgshadow/util/ascii_case.h"
 
 namespace pgshadow::rollout {
 
@@ -15,10 +15,7 @@ std::string step_title(std::string_view step, std::string_view rollback_after, s
 std::string cell_word(std::string_view verdict, bool deployed) {
   std::string word = verdict == "not_run" ? "not run" : std::string(verdict);
   if (!deployed) return "(" + word + ")";
-  if (verdict == "breaking" || verdict == "review") {
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
-  }
-  return word;
+  return verdict == "breaking" || verdict == "review" ? ascii_upper(word) : word;
 }
 
 }  // namespace pgshadow::rollout
