@@ -114,12 +114,15 @@ std::string ShapeFindings::latency_explanation() const {
          " statements";
 }
 
-ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape) {
+ShapeFindings& FindingsBook::shape_for(const sql::QueryShape& shape, std::uint64_t sequence) {
   auto [it, inserted] = shapes_.try_emplace(shape.fingerprint);
   if (inserted) {
     it->second.fingerprint = shape.fingerprint;
-    it->second.normalized = shape.normalized;
     it->second.severity_policy = settings_.severities;
+  }
+  if (inserted || sequence < it->second.normalized_sequence) {
+    it->second.normalized = shape.normalized;
+    it->second.normalized_sequence = sequence;
   }
   return it->second;
 }
@@ -129,7 +132,9 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   ++accounting_.classes[statement.divergence];
   lock_impact_.on_compared(statement);
 
-  ShapeFindings& findings = shape_for(statement.shape);
+  const bool earliest = shapes_.count(statement.shape.fingerprint) == 0 ||
+                        statement.event.sequence < shapes_.at(statement.shape.fingerprint).normalized_sequence;
+  ShapeFindings& findings = shape_for(statement.shape, statement.event.sequence);
   const SeverityPolicy& severities = settings_.severities;
   ++findings.statements;
   const ProductionOutcome& production = statement.event.outcome;
@@ -152,23 +157,30 @@ void FindingsBook::on_compared(const replay::ComparedStatement& statement) {
   findings.baseline_messages.warnings += statement.baseline.warnings;
   findings.shadow_messages.notices += statement.shadow.notices;
   findings.shadow_messages.warnings += statement.shadow.warnings;
-  if (settings_.include_literals && !findings.sql_example) findings.sql_example = statement.event.sql;
-  if (findings.nondeterminism.empty()) findings.nondeterminism = statement.nondeterminism;
+  if (settings_.include_literals && earliest) findings.sql_example = statement.event.sql;
+  if (!statement.nondeterminism.empty() &&
+      (findings.nondeterminism.empty() || statement.event.sequence < findings.nondeterminism_sequence)) {
+    findings.nondeterminism = statement.nondeterminism;
+    findings.nondeterminism_sequence = statement.event.sequence;
+  }
   // Latency says something only when both sides did the same work.
   if (statement.baseline.succeeded && statement.shadow.succeeded) {
     findings.baseline_latency.add(statement.baseline_ms);
     findings.shadow_latency.add(statement.shadow_ms);
     if (statement.explainable && statement.event.sql.size() <= kMaxPlannedStatementBytes) {
-      plan_examples_.try_emplace(statement.shape.fingerprint, statement.event);
+      const auto [example, added] = plan_examples_.try_emplace(statement.shape.fingerprint, statement.event);
+      if (!added && statement.event.sequence < example->second.sequence) example->second = statement.event;
     }
   }
 
-  // Keep the first example of the heaviest kind of difference this shape has shown.
+  // Keep the earliest example of the heaviest kind of difference this shape has shown.
   if (statement.divergence == DivergenceClass::kMatch) return;
-  const bool heavier = !findings.first_divergence ||
-                       weight(severity_of(statement.divergence, severities)) >
-                           weight(severity_of(findings.first_divergence->divergence, severities));
-  if (!heavier) return;
+  if (findings.first_divergence) {
+    const int weight_now = weight(severity_of(statement.divergence, severities));
+    const int weight_kept = weight(severity_of(findings.first_divergence->divergence, severities));
+    const bool earlier = statement.event.sequence < findings.first_divergence->sequence;
+    if (weight_now < weight_kept || (weight_now == weight_kept && !earlier)) return;
+  }
   DivergenceExample example;
   example.sequence = statement.event.sequence;
   example.source = statement.event.source.to_string();

@@ -56,9 +56,10 @@ void LockImpactBook::on_compared(const replay::ComparedStatement& statement) {
   const bool queued = locks.queued_behind_migration_ms > 0;
   if (!during && !locks.shadow_behind_migration && !failed_by_migration && !queued) return;
   ShapeLockImpact& shape = shapes_[statement.shape.fingerprint];
-  if (shape.fingerprint.empty()) {
+  if (shape.fingerprint.empty() || statement.event.sequence < shape.normalized_sequence) {
     shape.fingerprint = statement.shape.fingerprint;
     shape.normalized = statement.shape.normalized;
+    shape.normalized_sequence = statement.event.sequence;
   }
   if (during) {
     ++shape.during;

@@ -86,9 +86,13 @@ struct DivergenceExample {
   std::optional<RowDifferences> row_differences;
 };
 
+// What a shape's statements showed. Where one statement stands for them all (the normalized
+// text, the examples), it is the earliest in capture order (Event::sequence), not the first to
+// finish: statements of several sessions finish in any order, and the report must not change.
 struct ShapeFindings {
   std::string fingerprint;
   std::string normalized;
+  std::uint64_t normalized_sequence = 0;  // of the statement `normalized` (and sql_example) is from
   std::uint64_t statements = 0;
   std::map<DivergenceClass, std::uint64_t> classes;
   std::map<std::string, std::uint64_t> baseline_errors;  // SQLSTATE -> count
@@ -98,6 +102,7 @@ struct ShapeFindings {
   std::optional<DivergenceExample> first_divergence;  // first statement that did not match
   std::optional<std::string> sql_example;  // the first statement's text: only with include_literals
   std::string nondeterminism;  // why its statements were judged nondeterministic, when they were
+  std::uint64_t nondeterminism_sequence = 0;
   LatencyHistogram baseline_latency;
   LatencyHistogram shadow_latency;
   // Each side's plan for one captured execution that succeeded on both (FindingsBook::on_plans);
@@ -216,7 +221,7 @@ class FindingsBook final : public replay::ReplayObserver {
   const JudgeSettings& settings() const { return settings_; }
 
  private:
-  ShapeFindings& shape_for(const sql::QueryShape& shape);
+  ShapeFindings& shape_for(const sql::QueryShape& shape, std::uint64_t sequence);
 
   JudgeSettings settings_;
   std::map<std::string, ShapeFindings> shapes_;  // by fingerprint

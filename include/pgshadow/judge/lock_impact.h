@@ -37,7 +37,8 @@ struct LatencyTally {
 
 struct ShapeLockImpact {
   std::string fingerprint;
-  std::string normalized;
+  std::string normalized;  // of its earliest statement in capture order (ShapeFindings says why)
+  std::uint64_t normalized_sequence = 0;
   std::uint64_t during = 0;                // statements sent while the migration ran
   WaitTally shadow_behind_migration;       // shadow waits in which the migration was a blocker
   WaitTally shadow_waits;                  // every shadow wait during the migration
