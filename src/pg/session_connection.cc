@@ -302,6 +302,10 @@ std::string SessionConnection::quote_identifier(std::string_view name) const {
 Result<StatementCompletion> SessionConnection::run(const StatementRequest& request, RowSink& sink,
                                                    const WaitLimits& limits) {
   if (Status sent = send(request); !sent) return sent.error();
+  return finish(sink, limits);
+}
+
+Result<StatementCompletion> SessionConnection::finish(RowSink& sink, const WaitLimits& limits) {
   const auto started = Clock::now();
   std::optional<Clock::time_point> gave_up_at;  // when the statement was cancelled, and why
   bool for_interrupt = false;

@@ -36,6 +36,11 @@ bool publishes(const sql::StatementFacts& facts, pg::TransactionState before) {
   return before == pg::TransactionState::kIdle || before == pg::TransactionState::kUnknown;
 }
 
+bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Footprint* footprint) {
+  if (publishing || !facts.parsed || !facts.lock_footprint || facts.outside_reach) return false;
+  return !facts.may_write || footprint != nullptr;
+}
+
 bool may_contend(const Footprint* a, const Footprint* b) {
   if (a == nullptr || b == nullptr) return true;
   const Footprint& smaller = a->size() <= b->size() ? *a : *b;
@@ -68,6 +73,7 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // What finished before this statement started in production finishes first here too, even
     // when it waits on a lock: the statement that releases that lock overlapped it in
     // production, so it is not held back (and the lock arbiter handles what the log cannot tell).
+    if (policy.private_work_overlaps && next.keeps_to_itself && other.keeps_to_itself) continue;
     if (must_precede(*other.event, *next.event)) return Hold::kHappensBefore;
   }
   for (const Running& other : others) {

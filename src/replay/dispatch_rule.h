@@ -7,7 +7,10 @@
 //  - under --order strict, nothing at all is in flight; under --jobs N, fewer than N
 //    statements are progressing (one waiting on a lock does not count: its holder must go on);
 //  - nothing that finished in production before it started is still running (happens-before;
-//    an overlap shorter than the log's timestamp resolution is not taken for one);
+//    an overlap shorter than the log's timestamp resolution is not taken for one), except, in
+//    causal order, when both statements keep to themselves (keeps_to_itself): neither can see
+//    or change what the other does before a commit, and commits keep their order (below), so
+//    which of the two runs first changes no result on either side;
 //  - no commit barrier stands between them: a statement that publishes changes (a commit, a
 //    write outside a transaction block) neither overlaps a progressing statement nor is
 //    overlapped by one, so both sides' snapshots see the same commits;
@@ -48,6 +51,7 @@ struct Running {
   // itself: no stall to break, and not a write that holds others back when both are outside a
   // transaction block (below).
   bool behind_migration = false;
+  bool keeps_to_itself = false;  // keeps_to_itself(its facts, publishes, footprint)
 };
 
 // The statement that wants to start.
@@ -57,6 +61,7 @@ struct Candidate {
   bool may_write = false;
   bool publishes = false;
   const Footprint* footprint = nullptr;
+  bool keeps_to_itself = false;
 };
 
 // Whether two writes may want one lock: either footprint unknown, or they share a table.
@@ -65,6 +70,11 @@ bool may_contend(const Footprint* a, const Footprint* b);
 struct Policy {
   ReplayOrder order = ReplayOrder::kCausal;
   std::size_t jobs = 0;  // 0: no bound
+  // Statements that keep to themselves may overlap whatever production's order: only in causal
+  // order (timed order reproduces production's concurrency, and the lock impact is measured on
+  // it), and not where a transaction may run SERIALIZABLE (its serialization failures depend on
+  // how the statements of concurrent transactions interleave).
+  bool private_work_overlaps = false;
 };
 
 // Why a statement may not start yet, in the order the rule asks; kNone: it may.
@@ -90,6 +100,15 @@ bool must_precede(const Event& earlier, const Event& later);
 // and RELEASE SAVEPOINT (sql::StatementFacts::only_opens), or a write outside a transaction
 // block (`before`: the session's transaction state when it starts).
 bool publishes(const sql::StatementFacts& facts, pg::TransactionState before);
+
+// Whether what the statement does stays out of other sessions' sight until a later statement
+// publishes it, and it takes no lock but row locks in its footprint (and the weak table locks
+// that only DDL and LOCK, whose footprint is unknown, conflict with): it does not publish, its
+// text says every lock it may take (sql::StatementFacts::lock_footprint: no DDL, no unknown
+// function, no advisory lock), it reaches nothing outside its database, and a write's footprint
+// is known to the catalog too (`footprint`, closed over foreign keys, with no trigger or rule; a
+// sequence it draws from is in it, so that two writes drawing ids from one never overlap).
+bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Footprint* footprint);
 
 // The first reason `next` may not start beside `others` (the other sessions' statements in
 // flight), or kNone.

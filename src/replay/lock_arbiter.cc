@@ -11,9 +11,9 @@ Clock::duration next_lock_check_interval(Clock::duration interval, bool waiting)
                  : std::min<Clock::duration>(interval * 2, kMaxLockCheckInterval);
 }
 
-void LockArbiter::sent(SideRun& side) const {
+void LockArbiter::sent(SideRun& side, bool likely_to_wait) const {
   side.lock_checked_at = side.sent_at;
-  side.lock_check_interval = kFirstLockCheck;
+  side.lock_check_interval = likely_to_wait ? Clock::duration(kFirstLockCheckLikelyWait) : Clock::duration(kFirstLockCheck);
   side.wait_began.reset();
   side.waited = {};
   side.behind_migration = false;
@@ -33,41 +33,59 @@ void end_wait(SideRun& side, Clock::time_point over_at) {
 
 void LockArbiter::finished(SideRun& side) { end_wait(side, side.finished_at); }
 
-// The blockers and the age of the wait, in one round trip: "pid,pid;seconds". Each blocker once:
+namespace {
+
+// The rows of a query, each column's text ("" for NULL).
+class RowCollector final : public pg::RowSink {
+ public:
+  void on_columns(const std::vector<pg::ColumnDescription>&) override {}
+  void on_row(const std::vector<std::optional<std::string_view>>& values) override {
+    std::vector<std::string> row;
+    row.reserve(values.size());
+    for (const auto& value : values) row.emplace_back(value.value_or(std::string_view()));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::vector<std::string>> rows;
+};
+
+template <typename Number>
+std::optional<Number> number_in(const std::string& text) {
+  Number value{};
+  if (text.empty() || std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+// The blockers and the age of the wait of every backend asked, in one round trip: a row per
+// waiting backend and blocker, with the age of its oldest ungranted lock. Each blocker once:
 // pg_blocking_pids names a parallel query's leader once per process of its group that holds the
 // lock (a parallel CREATE INDEX: the leader twice), and one blocker is not two.
-Result<LockArbiter::Wait> LockArbiter::wait_of(int side, int backend_pid) {
-  const auto checking = stages_.enter(StageClock::kLockChecks);
-  const std::string pid = std::to_string(backend_pid);
-  auto answer = monitors_[static_cast<std::size_t>(side)]->query_scalar(
-      "SELECT coalesce((SELECT string_agg(DISTINCT b::text, ',') FROM unnest(pg_blocking_pids(" + pid + ")) AS b), '') "
-      "|| ';' || "
-      "coalesce((SELECT extract(epoch FROM clock_timestamp() - min(waitstart)) FROM pg_locks WHERE pid = " + pid +
-      " AND NOT granted)::text, '')",
-      monitor_limits_);
-  if (!answer) {
-    if (answer.error().kind == ErrorKind::kInfrastructure) on_trouble_(side);
-    return answer.error();
+std::string LockArbiter::waits_query(const std::vector<int>& backend_pids) {
+  std::string pids;
+  for (const int pid : backend_pids) pids += (pids.empty() ? "" : ",") + std::to_string(pid);
+  return "SELECT waiting, blocker, (SELECT extract(epoch FROM clock_timestamp() - min(waitstart)) FROM pg_locks "
+         "WHERE pid = waiting AND NOT granted) FROM unnest(ARRAY[" + pids + "]::int[]) AS waiting, "
+         "LATERAL (SELECT DISTINCT unnest(pg_blocking_pids(waiting)) AS blocker) AS blocking ORDER BY 1, 2";
+}
+
+Result<std::vector<std::pair<int, LockArbiter::Wait>>> LockArbiter::waits_of(
+    int side, const std::vector<std::vector<std::string>>& rows, Result<pg::StatementCompletion> answered) {
+  if (answered && !answered->succeeded) answered = Error::infrastructure("the lock check failed: " + answered->message);
+  if (!answered) {
+    if (answered.error().kind == ErrorKind::kInfrastructure) on_trouble_(side);
+    return answered.error();
   }
-  Wait wait;
-  const std::string& text = *answer;
-  const std::size_t split = text.find(';');
-  const std::string pids = text.substr(0, split);
-  for (std::size_t at = 0; at < pids.size();) {
-    const std::size_t comma = std::min(pids.find(',', at), pids.size());
-    int blocker = 0;
-    if (std::from_chars(pids.data() + at, pids.data() + comma, blocker).ec == std::errc()) {
-      wait.blockers.push_back(blocker);
-    }
-    at = comma + 1;
+  std::vector<std::pair<int, Wait>> waits;
+  for (const std::vector<std::string>& row : rows) {
+    if (row.size() != 3) continue;
+    const auto waiting = number_in<int>(row[0]);
+    const auto blocker = number_in<int>(row[1]);
+    if (!waiting || !blocker) continue;
+    if (waits.empty() || waits.back().first != *waiting) waits.push_back({*waiting, Wait{{}, number_in<double>(row[2])}});
+    waits.back().second.blockers.push_back(*blocker);
   }
-  if (split != std::string::npos && split + 1 < text.size()) {
-    double seconds = 0;
-    if (std::from_chars(text.data() + split + 1, text.data() + text.size(), seconds).ec == std::errc()) {
-      wait.waiting_s = seconds;
-    }
-  }
-  return wait;
+  return waits;
 }
 
 // The backends a side's backend waits on for a lock, one row each, asked of the side's monitor.
@@ -87,20 +105,52 @@ Result<std::vector<int>> LockArbiter::blocking_pids(int side, int backend_pid) {
   return pids;
 }
 
-std::vector<int> LockArbiter::check(SideRun& side, Side which) {
+// Both servers are asked at once: each side's query is sent before either answer is read.
+void LockArbiter::check(std::vector<Due>& due) {
+  const auto checking = stages_.enter(StageClock::kLockChecks);
+  std::array<RowCollector, 2> rows;
+  std::array<std::optional<Status>, 2> sent;
+  for (const Side which : {kBaselineSide, kShadowSide}) {
+    std::vector<int> pids;
+    for (const Due& entry : due) {
+      if (entry.which == which) pids.push_back(entry.session->sides[which].connection->backend_pid());
+    }
+    if (!pids.empty()) sent[which] = monitors_[which]->send({waits_query(pids), false, "", nullptr});
+  }
   const auto now = clock_.now();
-  if (now - side.lock_checked_at < side.lock_check_interval) return {};
-  side.lock_checked_at = now;
-  const auto wait = wait_of(which, side.connection->backend_pid());
+  for (const Side which : {kBaselineSide, kShadowSide}) {
+    if (!sent[which]) continue;
+    auto answered = *sent[which] ? monitors_[which]->finish(rows[which], monitor_limits_)
+                                 : Result<pg::StatementCompletion>(sent[which]->error());
+    const auto waits = waits_of(which, rows[which].rows, std::move(answered));
+    for (Due& entry : due) {
+      if (entry.which != which) continue;
+      SideRun& side = entry.session->sides[which];
+      side.lock_checked_at = now;
+      if (!waits) {
+        apply(side, which, waits.error());
+        continue;
+      }
+      const int pid = side.connection->backend_pid();
+      const auto found = std::find_if(waits->begin(), waits->end(), [pid](const auto& wait) { return wait.first == pid; });
+      apply(side, which, found == waits->end() ? Wait{} : found->second);
+      if (side.waiting_on_lock) entry.blockers = side.blockers;
+    }
+  }
+}
+
+void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
+  const auto now = side.lock_checked_at;
   const bool was_waiting = side.waiting_on_lock;
   const bool blocked = wait.ok() && !wait->blockers.empty();
+  side.blockers = blocked ? wait->blockers : std::vector<int>();
   if (!blocked) {
     end_wait(side, now);
     side.waiting_on_lock = false;
     side.waiting_behind_migration = false;
     side.lock_check_interval = next_lock_check_interval(side.lock_check_interval, false);
     if (was_waiting) trace_("%s backend %d no longer waits", kSideNames[which], side.connection->backend_pid());
-    return {};
+    return;
   }
   if (!side.wait_began) {
     const auto age = std::chrono::duration<double>(std::max(0.0, wait->waiting_s.value_or(0.0)));
@@ -128,19 +178,40 @@ std::vector<int> LockArbiter::check(SideRun& side, Side which) {
     trace_("%s backend %d %s", kSideNames[which], side.connection->backend_pid(),
            side.waiting_on_lock ? "waits on a lock" : "no longer waits");
   }
-  return side.waiting_on_lock ? wait->blockers : std::vector<int>();
 }
 
 std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_flight, SessionPool& pool) {
   std::vector<SessionRun*> found;
   migration_waits_on_.clear();
+  // A waiting side is asked afresh, both servers at once, when a blocker's session had a result
+  // since its last check: that wait may be over (the holder's commit ran ahead a moment ago),
+  // and a holder run ahead for a wait that is over would be reordered for nothing, into
+  // statements whose locks nothing then keeps apart. Nothing but a statement's end releases a
+  // replayed session's lock; the migration's are its own, so a wait on it is always asked.
+  const int migration = migration_backend();
+  const auto stale = [&](const SideRun& side, Side which) {
+    for (const int pid : side.blockers) {
+      const SessionRun* holder = pool.owner_of(which, pid);
+      if (pid == migration || holder == nullptr || holder->sides[which].finished_at >= side.lock_checked_at) return true;
+    }
+    return false;
+  };
+  std::vector<Due> waiting_sides;
+  for (SessionRun* waiting : in_flight) {
+    for (const Side which : {kBaselineSide, kShadowSide}) {
+      const SideRun& side = waiting->sides[which];
+      if (side.in_flight && side.waiting_on_lock && stale(side, which)) waiting_sides.push_back({waiting, which, {}});
+    }
+  }
+  if (!waiting_sides.empty()) check(waiting_sides);
+  for (const SessionRun* session : in_flight) {
+    if (session->progressing()) return found;  // no longer stalled
+  }
   for (SessionRun* waiting : in_flight) {
     for (int index = 0; index < 2; ++index) {
       const SideRun& side = waiting->sides[static_cast<std::size_t>(index)];
       if (!side.in_flight || !side.waiting_on_lock) continue;
-      const auto pids = blocking_pids(index, side.connection->backend_pid());
-      if (!pids) continue;
-      for (const int pid : *pids) {
+      for (const int pid : side.blockers) {
         SessionRun* holder = pool.owner_of(index, pid);
         if (holder == nullptr && index == kShadowSide && pid == migration_backend()) {
           // Queued behind the migration, which waits on replayed sessions: those go on.

@@ -14,7 +14,8 @@
 // and the migration's blockers are the holders to run ahead. Every wait is timed from the
 // server's pg_locks.waitstart to the midpoint between the last check that saw it and the one
 // (or the result) that saw it over. A running side is asked after 0.5 ms, then at doubling
-// intervals up to 50 ms (a long query is not asked a thousand times); one known to wait, every
+// intervals up to 50 ms (a long query is not asked a thousand times; a write likely to wait on an
+// idle session's row lock first after 0.1 ms); one known to wait, every
 // 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
 // statement ran ahead (then at once). Owned by the replay thread; not thread-safe.
 #include <algorithm>
@@ -34,6 +35,9 @@
 namespace pgshadow::replay {
 
 inline constexpr auto kFirstLockCheck = std::chrono::microseconds(500);
+// For a write that may want a row lock an idle session's open transaction holds: a stall the
+// arbiter has to break, found this much sooner.
+inline constexpr auto kFirstLockCheckLikelyWait = std::chrono::microseconds(100);
 inline constexpr auto kMaxLockCheckInterval = std::chrono::milliseconds(50);
 inline constexpr auto kWaitingLockCheckInterval = std::chrono::milliseconds(10);
 // When no holder can go on, the holders are asked again after this long.
@@ -55,18 +59,29 @@ class LockArbiter {
       : monitors_(monitors), monitor_limits_(monitor_limits), stages_(stages), clock_(clock), trace_(trace),
         on_trouble_(std::move(on_trouble)), migration_backend_(std::move(migration_backend)) {}
 
-  // A statement was just sent on the side: its wait checks start over.
-  void sent(SideRun& side) const;
-  // Asks whether a running side waits on a lock, when its check falls due; the backends it waits
-  // on when it was found waiting (empty otherwise).
-  std::vector<int> check(SideRun& side, Side which);
+  // A statement was just sent on the side: its wait checks start over, sooner when it is
+  // `likely_to_wait` on an idle session's lock.
+  void sent(SideRun& side, bool likely_to_wait) const;
+  // Whether the running side's wait check falls due now.
+  bool check_due(const SideRun& side) const { return clock_.now() - side.lock_checked_at >= side.lock_check_interval; }
+  // A side whose check fell due, and once checked the backends it waits on when it was found
+  // waiting (empty otherwise).
+  struct Due {
+    SessionRun* session;
+    Side which;
+    std::vector<int> blockers;
+  };
+  // Asks whether each side waits on a lock: one query per server for all of its sides.
+  void check(std::vector<Due>& due);
   // The side's result arrived (at side.finished_at): a wait still open ends there.
   static void finished(SideRun& side);
   static Clock::time_point next_check(const SideRun& side) {
     return side.lock_checked_at + side.lock_check_interval;
   }
 
-  // The sessions holding the locks that the statements in flight wait for, on either side.
+  // The sessions holding the locks that the statements in flight wait for, on either side; a
+  // waiting side whose blocker had a result since its last check asked afresh; none when that
+  // found a statement in flight progressing.
   std::vector<SessionRun*> holders(std::span<SessionRun* const> in_flight, SessionPool& pool);
 
   // A statement of an idle holder, the first in the feed's lookahead, taken out to run ahead of
@@ -97,7 +112,12 @@ class LockArbiter {
     std::vector<int> blockers;
     std::optional<double> waiting_s;  // clock_timestamp() - waitstart of its oldest ungranted lock
   };
-  Result<Wait> wait_of(int side, int backend_pid);
+  // Each backend's wait, by backend (absent: not waiting), in one round trip.
+  // The query that asks for each backend's wait (waits_of reads its rows).
+  static std::string waits_query(const std::vector<int>& backend_pids);
+  Result<std::vector<std::pair<int, Wait>>> waits_of(int side, const std::vector<std::vector<std::string>>& rows,
+                                                     Result<pg::StatementCompletion> answered);
+  void apply(SideRun& side, Side which, const Result<Wait>& wait);
   int migration_backend() const { return migration_backend_ ? migration_backend_() : 0; }
 
   std::array<pg::SessionConnection*, 2> monitors_;

@@ -70,6 +70,7 @@ Status ReplayEngine::open_parts() {
                    [this] { return migration_ ? migration_->backend_pid() : 0; });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
   contention_.emplace(monitors, monitor_limits_, stages_, trace_);
+  serializable_.emplace(monitors, monitor_limits_, trace_);
   return Status::success();
 }
 
@@ -129,18 +130,22 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   running.reserve(in_flight_.size());
   for (const SessionRun* other : in_flight_) {
     if (other == session) continue;
-    running.push_back({&*other->event, other->facts.may_write,
-                       dispatch::publishes(other->facts, baseline_state(*other)), other->progressing(),
-                       footprint_in_force(other->footprint), other->behind_migration()});
+    const bool publishing = dispatch::publishes(other->facts, baseline_state(*other));
+    running.push_back({&*other->event, other->facts.may_write, publishing, other->progressing(),
+                       footprint_in_force(other->footprint, other->footprint_generation), other->behind_migration(),
+                       dispatch::keeps_to_itself(other->facts, publishing,
+                                                 footprint_in_force(other->footprint, other->footprint_generation))});
   }
   return running;
 }
 
-Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending& pending) {
+Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pending) {
   if (settings_.order == ReplayOrder::kTimed) {
     if (Status waited = wait_for_production_time(pending.event); !waited) return waited;
   }
-  const dispatch::Policy policy{settings_.order, settings_.jobs};
+  serializable_->saw(pending.event.sql);
+  const dispatch::Policy policy{settings_.order, settings_.jobs,
+                                settings_.order == ReplayOrder::kCausal && !serializable_->possible()};
   const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
   queued_behind_migration_ = {};
   // Since when, while held with a statement behind the migration in flight.
@@ -151,10 +156,13 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, const Pending&
     held = false;
   };
   for (;;) {
+    resolve_footprint(pending);  // the catalog may have changed while it waited
+    const dispatch::Footprint* footprint = footprint_in_force(pending.footprint, *pending.footprint_generation);
     const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing,
-                                   footprint_in_force(pending.footprint)};
+                                   footprint, dispatch::keeps_to_itself(pending.analysis.facts, publishing, footprint)};
     const std::vector<dispatch::Running> others = running_besides(&session);
-    if (dispatch::hold_for(next, others, policy) == dispatch::Hold::kNone) {
+    const auto why_held = dispatch::hold_for(next, others, policy);
+    if (why_held == dispatch::Hold::kNone) {
       held_until_now();
       return Status::success();
     }
@@ -225,24 +233,64 @@ Status ReplayEngine::pump_until(Clock::time_point due) {
 }
 
 void ReplayEngine::resolve_footprint(Pending& pending) {
-  if (pending.footprint_asked) return;
-  pending.footprint_asked = true;
+  if (pending.footprint_generation == contention_->generation()) return;
+  pending.footprint_generation = contention_->generation();
+  pending.footprint.reset();
   if (pending.analysis.facts.may_write) pending.footprint = contention_->footprint_of(pending.analysis.facts);
 }
 
-// A footprint counts while the catalog's answers are trusted (write_contention.h).
-const dispatch::Footprint* ReplayEngine::footprint_in_force(const std::optional<dispatch::Footprint>& footprint) const {
-  return footprint && !contention_->given_up() ? &*footprint : nullptr;
+// A footprint counts while the catalog's answers are trusted and current (write_contention.h).
+const dispatch::Footprint* ReplayEngine::footprint_in_force(const std::optional<dispatch::Footprint>& footprint,
+                                                            std::uint64_t generation) const {
+  return footprint && contention_->in_force(generation) ? &*footprint : nullptr;
 }
 
-// A write waits on a lock held by another session's write in flight that the write rule let run
-// beside it: the footprints missed a way the two contend, so they are trusted no more.
+// A write whose locks its text cannot tell may change the catalog (DDL, a function): until its
+// transaction ends, every write contends with every other. A session whose transaction ended
+// (or whose connection is gone: the server ended it) has its change in the catalog; so has the
+// --migrate-during migration once it ended.
+void ReplayEngine::note_catalog_change(SessionRun& session) {
+  if (session.busy() && session.facts.may_write && !session.facts.lock_footprint) {
+    contention_->catalog_may_change(session.id);
+    return;
+  }
+  const auto& baseline = session.sides[kBaselineSide].connection;
+  if (!baseline || baseline->transaction_state() == pg::TransactionState::kIdle) {
+    contention_->transaction_ended(session.id);
+    session.transaction_footprint.clear();
+    session.transaction_footprint_unknown = false;
+    std::erase(write_holders_, &session);
+  }
+  if (migration_ && migration_->ended() && !migration_end_noted_) {
+    migration_end_noted_ = true;
+    contention_->catalog_changed();
+  }
+}
+
+// Whether the session's write may want a row lock that another session's open transaction holds
+// while that session is idle: the arbiter then has to run it ahead, and the sooner the wait is
+// seen, the sooner.
+bool ReplayEngine::waits_on_idle_holder(const SessionRun& session) const {
+  if (!session.facts.may_write) return false;
+  const dispatch::Footprint* wanted = footprint_in_force(session.footprint, session.footprint_generation);
+  return std::any_of(write_holders_.begin(), write_holders_.end(), [&](const SessionRun* holder) {
+    return holder != &session && !holder->busy() &&
+           (holder->transaction_footprint_unknown || dispatch::may_contend(wanted, &holder->transaction_footprint));
+  });
+}
+
+// A write waits on a lock held by another session whose transaction's writes the footprints had
+// told apart from it: they missed a way the two contend, so they are trusted no more. (A lock
+// the holder's earlier write took is held until its transaction ends: the wait is on what its
+// transaction wrote, not on the statement it runs now.)
 void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers) {
   if (!waiting.facts.may_write || contention_->given_up()) return;
+  const dispatch::Footprint* wanted = footprint_in_force(waiting.footprint, waiting.footprint_generation);
+  if (wanted == nullptr) return;
   for (const int pid : blockers) {
     const SessionRun* holder = pool_->owner_of(side, pid);
-    if (holder == nullptr || holder == &waiting || !holder->busy() || !holder->facts.may_write) continue;
-    if (dispatch::may_contend(footprint_in_force(waiting.footprint), footprint_in_force(holder->footprint))) continue;
+    if (holder == nullptr || holder == &waiting || holder->transaction_footprint_unknown) continue;
+    if (dispatch::may_contend(wanted, &holder->transaction_footprint)) continue;
     contention_->give_up(waiting.id + " waits on the " + kSideNames[side] + " for " + holder->id +
                          ", whose write the footprints had told apart");
     return;
@@ -252,10 +300,20 @@ void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std
 void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   resolve_footprint(pending);
   session.footprint = std::move(pending.footprint);
+  session.footprint_generation = *pending.footprint_generation;
+  if (pending.analysis.facts.may_write) {
+    const dispatch::Footprint* footprint = footprint_in_force(session.footprint, session.footprint_generation);
+    if (footprint == nullptr) session.transaction_footprint_unknown = true;
+    if (footprint != nullptr) session.transaction_footprint.insert(footprint->begin(), footprint->end());
+    if (std::find(write_holders_.begin(), write_holders_.end(), &session) == write_holders_.end()) {
+      write_holders_.push_back(&session);
+    }
+  }
   session.event = std::move(pending.event);
   session.facts = std::move(pending.analysis.facts);
   session.shape = std::move(pending.analysis.shape);
   session.as_production_error = pending.as_production_error;
+  note_catalog_change(session);
   session.last_dispatch = ++dispatched_;
   session.phase = migration_phase();
   // Held while another statement waited behind the migration; in timed order, also while it
@@ -283,6 +341,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.cancelled_at.reset();
     side.sink.sort_by(session.facts.sort_order);
   }
+  const bool likely_to_wait = waits_on_idle_holder(session);
   const std::array<bool, 2> failed_to_open = pool_->open(session, current.user);
   for (int index = 0; index < 2; ++index) {
     if (failed_to_open[static_cast<std::size_t>(index)]) note_connection_trouble(index);
@@ -300,7 +359,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     }
     side.in_flight = true;
     side.sent_at = clock_.now();
-    arbiter_->sent(side);
+    arbiter_->sent(side, likely_to_wait);
   }
   in_flight_.push_back(&session);
   finish_if_done(session);
@@ -314,6 +373,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::erase(in_flight_, &session);
   Event event = std::move(*session.event);
   session.event.reset();
+  note_catalog_change(session);
 
   const SideRun& baseline = session.sides[kBaselineSide];
   const SideRun& shadow = session.sides[kShadowSide];

@@ -25,6 +25,7 @@
 #include "pgshadow/replay/replay.h"
 #include "replay_trace.h"
 #include "session_pool.h"
+#include "serializable_watch.h"
 #include "session_run.h"
 #include "stage_clock.h"
 #include "statement_feed.h"
@@ -42,7 +43,7 @@ class ReplayEngine {
  private:
   // replay_engine.cc: the script.
   Status open_parts();
-  Status wait_until_dispatchable(SessionRun& session, const Pending& pending);
+  Status wait_until_dispatchable(SessionRun& session, Pending& pending);
   Status wait_for_production_time(const Event& event);
   // Timed order: when production sent it (scaled by --speed); else now.
   Clock::time_point production_time_of(const Event& event) const;
@@ -53,7 +54,11 @@ class ReplayEngine {
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   void dispatch(SessionRun& session, Pending pending);
   void resolve_footprint(Pending& pending);
-  const dispatch::Footprint* footprint_in_force(const std::optional<dispatch::Footprint>& footprint) const;
+  const dispatch::Footprint* footprint_in_force(const std::optional<dispatch::Footprint>& footprint,
+                                                std::uint64_t generation) const;
+  // Noting what may change the catalog, and when the change is in (write_contention.h).
+  void note_catalog_change(SessionRun& session);
+  bool waits_on_idle_holder(const SessionRun& session) const;
   void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
@@ -95,10 +100,15 @@ class ReplayEngine {
   std::optional<LockArbiter> arbiter_;
   std::optional<PairClassifier> classifier_;
   std::optional<WriteContention> contention_;
+  std::optional<SerializableWatch> serializable_;
   std::unique_ptr<ConcurrentMigration> migration_;  // --migrate-during
 
   std::vector<SessionRun*> in_flight_;
+  // Sessions whose open transaction wrote (SessionRun::transaction_footprint): they may hold row
+  // locks.
+  std::vector<SessionRun*> write_holders_;
   bool cancelled_ = false;
+  bool migration_end_noted_ = false;
   std::optional<Clock::time_point> cancelled_at_;
   std::optional<std::string> server_gone_;  // why the replay stopped early: "the shadow server ..."
   std::optional<std::string> realign_after_;  // the root after which the sequences may differ

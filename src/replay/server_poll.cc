@@ -115,13 +115,13 @@ Status ReplayEngine::pump() {
   }
   if (ready < 0 && errno != EINTR) return Error::infrastructure("poll failed");
 
+  // The sides still running whose wait check fell due: asked together, one query per server.
+  std::vector<LockArbiter::Due> due;
   for (std::size_t i = 0; i < descriptors.size(); ++i) {
     auto [session, index] = owners[i];
     SideRun& side = session->sides[static_cast<std::size_t>(index)];
     if (descriptors[i].revents == 0) {
-      if (const std::vector<int> blockers = arbiter_->check(side, static_cast<Side>(index)); !blockers.empty()) {
-        note_lock_wait(*session, index, blockers);
-      }
+      if (arbiter_->check_due(side)) due.push_back({session, static_cast<Side>(index), {}});
       continue;
     }
     const auto receiving = stages_.enter(StageClock::kSendReceiveHash);
@@ -136,6 +136,12 @@ Status ReplayEngine::pump() {
       side.in_flight = false;
       side.finished_at = clock_.now();
       LockArbiter::finished(side);
+    }
+  }
+  if (!due.empty()) {
+    arbiter_->check(due);
+    for (const LockArbiter::Due& checked : due) {
+      if (!checked.blockers.empty()) note_lock_wait(*checked.session, checked.which, checked.blockers);
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.

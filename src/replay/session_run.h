@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/event.h"
@@ -36,6 +37,7 @@ struct SideRun {
   // lock arbiter breaks). A wait behind a --migrate-during migration that itself progresses is
   // not one: the migration goes on by itself, and the wait is measured, not broken.
   bool waiting_on_lock = false;
+  std::vector<int> blockers;  // the backends its last check found it waiting on
   // Waits behind that migration alone, which is not itself waiting (the other case).
   bool waiting_behind_migration = false;
   // The statement's lock waits (LockWaits): the current wait's start (the server's waitstart, on
@@ -59,6 +61,12 @@ struct SessionRun {
   sql::QueryShape shape;       // of `event`
   // Of `event` when it writes: the tables it may lock (write_contention.h); nullopt: any lock.
   std::optional<std::set<std::string>> footprint;
+  std::uint64_t footprint_generation = 0;  // WriteContention::generation() it was asked in
+  // The tables whose row locks the session's open transaction may hold: the footprints of its
+  // writes since the transaction began (the one in flight included); unknown once one of them
+  // had no footprint in force.
+  std::set<std::string> transaction_footprint;
+  bool transaction_footprint_unknown = false;
   // `event` runs as its production error, not its SQL (production_error.h).
   bool as_production_error = false;
   std::uint64_t last_dispatch = 0;

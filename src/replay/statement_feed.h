@@ -28,9 +28,10 @@ struct Pending {
   Event event;
   StatementAnalysis analysis;
   bool as_production_error = false;  // see production_error.h
-  // A write's footprint (write_contention.h), once the engine asked; nullopt: any lock.
+  // A write's footprint (write_contention.h), once the engine asked; nullopt: any lock. Asked
+  // again when the catalog's generation moved on.
   std::optional<std::set<std::string>> footprint;
-  bool footprint_asked = false;
+  std::optional<std::uint64_t> footprint_generation;
 };
 
 inline constexpr std::size_t kMaxLookahead = 100'000;  // events read ahead to find a lock holder's next

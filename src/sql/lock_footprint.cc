@@ -6,7 +6,8 @@ namespace pgshadow::sql::detail {
 namespace {
 
 // Built-in functions that take no lock another session's write could hold: pure functions of
-// their arguments, the clock, and sequences (nextval never waits on a row lock). Any other call
+// their arguments, the clock, and currval (nextval and setval are in the footprint by their
+// sequence, see draws_from_sequence). Any other call
 // may be a user function that writes anywhere, or an advisory lock.
 bool takes_no_lock(const json& func_call) {
   const auto names = func_call.find("funcname");
@@ -16,7 +17,7 @@ bool takes_no_lock(const json& func_call) {
     return false;
   }
   static constexpr std::string_view kKnown[] = {
-      "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "nextval", "currval",
+      "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "currval",
       "lower", "upper", "length", "char_length", "octet_length", "substring", "substr", "trim", "btrim", "ltrim",
       "rtrim", "replace", "concat", "concat_ws", "left", "right", "position", "strpos", "split_part", "format",
       "abs", "round", "floor", "ceil", "ceiling", "trunc", "mod", "power", "sqrt", "random", "md5", "sha256",
@@ -33,6 +34,47 @@ bool takes_no_lock(const json& func_call) {
 }
 
 std::string unqualified(const json& range_var) { return range_var.value("relname", ""); }
+
+// The relation name a regclass literal ends with, as the catalog spells it: 'app.order_ids' ->
+// "order_ids", 'Order_Ids' -> "order_ids", '"Order_Ids"' -> "Order_Ids".
+std::string unqualified_relation(const std::string& text) {
+  std::size_t last_start = 0;
+  bool quoted = false;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (text[at] == '"') quoted = !quoted;
+    if (text[at] == '.' && !quoted) last_start = at + 1;
+  }
+  const std::string last = text.substr(last_start);
+  std::string name;
+  if (last.size() >= 2 && last.front() == '"' && last.back() == '"') {
+    for (std::size_t at = 1; at + 1 < last.size(); ++at) {
+      if (last[at] == '"' && at + 2 < last.size() && last[at + 1] == '"') ++at;
+      name += last[at];
+    }
+    return name;
+  }
+  for (const char c : last) name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return name;
+}
+
+// The sequence a nextval or setval call draws from, named as a footprint names tables (the
+// unqualified name), or "" when its argument is not a literal: two statements that draw from one
+// sequence get their ids in the order they run, so they contend as two writes of one table do.
+std::string sequence_argument(const json& func_call) {
+  const auto args = func_call.find("args");
+  if (args == func_call.end() || !args->is_array() || args->empty()) return {};
+  const json* argument = &(*args)[0];
+  if (const json* cast = body_of(*argument, "TypeCast"); cast != nullptr && cast->contains("arg")) {
+    argument = &(*cast)["arg"];
+  }
+  const std::string* text = string_constant(*argument);
+  return text != nullptr ? unqualified_relation(*text) : std::string();
+}
+
+bool draws_from_sequence(const json& func_call) {
+  const std::string name = function_name(func_call);
+  return name == "nextval" || name == "setval";
+}
 
 // A SELECT's locking clause locks the rows of the relations it names (by their aliases), or of
 // every relation in its FROM list when it names none: the FROM list's relations cover both.
@@ -64,7 +106,13 @@ void add_lock_footprint(const json& statement, std::optional<std::set<std::strin
   std::set<std::string>& tables = *footprint;
   for_each_node(statement, [&](const std::string& type, const json& body) {
     if (!known) return;
-    if (type == "FuncCall" && !takes_no_lock(body)) known = false;
+    if (type == "FuncCall" && draws_from_sequence(body)) {
+      const std::string sequence = sequence_argument(body);
+      if (sequence.empty()) known = false;
+      tables.insert(sequence);
+    } else if (type == "FuncCall" && !takes_no_lock(body)) {
+      known = false;
+    }
     if (type == "InsertStmt" || type == "UpdateStmt" || type == "DeleteStmt" || type == "MergeStmt") {
       if (body.contains("relation")) tables.insert(unqualified(body["relation"]));
     }

@@ -211,3 +211,58 @@ TEST_CASE("a write outside a transaction queues beside one waiting behind the mi
 }
 
 }  // namespace pgshadow::replay::dispatch
+
+namespace pgshadow::replay::dispatch {
+
+TEST_CASE("a statement keeps to itself when it publishes nothing and its text and footprint tell every lock it takes",
+          "[replay][dispatch]") {
+  const Footprint accounts{"accounts"};
+  const auto keeps = [&](const char* sql, pg::TransactionState before, const Footprint* footprint = nullptr) {
+    const sql::StatementFacts facts = sql::facts_of(sql);
+    return keeps_to_itself(facts, publishes(facts, before), footprint);
+  };
+  constexpr auto in_transaction = pg::TransactionState::kInTransaction;
+  constexpr auto idle = pg::TransactionState::kIdle;
+  CHECK(keeps("SELECT abalance FROM accounts WHERE aid = $1", idle));
+  CHECK(keeps("BEGIN", idle));
+  CHECK(keeps("UPDATE accounts SET abalance = abalance + $1 WHERE aid = $2", in_transaction, &accounts));
+  // A write without a footprint in force (a trigger, an unknown table, the rule suspended).
+  CHECK_FALSE(keeps("UPDATE accounts SET abalance = 0 WHERE aid = $1", in_transaction));
+  // Publishing: a commit, a write outside a transaction block, a rollback to a savepoint.
+  CHECK_FALSE(keeps("COMMIT", in_transaction));
+  CHECK_FALSE(keeps("UPDATE accounts SET abalance = 0 WHERE aid = $1", idle, &accounts));
+  CHECK_FALSE(keeps("ROLLBACK TO SAVEPOINT s", in_transaction));
+  // Locks the text cannot tell: DDL, an advisory lock, a user's function; and outside reach.
+  CHECK_FALSE(keeps("ALTER TABLE accounts ADD COLUMN note text", in_transaction));
+  CHECK_FALSE(keeps("SELECT pg_advisory_lock(1)", in_transaction));
+  CHECK_FALSE(keeps("SELECT audit_total()", in_transaction));
+  CHECK_FALSE(keeps("SELECT * FROM dblink('host=elsewhere', 'SELECT 1') AS t(x int)", in_transaction));
+  CHECK_FALSE(keeps("SELECT FROM", idle));  // does not parse
+}
+
+TEST_CASE("in causal order, statements that keep to themselves overlap whatever production's order, commits and "
+          "contending writes still wait",
+          "[replay][dispatch]") {
+  const Footprint accounts{"accounts"};
+  const Footprint tellers{"tellers"};
+  // a's statement ended at 11 ms, b's started at 50 ms: production ran them one after the other.
+  const Event earlier = logged("a", 1, 10.0, "UPDATE accounts SET abalance = 1 WHERE aid = 1");
+  const Event read = logged("b", 50, std::nullopt, "SELECT tbalance FROM tellers WHERE tid = 1");
+  const Event write = logged("b", 50, std::nullopt, "UPDATE tellers SET tbalance = 1 WHERE tid = 1");
+  const Event same_table = logged("b", 50, std::nullopt, "UPDATE accounts SET abalance = 2 WHERE aid = 2");
+  const Event commit = logged("b", 50, std::nullopt, "COMMIT");
+  const std::vector<Running> running{{&earlier, true, false, true, &accounts, false, true}};
+  const Policy overlaps{ReplayOrder::kCausal, 0, true};
+  const Policy keeps_order{ReplayOrder::kCausal, 0, false};
+  CHECK(hold_for({&read, false, false, false, nullptr, true}, running, overlaps) == Hold::kNone);
+  CHECK(hold_for({&read, false, false, false, nullptr, true}, running, keeps_order) == Hold::kHappensBefore);
+  CHECK(hold_for({&write, false, true, false, &tellers, true}, running, overlaps) == Hold::kNone);
+  CHECK(hold_for({&same_table, false, true, false, &accounts, true}, running, overlaps) == Hold::kWriteRule);
+  // A commit does not keep to itself: what finished before it still finishes first.
+  CHECK(hold_for({&commit, false, false, true, nullptr, false}, running, overlaps) == Hold::kHappensBefore);
+  // Nor does the one in flight when it does not keep to itself.
+  const std::vector<Running> ddl{{&earlier, true, false, true, nullptr, false, false}};
+  CHECK(hold_for({&read, false, false, false, nullptr, true}, ddl, overlaps) == Hold::kHappensBefore);
+}
+
+}  // namespace pgshadow::replay::dispatch

@@ -45,7 +45,10 @@ TEST_CASE("a write's footprint is its tables and what their foreign keys reach, 
   const ReplayTargets targets = cluster().fresh_pair(
       "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
       "CREATE TRIGGER audit BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION noop();",
-      kTables);
+      std::string(kTables) +
+          "CREATE TABLE invoices (id serial, n int);"
+          "CREATE TABLE credit_notes (id int DEFAULT nextval('invoices_id_seq'), n int);"
+          "CREATE TABLE tickets (id int GENERATED ALWAYS AS IDENTITY, n int);");
   Contention c(targets);
   CHECK(c.of("INSERT INTO history VALUES ($1, $2)") == Footprint{"history"});
   CHECK(c.of("UPDATE accounts SET balance = balance + $1 WHERE id = $2") == Footprint{"accounts", "branches"});
@@ -53,10 +56,36 @@ TEST_CASE("a write's footprint is its tables and what their foreign keys reach, 
   CHECK_FALSE(c.of("INSERT INTO ledger VALUES (1, 2)"));  // the shadow's trigger may lock anything
   CHECK_FALSE(c.of("UPDATE rich SET balance = 0"));
   CHECK_FALSE(c.of("INSERT INTO no_such_table VALUES (1)"));
+  // The sequences a table's defaults and identities draw from: two tables' inserts that draw
+  // from one sequence contend, as does a nextval of it.
+  CHECK(c.of("INSERT INTO invoices (n) VALUES (1)") == Footprint{"invoices", "invoices_id_seq"});
+  CHECK(c.of("INSERT INTO credit_notes (n) VALUES (1)") == Footprint{"credit_notes", "invoices_id_seq"});
+  CHECK(c.of("SELECT nextval('invoices_id_seq')") == Footprint{"invoices_id_seq"});
+  CHECK(c.of("INSERT INTO tickets (n) VALUES (1)") == Footprint{"tickets", "tickets_id_seq"});
   CHECK_FALSE(c.contention->given_up());
-  // DDL in the traffic may change what the catalog said: every write contends from then on.
-  CHECK_FALSE(c.of("ALTER TABLE history ADD COLUMN note text"));
-  CHECK(c.contention->given_up());
+  // DDL in the traffic may change what the catalog says: while its transaction is open no
+  // footprint is in force, and once it ended the catalog is asked afresh.
+  CHECK_FALSE(c.of("ALTER TABLE history ADD FOREIGN KEY (account) REFERENCES accounts"));
+  const std::uint64_t before = c.contention->generation();
+  CHECK(c.contention->in_force(before));
+  c.contention->catalog_may_change("a");
+  CHECK_FALSE(c.contention->in_force(before));
+  pg::DiscardingSink discard;
+  for (pg::SessionConnection* side : {c.baseline.get(), c.shadow.get()}) {
+    const auto altered =
+        side->run({"ALTER TABLE history ADD FOREIGN KEY (account) REFERENCES accounts", false, "", nullptr}, discard, {});
+    REQUIRE(altered.ok());
+    REQUIRE(altered->succeeded);
+  }
+  c.contention->transaction_ended("b");  // another session's end changes nothing
+  CHECK_FALSE(c.contention->in_force(before));
+  c.contention->transaction_ended("a");
+  CHECK_FALSE(c.contention->in_force(before));  // a footprint from before counts no more
+  CHECK(c.contention->in_force(c.contention->generation()));
+  CHECK(c.of("INSERT INTO history VALUES ($1, $2)") == Footprint{"history", "accounts", "branches"});
+  CHECK_FALSE(c.contention->given_up());
+  c.contention->give_up("a lock wait the footprints did not foresee");
+  CHECK_FALSE(c.contention->in_force(c.contention->generation()));
   CHECK_FALSE(c.of("INSERT INTO history VALUES ($1, $2)"));
 }
 

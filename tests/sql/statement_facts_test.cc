@@ -421,7 +421,13 @@ TEST_CASE("a statement's lock footprint names the tables whose row locks it may 
   using Tables = std::set<std::string>;
   CHECK(facts_of("UPDATE app.accounts SET b = b + $1 WHERE id = $2").lock_footprint == Tables{"accounts"});
   CHECK(facts_of("INSERT INTO history (t, m) VALUES ($1, CURRENT_TIMESTAMP)").lock_footprint == Tables{"history"});
-  CHECK(facts_of("INSERT INTO history (id, at) VALUES (nextval('h_id'), now())").lock_footprint == Tables{"history"});
+  // A sequence drawn from is in it by name, as the catalog spells it: draws contend as writes do.
+  CHECK(facts_of("INSERT INTO history (id, at) VALUES (nextval('h_id'), now())").lock_footprint ==
+        (Tables{"history", "h_id"}));
+  CHECK(facts_of("SELECT nextval('app.\"Order_Ids\"'::regclass)").lock_footprint == Tables{"Order_Ids"});
+  CHECK(facts_of("SELECT setval('App.Order_Ids', 10)").lock_footprint == Tables{"order_ids"});
+  CHECK(facts_of("SELECT currval('h_id')").lock_footprint == Tables{});
+  CHECK_FALSE(facts_of("SELECT nextval($1)").lock_footprint);
   CHECK(facts_of("UPDATE w SET a = 1 FROM z WHERE w.id = z.id").lock_footprint == Tables{"w"});
   CHECK(facts_of("WITH moved AS (DELETE FROM queue RETURNING *) INSERT INTO done SELECT * FROM moved")
             .lock_footprint == Tables{"queue", "done"});

@@ -136,6 +136,9 @@ class SessionConnection {
   // deadline, or on interrupt, the statement is cancelled: kInfrastructure "no answer within N s"
   // when the server does not end it at once, kInterrupted.
   Result<StatementCompletion> run(const StatementRequest& request, RowSink& sink, const WaitLimits& limits);
+  // Waits for the statement send() started to end, as run() does: several connections' statements
+  // can be sent first and then finished one after the other, so that their servers work at once.
+  Result<StatementCompletion> finish(RowSink& sink, const WaitLimits& limits);
   // Runs a one-value query and waits for it (for a monitoring connection, never a replayed
   // session). NULL reads as "". Errors as run's, and kInfrastructure when the query fails.
   Result<std::string> query_scalar(const std::string& sql,

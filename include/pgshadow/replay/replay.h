@@ -10,11 +10,15 @@
 // that production showed while letting lock waits resolve as they did in production. One more
 // wait keeps both sides seeing the same commits: a statement that publishes changes (COMMIT,
 // a write outside a transaction block) neither overlaps an earlier statement still running nor
-// is overlapped by a later one, unless that statement waits on a lock. And two writes never
-// run (or wait) side by side: each server would grant a contended row lock to whichever came
-// first, the two servers could choose differently, and the sessions would wait on each other
-// across the sides. A write waiting on a lock held by an idle session has that session's next
-// statement run ahead of its turn (the log cannot say when production granted the lock).
+// is overlapped by a later one, unless that statement waits on a lock. And two writes that may
+// want one lock (their footprints: tables, foreign keys, sequences) never run (or wait) side by
+// side: each server would grant a contended row lock to whichever came first, the two servers
+// could choose differently, and the sessions would wait on each other across the sides. A
+// write waiting on a lock held by an idle session has that session's next statement run ahead
+// of its turn (the log cannot say when production granted the lock). In causal order, two
+// statements that keep to themselves (neither publishes, every lock each takes is known) need
+// not wait for each other: until a commit neither sees the other, so their order changes no
+// result (dispatch_rule.h; not where a transaction may run SERIALIZABLE).
 #include <atomic>
 #include <chrono>
 #include <cstdint>

@@ -1,0 +1,42 @@
+#include "serializable_watch.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "session_run.h"
+
+namespace pgshadow::replay {
+
+bool mentions_serializable(std::string_view sql) {
+  constexpr std::string_view kWord = "serializable";
+  const auto found = std::search(sql.begin(), sql.end(), kWord.begin(), kWord.end(), [](char text, char word) {
+    return std::tolower(static_cast<unsigned char>(text)) == word;
+  });
+  return found != sql.end();
+}
+
+SerializableWatch::SerializableWatch(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& limits,
+                                     const Tracer& trace)
+    : trace_(trace) {
+  // The server's and the monitor's database's setting, and any database's or role's default.
+  static constexpr const char* kQuery =
+      "SELECT current_setting('default_transaction_isolation') = 'serializable' OR EXISTS ("
+      "SELECT 1 FROM pg_db_role_setting s, unnest(s.setconfig) AS c "
+      "WHERE c ILIKE 'default_transaction_isolation=%serializable%')";
+  for (int side = 0; side < 2 && !possible_; ++side) {
+    const auto answer = monitors[static_cast<std::size_t>(side)]->query_scalar(kQuery, limits);
+    if (!answer || *answer != "f") {
+      possible_ = true;
+      trace_("%s: transactions may run serializable: statements keep production's order", kSideNames[side]);
+    }
+  }
+}
+
+void SerializableWatch::saw(std::string_view sql) {
+  if (possible_ || !mentions_serializable(sql)) return;
+  possible_ = true;
+  trace_("a statement names serializable: statements keep production's order from here");
+}
+
+}  // namespace pgshadow::replay
