@@ -129,7 +129,7 @@ ParserOutcome<std::vector<Token>> scan(const std::string& sql) {
   tokens.reserve(unpacked->n_tokens);
   for (std::size_t i = 0; i < unpacked->n_tokens; ++i) {
     const PgQuery__ScanToken& token = *unpacked->tokens[i];
-    tokens.push_back({token.start, token.end, kind_of(token.token)});
+    tokens.push_back({token.start, token.end, kind_of(token.token), static_cast<int>(token.token)});
   }
   pg_query__scan_result__free_unpacked(unpacked, nullptr);
   return tokens;

@@ -45,6 +45,7 @@ struct Token {
   // for them (its look-ahead for UESCAPE), so use the next token's start instead.
   int end = 0;
   TokenKind kind = TokenKind::kOther;
+  int id = 0;  // the scanner's own token (PgQuery__Token in <pg_query/pg_query.pb-c.h>)
 };
 
 ParserOutcome<std::vector<Token>> scan(const std::string& sql);

@@ -19,6 +19,8 @@ struct QueryShape {
   // statements such as CALL or COMMENT, and type modifiers: varchar(10) -> varchar($2)) and
   // drops comments, which can carry request data.
   std::string normalized;
+
+  bool operator==(const QueryShape&) const = default;
 };
 
 // Never fails: SQL the parser rejects still gets a stable shape (from the scanner-based
@@ -39,6 +41,8 @@ struct OutsideReach {
                             // server_control, other_backends, replication, databases, tablespaces,
                             // foreign_connections, untrusted_language
   std::string description;  // "COPY ... TO PROGRAM: runs a program on the server's host"
+
+  bool operator==(const OutsideReach&) const = default;
 };
 
 inline constexpr std::string_view kOutsideReachKinds[] = {
@@ -58,12 +62,16 @@ struct RowLimit {
   std::string schema;
   std::string table;
   std::vector<std::string> equality_columns;
+
+  bool operator==(const RowLimit&) const = default;
 };
 
 // A LIMIT, OFFSET or FETCH FIRST count: a constant or a bound parameter.
 struct RowCount {
   std::optional<std::int64_t> constant;  // LIMIT 10
   int parameter = 0;                     // LIMIT $2: the parameter's number (1-based), 0 when a constant
+
+  bool operator==(const RowCount&) const = default;
 };
 
 // Where one ORDER BY key is in the result: a column by position (ORDER BY 2, or an expression
@@ -73,6 +81,8 @@ struct RowCount {
 struct SortKeyColumn {
   std::optional<std::size_t> position;  // 0-based
   std::string name;                     // when position is nullopt
+
+  bool operator==(const SortKeyColumn&) const = default;
 };
 
 // The outermost SELECT's ORDER BY, as far as the result shows it. Rows whose sort keys are equal
@@ -86,6 +96,8 @@ struct SortOrder {
   bool all_keys_in_result = false;
   std::optional<RowCount> limit;   // LIMIT n / FETCH FIRST n ROWS ONLY; not WITH TIES (it keeps every tie)
   std::optional<RowCount> offset;  // OFFSET n
+
+  bool operator==(const SortOrder&) const = default;
 };
 
 // A SAVEPOINT, RELEASE SAVEPOINT or ROLLBACK TO SAVEPOINT, with the savepoint's name.
@@ -93,6 +105,8 @@ struct SavepointStep {
   enum class Kind { kNone, kSavepoint, kRelease, kRollbackTo };
   Kind kind = Kind::kNone;
   std::string name;
+
+  bool operator==(const SavepointStep&) const = default;
 };
 
 struct StatementFacts {
@@ -153,9 +167,25 @@ struct StatementFacts {
   // One statement the planner plans (SELECT, INSERT, UPDATE, DELETE, MERGE; not SELECT INTO):
   // EXPLAIN of it tells how the server would run it.
   bool is_explainable = false;
+
+  bool operator==(const StatementFacts&) const = default;
 };
 
 // A statement too deep to parse (see shape_of) gets the facts of unparsable text.
 StatementFacts facts_of(std::string_view sql);
+
+// A key for remembering facts_of and shape_of: two texts with the same key get the same facts and
+// the same shape, so that a cache keyed by it can answer for statements with literals inline (a
+// simple-protocol client's `WHERE aid = 48213` is a new text every time). It is the text with
+// each number replaced by a mark of its kind (integer, or decimal: the parser makes them
+// different nodes); strings, identifiers and everything else stay as they are. Only for one
+// query (SELECT, INSERT, UPDATE, DELETE, VALUES, WITH), whose numbers are all constants that the
+// shape's fingerprint and normalized text do not depend on. nullopt (the text is its own key)
+// for any other statement or more than one; when the text holds no number; when the facts read
+// a number's value (a LIMIT, OFFSET or FETCH count, an ORDER BY position: any of those keywords
+// anywhere); when it does not scan; and when it holds a control byte (the mark is one).
+// Invariant, for whoever changes statement_facts.cc: the facts read no number's value but after
+// those keywords.
+std::optional<std::string> facts_key(std::string_view sql);
 
 }  // namespace pgshadow::sql
