@@ -41,14 +41,22 @@ bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Fo
   return !facts.may_write || footprint != nullptr;
 }
 
-bool may_contend(const Footprint* a, const Footprint* b) {
-  if (a == nullptr || b == nullptr) return true;
-  const Footprint& smaller = a->size() <= b->size() ? *a : *b;
-  const Footprint& larger = a->size() <= b->size() ? *b : *a;
-  for (const std::string& table : smaller) {
-    if (larger.count(table) != 0) return true;
-  }
-  return false;
+bool may_overtake(const Queued& earlier, const Queued& later, const std::string& later_session, const Policy& policy) {
+  const bool private_pair = policy.private_work_overlaps && earlier.keeps_to_itself && later.keeps_to_itself;
+  if (!private_pair && must_precede(*earlier.event, *later.event)) return false;
+  if (earlier.may_write && later.may_write && may_contend(earlier.footprint, later.footprint)) return false;
+  if (earlier.publishes) return !earlier.waits_on.empty() && earlier.waits_on == later_session;
+  if (!later.publishes) return true;
+  if (earlier.waits_on.empty()) return false;
+  if (earlier.waits_on == later_session) return true;  // it releases the wait
+  return earlier.reads_only_its_rows && later.published != nullptr && earlier.footprint != nullptr &&
+         !may_contend(earlier.footprint, later.published);
+}
+
+bool reads_only_its_rows(const sql::StatementFacts& facts) {
+  return facts.statement_count == 1 && facts.lock_footprint && facts.lock_footprint->size() == 1 &&
+         facts.tables_touched.size() == 1 && facts.row_pins.size() == 1 &&
+         facts.row_pins.count(*facts.lock_footprint->begin()) == 1;
 }
 
 std::size_t progressing(std::span<const Running> in_flight) {
@@ -88,7 +96,7 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // servers can choose differently, and each session would then wait on one side for the
     // other, in lockstep, until lock_timeout. When the earlier write waits on a lock held by an
     // idle session, the lock arbiter runs that session's next statement ahead. Writes whose
-    // tables (and what their foreign keys reach) are apart want no lock in common.
+    // footprints (footprint.h: what their foreign keys reach too) are apart want no lock in common.
     const bool queued_behind_migration = other.behind_migration && other.publishes && next.publishes;
     if (next.may_write && other.may_write && !queued_behind_migration && may_contend(next.footprint, other.footprint)) {
       return Hold::kWriteRule;

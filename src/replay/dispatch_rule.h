@@ -16,8 +16,8 @@
 //    overlapped by one, so both sides' snapshots see the same commits;
 //  - no other write that may want one of its locks is in flight (the write rule): two servers
 //    could grant a contended row lock to different sessions. Writes whose footprints (the
-//    tables they may lock, write_contention.h) share no table run side by side; a write
-//    without a footprint contends with every write. Except beside a write outside a
+//    rows they may lock, by table: footprint.h) are apart run side by side; a write without
+//    a footprint (null: it may want any lock) contends with every write. Except beside a write outside a
 //    transaction block that waits behind a --migrate-during migration, for a write outside a
 //    transaction block too: in production every write that came meanwhile queued behind the
 //    migration, and the replay lets them queue alike so that each one's wait is measured.
@@ -30,6 +30,7 @@
 #include <span>
 #include <string>
 
+#include "footprint.h"
 #include "pgshadow/core/event.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/replay/replay.h"
@@ -37,8 +38,6 @@
 
 namespace pgshadow::replay::dispatch {
 
-// The tables a write may take locks in (write_contention.h); null: it may want any lock.
-using Footprint = std::set<std::string>;
 
 // Another session's statement in flight, as the rule sees it.
 struct Running {
@@ -63,9 +62,6 @@ struct Candidate {
   const Footprint* footprint = nullptr;
   bool keeps_to_itself = false;
 };
-
-// Whether two writes may want one lock: either footprint unknown, or they share a table.
-bool may_contend(const Footprint* a, const Footprint* b);
 
 struct Policy {
   ReplayOrder order = ReplayOrder::kCausal;
@@ -113,6 +109,38 @@ bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Fo
 // The first reason `next` may not start beside `others` (the other sessions' statements in
 // flight), or kNone.
 Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy);
+
+// A statement read from the capture and not started yet, as the overtaking rule sees it.
+struct Queued {
+  const Event* event = nullptr;
+  bool may_write = false;
+  bool publishes = false;
+  const Footprint* footprint = nullptr;
+  bool keeps_to_itself = false;
+  // The session whose open transaction holds a row lock this write will want (will_wait), "" when
+  // none is known: in production it waited there, until that session's commit.
+  std::string waits_on;
+  // It reads nothing but the rows it locks, of its one table (reads_only_its_rows): what other
+  // rows a commit changed is not in its result.
+  bool reads_only_its_rows = false;
+  // When it publishes: its transaction's footprint, what the commit makes visible (null: unknown).
+  const Footprint* published = nullptr;
+};
+
+// Whether the statement reads only the rows it locks: one table, named once, whose rows it pins
+// (sql::StatementFacts::row_pins), and no function whose reach its text cannot tell.
+bool reads_only_its_rows(const sql::StatementFacts& facts);
+
+// Causal order only (the caller's): whether `later`, of session `later_session`, may start before
+// `earlier`, read before it and not started yet. Exactly when the two overlapped in production (or
+// keep to themselves, as hold_for allows), no two writes of theirs may contend, and neither
+// publishes, but that a publishing `later` may release the lock `earlier` will wait for (its
+// session is the one `earlier` waits on): production's `earlier` waited for that commit; or may
+// commit while `earlier` waits, when `earlier` reads only its rows and the commit changes none of
+// them (after its wait, a write reads its rows' newest versions, whatever its snapshot). So
+// overtaking only lets a statement that production ran while the earlier one was still to come or
+// waiting run first, where the earlier one's result cannot tell.
+bool may_overtake(const Queued& earlier, const Queued& later, const std::string& later_session, const Policy& policy);
 
 // How many of the statements in flight are progressing.
 std::size_t progressing(std::span<const Running> in_flight);

@@ -65,7 +65,8 @@ std::string LockArbiter::waits_query(const std::vector<int>& backend_pids) {
   std::string pids;
   for (const int pid : backend_pids) pids += (pids.empty() ? "" : ",") + std::to_string(pid);
   return "SELECT waiting, blocker, (SELECT extract(epoch FROM clock_timestamp() - min(waitstart)) FROM pg_locks "
-         "WHERE pid = waiting AND NOT granted) FROM unnest(ARRAY[" + pids + "]::int[]) AS waiting, "
+         "WHERE pid = waiting AND NOT granted), (SELECT min(locktype) FROM pg_locks WHERE pid = waiting AND NOT granted) "
+         "FROM unnest(ARRAY[" + pids + "]::int[]) AS waiting, "
          "LATERAL (SELECT DISTINCT unnest(pg_blocking_pids(waiting)) AS blocker) AS blocking ORDER BY 1, 2";
 }
 
@@ -78,11 +79,13 @@ Result<std::vector<std::pair<int, LockArbiter::Wait>>> LockArbiter::waits_of(
   }
   std::vector<std::pair<int, Wait>> waits;
   for (const std::vector<std::string>& row : rows) {
-    if (row.size() != 3) continue;
+    if (row.size() != 4) continue;
     const auto waiting = number_in<int>(row[0]);
     const auto blocker = number_in<int>(row[1]);
     if (!waiting || !blocker) continue;
-    if (waits.empty() || waits.back().first != *waiting) waits.push_back({*waiting, Wait{{}, number_in<double>(row[2])}});
+    if (waits.empty() || waits.back().first != *waiting) {
+      waits.push_back({*waiting, Wait{{}, number_in<double>(row[2]), row[3]}});
+    }
     waits.back().second.blockers.push_back(*blocker);
   }
   return waits;
@@ -134,7 +137,10 @@ void LockArbiter::check(std::vector<Due>& due) {
       const int pid = side.connection->backend_pid();
       const auto found = std::find_if(waits->begin(), waits->end(), [pid](const auto& wait) { return wait.first == pid; });
       apply(side, which, found == waits->end() ? Wait{} : found->second);
-      if (side.waiting_on_lock) entry.blockers = side.blockers;
+      if (side.waiting_on_lock) {
+        entry.blockers = side.blockers;
+        entry.lock_type = found->second.lock_type;
+      }
     }
   }
 }
@@ -200,7 +206,7 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
   for (SessionRun* waiting : in_flight) {
     for (const Side which : {kBaselineSide, kShadowSide}) {
       const SideRun& side = waiting->sides[which];
-      if (side.in_flight && side.waiting_on_lock && stale(side, which)) waiting_sides.push_back({waiting, which, {}});
+      if (side.in_flight && side.waiting_on_lock && stale(side, which)) waiting_sides.push_back({waiting, which, {}, {}});
     }
   }
   if (!waiting_sides.empty()) check(waiting_sides);

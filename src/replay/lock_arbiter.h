@@ -70,6 +70,8 @@ class LockArbiter {
     SessionRun* session;
     Side which;
     std::vector<int> blockers;
+    // pg_locks.locktype of what it waits for ("transactionid", "tuple", "relation", "extend", ...).
+    std::string lock_type;
   };
   // Asks whether each side waits on a lock: one query per server for all of its sides.
   void check(std::vector<Due>& due);
@@ -111,6 +113,7 @@ class LockArbiter {
   struct Wait {
     std::vector<int> blockers;
     std::optional<double> waiting_s;  // clock_timestamp() - waitstart of its oldest ungranted lock
+    std::string lock_type;            // of its ungranted lock
   };
   // Each backend's wait, by backend (absent: not waiting), in one round trip.
   // The query that asks for each backend's wait (waits_of reads its rows).

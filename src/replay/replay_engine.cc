@@ -139,13 +139,16 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   return running;
 }
 
+dispatch::Policy ReplayEngine::policy() const {
+  return {settings_.order, settings_.jobs, settings_.order == ReplayOrder::kCausal && !serializable_->possible()};
+}
+
 Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pending) {
   if (settings_.order == ReplayOrder::kTimed) {
     if (Status waited = wait_for_production_time(pending.event); !waited) return waited;
   }
   serializable_->saw(pending.event.sql);
-  const dispatch::Policy policy{settings_.order, settings_.jobs,
-                                settings_.order == ReplayOrder::kCausal && !serializable_->possible()};
+  const dispatch::Policy rule = policy();
   const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
   queued_behind_migration_ = {};
   // Since when, while held with a statement behind the migration in flight.
@@ -161,8 +164,11 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
     const dispatch::Candidate next{&pending.event, session.busy(), pending.analysis.facts.may_write, publishing,
                                    footprint, dispatch::keeps_to_itself(pending.analysis.facts, publishing, footprint)};
     const std::vector<dispatch::Running> others = running_besides(&session);
-    const auto why_held = dispatch::hold_for(next, others, policy);
-    if (why_held == dispatch::Hold::kNone) {
+    const auto why_held = dispatch::hold_for(next, others, rule);
+    // A write that would start only to wait on another session's open transaction waits here,
+    // where no lock check has to find it, while that session goes on (overtaking.cc).
+    const SessionRun* waits_on = why_held == dispatch::Hold::kNone ? predicted_holder(&session, pending) : nullptr;
+    if (why_held == dispatch::Hold::kNone && waits_on == nullptr) {
       held_until_now();
       return Status::success();
     }
@@ -174,6 +180,14 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
     }
     if (!migration_in_the_way) held_until_now();
     if (interrupted()) return Error{ErrorKind::kInterrupted, "interrupted"};
+    auto overtook = dispatch_an_overtaker(session, pending, waits_on);
+    if (!overtook) return overtook.error();
+    if (*overtook) continue;
+    // Nothing else moves: it starts and waits, and the lock arbiter takes it from there.
+    if (waits_on != nullptr && dispatch::progressing(running_besides(nullptr)) == 0) {
+      held_until_now();
+      return Status::success();
+    }
     if (Status pumped = pump(); !pumped) return pumped;
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
     // The statement waiting for its turn may itself be the one that releases the lock.
@@ -236,7 +250,7 @@ void ReplayEngine::resolve_footprint(Pending& pending) {
   if (pending.footprint_generation == contention_->generation()) return;
   pending.footprint_generation = contention_->generation();
   pending.footprint.reset();
-  if (pending.analysis.facts.may_write) pending.footprint = contention_->footprint_of(pending.analysis.facts);
+  if (pending.analysis.facts.may_write) pending.footprint = contention_->footprint_of(pending.analysis.facts, pending.event);
 }
 
 // A footprint counts while the catalog's answers are trusted and current (write_contention.h).
@@ -257,7 +271,7 @@ void ReplayEngine::note_catalog_change(SessionRun& session) {
   const auto& baseline = session.sides[kBaselineSide].connection;
   if (!baseline || baseline->transaction_state() == pg::TransactionState::kIdle) {
     contention_->transaction_ended(session.id);
-    session.transaction_footprint.clear();
+    session.transaction_footprint = {};
     session.transaction_footprint_unknown = false;
     std::erase(write_holders_, &session);
   }
@@ -282,9 +296,13 @@ bool ReplayEngine::waits_on_idle_holder(const SessionRun& session) const {
 // A write waits on a lock held by another session whose transaction's writes the footprints had
 // told apart from it: they missed a way the two contend, so they are trusted no more. (A lock
 // the holder's earlier write took is held until its transaction ends: the wait is on what its
-// transaction wrote, not on the statement it runs now.)
-void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers) {
+// transaction wrote, not on the statement it runs now.) A wait for a relation's extension (or a
+// hash index's page) is on no row: two inserts into one table meet there while both run, and it
+// ends with the holder's statement.
+void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers,
+                                  const std::string& lock_type) {
   if (!waiting.facts.may_write || contention_->given_up()) return;
+  if (lock_type == "extend" || lock_type == "page") return;
   const dispatch::Footprint* wanted = footprint_in_force(waiting.footprint, waiting.footprint_generation);
   if (wanted == nullptr) return;
   for (const int pid : blockers) {
@@ -304,7 +322,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   if (pending.analysis.facts.may_write) {
     const dispatch::Footprint* footprint = footprint_in_force(session.footprint, session.footprint_generation);
     if (footprint == nullptr) session.transaction_footprint_unknown = true;
-    if (footprint != nullptr) session.transaction_footprint.insert(footprint->begin(), footprint->end());
+    if (footprint != nullptr) session.transaction_footprint.add(*footprint);
     if (std::find(write_holders_.begin(), write_holders_.end(), &session) == write_holders_.end()) {
       write_holders_.push_back(&session);
     }

@@ -52,6 +52,18 @@ class ReplayEngine {
   // Whether a holder's statement may run ahead of its turn now (LockArbiter::may_run_ahead).
   bool may_run_ahead(const SessionRun& holder, const Event& event) const;
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
+  dispatch::Policy policy() const;
+
+  // overtaking.cc: in causal order, statements read ahead that may start before the one waiting
+  // for its turn (dispatch::may_overtake), and the writes that will wait on an open transaction.
+  bool overtaking_allowed() const;
+  // The session (not `session`) whose open transaction holds a row lock the pending write will
+  // want (dispatch::will_wait), nullptr when none is known or overtaking is not allowed.
+  const SessionRun* predicted_holder(const SessionRun* session, Pending& pending);
+  // Dispatches the first statement read ahead that may start before `waiting` and everything read
+  // between: whether one started.
+  Result<bool> dispatch_an_overtaker(const SessionRun& waiting_session, Pending& waiting,
+                                     const SessionRun* waiting_on);
   void dispatch(SessionRun& session, Pending pending);
   void resolve_footprint(Pending& pending);
   const dispatch::Footprint* footprint_in_force(const std::optional<dispatch::Footprint>& footprint,
@@ -59,7 +71,8 @@ class ReplayEngine {
   // Noting what may change the catalog, and when the change is in (write_contention.h).
   void note_catalog_change(SessionRun& session);
   bool waits_on_idle_holder(const SessionRun& session) const;
-  void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers);
+  void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers,
+                      const std::string& lock_type);
   void finish_if_done(SessionRun& session);
   void report_progress(bool final_line);
   // --migrate-during: starts the migration once the capture reaches its point, and collects it.

@@ -121,7 +121,7 @@ Status ReplayEngine::pump() {
     auto [session, index] = owners[i];
     SideRun& side = session->sides[static_cast<std::size_t>(index)];
     if (descriptors[i].revents == 0) {
-      if (arbiter_->check_due(side)) due.push_back({session, static_cast<Side>(index), {}});
+      if (arbiter_->check_due(side)) due.push_back({session, static_cast<Side>(index), {}, {}});
       continue;
     }
     const auto receiving = stages_.enter(StageClock::kSendReceiveHash);
@@ -141,7 +141,7 @@ Status ReplayEngine::pump() {
   if (!due.empty()) {
     arbiter_->check(due);
     for (const LockArbiter::Due& checked : due) {
-      if (!checked.blockers.empty()) note_lock_wait(*checked.session, checked.which, checked.blockers);
+      if (!checked.blockers.empty()) note_lock_wait(*checked.session, checked.which, checked.blockers, checked.lock_type);
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.

@@ -35,6 +35,12 @@ class SessionPool {
 
   // The session's run, a new one (closing idle sessions first) for an id not seen or closed.
   SessionRun& session_for(const std::string& id);
+  // The session if it started (and was not closed), else nullptr: a new one is idle, outside a
+  // transaction.
+  SessionRun* started(const std::string& id) const {
+    const auto found = sessions_.find(id);
+    return found != sessions_.end() ? found->second.get() : nullptr;
+  }
 
   // Opens the session's missing connections, both sides at once: a connection costs the server
   // a process start, and a capture of short sessions opens one for nearly every statement. A

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "footprint.h"
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/event.h"
 #include "pgshadow/replay/replay.h"
@@ -59,13 +60,13 @@ struct SessionRun {
   std::optional<Event> event;  // the statement in flight on either side
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
   sql::QueryShape shape;       // of `event`
-  // Of `event` when it writes: the tables it may lock (write_contention.h); nullopt: any lock.
-  std::optional<std::set<std::string>> footprint;
+  // Of `event` when it writes: the row locks it may take (footprint.h); nullopt: any lock.
+  std::optional<dispatch::Footprint> footprint;
   std::uint64_t footprint_generation = 0;  // WriteContention::generation() it was asked in
-  // The tables whose row locks the session's open transaction may hold: the footprints of its
+  // The row locks the session's open transaction may hold: the footprints of its
   // writes since the transaction began (the one in flight included); unknown once one of them
   // had no footprint in force.
-  std::set<std::string> transaction_footprint;
+  dispatch::Footprint transaction_footprint;
   bool transaction_footprint_unknown = false;
   // `event` runs as its production error, not its SQL (production_error.h).
   bool as_production_error = false;

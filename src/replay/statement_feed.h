@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "footprint.h"
 #include "pgshadow/capture/event_source.h"
 #include "pgshadow/replay/replay.h"
 #include "stage_clock.h"
@@ -28,9 +29,9 @@ struct Pending {
   Event event;
   StatementAnalysis analysis;
   bool as_production_error = false;  // see production_error.h
-  // A write's footprint (write_contention.h), once the engine asked; nullopt: any lock. Asked
-  // again when the catalog's generation moved on.
-  std::optional<std::set<std::string>> footprint;
+  // A write's footprint (footprint.h, write_contention.h), once the engine asked; nullopt: any
+  // lock. Asked again when the catalog's generation moved on.
+  std::optional<dispatch::Footprint> footprint;
   std::optional<std::uint64_t> footprint_generation;
 };
 

@@ -5,7 +5,13 @@
 // parse tree (sql::StatementFacts::lock_footprint), closed over what the catalog adds: the tables
 // its foreign keys reach either way (a child's insert locks the parent's row, a parent's delete
 // cascades), transitively, and the sequences its columns' defaults draw from (two writes that
-// draw ids from one sequence would get them in the order they run). A table with user triggers
+// draw ids from one sequence would get them in the order they run). Its own table is narrowed to
+// rows (footprint.h) by the values its statement pins (sql::StatementFacts::row_pins), each made
+// canonical for its column's equality: integers (int2, int4, int8) as decimal numbers, text and
+// varchar of a deterministic collation as their bytes; a value of any other type, a NULL, a
+// cast to another type or a truncated parameter pins nothing. The unique keys are those of
+// either side (the shadow may add one); a partial or expression unique index, one of a
+// nondeterministic collation or an exclusion constraint leaves them unknown. A table with user triggers
 // or rules, a view, a partitioned or inherited table, or one the catalog does not know
 // (temporary, not yet created) may lock anything: the write then contends with every write, as
 // does a write whose text cannot tell.
@@ -21,11 +27,13 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "dispatch_rule.h"
+#include "pgshadow/core/event.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/sql/query_shape.h"
 #include "replay_trace.h"
@@ -43,7 +51,8 @@ class WriteContention {
 
   // The tables whose locks the write may want, foreign keys closed over; nullopt: it may want
   // any lock (or the rule is off). Only for writes (sql::StatementFacts::may_write).
-  std::optional<Footprint> footprint_of(const sql::StatementFacts& facts);
+  // `event` has the values the statement's row pins name (its parameters, its text's numbers).
+  std::optional<Footprint> footprint_of(const sql::StatementFacts& facts, const Event& event);
   // From here on every write contends with every other; `why` goes to the trace once.
   void give_up(const std::string& why);
   bool given_up() const { return given_up_; }
@@ -65,7 +74,17 @@ class WriteContention {
     bool plain = false;              // an ordinary table, no user trigger, rule, partition, inheritance
     std::set<std::string> linked;    // the tables its foreign keys reference or are referenced by
     std::set<std::string> sequences;  // its columns' defaults and identities draw from these
+    std::map<std::string, char> columns;  // 'i' integer, 't' text of a deterministic collation, 'o' other
+    std::shared_ptr<const dispatch::UniqueKeys> unique_keys;  // null: some key is not told by column values
+    bool references_itself = false;  // a foreign key within the table: a write reaches its other rows
   };
+  // The canonical value of a pinned value in a column of that kind, nullopt when it pins nothing.
+  // `numbers`: the event's number constants, once asked (sql::number_constants).
+  static std::optional<std::string> canonical(const sql::PinnedValue& pinned, char kind, const Event& event,
+                                              std::optional<std::vector<std::string>>& numbers);
+  // The table's locks narrowed by the statement's pins (any_row when they do not narrow them).
+  static dispatch::TableLocks narrowed(const sql::RowPins& pins, const TableFacts& table, const Event& event,
+                                       std::optional<std::vector<std::string>>& numbers);
   const TableFacts& table(const std::string& name);
   TableFacts ask(int side, const std::string& name) const;
 

@@ -420,6 +420,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
                         {"sessions", run.replay->sessions},
                         {"events_without_duration", run.replay->events_without_duration},
                         {"reordered_for_locks", run.replay->reordered_for_locks},
+                        {"started_out_of_order", run.replay->started_out_of_order},
                         {"replayed_as_production_error", run.replay->replayed_as_production_error},
                         {"roles", roles},
                         {"wall_seconds", run.replay->wall_seconds}};

@@ -1,4 +1,5 @@
-// facts_key: a text with its numbers marked by kind, for caches of facts_of and shape_of.
+// facts_key: a text with its numbers marked by kind, for caches of facts_of and shape_of; and
+// the numbers themselves, for the facts that count them (row pins).
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
@@ -80,6 +81,23 @@ std::optional<std::string> facts_key(std::string_view sql) {
   if (!marked) return std::nullopt;
   key.append(text, copied, std::string::npos);
   return key;
+}
+
+std::vector<std::string> number_constants(std::string_view sql) {
+  std::vector<std::string> numbers;
+  if (sql.find('\0') != std::string_view::npos) return numbers;
+  const std::string text(sql);
+  const auto scanned = detail::scan(text);
+  const auto* tokens = std::get_if<std::vector<detail::Token>>(&scanned);
+  if (tokens == nullptr) return numbers;
+  for (const detail::Token& token : *tokens) {
+    if (token.id != PG_QUERY__TOKEN__ICONST && token.id != PG_QUERY__TOKEN__FCONST) continue;
+    const auto start = static_cast<std::size_t>(token.start);
+    const auto end = static_cast<std::size_t>(token.end);
+    if (end <= start || end > text.size()) return {};
+    numbers.push_back(text.substr(start, end - start));
+  }
+  return numbers;
 }
 
 }  // namespace pgshadow::sql

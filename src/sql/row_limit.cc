@@ -1,41 +1,8 @@
 #include "row_limit.h"
 
+#include "column_equalities.h"
+
 namespace pgshadow::sql::detail {
-namespace {
-
-bool is_value(const json& node) { return is_node_of_type(node, "A_Const") || is_node_of_type(node, "ParamRef"); }
-
-// The column a ColumnRef names (its last field), "" for anything else.
-std::string column_of(const json& node) {
-  const json* ref = body_of(node, "ColumnRef");
-  if (ref == nullptr) return {};
-  const json fields = ref->value("fields", json::array());
-  return !fields.empty() && fields.back().contains("String") ? fields.back()["String"].value("sval", "") : "";
-}
-
-// `column = value` (either way round): the column, else "".
-std::string equality_column(const json& node) {
-  const json* expr = body_of(node, "A_Expr");
-  if (expr == nullptr || expr->value("kind", "") != "AEXPR_OP") return {};
-  const json names = expr->value("name", json::array());
-  if (names.size() != 1 || !names[0].contains("String") || names[0]["String"].value("sval", "") != "=") return {};
-  const json left = expr->value("lexpr", json());
-  const json right = expr->value("rexpr", json());
-  if (is_value(right)) return column_of(left);
-  if (is_value(left)) return column_of(right);
-  return {};
-}
-
-void collect_equalities(const json& where, std::vector<std::string>& columns) {
-  if (const json* boolean = body_of(where, "BoolExpr"); boolean != nullptr) {
-    if (boolean->value("boolop", "") != "AND_EXPR") return;
-    for (const json& arg : boolean->value("args", json::array())) collect_equalities(arg, columns);
-    return;
-  }
-  if (std::string column = equality_column(where); !column.empty()) columns.push_back(std::move(column));
-}
-
-}  // namespace
 
 std::optional<RowLimit> find_unordered_limit(const json& statement) {
   const json* select = body_of(statement, "SelectStmt");
@@ -53,7 +20,13 @@ std::optional<RowLimit> find_unordered_limit(const json& statement) {
     if (const json* table = body_of(from[0], "RangeVar"); table != nullptr) {
       limit.schema = table->value("schemaname", "");
       limit.table = table->value("relname", "");
-      if (select->contains("whereClause")) collect_equalities((*select)["whereClause"], limit.equality_columns);
+      // Only an uncast value: a cast may compare by another type's equality (citext's ignores case).
+      if (select->contains("whereClause")) {
+        for_each_equality((*select)["whereClause"], [&](const std::string& column, const json& value) {
+          std::string cast;
+          if (value_node(value, &cast) != nullptr && cast.empty()) limit.equality_columns.push_back(column);
+        });
+      }
     }
   }
   return limit;

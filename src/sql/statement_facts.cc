@@ -7,6 +7,7 @@
 #include "pg_query_calls.h"
 #include "pgshadow/sql/query_shape.h"
 #include "row_limit.h"
+#include "row_pins.h"
 #include "sort_order.h"
 #include "lock_footprint.h"
 #include "table_use.h"
@@ -183,6 +184,7 @@ StatementFacts facts_from_tree(const std::string& sql) {
                                                transaction->value("kind", "") == "TRANS_STMT_PREPARE");
   }
   facts.is_explainable = facts.statement_count == 1 && statement_is_explainable(statements->at(0)["stmt"]);
+  if (facts.statement_count == 1 && facts.lock_footprint) facts.row_pins = detail::find_row_pins(statements->at(0)["stmt"], sql);
   return facts;
 }
 

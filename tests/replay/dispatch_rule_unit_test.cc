@@ -164,9 +164,9 @@ TEST_CASE("writes whose footprints share no table run side by side, a shared or 
   const Event accounts_b = logged("b", 2, std::nullopt, "UPDATE accounts SET balance = 1 WHERE id = 2");
   const Event accounts_a = logged("a", 1, 100.0, "UPDATE accounts SET balance = 2 WHERE id = 1");
   const sql::StatementFacts write = sql::facts_of(accounts_b.sql);
-  const Footprint accounts{"accounts"};
-  const Footprint tellers{"tellers"};
-  const Footprint accounts_and_branches{"accounts", "branches"};
+  const Footprint accounts = Footprint::of_tables({"accounts"});
+  const Footprint tellers = Footprint::of_tables({"tellers"});
+  const Footprint accounts_and_branches = Footprint::of_tables({"accounts", "branches"});
   const auto candidate = [&](const Footprint* footprint) {
     return Candidate{&accounts_b, false, write.may_write, false, footprint};
   };
@@ -216,7 +216,7 @@ namespace pgshadow::replay::dispatch {
 
 TEST_CASE("a statement keeps to itself when it publishes nothing and its text and footprint tell every lock it takes",
           "[replay][dispatch]") {
-  const Footprint accounts{"accounts"};
+  const Footprint accounts = Footprint::of_tables({"accounts"});
   const auto keeps = [&](const char* sql, pg::TransactionState before, const Footprint* footprint = nullptr) {
     const sql::StatementFacts facts = sql::facts_of(sql);
     return keeps_to_itself(facts, publishes(facts, before), footprint);
@@ -243,8 +243,8 @@ TEST_CASE("a statement keeps to itself when it publishes nothing and its text an
 TEST_CASE("in causal order, statements that keep to themselves overlap whatever production's order, commits and "
           "contending writes still wait",
           "[replay][dispatch]") {
-  const Footprint accounts{"accounts"};
-  const Footprint tellers{"tellers"};
+  const Footprint accounts = Footprint::of_tables({"accounts"});
+  const Footprint tellers = Footprint::of_tables({"tellers"});
   // a's statement ended at 11 ms, b's started at 50 ms: production ran them one after the other.
   const Event earlier = logged("a", 1, 10.0, "UPDATE accounts SET abalance = 1 WHERE aid = 1");
   const Event read = logged("b", 50, std::nullopt, "SELECT tbalance FROM tellers WHERE tid = 1");
@@ -263,6 +263,79 @@ TEST_CASE("in causal order, statements that keep to themselves overlap whatever 
   // Nor does the one in flight when it does not keep to itself.
   const std::vector<Running> ddl{{&earlier, true, false, true, nullptr, false, false}};
   CHECK(hold_for({&read, false, false, false, nullptr, true}, ddl, overlaps) == Hold::kHappensBefore);
+}
+
+}  // namespace pgshadow::replay::dispatch
+
+namespace pgshadow::replay::dispatch {
+namespace {
+
+Footprint pinned_row(const std::string& table, const std::string& column, const std::string& value) {
+  Footprint footprint;
+  TableLocks& locks = footprint.tables[table];
+  locks.any_row = false;
+  locks.found.push_back({{column, value}});
+  locks.unique_keys = std::make_shared<const UniqueKeys>(UniqueKeys{{column}});
+  return footprint;
+}
+
+}  // namespace
+
+TEST_CASE("a statement read ahead starts before an earlier one only where production ran the two side by side and "
+          "the earlier one's result cannot tell",
+          "[replay][dispatch]") {
+  const Policy causal{ReplayOrder::kCausal, 0, false};
+  // b's update of branch 3 waits on a's open transaction, which holds that row.
+  const Event update_b = logged("b", 10, 5.0, "UPDATE branches SET total = total + 1 WHERE id = 3");
+  const Footprint branch3 = pinned_row("branches", "id", "3");
+  const Footprint branch2 = pinned_row("branches", "id", "2");
+  const Queued waiting{&update_b, true, false, &branch3, false, "a", true, nullptr};
+  // a's commit, c's commit of another branch's row, c's read: all overlapped b's update.
+  const Event commit_a = logged("a", 11, 0.1, "END");
+  const Queued a_commits{&commit_a, false, true, nullptr, false, "", false, &branch3};
+  CHECK(may_overtake(waiting, a_commits, "a", causal));  // it releases b's wait
+  const Event commit_c = logged("c", 12, 0.1, "END");
+  const Queued c_commits{&commit_c, false, true, nullptr, false, "", false, &branch2};
+  CHECK(may_overtake(waiting, c_commits, "c", causal));  // b reads only its row, which c did not change
+  const Queued c_commits_branch3{&commit_c, false, true, nullptr, false, "", false, &branch3};
+  CHECK_FALSE(may_overtake(waiting, c_commits_branch3, "c", causal));
+  const Queued c_commits_unknown{&commit_c, false, true, nullptr, false, "", false, nullptr};
+  CHECK_FALSE(may_overtake(waiting, c_commits_unknown, "c", causal));
+  // A waiting statement that reads other rows would see the commit: it is not overtaken.
+  Queued waiting_reader = waiting;
+  waiting_reader.reads_only_its_rows = false;
+  CHECK_FALSE(may_overtake(waiting_reader, c_commits, "c", causal));
+  CHECK(may_overtake(waiting_reader, a_commits, "a", causal));
+
+  // Nothing overtakes what finished before it started in production, and no commit overtakes a
+  // statement that waits on nothing.
+  const Event read_c = logged("c", 12, 0.1, "SELECT 1");
+  const Queued c_reads{&read_c, false, false, nullptr, false, "", false, nullptr};
+  CHECK(may_overtake(waiting, c_reads, "c", causal));
+  const Event quick = logged("d", 10, 0.1, "SELECT 2");
+  const Queued finished_first{&quick, false, false, nullptr, false, "", false, nullptr};
+  const Event much_later = logged("c", 20, 0.1, "SELECT 1");
+  const Queued c_reads_later{&much_later, false, false, nullptr, false, "", false, nullptr};
+  CHECK_FALSE(may_overtake(finished_first, c_reads_later, "c", causal));
+  const Queued not_waiting{&update_b, true, false, &branch3, false, "", true, nullptr};
+  CHECK_FALSE(may_overtake(not_waiting, c_commits, "c", causal));
+  CHECK(may_overtake(not_waiting, c_reads, "c", causal));
+  // Two writes that may want one row keep their order.
+  const Event update_c = logged("c", 12, 0.1, "UPDATE branches SET total = 0 WHERE id = 3");
+  const Queued c_writes_branch3{&update_c, true, false, &branch3, false, "", true, nullptr};
+  CHECK_FALSE(may_overtake(not_waiting, c_writes_branch3, "c", causal));
+  const Queued c_writes_branch2{&update_c, true, false, &branch2, false, "", true, nullptr};
+  CHECK(may_overtake(not_waiting, c_writes_branch2, "c", causal));
+}
+
+TEST_CASE("a statement reads only its rows when it names one table and pins the rows it locks",
+          "[replay][dispatch]") {
+  CHECK(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = total + $1 WHERE id = $2")));
+  CHECK(reads_only_its_rows(sql::facts_of("SELECT * FROM jobs WHERE id = 1 FOR UPDATE")));
+  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = (SELECT sum(x) FROM t) WHERE id = 1")));
+  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = my_function(1) WHERE id = 1")));
+  CHECK_FALSE(reads_only_its_rows(sql::facts_of("SELECT * FROM branches WHERE id = 1")));
+  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE a SET x = 1 WHERE id = 1; UPDATE a SET x = 2 WHERE id = 2")));
 }
 
 }  // namespace pgshadow::replay::dispatch

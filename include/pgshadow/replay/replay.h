@@ -278,6 +278,9 @@ struct ReplaySummary {
   // Statements run ahead of their turn because every statement in flight waited on a lock held
   // by their session (the replay granted a lock in another order than production did).
   std::uint64_t reordered_for_locks = 0;
+  // Statements started before one read before them (causal order): production ran them beside it,
+  // and it waited for its session or for a row lock an open transaction held.
+  std::uint64_t started_out_of_order = 0;
   // Times the shadow's sequences were set to the baseline's after a root drew from them on one
   // side only, and how many sequences that moved in all.
   std::uint64_t sequence_realignments = 0;

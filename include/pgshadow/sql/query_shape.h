@@ -3,6 +3,7 @@
 // libpg_query keeps its parser state per thread.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -109,6 +110,38 @@ struct SavepointStep {
   bool operator==(const SavepointStep&) const = default;
 };
 
+// A value a write pins a column to (`column = value` in its WHERE clause, a value of its VALUES
+// row): where the replay finds it for each execution of the statement.
+struct PinnedValue {
+  enum class Source { kParameter, kNumber, kString };
+  Source source = Source::kString;
+  // kParameter: n of $n. kNumber: how many number constants come before it in the text
+  // (number_constants), so that one statement's facts hold for every text of its facts_key.
+  int index = 0;
+  bool negated = false;  // kNumber: written after a minus sign
+  std::string text;      // kString: the literal's value
+  std::string cast;      // the type it is cast to (`$1::int8` -> "int8"), "" without a cast
+
+  bool operator==(const PinnedValue&) const = default;
+};
+
+// The rows whose locks one write may take in one table, narrowed by column values (see
+// StatementFacts::row_pins).
+struct RowPins {
+  // kExisting: the rows an UPDATE, DELETE or locking SELECT finds, all with the pinned values;
+  // kInserted: the rows an INSERT's VALUES list adds.
+  enum class Kind { kExisting, kInserted };
+  Kind kind = Kind::kExisting;
+  // kExisting: one entry, the columns the WHERE clause pins (an AND of `column = value`), maybe
+  // none; kInserted: one entry per VALUES row, the columns it gives a constant or parameter.
+  std::vector<std::map<std::string, PinnedValue>> rows;
+  // The columns the statement assigns: an UPDATE's SET, an INSERT's ON CONFLICT DO UPDATE SET.
+  std::set<std::string> assigned;
+  bool on_conflict = false;  // kInserted: ON CONFLICT (DO NOTHING or DO UPDATE)
+
+  bool operator==(const RowPins&) const = default;
+};
+
 struct StatementFacts {
   bool parsed = false;                 // the parser accepted the text
   bool has_top_level_order_by = false; // the outermost SELECT of the (last) statement sorts
@@ -161,6 +194,11 @@ struct StatementFacts {
   // a known lock-free built-in (it may write anywhere, or take an advisory lock). What the
   // table's catalog adds (foreign keys, triggers, rules, partitions) is the replay's to ask.
   std::optional<std::set<std::string>> lock_footprint;
+  // For a text of one INSERT ... VALUES, UPDATE, DELETE or SELECT ... FOR UPDATE/SHARE of one
+  // table (no WITH, FROM, USING or other row-locking part): that footprint table's rows, narrowed
+  // by column values. Which of them tell rows apart (their types, the table's unique keys) is
+  // the catalog's to say. A footprint table without an entry may have any of its rows locked.
+  std::map<std::string, RowPins> row_pins;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
   bool commits = false;     // the last statement is COMMIT (END) or PREPARE TRANSACTION
@@ -185,7 +223,11 @@ StatementFacts facts_of(std::string_view sql);
 // a number's value (a LIMIT, OFFSET or FETCH count, an ORDER BY position: any of those keywords
 // anywhere); when it does not scan; and when it holds a control byte (the mark is one).
 // Invariant, for whoever changes statement_facts.cc: the facts read no number's value but after
-// those keywords.
+// those keywords (row pins count numbers, they do not read them).
 std::optional<std::string> facts_key(std::string_view sql);
+
+// The text's number constants (integers and decimals, without a sign) in the order they are
+// written: what PinnedValue::kNumber counts. Empty when the text does not scan.
+std::vector<std::string> number_constants(std::string_view sql);
 
 }  // namespace pgshadow::sql
