@@ -11,12 +11,35 @@ Clock::duration next_lock_check_interval(Clock::duration interval, bool waiting)
                  : std::min<Clock::duration>(interval * 2, kMaxLockCheckInterval);
 }
 
-void LockArbiter::sent(SideRun& side, bool likely_to_wait) const {
+void LockArbiter::sent(SideRun& side, WaitOutlook outlook) const {
   side.lock_checked_at = side.sent_at;
-  side.lock_check_interval = likely_to_wait ? Clock::duration(kFirstLockCheckLikelyWait) : Clock::duration(kFirstLockCheck);
+  side.lock_check_interval = outlook == WaitOutlook::kLikely     ? Clock::duration(kFirstLockCheckLikelyWait)
+                             : outlook == WaitOutlook::kPossible ? Clock::duration(kFirstLockCheck)
+                                                                 : Clock::duration(kFirstLockCheckUnlikelyWait);
   side.wait_began.reset();
   side.waited = {};
   side.behind_migration = false;
+}
+
+void LockArbiter::sent_to_wait(SideRun& side, int holder_pid) const {
+  side.waiting_on_lock = true;
+  side.wait_predicted = true;
+  side.blockers = {holder_pid};
+  side.wait_began = side.sent_at;
+  side.last_blocked_check = side.sent_at;
+  side.lock_check_interval = kWaitingLockCheckInterval;
+}
+
+void LockArbiter::prediction_over(SideRun& side, Side which) const {
+  if (!side.wait_predicted) return;
+  side.wait_predicted = false;
+  side.waiting_on_lock = false;
+  side.blockers.clear();
+  side.last_blocked_check = clock_.now();
+  side.lock_checked_at = side.last_blocked_check;
+  side.lock_check_interval = kFirstLockCheck;
+  trace_("%s backend %d: the transaction it was predicted to wait for ended", kSideNames[which],
+         side.connection ? side.connection->backend_pid() : 0);
 }
 
 namespace {
@@ -147,6 +170,7 @@ void LockArbiter::check(std::vector<Due>& due) {
 
 void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
   const auto now = side.lock_checked_at;
+  side.wait_predicted = false;  // the server's word now
   const bool was_waiting = side.waiting_on_lock;
   const bool blocked = wait.ok() && !wait->blockers.empty();
   side.blockers = blocked ? wait->blockers : std::vector<int>();
@@ -196,6 +220,8 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
   // replayed session's lock; the migration's are its own, so a wait on it is always asked.
   const int migration = migration_backend();
   const auto stale = [&](const SideRun& side, Side which) {
+    // A predicted wait lasts while its holder's transaction does (the driver ends it).
+    if (side.wait_predicted) return false;
     for (const int pid : side.blockers) {
       const SessionRun* holder = pool.owner_of(which, pid);
       if (pid == migration || holder == nullptr || holder->sides[which].finished_at >= side.lock_checked_at) return true;

@@ -15,8 +15,8 @@
 // server's pg_locks.waitstart to the midpoint between the last check that saw it and the one
 // (or the result) that saw it over. A running side is asked after 0.5 ms, then at doubling
 // intervals up to 50 ms (a long query is not asked a thousand times; a write likely to wait on an
-// idle session's row lock first after 0.1 ms); one known to wait, every
-// 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
+// idle session's row lock first after 0.1 ms, a statement the footprints say wants no lock
+// another session holds first after 5 ms); one known to wait, every 10 ms. While stalled, the holders are asked afresh at most every kStallRetryAfter unless a
 // statement ran ahead (then at once). Owned by the replay thread; not thread-safe.
 #include <algorithm>
 #include <array>
@@ -38,6 +38,10 @@ inline constexpr auto kFirstLockCheck = std::chrono::microseconds(500);
 // For a write that may want a row lock an idle session's open transaction holds: a stall the
 // arbiter has to break, found this much sooner.
 inline constexpr auto kFirstLockCheckLikelyWait = std::chrono::microseconds(100);
+// For a statement that cannot wait on a row lock as far as the footprints tell (a read while no
+// DDL is open; a write apart from every open transaction's): the check is the footprints' safety
+// net, and a statement that finishes before it is never asked about.
+inline constexpr auto kFirstLockCheckUnlikelyWait = std::chrono::milliseconds(5);
 inline constexpr auto kMaxLockCheckInterval = std::chrono::milliseconds(50);
 inline constexpr auto kWaitingLockCheckInterval = std::chrono::milliseconds(10);
 // When no holder can go on, the holders are asked again after this long.
@@ -59,9 +63,22 @@ class LockArbiter {
       : monitors_(monitors), monitor_limits_(monitor_limits), stages_(stages), clock_(clock), trace_(trace),
         on_trouble_(std::move(on_trouble)), migration_backend_(std::move(migration_backend)) {}
 
-  // A statement was just sent on the side: its wait checks start over, sooner when it is
-  // `likely_to_wait` on an idle session's lock.
-  void sent(SideRun& side, bool likely_to_wait) const;
+  // How likely a statement is to wait on a lock, as the footprints tell.
+  enum class WaitOutlook {
+    kLikely,    // it may want a row lock an idle session's open transaction holds
+    kPossible,  // it may want some lock another session holds
+    kUnlikely,  // it wants no lock another session holds, as far as the footprints tell
+  };
+  // A statement was just sent on the side: its wait checks start over, sooner the likelier it is
+  // to wait.
+  void sent(SideRun& side, WaitOutlook outlook) const;
+  // The statement just sent on the side will wait for the backend `holder_pid` (the footprints
+  // say its transaction holds a row lock the statement wants): it counts as waiting from now,
+  // without a check, and is checked as a side known to wait is.
+  void sent_to_wait(SideRun& side, int holder_pid) const;
+  // The predicted wait is over (the holder's transaction ended): the side progresses, and a check
+  // comes soon in case the server says otherwise.
+  void prediction_over(SideRun& side, Side which) const;
   // Whether the running side's wait check falls due now.
   bool check_due(const SideRun& side) const { return clock_.now() - side.lock_checked_at >= side.lock_check_interval; }
   // A side whose check fell due, and once checked the backends it waits on when it was found
@@ -103,7 +120,7 @@ class LockArbiter {
   }
 
   // The stall timer: whether a stalled replay should ask the holders now (it then waits
-  // kStallRetryAfter for the next time); not stalled, or a statement ran ahead, resets it.
+  // kStallRetryAfter for the next time); not stalled, or a statement started, resets it.
   bool stall_check_due(bool stalled);
   void stall_resolved() { stall_retry_at_.reset(); }
   std::optional<Clock::time_point> stall_retry_at() const { return stall_retry_at_; }

@@ -274,6 +274,11 @@ void ReplayEngine::note_catalog_change(SessionRun& session) {
     session.transaction_footprint = {};
     session.transaction_footprint_unknown = false;
     std::erase(write_holders_, &session);
+    for (SessionRun* waiting : in_flight_) {
+      if (waiting->predicted_holder != &session) continue;
+      waiting->predicted_holder = nullptr;
+      for (const Side which : {kBaselineSide, kShadowSide}) arbiter_->prediction_over(waiting->sides[which], which);
+    }
   }
   if (migration_ && migration_->ended() && !migration_end_noted_) {
     migration_end_noted_ = true;
@@ -291,6 +296,26 @@ bool ReplayEngine::waits_on_idle_holder(const SessionRun& session) const {
     return holder != &session && !holder->busy() &&
            (holder->transaction_footprint_unknown || dispatch::may_contend(wanted, &holder->transaction_footprint));
   });
+}
+
+// A read waits on no lock while every open write's footprint is known (DML takes no lock a read
+// wants; DDL, LOCK and unknown functions have none), nor does a write apart from every open
+// transaction's footprint; beside a --migrate-during migration anything may queue behind it.
+LockArbiter::WaitOutlook ReplayEngine::wait_outlook(const SessionRun& session) const {
+  using Outlook = LockArbiter::WaitOutlook;
+  if (waits_on_idle_holder(session)) return Outlook::kLikely;
+  const sql::StatementFacts& facts = session.facts;
+  if (migration_ || !contention_->in_force(contention_->generation()) || !facts.parsed || !facts.lock_footprint) {
+    return Outlook::kPossible;
+  }
+  if (!facts.may_write) return Outlook::kUnlikely;
+  const dispatch::Footprint* wanted = footprint_in_force(session.footprint, session.footprint_generation);
+  if (wanted == nullptr) return Outlook::kPossible;
+  const bool apart = std::none_of(write_holders_.begin(), write_holders_.end(), [&](const SessionRun* holder) {
+    return holder != &session &&
+           (holder->transaction_footprint_unknown || dispatch::may_contend(wanted, &holder->transaction_footprint));
+  });
+  return apart ? Outlook::kUnlikely : Outlook::kPossible;
 }
 
 // A write waits on a lock held by another session whose transaction's writes the footprints had
@@ -317,6 +342,7 @@ void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std
 
 void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   resolve_footprint(pending);
+  session.predicted_holder = predicted_holder(&session, pending);
   session.footprint = std::move(pending.footprint);
   session.footprint_generation = *pending.footprint_generation;
   if (pending.analysis.facts.may_write) {
@@ -359,7 +385,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.cancelled_at.reset();
     side.sink.sort_by(session.facts.sort_order);
   }
-  const bool likely_to_wait = waits_on_idle_holder(session);
+  const LockArbiter::WaitOutlook outlook = wait_outlook(session);
   const std::array<bool, 2> failed_to_open = pool_->open(session, current.user);
   for (int index = 0; index < 2; ++index) {
     if (failed_to_open[static_cast<std::size_t>(index)]) note_connection_trouble(index);
@@ -377,9 +403,15 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     }
     side.in_flight = true;
     side.sent_at = clock_.now();
-    arbiter_->sent(side, likely_to_wait);
+    arbiter_->sent(side, outlook);
+    const SessionRun* holder = session.predicted_holder;
+    if (holder != nullptr && holder->sides[static_cast<std::size_t>(index)].connection) {
+      arbiter_->sent_to_wait(side, holder->sides[static_cast<std::size_t>(index)].connection->backend_pid());
+    }
   }
   in_flight_.push_back(&session);
+  // A new statement in flight is a new situation: a stall it makes is looked at at once.
+  arbiter_->stall_resolved();
   finish_if_done(session);
 }
 
@@ -391,6 +423,7 @@ void ReplayEngine::finish_if_done(SessionRun& session) {
   std::erase(in_flight_, &session);
   Event event = std::move(*session.event);
   session.event.reset();
+  session.predicted_holder = nullptr;
   note_catalog_change(session);
 
   const SideRun& baseline = session.sides[kBaselineSide];

@@ -71,6 +71,7 @@ class ReplayEngine {
   // Noting what may change the catalog, and when the change is in (write_contention.h).
   void note_catalog_change(SessionRun& session);
   bool waits_on_idle_holder(const SessionRun& session) const;
+  LockArbiter::WaitOutlook wait_outlook(const SessionRun& session) const;
   void note_lock_wait(const SessionRun& waiting, int side, const std::vector<int>& blockers,
                       const std::string& lock_type);
   void finish_if_done(SessionRun& session);

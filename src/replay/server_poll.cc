@@ -91,6 +91,9 @@ Status ReplayEngine::pump() {
   const auto now = clock_.now();
   Clock::duration poll_for = kLongestPoll;
   if (const auto retry_at = arbiter_->stall_retry_at()) poll_for = std::min(poll_for, *retry_at - now);
+  // A stall nobody looked at yet (a statement sent to wait on an idle session's lock) is looked
+  // at after this poll: no socket will wake it.
+  if (!arbiter_->stall_retry_at() && dispatch::stalled(running_besides(nullptr))) poll_for = Clock::duration::zero();
   for (SessionRun* session : in_flight_) {
     for (int index = 0; index < 2; ++index) {
       SideRun& side = session->sides[static_cast<std::size_t>(index)];

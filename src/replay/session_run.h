@@ -39,6 +39,9 @@ struct SideRun {
   // not one: the migration goes on by itself, and the wait is measured, not broken.
   bool waiting_on_lock = false;
   std::vector<int> blockers;  // the backends its last check found it waiting on
+  // The wait is the footprints' prediction (SessionRun::predicted_holder), not yet a check's
+  // finding: it lasts while the holder's transaction does, and the next check has the last word.
+  bool wait_predicted = false;
   // Waits behind that migration alone, which is not itself waiting (the other case).
   bool waiting_behind_migration = false;
   // The statement's lock waits (LockWaits): the current wait's start (the server's waitstart, on
@@ -58,6 +61,9 @@ struct SessionRun {
   std::string id;
   std::array<SideRun, 2> sides;
   std::optional<Event> event;  // the statement in flight on either side
+  // The session whose open transaction holds a row lock the statement in flight was sent to wait
+  // for (dispatch::will_wait), nullptr when none.
+  const SessionRun* predicted_holder = nullptr;
   sql::StatementFacts facts;   // of `event`, parsed once when it was read
   sql::QueryShape shape;       // of `event`
   // Of `event` when it writes: the row locks it may take (footprint.h); nullopt: any lock.
