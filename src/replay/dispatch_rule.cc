@@ -41,22 +41,33 @@ bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Fo
   return !facts.may_write || footprint != nullptr;
 }
 
-bool may_overtake(const Queued& earlier, const Queued& later, const std::string& later_session, const Policy& policy) {
-  const bool private_pair = policy.private_work_overlaps && earlier.keeps_to_itself && later.keeps_to_itself;
-  if (!private_pair && must_precede(*earlier.event, *later.event)) return false;
-  if (earlier.may_write && later.may_write && may_contend(earlier.footprint, later.footprint)) return false;
-  if (earlier.publishes) return !earlier.waits_on.empty() && earlier.waits_on == later_session;
-  if (!later.publishes) return true;
-  if (earlier.waits_on.empty()) return false;
-  if (earlier.waits_on == later_session) return true;  // it releases the wait
-  return earlier.reads_only_its_rows && later.published != nullptr && earlier.footprint != nullptr &&
-         !may_contend(earlier.footprint, later.published);
+namespace {
+
+template <class Statement>
+Visibility visibility(const Statement& statement) {
+  return {statement.publishes, statement.may_write, statement.footprint, statement.reads, statement.published};
 }
 
-bool reads_only_its_rows(const sql::StatementFacts& facts) {
-  return facts.statement_count == 1 && facts.lock_footprint && facts.lock_footprint->size() == 1 &&
-         facts.tables_touched.size() == 1 && facts.row_pins.size() == 1 &&
-         facts.row_pins.count(*facts.lock_footprint->begin()) == 1;
+}  // namespace
+
+bool may_overtake(const Queued& earlier, const Queued& later, const std::string& later_session, const Policy& policy) {
+  const bool private_pair = policy.private_work_overlaps && earlier.keeps_to_itself && later.keeps_to_itself;
+  const bool apart_pair = policy.apart_commits_overlap && unaffected_either_way(visibility(earlier), visibility(later));
+  if (!private_pair && !apart_pair && must_precede(*earlier.event, *later.event)) return false;
+  if (earlier.may_write && later.may_write && may_contend(earlier.footprint, later.footprint)) return false;
+  if (!earlier.waits_on.empty() && earlier.waits_on == later_session) return true;  // it releases the wait
+  return (!earlier.publishes && !later.publishes) || apart_pair;
+}
+
+bool unaffected_either_way(const Visibility& a, const Visibility& b) {
+  if (!a.publishes && !b.publishes) return false;
+  const auto cannot_tell = [](const Visibility& publisher, const Visibility& other) {
+    if (!publisher.publishes) return true;
+    if (publisher.published == nullptr || other.reads == nullptr) return false;
+    if (may_see(other.reads, publisher.published)) return false;
+    return !other.may_write || !may_contend(other.footprint, publisher.published);
+  };
+  return cannot_tell(a, b) && cannot_tell(b, a);
 }
 
 std::size_t progressing(std::span<const Running> in_flight) {
@@ -82,13 +93,16 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // when it waits on a lock: the statement that releases that lock overlapped it in
     // production, so it is not held back (and the lock arbiter handles what the log cannot tell).
     if (policy.private_work_overlaps && next.keeps_to_itself && other.keeps_to_itself) continue;
+    if (policy.apart_commits_overlap && unaffected_either_way(visibility(next), visibility(other))) continue;
     if (must_precede(*other.event, *next.event)) return Hold::kHappensBefore;
   }
   for (const Running& other : others) {
     // A commit and the statements around it run one after the other, in log order, so that
     // every statement's snapshot sees the same commits on both sides; except beside a
     // statement that waits on a lock, which the commit may be the one to release.
-    if (other.progressing && (next.publishes || other.publishes)) return Hold::kCommitBarrier;
+    if (!other.progressing || (!next.publishes && !other.publishes)) continue;
+    if (policy.apart_commits_overlap && unaffected_either_way(visibility(next), visibility(other))) continue;
+    return Hold::kCommitBarrier;
   }
   for (const Running& other : others) {
     // Two writes that may want the same row lock never run side by side, nor wait side by side

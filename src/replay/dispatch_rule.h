@@ -51,6 +51,8 @@ struct Running {
   // transaction block (below).
   bool behind_migration = false;
   bool keeps_to_itself = false;  // keeps_to_itself(its facts, publishes, footprint)
+  const Footprint* reads = nullptr;      // the rows its result depends on (may_see); null: any
+  const Footprint* published = nullptr;  // when it publishes: what it makes visible; null: unknown
 };
 
 // The statement that wants to start.
@@ -61,6 +63,8 @@ struct Candidate {
   bool publishes = false;
   const Footprint* footprint = nullptr;
   bool keeps_to_itself = false;
+  const Footprint* reads = nullptr;
+  const Footprint* published = nullptr;
 };
 
 struct Policy {
@@ -71,7 +75,27 @@ struct Policy {
   // it), and not where a transaction may run SERIALIZABLE (its serialization failures depend on
   // how the statements of concurrent transactions interleave).
   bool private_work_overlaps = false;
+  // A statement that publishes may overlap one that cannot tell whether it ran first
+  // (unaffected_either_way), whatever production's order: only in causal order, where every
+  // transaction runs READ COMMITTED (a snapshot kept for the transaction would carry the
+  // difference on), and not beside a --migrate-during migration.
+  bool apart_commits_overlap = false;
 };
+
+// What the overlap of a publishing statement with another needs to know of each.
+struct Visibility {
+  bool publishes = false;
+  bool may_write = false;
+  const Footprint* footprint = nullptr;  // of a write
+  const Footprint* reads = nullptr;      // the rows its result depends on; null: any
+  const Footprint* published = nullptr;  // when it publishes: what it makes visible; null: unknown
+};
+
+// Whether, of two statements one of which at least publishes, neither can tell which ran first:
+// what each publisher makes visible is neither read by the other (may_see) nor wanted by the
+// other's write (may_contend: it would have waited for the commit). Under READ COMMITTED each
+// statement takes its own snapshot, so whether the commit is in it changes nothing then.
+bool unaffected_either_way(const Visibility& a, const Visibility& b);
 
 // Why a statement may not start yet, in the order the rule asks; kNone: it may.
 enum class Hold {
@@ -120,26 +144,19 @@ struct Queued {
   // The session whose open transaction holds a row lock this write will want (will_wait), "" when
   // none is known: in production it waited there, until that session's commit.
   std::string waits_on;
-  // It reads nothing but the rows it locks, of its one table (reads_only_its_rows): what other
-  // rows a commit changed is not in its result.
-  bool reads_only_its_rows = false;
+  const Footprint* reads = nullptr;      // the rows its result depends on (may_see); null: any
   // When it publishes: its transaction's footprint, what the commit makes visible (null: unknown).
   const Footprint* published = nullptr;
 };
 
-// Whether the statement reads only the rows it locks: one table, named once, whose rows it pins
-// (sql::StatementFacts::row_pins), and no function whose reach its text cannot tell.
-bool reads_only_its_rows(const sql::StatementFacts& facts);
-
 // Causal order only (the caller's): whether `later`, of session `later_session`, may start before
 // `earlier`, read before it and not started yet. Exactly when the two overlapped in production (or
-// keep to themselves, as hold_for allows), no two writes of theirs may contend, and neither
-// publishes, but that a publishing `later` may release the lock `earlier` will wait for (its
-// session is the one `earlier` waits on): production's `earlier` waited for that commit; or may
-// commit while `earlier` waits, when `earlier` reads only its rows and the commit changes none of
-// them (after its wait, a write reads its rows' newest versions, whatever its snapshot). So
-// overtaking only lets a statement that production ran while the earlier one was still to come or
-// waiting run first, where the earlier one's result cannot tell.
+// keep to themselves, or cannot tell which ran first, as hold_for allows), no two writes of theirs
+// may contend, and neither publishes, but that a publishing `later` may release the lock `earlier`
+// will wait for (its session is the one `earlier` waits on): production's `earlier` waited for
+// that commit; or may commit while `earlier` waits, when `earlier` cannot tell
+// (unaffected_either_way). So overtaking only lets a statement that production ran while the
+// earlier one was still to come or waiting run first, where the earlier one's result cannot tell.
 bool may_overtake(const Queued& earlier, const Queued& later, const std::string& later_session, const Policy& policy);
 
 // How many of the statements in flight are progressing.

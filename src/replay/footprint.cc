@@ -97,7 +97,29 @@ bool table_will_wait(const TableLocks& wanted, const TableLocks& held) {
   return false;
 }
 
+bool table_seen(const TableLocks& read, const TableLocks& written) {
+  if (read.any_row || written.any_row || !written.inserted.empty()) return true;
+  for (const PinnedRow& row : read.found) {
+    for (const auto& [column, value] : row) {
+      if (written.assigned.count(column) != 0) return true;  // a row may move into its pins
+    }
+    for (const PinnedRow& changed : written.found) {
+      if (!found_apart(row, changed)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool may_see(const Footprint* reads, const Footprint* published) {
+  if (reads == nullptr || published == nullptr) return true;
+  for (const auto& [name, read] : reads->tables) {
+    const auto written = published->tables.find(name);
+    if (written != published->tables.end() && table_seen(read, written->second)) return true;
+  }
+  return false;
+}
 
 bool will_wait(const Footprint& wanted, const Footprint& held) {
   for (const auto& [name, locks] : wanted.tables) {
@@ -126,6 +148,7 @@ void Footprint::add(const Footprint& other) {
     TableLocks& gathered = entry->second;
     if (!gathered.unique_keys) gathered.unique_keys = locks.unique_keys;
     gathered.sequence = gathered.sequence || locks.sequence;
+    gathered.assigned.insert(locks.assigned.begin(), locks.assigned.end());
     gathered.any_row = gathered.any_row || locks.any_row ||
                        gathered.found.size() + locks.found.size() + gathered.inserted.size() + locks.inserted.size() >
                            kMaxPinnedRowsPerTable;

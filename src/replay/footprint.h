@@ -39,6 +39,9 @@ struct TableLocks {
   std::shared_ptr<const UniqueKeys> unique_keys;
   // A sequence the write draws from: it orders the draws, it makes no one wait.
   bool sequence = false;
+  // The columns its found rows get new values in (an UPDATE's SET): a reader pinning one of them
+  // may see a row move into its pins.
+  std::set<std::string> assigned;
 
   bool operator==(const TableLocks& other) const {
     return any_row == other.any_row && found == other.found && inserted == other.inserted;
@@ -64,6 +67,12 @@ struct Footprint {
 // Whether two writes may want one lock: either footprint unknown (null), or some shared table
 // whose locks are not told apart (above).
 bool may_contend(const Footprint* a, const Footprint* b);
+
+// Whether a statement that reads `reads` (the rows its result depends on, by their pins) may
+// see what a commit makes visible (`published`: the committing transaction's footprint): some
+// row it reads may be one the transaction changed, deleted or inserted. Null: unknown, it may.
+// Unlike may_contend, an insert is seen (by a reader of its table) even without a unique key.
+bool may_see(const Footprint* reads, const Footprint* published);
 
 // Whether a write will wait on the row locks an open transaction took (`held`, its footprint) as
 // far as the values tell: it finds a row pinned by the same values in every column both pin (one

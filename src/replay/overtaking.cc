@@ -52,24 +52,26 @@ Result<bool> ReplayEngine::dispatch_an_overtaker(const SessionRun& waiting_sessi
     const dispatch::Footprint* footprint = footprint_in_force(pending.footprint, *pending.footprint_generation);
     const bool publishing = dispatch::publishes(facts, state_of(session));
     const dispatch::Footprint* visible = nullptr;
-    const bool own_known = !facts.may_write || footprint != nullptr;
-    if (publishing && own_known && (session == nullptr || !session->transaction_footprint_unknown)) {
-      dispatch::Footprint& gathered = published.emplace_back();
-      if (session != nullptr) gathered = session->transaction_footprint;
-      if (footprint != nullptr) gathered.add(*footprint);
-      visible = &gathered;
-    }
-    return dispatch::Queued{&pending.event, facts.may_write, publishing, footprint,
+    if (auto gathered = published_by(session, facts, footprint, publishing)) visible = &published.emplace_back(*gathered);
+    return dispatch::Queued{&pending.event,
+                            facts.may_write,
+                            publishing,
+                            footprint,
                             dispatch::keeps_to_itself(facts, publishing, footprint),
-                            holder != nullptr ? holder->id : std::string(), dispatch::reads_only_its_rows(facts),
+                            holder != nullptr ? holder->id : std::string(),
+                            footprint_in_force(pending.reads, *pending.footprint_generation),
                             visible};
   };
   resolve_footprint(waiting);
   std::vector<dispatch::Queued> earlier{queued(&waiting_session, waiting, waiting_on)};
   std::vector<const std::string*> sessions_seen{&waiting_session.id};
   for (std::size_t index = 0; index < kOvertakingWindow; ++index) {
-    // Nothing after a commit that waits on no one may start before it.
-    if (earlier.back().publishes && earlier.back().waits_on.empty()) return false;
+    // Nothing after a commit that waits on no one, and whose rows are not known, may start
+    // before it.
+    const dispatch::Queued& last = earlier.back();
+    if (last.publishes && last.waits_on.empty() && (!rule.apart_commits_overlap || last.published == nullptr)) {
+      return false;
+    }
     auto ahead = feed_->ahead(index);
     if (!ahead) return ahead.error();
     Pending* candidate = *ahead;
@@ -83,8 +85,9 @@ Result<bool> ReplayEngine::dispatch_an_overtaker(const SessionRun& waiting_sessi
     if (first_of_its_session && holder == nullptr && (session == nullptr || !session->busy()) &&
         std::all_of(earlier.begin(), earlier.end(),
                     [&](const dispatch::Queued& before) { return dispatch::may_overtake(before, as_queued, id, rule); })) {
-      const dispatch::Candidate next{as_queued.event, false, as_queued.may_write, as_queued.publishes,
-                                     as_queued.footprint, as_queued.keeps_to_itself};
+      const dispatch::Candidate next{as_queued.event,     false,           as_queued.may_write,
+                                     as_queued.publishes, as_queued.footprint, as_queued.keeps_to_itself,
+                                     as_queued.reads,     as_queued.published};
       if (dispatch::hold_for(next, running_besides(session), rule) == dispatch::Hold::kNone) {
         ++summary_.started_out_of_order;
         trace_("%s starts before %s (read %zu after it)", id.c_str(), waiting_session.id.c_str(), index + 1);

@@ -53,6 +53,10 @@ class ReplayEngine {
   bool may_run_ahead(const SessionRun& holder, const Event& event) const;
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   dispatch::Policy policy() const;
+  // What a publishing statement of `session` (nullptr: one yet to start) makes visible: its
+  // transaction's footprint and its own `footprint`; nullopt when either is unknown.
+  std::optional<dispatch::Footprint> published_by(const SessionRun* session, const sql::StatementFacts& facts,
+                                                  const dispatch::Footprint* footprint, bool publishing) const;
 
   // overtaking.cc: in causal order, statements read ahead that may start before the one waiting
   // for its turn (dispatch::may_overtake), and the writes that will wait on an open transaction.

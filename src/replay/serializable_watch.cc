@@ -8,13 +8,19 @@
 
 namespace pgshadow::replay {
 
-bool mentions_serializable(std::string_view sql) {
-  constexpr std::string_view kWord = "serializable";
-  const auto found = std::search(sql.begin(), sql.end(), kWord.begin(), kWord.end(), [](char text, char word) {
-    return std::tolower(static_cast<unsigned char>(text)) == word;
+namespace {
+
+bool mentions(std::string_view sql, std::string_view word) {
+  const auto found = std::search(sql.begin(), sql.end(), word.begin(), word.end(), [](char text, char letter) {
+    return std::tolower(static_cast<unsigned char>(text)) == letter;
   });
   return found != sql.end();
 }
+
+}  // namespace
+
+bool mentions_serializable(std::string_view sql) { return mentions(sql, "serializable"); }
+bool mentions_repeatable_read(std::string_view sql) { return mentions(sql, "repeatable"); }
 
 SerializableWatch::SerializableWatch(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& limits,
                                      const Tracer& trace)
@@ -24,6 +30,10 @@ SerializableWatch::SerializableWatch(std::array<pg::SessionConnection*, 2> monit
       "SELECT current_setting('default_transaction_isolation') = 'serializable' OR EXISTS ("
       "SELECT 1 FROM pg_db_role_setting s, unnest(s.setconfig) AS c "
       "WHERE c ILIKE 'default_transaction_isolation=%serializable%')";
+  static constexpr const char* kRepeatableQuery =
+      "SELECT current_setting('default_transaction_isolation') = 'repeatable read' OR EXISTS ("
+      "SELECT 1 FROM pg_db_role_setting s, unnest(s.setconfig) AS c "
+      "WHERE c ILIKE 'default_transaction_isolation=%repeatable%')";
   for (int side = 0; side < 2 && !possible_; ++side) {
     const auto answer = monitors[static_cast<std::size_t>(side)]->query_scalar(kQuery, limits);
     if (!answer || *answer != "f") {
@@ -31,9 +41,20 @@ SerializableWatch::SerializableWatch(std::array<pg::SessionConnection*, 2> monit
       trace_("%s: transactions may run serializable: statements keep production's order", kSideNames[side]);
     }
   }
+  for (int side = 0; side < 2 && !possible_ && !repeatable_; ++side) {
+    const auto answer = monitors[static_cast<std::size_t>(side)]->query_scalar(kRepeatableQuery, limits);
+    if (!answer || *answer != "f") {
+      repeatable_ = true;
+      trace_("%s: transactions may run repeatable read: commits keep production's order", kSideNames[side]);
+    }
+  }
 }
 
 void SerializableWatch::saw(std::string_view sql) {
+  if (!repeatable_ && mentions_repeatable_read(sql)) {
+    repeatable_ = true;
+    trace_("a statement names repeatable read: commits keep production's order from here");
+  }
   if (possible_ || !mentions_serializable(sql)) return;
   possible_ = true;
   trace_("a statement names serializable: statements keep production's order from here");

@@ -6,7 +6,8 @@
 //
 // Invariant: once either server's settings (its own, the database's or a role's) or any replayed
 // statement's text names SERIALIZABLE, the answer is yes for the rest of the replay; a server
-// that cannot be asked counts as yes. Owned by the replay thread.
+// that cannot be asked counts as yes. The same holds for REPEATABLE READ and
+// snapshot_kept_possible. Owned by the replay thread.
 #include <array>
 #include <string_view>
 
@@ -18,6 +19,8 @@ namespace pgshadow::replay {
 // Whether the text names serializable anywhere (BEGIN ISOLATION LEVEL, SET TRANSACTION, SET
 // default_transaction_isolation, or only a literal: rarely wrong, and only ever too careful).
 bool mentions_serializable(std::string_view sql);
+// The same for "repeatable" (REPEATABLE READ).
+bool mentions_repeatable_read(std::string_view sql);
 
 class SerializableWatch {
  public:
@@ -27,10 +30,14 @@ class SerializableWatch {
   // Called with every statement before it is dispatched.
   void saw(std::string_view sql);
   bool possible() const { return possible_; }
+  // Whether a transaction may keep one snapshot for all its statements (REPEATABLE READ or
+  // SERIALIZABLE): a commit's place relative to its first statement then shows in all of them.
+  bool snapshot_kept_possible() const { return possible_ || repeatable_; }
 
  private:
   const Tracer& trace_;
   bool possible_ = false;
+  bool repeatable_ = false;
 };
 
 }  // namespace pgshadow::replay

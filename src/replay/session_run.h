@@ -68,6 +68,10 @@ struct SessionRun {
   sql::QueryShape shape;       // of `event`
   // Of `event` when it writes: the row locks it may take (footprint.h); nullopt: any lock.
   std::optional<dispatch::Footprint> footprint;
+  // Of `event`: the rows its result depends on (WriteContention::reads_of), nullopt: any; and
+  // when it publishes, what it makes visible (its transaction's footprint), nullopt: unknown.
+  std::optional<dispatch::Footprint> reads;
+  std::optional<dispatch::Footprint> published;
   std::uint64_t footprint_generation = 0;  // WriteContention::generation() it was asked in
   // The row locks the session's open transaction may hold: the footprints of its
   // writes since the transaction began (the one in flight included); unknown once one of them

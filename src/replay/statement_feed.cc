@@ -77,9 +77,9 @@ Result<std::optional<Pending>> StatementFeed::read() {
       analysis.facts.may_write = false;
       analysis.facts.is_explainable = false;
       if (analysis.facts.commits) analysis.facts.rolls_back = true;
-      return std::optional<Pending>(Pending{std::move(event), std::move(analysis), true, std::nullopt, false});
+      return std::optional<Pending>(Pending{std::move(event), std::move(analysis), true, {}, {}, {}});
     }
-    return std::optional<Pending>(Pending{std::move(event), std::move(analysis), false, std::nullopt, false});
+    return std::optional<Pending>(Pending{std::move(event), std::move(analysis), false, {}, {}, {}});
   }
 }
 

@@ -32,6 +32,8 @@ struct Pending {
   // A write's footprint (footprint.h, write_contention.h), once the engine asked; nullopt: any
   // lock. Asked again when the catalog's generation moved on.
   std::optional<dispatch::Footprint> footprint;
+  // The rows its result depends on (WriteContention::reads_of), asked with the footprint.
+  std::optional<dispatch::Footprint> reads;
   std::optional<std::uint64_t> footprint_generation;
 };
 

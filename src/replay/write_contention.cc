@@ -183,6 +183,7 @@ dispatch::TableLocks WriteContention::narrowed(const sql::RowPins& pins, const T
   if (!pins.assigned.empty() && (!table.unique_keys || assigns_a_key_column(pins.assigned, *table.unique_keys))) {
     return any;
   }
+  locks.assigned = pins.assigned;
   if (pins.kind == sql::RowPins::Kind::kExisting) {
     if (pins.rows.size() != 1) return any;
     dispatch::PinnedRow found;
@@ -235,6 +236,24 @@ std::optional<Footprint> WriteContention::footprint_of(const sql::StatementFacts
   }
   if (reached.tables.size() > kMaxFootprint) return std::nullopt;
   return reached;
+}
+
+std::optional<Footprint> WriteContention::reads_of(const sql::StatementFacts& facts, const Event& event) {
+  if (given_up_ || !facts.parsed || facts.statement_count != 1) return std::nullopt;
+  if (facts.is_transaction_control) return Footprint{};
+  if (!facts.lock_footprint || facts.tables_touched.size() != 1 || facts.row_pins.size() != 1) return std::nullopt;
+  const auto& [name, pins] = *facts.row_pins.begin();
+  const TableFacts& facts_of_table = table(name);
+  if (!facts_of_table.plain) return std::nullopt;
+  Footprint reads;
+  dispatch::TableLocks& read = reads.tables[name];
+  read.any_row = false;
+  if (pins.kind == sql::RowPins::Kind::kInserted) return reads;  // it reads none of them
+  std::optional<std::vector<std::string>> numbers;
+  sql::RowPins found = pins;
+  found.assigned.clear();  // what it reads is the rows before it assigns anything
+  read = narrowed(found, facts_of_table, event, numbers);
+  return reads;
 }
 
 void WriteContention::catalog_may_change(const std::string& session) {

@@ -53,6 +53,11 @@ class WriteContention {
   // any lock (or the rule is off). Only for writes (sql::StatementFacts::may_write).
   // `event` has the values the statement's row pins name (its parameters, its text's numbers).
   std::optional<Footprint> footprint_of(const sql::StatementFacts& facts, const Event& event);
+  // The rows the statement's result depends on (dispatch::may_see), nullopt when it may depend on
+  // any: reading nothing (BEGIN, COMMIT, an INSERT ... VALUES of a table, whose unique and
+  // foreign-key checks are its write footprint's), or only the rows its WHERE pins in one plain
+  // table, with no function whose reach its text cannot tell.
+  std::optional<Footprint> reads_of(const sql::StatementFacts& facts, const Event& event);
   // From here on every write contends with every other; `why` goes to the trace once.
   void give_up(const std::string& why);
   bool given_up() const { return given_up_; }

@@ -117,11 +117,9 @@ std::optional<std::pair<std::string, RowPins>> existing_rows(const std::string& 
     if (body.contains("usingClause")) return std::nullopt;
     table = relation_name(body, "relation");
   } else {
-    // SELECT ... FOR UPDATE/SHARE of one table, no set operation.
+    // A SELECT (locking or not) of one table, no set operation.
     const json from = body.value("fromClause", json::array());
-    if (!body.contains("lockingClause") || from.size() != 1 || body.value("op", "SETOP_NONE") != "SETOP_NONE") {
-      return std::nullopt;
-    }
+    if (from.size() != 1 || body.value("op", "SETOP_NONE") != "SETOP_NONE") return std::nullopt;
     const json* range = body_of(from[0], "RangeVar");
     if (range == nullptr) return std::nullopt;
     table = range->value("relname", "");

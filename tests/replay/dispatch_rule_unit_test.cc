@@ -284,58 +284,91 @@ Footprint pinned_row(const std::string& table, const std::string& column, const 
 TEST_CASE("a statement read ahead starts before an earlier one only where production ran the two side by side and "
           "the earlier one's result cannot tell",
           "[replay][dispatch]") {
-  const Policy causal{ReplayOrder::kCausal, 0, false};
+  const Policy causal{ReplayOrder::kCausal, 0, false, true};
   // b's update of branch 3 waits on a's open transaction, which holds that row.
   const Event update_b = logged("b", 10, 5.0, "UPDATE branches SET total = total + 1 WHERE id = 3");
   const Footprint branch3 = pinned_row("branches", "id", "3");
   const Footprint branch2 = pinned_row("branches", "id", "2");
-  const Queued waiting{&update_b, true, false, &branch3, false, "a", true, nullptr};
+  const Queued waiting{&update_b, true, false, &branch3, false, "a", &branch3, nullptr};
   // a's commit, c's commit of another branch's row, c's read: all overlapped b's update.
+  const Footprint nothing;
   const Event commit_a = logged("a", 11, 0.1, "END");
-  const Queued a_commits{&commit_a, false, true, nullptr, false, "", false, &branch3};
+  const Queued a_commits{&commit_a, false, true, nullptr, false, "", &nothing, &branch3};
   CHECK(may_overtake(waiting, a_commits, "a", causal));  // it releases b's wait
   const Event commit_c = logged("c", 12, 0.1, "END");
-  const Queued c_commits{&commit_c, false, true, nullptr, false, "", false, &branch2};
-  CHECK(may_overtake(waiting, c_commits, "c", causal));  // b reads only its row, which c did not change
-  const Queued c_commits_branch3{&commit_c, false, true, nullptr, false, "", false, &branch3};
+  const Queued c_commits{&commit_c, false, true, nullptr, false, "", &nothing, &branch2};
+  CHECK(may_overtake(waiting, c_commits, "c", causal));  // b's row is not one c changed
+  const Policy keeps_commit_order{ReplayOrder::kCausal, 0, false, false};
+  CHECK_FALSE(may_overtake(waiting, c_commits, "c", keeps_commit_order));
+  const Queued c_commits_branch3{&commit_c, false, true, nullptr, false, "", &nothing, &branch3};
   CHECK_FALSE(may_overtake(waiting, c_commits_branch3, "c", causal));
-  const Queued c_commits_unknown{&commit_c, false, true, nullptr, false, "", false, nullptr};
+  const Queued c_commits_unknown{&commit_c, false, true, nullptr, false, "", &nothing, nullptr};
   CHECK_FALSE(may_overtake(waiting, c_commits_unknown, "c", causal));
-  // A waiting statement that reads other rows would see the commit: it is not overtaken.
+  // A waiting statement whose reads are not known might see the commit: it is not overtaken.
   Queued waiting_reader = waiting;
-  waiting_reader.reads_only_its_rows = false;
+  waiting_reader.reads = nullptr;
   CHECK_FALSE(may_overtake(waiting_reader, c_commits, "c", causal));
   CHECK(may_overtake(waiting_reader, a_commits, "a", causal));
 
-  // Nothing overtakes what finished before it started in production, and no commit overtakes a
-  // statement that waits on nothing.
+  // Nothing overtakes what finished before it started in production, unless neither can tell.
   const Event read_c = logged("c", 12, 0.1, "SELECT 1");
-  const Queued c_reads{&read_c, false, false, nullptr, false, "", false, nullptr};
+  const Queued c_reads{&read_c, false, false, nullptr, false, "", nullptr, nullptr};
   CHECK(may_overtake(waiting, c_reads, "c", causal));
   const Event quick = logged("d", 10, 0.1, "SELECT 2");
-  const Queued finished_first{&quick, false, false, nullptr, false, "", false, nullptr};
+  const Queued finished_first{&quick, false, false, nullptr, false, "", nullptr, nullptr};
   const Event much_later = logged("c", 20, 0.1, "SELECT 1");
-  const Queued c_reads_later{&much_later, false, false, nullptr, false, "", false, nullptr};
+  const Queued c_reads_later{&much_later, false, false, nullptr, false, "", nullptr, nullptr};
   CHECK_FALSE(may_overtake(finished_first, c_reads_later, "c", causal));
-  const Queued not_waiting{&update_b, true, false, &branch3, false, "", true, nullptr};
-  CHECK_FALSE(may_overtake(not_waiting, c_commits, "c", causal));
+  const Event early_commit = logged("d", 10, 0.1, "END");
+  const Queued d_committed_first{&early_commit, false, true, nullptr, false, "", &nothing, &branch2};
+  const Event read_branch3 = logged("c", 20, 0.1, "SELECT total FROM branches WHERE id = 3");
+  const Queued c_reads_branch3{&read_branch3, false, false, nullptr, false, "", &branch3, nullptr};
+  CHECK(may_overtake(d_committed_first, c_reads_branch3, "c", causal));
+  const Queued d_committed_branch3{&early_commit, false, true, nullptr, false, "", &nothing, &branch3};
+  CHECK_FALSE(may_overtake(d_committed_branch3, c_reads_branch3, "c", causal));
+  const Queued not_waiting{&update_b, true, false, &branch3, false, "", &branch3, nullptr};
+  CHECK(may_overtake(not_waiting, c_commits, "c", causal));
+  CHECK_FALSE(may_overtake(not_waiting, c_commits, "c", keeps_commit_order));
   CHECK(may_overtake(not_waiting, c_reads, "c", causal));
   // Two writes that may want one row keep their order.
   const Event update_c = logged("c", 12, 0.1, "UPDATE branches SET total = 0 WHERE id = 3");
-  const Queued c_writes_branch3{&update_c, true, false, &branch3, false, "", true, nullptr};
+  const Queued c_writes_branch3{&update_c, true, false, &branch3, false, "", &branch3, nullptr};
   CHECK_FALSE(may_overtake(not_waiting, c_writes_branch3, "c", causal));
-  const Queued c_writes_branch2{&update_c, true, false, &branch2, false, "", true, nullptr};
+  const Queued c_writes_branch2{&update_c, true, false, &branch2, false, "", &branch2, nullptr};
   CHECK(may_overtake(not_waiting, c_writes_branch2, "c", causal));
 }
 
-TEST_CASE("a statement reads only its rows when it names one table and pins the rows it locks",
+TEST_CASE("a commit and a statement that cannot tell which ran first overlap, in either order, and only then",
           "[replay][dispatch]") {
-  CHECK(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = total + $1 WHERE id = $2")));
-  CHECK(reads_only_its_rows(sql::facts_of("SELECT * FROM jobs WHERE id = 1 FOR UPDATE")));
-  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = (SELECT sum(x) FROM t) WHERE id = 1")));
-  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE branches SET total = my_function(1) WHERE id = 1")));
-  CHECK_FALSE(reads_only_its_rows(sql::facts_of("SELECT * FROM branches WHERE id = 1")));
-  CHECK_FALSE(reads_only_its_rows(sql::facts_of("UPDATE a SET x = 1 WHERE id = 1; UPDATE a SET x = 2 WHERE id = 2")));
+  const Footprint nothing;
+  const Footprint branch3 = pinned_row("branches", "id", "3");
+  const Footprint branch2 = pinned_row("branches", "id", "2");
+  const Visibility commits_branch2{true, false, nullptr, &nothing, &branch2};
+  const Visibility reads_branch3{false, false, nullptr, &branch3, nullptr};
+  const Visibility writes_branch3{false, true, &branch3, &branch3, nullptr};
+  CHECK(unaffected_either_way(commits_branch2, reads_branch3));
+  CHECK(unaffected_either_way(reads_branch3, commits_branch2));
+  CHECK(unaffected_either_way(commits_branch2, writes_branch3));
+  const Visibility commits_branch3{true, false, nullptr, &nothing, &branch3};
+  CHECK_FALSE(unaffected_either_way(commits_branch3, reads_branch3));
+  CHECK_FALSE(unaffected_either_way(commits_branch3, writes_branch3));
+  // Reads not known, a commit whose transaction's writes are not known, no commit at all.
+  CHECK_FALSE(unaffected_either_way(commits_branch2, Visibility{false, false, nullptr, nullptr, nullptr}));
+  CHECK_FALSE(unaffected_either_way(Visibility{true, false, nullptr, &nothing, nullptr}, reads_branch3));
+  CHECK_FALSE(unaffected_either_way(reads_branch3, reads_branch3));
+  // Two commits of transactions apart.
+  CHECK(unaffected_either_way(commits_branch2, commits_branch3));
+  // In hold_for: the commit barrier and happens-before give way only under the policy.
+  const Event commit = logged("a", 1, 0.1, "END");
+  const Event read = logged("b", 5, std::nullopt, "SELECT total FROM branches WHERE id = 3");
+  const Running committing{&commit, false, true, true, nullptr, false, false, &nothing, &branch2};
+  const Candidate reading{&read, false, false, false, nullptr, false, &branch3, nullptr};
+  const Policy causal{ReplayOrder::kCausal, 0, false, true};
+  CHECK(hold_for(reading, std::vector<Running>{committing}, causal) == Hold::kNone);
+  CHECK(hold_for(reading, std::vector<Running>{committing}, Policy{ReplayOrder::kCausal, 0, false, false}) ==
+        Hold::kHappensBefore);
+  const Running committing_branch3{&commit, false, true, true, nullptr, false, false, &nothing, &branch3};
+  CHECK(hold_for(reading, std::vector<Running>{committing_branch3}, causal) == Hold::kHappensBefore);
 }
 
 }  // namespace pgshadow::replay::dispatch

@@ -143,3 +143,30 @@ TEST_CASE("a write will wait on an open transaction that locked the row its valu
 }
 
 }  // namespace pgshadow::replay::dispatch
+
+namespace pgshadow::replay::dispatch {
+
+TEST_CASE("a read sees a commit that changed, inserted into or moved rows into what it pins, and nothing else",
+          "[replay][dispatch]") {
+  const Footprint reads_five = found("accounts", {{"id", "5"}});
+  const Footprint writes_six = found("accounts", {{"id", "6"}});
+  const Footprint writes_five = found("accounts", {{"id", "5"}});
+  CHECK_FALSE(may_see(&reads_five, &writes_six));
+  CHECK(may_see(&reads_five, &writes_five));
+  // An insert is seen by a reader of its table, key or not (unlike may_contend).
+  const Footprint history_insert = inserted("history", {}, kKeyless);
+  const Footprint reads_history = found("history", {{"account", "5"}}, kKeyless);
+  CHECK(may_see(&reads_history, &history_insert));
+  CHECK_FALSE(may_contend(&reads_history, &history_insert));
+  // An update that assigns a column the reader pins may move a row into its pins.
+  Footprint regroup = found("accounts", {{"id", "6"}});
+  regroup.tables["accounts"].assigned = {"branch"};
+  const Footprint reads_branch = found("accounts", {{"id", "5"}, {"branch", "b"}});
+  CHECK(may_see(&reads_branch, &regroup));
+  CHECK_FALSE(may_see(&reads_five, &regroup));
+  CHECK(may_see(nullptr, &regroup));
+  CHECK(may_see(&reads_five, nullptr));
+  CHECK_FALSE(may_see(&reads_five, &history_insert));
+}
+
+}  // namespace pgshadow::replay::dispatch

@@ -224,3 +224,45 @@ TEST_CASE("a write's own table is narrowed to the rows its values pin, as far as
 }
 
 }  // namespace pgshadow::replay
+
+namespace pgshadow::replay {
+
+TEST_CASE("what a statement's result depends on is known for reads and writes of one plain table's pinned rows, "
+          "and for transaction control",
+          "[replay][contention]") {
+  const ReplayTargets targets = cluster().fresh_pair(
+      "", "CREATE TABLE tills (id int PRIMARY KEY, total int); CREATE TABLE sums (id int, total int);"
+          "CREATE VIEW big_tills AS SELECT * FROM tills WHERE total > 100;");
+  Contention c(targets);
+  const auto reads = [&](const std::string& sql, std::vector<ParameterValue> values = {}) {
+    Event event;
+    event.sql = sql;
+    event.parameters = std::move(values);
+    return c.contention->reads_of(sql::facts_of(sql), event);
+  };
+  const auto till3 = reads("SELECT total FROM tills WHERE id = $1", {"3"});
+  REQUIRE(till3.has_value());
+  REQUIRE(till3->tables.count("tills") == 1);
+  CHECK(till3->tables.at("tills").found == std::vector<dispatch::PinnedRow>{{{"id", "3"}}});
+  CHECK(reads("BEGIN") == dispatch::Footprint{});
+  CHECK(reads("COMMIT") == dispatch::Footprint{});
+  // An insert reads none of its table's rows (its unique checks are its write footprint's).
+  const auto inserted = reads("INSERT INTO sums (id, total) VALUES (1, 2)");
+  REQUIRE(inserted.has_value());
+  CHECK_FALSE(inserted->tables.at("sums").any_row);
+  CHECK(inserted->tables.at("sums").found.empty());
+  // Another table in a subquery, a function, a view, two statements: any row may matter.
+  CHECK_FALSE(reads("UPDATE tills SET total = (SELECT sum(total) FROM sums) WHERE id = 1"));
+  CHECK_FALSE(reads("SELECT total FROM tills WHERE id = 1 AND my_function(total)"));
+  CHECK_FALSE(reads("SELECT total FROM big_tills WHERE id = 1"));
+  CHECK_FALSE(reads("SELECT 1 FROM tills WHERE id = 1; SELECT 2 FROM tills WHERE id = 2"));
+  // A commit of another till's row is not seen; one of this till's row is.
+  dispatch::Footprint other_till;
+  other_till.tables["tills"].any_row = false;
+  other_till.tables["tills"].found.push_back({{"id", "4"}});
+  CHECK_FALSE(dispatch::may_see(&*till3, &other_till));
+  other_till.tables["tills"].found.push_back({{"id", "3"}});
+  CHECK(dispatch::may_see(&*till3, &other_till));
+}
+
+}  // namespace pgshadow::replay

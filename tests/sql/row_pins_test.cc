@@ -31,7 +31,7 @@ RowPins pins_of(const std::string& sql, const std::string& table) {
 
 }  // namespace
 
-TEST_CASE("an UPDATE, DELETE or locking SELECT pins the columns its WHERE clause sets equal to values") {
+TEST_CASE("an UPDATE, DELETE or SELECT pins the columns its WHERE clause sets equal to values") {
   const RowPins update = pins_of("UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", "pgbench_accounts");
   CHECK(update.kind == RowPins::Kind::kExisting);
   REQUIRE(update.rows.size() == 1);
@@ -55,6 +55,11 @@ TEST_CASE("an UPDATE, DELETE or locking SELECT pins the columns its WHERE clause
   const RowPins locking = pins_of("SELECT * FROM jobs WHERE id = 42 FOR UPDATE SKIP LOCKED", "jobs");
   CHECK(locking.rows[0] == std::map<std::string, PinnedValue>{{"id", number(0)}});
   CHECK(locking.assigned.empty());
+  // A plain SELECT pins the rows it reads.
+  CHECK(pins_of("SELECT abalance FROM pgbench_accounts WHERE aid = $1", "pgbench_accounts").rows[0] ==
+        std::map<std::string, PinnedValue>{{"aid", parameter(1)}});
+  CHECK(facts_of("SELECT 1").row_pins.empty());
+  CHECK(facts_of("SELECT * FROM a UNION SELECT * FROM b WHERE id = 1").row_pins.empty());
   // No WHERE: the rows are pinned by no column (any row of the table).
   CHECK(pins_of("UPDATE t SET x = 1", "t").rows[0].empty());
 }
@@ -87,7 +92,6 @@ TEST_CASE("a write pins nothing when another part of it may lock rows the pins d
            "INSERT INTO a VALUES (1, 2)",  // no column list: which column is which is the catalog's
            "UPDATE a SET x = 1 WHERE id = (SELECT id FROM a WHERE y = 2 FOR UPDATE)",
            "SELECT * FROM a JOIN b USING (id) WHERE id = 1 FOR UPDATE",
-           "SELECT * FROM a WHERE id = 1",  // takes no row lock at all
            "UPDATE a SET x = 1 WHERE id = 1; UPDATE a SET x = 2 WHERE id = 2",
            "MERGE INTO a USING b ON a.id = b.id WHEN MATCHED THEN UPDATE SET x = 1",
        }) {

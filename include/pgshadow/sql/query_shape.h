@@ -128,7 +128,7 @@ struct PinnedValue {
 // The rows whose locks one write may take in one table, narrowed by column values (see
 // StatementFacts::row_pins).
 struct RowPins {
-  // kExisting: the rows an UPDATE, DELETE or locking SELECT finds, all with the pinned values;
+  // kExisting: the rows an UPDATE, DELETE or SELECT finds, all with the pinned values;
   // kInserted: the rows an INSERT's VALUES list adds.
   enum class Kind { kExisting, kInserted };
   Kind kind = Kind::kExisting;
@@ -194,10 +194,11 @@ struct StatementFacts {
   // a known lock-free built-in (it may write anywhere, or take an advisory lock). What the
   // table's catalog adds (foreign keys, triggers, rules, partitions) is the replay's to ask.
   std::optional<std::set<std::string>> lock_footprint;
-  // For a text of one INSERT ... VALUES, UPDATE, DELETE or SELECT ... FOR UPDATE/SHARE of one
-  // table (no WITH, FROM, USING or other row-locking part): that footprint table's rows, narrowed
-  // by column values. Which of them tell rows apart (their types, the table's unique keys) is
-  // the catalog's to say. A footprint table without an entry may have any of its rows locked.
+  // For a text of one INSERT ... VALUES, UPDATE, DELETE or SELECT (locking or not) of one table
+  // (no WITH, FROM, USING or other row-locking part): the rows it inserts, or finds (reads,
+  // changes or locks), narrowed by column values. Which of them tell rows apart (their types,
+  // the table's unique keys) is the catalog's to say. A footprint table without an entry may have
+  // any of its rows locked.
   std::map<std::string, RowPins> row_pins;
   SavepointStep savepoint;  // of the last statement of the text
   bool rolls_back = false;  // the last statement is ROLLBACK (or ABORT) of the whole transaction
