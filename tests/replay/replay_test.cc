@@ -3,6 +3,16 @@
 #include "replay_harness.h"
 
 namespace pgshadow::replay {
+namespace {
+
+// The replay's trace, line by line.
+class Lines final : public ReplayTrace {
+ public:
+  void line(std::string_view text) override { lines.emplace_back(text); }
+  std::vector<std::string> lines;
+};
+
+}  // namespace
 
 TEST_CASE("identical schemas give match for reads, writes, transactions and every protocol", "[replay]") {
   const ReplayTargets targets = cluster().fresh_pair("");
@@ -135,11 +145,6 @@ TEST_CASE("a captured statement name reused for other SQL is prepared again, eve
 
 TEST_CASE("the trace goes to the sink the caller injects: a line per dispatch, a lock wait when one is seen",
           "[replay][trace]") {
-  class Lines final : public ReplayTrace {
-   public:
-    void line(std::string_view text) override { lines.emplace_back(text); }
-    std::vector<std::string> lines;
-  };
   const ReplayTargets targets = cluster().fresh_pair("");
   VectorSource source({
       statement("a", 1, "BEGIN"),
@@ -217,11 +222,6 @@ namespace pgshadow::replay {
 TEST_CASE("a write that will wait on an open transaction's row is held while that transaction commits first, "
           "and no lock check is needed to find the wait",
           "[replay][trace]") {
-  class Lines final : public ReplayTrace {
-   public:
-    void line(std::string_view text) override { lines.emplace_back(text); }
-    std::vector<std::string> lines;
-  };
   const ReplayTargets targets = cluster().fresh_pair("");
   // In production b's update waited from 3 ms to a's commit at 4 ms, and ended at 8 ms.
   std::vector<Event> events{

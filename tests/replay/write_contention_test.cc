@@ -22,11 +22,17 @@ struct Contention {
     contention.emplace(std::array<pg::SessionConnection*, 2>{baseline.get(), shadow.get()}, pg::WaitLimits{},
                        stages, trace);
   }
-  std::optional<Footprint> of(const std::string& sql, std::vector<ParameterValue> parameters = {}) {
+  static Event event_of(const std::string& sql, std::vector<ParameterValue> parameters) {
     Event event;
     event.sql = sql;
     event.parameters = std::move(parameters);
-    return contention->footprint_of(sql::facts_of(sql), event);
+    return event;
+  }
+  std::optional<Footprint> of(const std::string& sql, std::vector<ParameterValue> parameters = {}) {
+    return contention->footprint_of(sql::facts_of(sql), event_of(sql, std::move(parameters)));
+  }
+  std::optional<Footprint> reads(const std::string& sql, std::vector<ParameterValue> parameters = {}) {
+    return contention->reads_of(sql::facts_of(sql), event_of(sql, std::move(parameters)));
   }
   std::optional<std::set<std::string>> tables(const std::string& sql) {
     const auto footprint = of(sql);
@@ -235,10 +241,7 @@ TEST_CASE("what a statement's result depends on is known for reads and writes of
           "CREATE VIEW big_tills AS SELECT * FROM tills WHERE total > 100;");
   Contention c(targets);
   const auto reads = [&](const std::string& sql, std::vector<ParameterValue> values = {}) {
-    Event event;
-    event.sql = sql;
-    event.parameters = std::move(values);
-    return c.contention->reads_of(sql::facts_of(sql), event);
+    return c.reads(sql, std::move(values));
   };
   const auto till3 = reads("SELECT total FROM tills WHERE id = $1", {"3"});
   REQUIRE(till3.has_value());
