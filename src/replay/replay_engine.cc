@@ -140,8 +140,9 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   return running;
 }
 
-// Off until a false divergence it causes is understood: with it on, "an index that returns tied
-// rows in another order changes nothing" fails (bench: 3.9 s -> 3.8 s on 4-client TPC-B).
+// Off: it passes every test (the failure once blamed on it was a test that read results in
+// capture order), but it bought nothing on bench/replay_bench (4-client TPC-B 3.6 s -> 3.7 s,
+// 16 clients 4.5 -> 4.3, 64 clients 6.0 -> 6.4, more CPU) for more interleavings to reason about.
 constexpr bool kApartCommitsOverlap = false;
 
 dispatch::Policy ReplayEngine::policy() const {

@@ -22,6 +22,7 @@ inline ReplaySettings test_settings() {
 }
 
 struct Recorded {
+  std::int64_t start_ms;  // the event's captured start (statement()'s `start_ms`)
   std::string session;
   std::string sql;
   DivergenceClass divergence;
@@ -40,7 +41,7 @@ class RecordingObserver final : public ReplayObserver {
     if (!s.baseline.sample_rows.empty() && !s.baseline.sample_rows[0].empty() && s.baseline.sample_rows[0][0]) {
       first = *s.baseline.sample_rows[0][0];
     }
-    compared.push_back({s.event.session_id, s.event.sql, s.divergence, s.baseline.sqlstate,
+    compared.push_back({s.event.start_us / 1000, s.event.session_id, s.event.sql, s.divergence, s.baseline.sqlstate,
                         s.shadow.sqlstate, s.baseline.row_count, s.root_fingerprint, first, s.nondeterminism});
   }
   void on_skipped(const Event& event, const std::string& reason) override {
@@ -54,6 +55,15 @@ class RecordingObserver final : public ReplayObserver {
       if (r.sql == sql) return r;
     }
     FAIL("statement not compared: " << sql);
+    return compared.front();
+  }
+  // By the event's captured start: `compared` is in the order the results came, which statements
+  // that keep to themselves (or started out of order) may change.
+  const Recorded& at(std::int64_t start_ms) const {
+    for (const auto& r : compared) {
+      if (r.start_ms == start_ms) return r;
+    }
+    FAIL("no statement compared with start " << start_ms);
     return compared.front();
   }
   std::vector<Recorded> compared;

@@ -79,8 +79,8 @@ TEST_CASE("a read that differs only because an earlier write failed on the shado
   const Recorded& insert = observed.find("INSERT INTO users (id, name) VALUES (100, 'new')");
   CHECK(insert.divergence == DivergenceClass::kErrorShadowOnly);
   CHECK(insert.shadow_sqlstate == "23502");
-  CHECK(observed.compared[2].divergence == DivergenceClass::kConsequence);
-  CHECK(observed.compared[2].root.has_value());
+  CHECK(observed.at(3).divergence == DivergenceClass::kConsequence);
+  CHECK(observed.at(3).root.has_value());
   CHECK(observed.find("SELECT id, name FROM users WHERE id = 100").divergence == DivergenceClass::kConsequence);
   // A difference the migration itself causes stays a root finding after the data diverged.
   CHECK(observed.find("SELECT * FROM users WHERE id = 1").divergence == DivergenceClass::kColumnsAdded);
@@ -141,8 +141,8 @@ TEST_CASE("a captured statement name reused for other SQL is prepared again, eve
   CHECK(email.divergence == DivergenceClass::kMatch);
   CHECK(email.baseline_sqlstate.empty());
   CHECK(email.baseline_first_value == "u4@example.com");
-  CHECK(observed.compared[2].baseline_sqlstate.empty());
-  CHECK(observed.compared[2].baseline_first_value == "user5");
+  CHECK(observed.at(3).baseline_sqlstate.empty());
+  CHECK(observed.at(3).baseline_first_value == "user5");
 }
 
 TEST_CASE("the trace goes to the sink the caller injects: a line per dispatch, a lock wait when one is seen",
