@@ -9,49 +9,22 @@
 #include <future>
 #include <thread>
 
+#include "libpq_support.h"
 #include "pgshadow/pg/conninfo.h"
 
 namespace pgshadow::pg {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// A blocking wait looks at the interrupt flag this often.
-constexpr auto kWakeUpEvery = std::chrono::milliseconds(100);
+using libpq::Clock;
+using libpq::connection_error;
+using libpq::interrupted_error;
+using libpq::is_set;
+using libpq::kWakeUpEvery;
+using libpq::seconds_text;
 
 std::string field_or_empty(const PGresult* result, int field) {
   const char* value = PQresultErrorField(result, field);
   return value == nullptr ? std::string() : std::string(value);
-}
-
-std::string connection_error(PGconn* conn) {
-  std::string message = PQerrorMessage(conn);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return message;
-}
-
-bool is_set(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
-
-Error interrupted_error() { return Error{ErrorKind::kInterrupted, "interrupted"}; }
-
-std::string seconds_text(Clock::duration duration) {
-  return std::to_string(std::chrono::ceil<std::chrono::seconds>(duration).count()) + " s";
-}
-
-// libpq's connect_timeout when the conninfo sets one (libpq raises values below 2 to 2), else
-// the default: a non-blocking connection gets no timeout from libpq itself.
-Clock::duration connect_timeout_of(const std::string& conninfo) {
-  char* message = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &message);
-  PQfreemem(message);
-  Clock::duration timeout = kDefaultConnectTimeout;
-  for (const PQconninfoOption* option = options; option != nullptr && option->keyword != nullptr; ++option) {
-    if (std::strcmp(option->keyword, "connect_timeout") == 0 && option->val != nullptr && std::atoi(option->val) > 0) {
-      timeout = std::chrono::seconds(std::max(2, std::atoi(option->val)));
-    }
-  }
-  PQconninfoFree(options);
-  return timeout;
 }
 
 // Waits until the socket is readable, at most kWakeUpEvery (a signal ends it sooner). False on a
@@ -108,127 +81,6 @@ Result<std::unique_ptr<SessionConnection>> SessionConnection::open(
     const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& settings,
     const std::atomic<bool>* interrupted, std::string_view purpose) {
   return std::move(open_together({ConnectRequest{conninfo, settings, purpose}}, interrupted).front());
-}
-
-std::vector<Result<std::unique_ptr<SessionConnection>>> SessionConnection::open_together(
-    const std::vector<ConnectRequest>& requests, const std::atomic<bool>* interrupted) {
-  std::vector<Result<std::unique_ptr<SessionConnection>>> opened;
-  opened.reserve(requests.size());
-  struct Handshake {
-    std::size_t index;
-    PostgresPollingStatusType state = PGRES_POLLING_WRITING;
-    Clock::duration timeout;
-    Clock::time_point deadline;
-  };
-  const auto failed = [&](std::size_t index, const std::string& why) {
-    const ConnectRequest& request = requests[index];
-    opened[index] = Error::infrastructure("cannot connect to " + redact(request.conninfo) +
-                                          (request.purpose.empty() ? "" : " to " + std::string(request.purpose)) +
-                                          ": " + why);
-  };
-  std::vector<Handshake> handshakes;
-  for (std::size_t index = 0; index < requests.size(); ++index) {
-    std::unique_ptr<SessionConnection> session(new SessionConnection());
-    session->conn_ = PQconnectStart(requests[index].conninfo.c_str());
-    opened.emplace_back(std::move(session));
-    if ((*opened[index])->conn_ == nullptr) {
-      failed(index, "out of memory");
-      continue;
-    }
-    PQsetNoticeReceiver((*opened[index])->conn_, &SessionConnection::on_notice, opened[index]->get());
-    const Clock::duration timeout = connect_timeout_of(requests[index].conninfo);
-    handshakes.push_back(Handshake{index, PGRES_POLLING_WRITING, timeout, Clock::now() + timeout});
-  }
-  // The handshakes, side by side.
-  while (!handshakes.empty()) {
-    std::vector<pollfd> descriptors;
-    Clock::time_point wake_at = Clock::now() + kWakeUpEvery;
-    for (auto handshake = handshakes.begin(); handshake != handshakes.end();) {
-      PGconn* conn = (*opened[handshake->index])->conn_;
-      if (handshake->state == PGRES_POLLING_OK) {
-        handshake = handshakes.erase(handshake);
-        continue;
-      }
-      if (handshake->state == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD) {
-        // libpq's first line says what failed; the second is a generic hint ("Is the server running...").
-        const std::string why = connection_error(conn);
-        failed(handshake->index, why.substr(0, why.find('\n')));
-        handshake = handshakes.erase(handshake);
-        continue;
-      }
-      if (Clock::now() >= handshake->deadline) {
-        failed(handshake->index, "no answer within " + seconds_text(handshake->timeout) + " (connect_timeout)");
-        handshake = handshakes.erase(handshake);
-        continue;
-      }
-      wake_at = std::min(wake_at, handshake->deadline);
-      descriptors.push_back(
-          {PQsocket(conn), static_cast<short>(handshake->state == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0});
-      ++handshake;
-    }
-    if (handshakes.empty()) break;
-    if (is_set(interrupted)) {
-      for (const Handshake& handshake : handshakes) opened[handshake.index] = interrupted_error();
-      break;
-    }
-    const auto slice = std::chrono::ceil<std::chrono::milliseconds>(std::max<Clock::duration>(wake_at - Clock::now(), {}));
-    if (::poll(descriptors.data(), descriptors.size(), static_cast<int>(slice.count())) <= 0) continue;
-    for (std::size_t at = 0; at < descriptors.size(); ++at) {
-      if (descriptors[at].revents != 0) handshakes[at].state = PQconnectPoll((*opened[handshakes[at].index])->conn_);
-    }
-  }
-  // The settings: one command per connection, all sent before any answer is awaited.
-  std::vector<std::size_t> setting_up;
-  for (std::size_t index = 0; index < requests.size(); ++index) {
-    if (!opened[index]) continue;
-    SessionConnection& session = **opened[index];
-    session.interrupted_ = interrupted;
-    if (requests[index].settings.empty()) continue;
-    if (Status sent = session.send({session.settings_command(requests[index].settings), false, "", nullptr}); !sent) {
-      opened[index] = sent.error();
-      continue;
-    }
-    setting_up.push_back(index);
-  }
-  DiscardingSink discard;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(kMonitorDeadline);
-  while (!setting_up.empty()) {
-    for (auto index = setting_up.begin(); index != setting_up.end();) {
-      SessionConnection& session = **opened[*index];
-      auto done = session.advance(discard);
-      if (done && !*done) {
-        ++index;
-        continue;
-      }
-      if (!done) {
-        opened[*index] = done.error();
-      } else if (!(*done)->succeeded) {
-        // Which setting the server refused: applied one by one, the first refusal is named.
-        for (const auto& [name, value] : requests[*index].settings) {
-          if (Status applied = session.apply_setting(name, value); !applied) {
-            opened[*index] = applied.error();
-            break;
-          }
-        }
-      }
-      index = setting_up.erase(index);
-    }
-    if (setting_up.empty()) break;
-    if (is_set(interrupted) || Clock::now() >= deadline) {
-      for (const std::size_t index : setting_up) {
-        (*opened[index])->cancel();
-        opened[index] = is_set(interrupted) ? interrupted_error()
-                                            : Error::infrastructure("no answer within " +
-                                                                    seconds_text(std::chrono::milliseconds(kMonitorDeadline)) +
-                                                                    " to the session settings");
-      }
-      break;
-    }
-    std::vector<pollfd> descriptors;
-    for (const std::size_t index : setting_up) descriptors.push_back({(*opened[index])->socket(), POLLIN, 0});
-    ::poll(descriptors.data(), descriptors.size(), static_cast<int>(kWakeUpEvery.count()));
-  }
-  return opened;
 }
 
 std::string SessionConnection::settings_command(const std::vector<std::pair<std::string, std::string>>& settings) const {

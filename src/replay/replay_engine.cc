@@ -400,13 +400,6 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   const Event& current = *session.event;
   trace_("dispatch %s %s%s", current.session_id.c_str(), current.source.to_string().c_str(),
          session.as_production_error ? " as its production error" : "");
-  // Its production error instead of the statement: simple protocol, nothing bound, and a named
-  // prepared statement stays as it was (prepared when next executed, if it is not yet).
-  const std::string stand_in = session.as_production_error ? production_error_statement(current, session.facts) : "";
-  const pg::StatementRequest request = session.as_production_error
-                                           ? pg::StatementRequest{stand_in, false, "", nullptr}
-                                           : pg::StatementRequest{current.sql, current.protocol == Protocol::kExtended,
-                                                                  current.statement_name, &current.parameters};
   for (SideRun& side : session.sides) {
     side.result.reset();
     side.failure.reset();
@@ -416,39 +409,93 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
     side.sink.sort_by(session.facts.sort_order);
   }
   const LockArbiter::WaitOutlook outlook = wait_outlook(session);
-  const std::array<bool, 2> failed_to_open = pool_->open(session, current.user);
+  // In flight from here: a side given up on while it is dispatched (abandon_side) is this one too.
+  in_flight_.push_back(&session);
+  const std::array<bool, 2> refused = pool_->start_opening(session, current.user);
   for (int index = 0; index < 2; ++index) {
-    if (failed_to_open[static_cast<std::size_t>(index)]) note_connection_trouble(index);
+    if (refused[static_cast<std::size_t>(index)]) note_connection_trouble(index);
   }
   for (int index = 0; index < 2; ++index) {
     SideRun& side = session.sides[static_cast<std::size_t>(index)];
-    if (!side.connection) continue;  // failed to open: side.failure says why
-    side.state_before = side.connection->transaction_state();
-    const auto sending = stages_.enter(StageClock::kSendReceiveHash);
-    Status sent = side.connection->send(request);
-    if (!sent) {
-      side.failure = sent.error().message;
-      side.connection.reset();
+    auto& unsent = unsent_[static_cast<std::size_t>(index)];
+    if (!side.opening && !side.connection) continue;  // refused: side.failure says why
+    if (!side.opening && unsent.empty()) {
+      send_on(session, index, outlook);
       continue;
     }
-    side.in_flight = true;
-    side.sent_at = clock_.now();
-    arbiter_->sent(side, outlook);
-    const SessionRun* holder = session.predicted_holder;
-    if (holder != nullptr && holder->sides[static_cast<std::size_t>(index)].connection) {
-      arbiter_->sent_to_wait(side, holder->sides[static_cast<std::size_t>(index)].connection->backend_pid());
-    }
+    side.awaiting_send = true;
+    unsent.push_back(&session);
+    if (side.opening && side.opening->done()) opened(session, index);  // refused by libpq at once
   }
-  in_flight_.push_back(&session);
   // A new statement in flight is a new situation: a stall it makes is looked at at once.
   arbiter_->stall_resolved();
   finish_if_done(session);
 }
 
+void ReplayEngine::send_on(SessionRun& session, int index, LockArbiter::WaitOutlook outlook) {
+  const Event& current = *session.event;
+  SideRun& side = session.sides[static_cast<std::size_t>(index)];
+  // Its production error instead of the statement: simple protocol, nothing bound, and a named
+  // prepared statement stays as it was (prepared when next executed, if it is not yet).
+  const std::string stand_in = session.as_production_error ? production_error_statement(current, session.facts) : "";
+  const pg::StatementRequest request = session.as_production_error
+                                           ? pg::StatementRequest{stand_in, false, "", nullptr}
+                                           : pg::StatementRequest{current.sql, current.protocol == Protocol::kExtended,
+                                                                  current.statement_name, &current.parameters};
+  side.state_before = side.connection->transaction_state();
+  const auto sending = stages_.enter(StageClock::kSendReceiveHash);
+  Status sent = side.connection->send(request);
+  if (!sent) {
+    side.failure = sent.error().message;
+    side.connection.reset();
+    return;
+  }
+  side.in_flight = true;
+  side.sent_at = clock_.now();
+  arbiter_->sent(side, outlook);
+  const SessionRun* holder = session.predicted_holder;
+  if (holder != nullptr && holder->sides[static_cast<std::size_t>(index)].connection) {
+    arbiter_->sent_to_wait(side, holder->sides[static_cast<std::size_t>(index)].connection->backend_pid());
+  }
+}
+
+void ReplayEngine::opened(SessionRun& session, int index) {
+  SideRun& side = session.sides[static_cast<std::size_t>(index)];
+  auto connection = side.opening->take();
+  side.opening.reset();
+  if (connection) {
+    side.connection = std::move(connection).value();
+  } else {
+    side.failure = "cannot open a connection: " + connection.error().message;
+    note_connection_trouble(index);
+  }
+  send_unsent(index);
+}
+
+// Each server gets the statements in the order they were dispatched, as when a connection was
+// opened before its statement was dispatched: up to the first whose connection is still opening.
+// The dispatch rule counted them in flight meanwhile.
+void ReplayEngine::send_unsent(int index) {
+  auto& unsent = unsent_[static_cast<std::size_t>(index)];
+  while (!unsent.empty()) {
+    SessionRun& session = *unsent.front();
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    if (side.opening) return;
+    unsent.pop_front();
+    if (!side.awaiting_send) continue;  // given up on meanwhile (abandon_side)
+    side.awaiting_send = false;
+    if (cancelled_) {
+      side.failure = "interrupted: not sent";
+      continue;
+    }
+    if (side.connection && !side.failure) send_on(session, index, wait_outlook(session));
+  }
+}
+
 void ReplayEngine::finish_if_done(SessionRun& session) {
   if (!session.busy()) return;
   for (const SideRun& side : session.sides) {
-    if (side.in_flight) return;
+    if (!side.finished()) return;
   }
   std::erase(in_flight_, &session);
   Event event = std::move(*session.event);

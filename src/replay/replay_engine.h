@@ -12,6 +12,7 @@
 // the caller's (ReplayEnvironment). Owned by one thread.
 #include <array>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,12 @@ class ReplayEngine {
   Result<bool> dispatch_an_overtaker(const SessionRun& waiting_session, Pending& waiting,
                                      const SessionRun* waiting_on);
   void dispatch(SessionRun& session, Pending pending);
+  // Sends the session's statement on the side, whose connection is open.
+  void send_on(SessionRun& session, int index, LockArbiter::WaitOutlook outlook);
+  // The side's opening is done: the side has its connection or its failure, and what may be sent
+  // on the side now is (send_unsent).
+  void opened(SessionRun& session, int index);
+  void send_unsent(int index);
   void resolve_footprint(Pending& pending);
   const dispatch::Footprint* footprint_in_force(const std::optional<dispatch::Footprint>& footprint,
                                                 std::uint64_t generation) const;
@@ -122,6 +129,8 @@ class ReplayEngine {
   std::unique_ptr<ConcurrentMigration> migration_;  // --migrate-during
 
   std::vector<SessionRun*> in_flight_;
+  // Per side, the sessions whose dispatched statement is not sent yet, in dispatch order.
+  std::array<std::deque<SessionRun*>, 2> unsent_;
   // Sessions whose open transaction wrote (SessionRun::transaction_footprint): they may hold row
   // locks.
   std::vector<SessionRun*> write_holders_;

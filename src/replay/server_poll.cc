@@ -74,11 +74,14 @@ void ReplayEngine::abandon_side(int side, const std::string& reason) {
   trace_("%s", reason.c_str());
   for (SessionRun* session : in_flight_) {
     SideRun& run = session->sides[static_cast<std::size_t>(side)];
-    if (!run.in_flight) continue;
+    if (!run.in_flight && !run.awaiting_send) continue;
     run.failure = reason;
     run.connection.reset();
+    run.opening.reset();
     run.in_flight = false;
+    run.awaiting_send = false;
   }
+  unsent_[static_cast<std::size_t>(side)].clear();
 }
 
 Status ReplayEngine::pump() {
@@ -103,6 +106,17 @@ Status ReplayEngine::pump() {
       poll_for = std::min(poll_for, LockArbiter::next_check(side) - now);
     }
   }
+  // Connections being opened for a statement to send, on the same poll, after the sides in flight.
+  std::vector<std::pair<SessionRun*, int>> openings;
+  for (SessionRun* session : in_flight_) {
+    for (int index = 0; index < 2; ++index) {
+      SideRun& side = session->sides[static_cast<std::size_t>(index)];
+      if (!side.opening) continue;
+      descriptors.push_back({side.opening->socket(), side.opening->events(), 0});
+      openings.emplace_back(session, index);
+      poll_for = std::min(poll_for, side.opening->deadline() - now);
+    }
+  }
   if (descriptors.empty()) {
     // Sides given up on (enforce_answer_deadlines) leave nothing to wait for: finish them.
     for (SessionRun* session : std::vector<SessionRun*>(in_flight_)) finish_if_done(*session);
@@ -120,9 +134,10 @@ Status ReplayEngine::pump() {
 
   // The sides still running whose wait check fell due: asked together, one query per server.
   std::vector<LockArbiter::Due> due;
-  for (std::size_t i = 0; i < descriptors.size(); ++i) {
+  for (std::size_t i = 0; i < owners.size(); ++i) {
     auto [session, index] = owners[i];
     SideRun& side = session->sides[static_cast<std::size_t>(index)];
+    if (!side.in_flight) continue;  // given up on meanwhile (abandon_side)
     if (descriptors[i].revents == 0) {
       if (arbiter_->check_due(side)) due.push_back({session, static_cast<Side>(index), {}, {}});
       continue;
@@ -145,6 +160,17 @@ Status ReplayEngine::pump() {
     arbiter_->check(due);
     for (const LockArbiter::Due& checked : due) {
       if (!checked.blockers.empty()) note_lock_wait(*checked.session, checked.which, checked.blockers, checked.lock_type);
+    }
+  }
+  {
+    const auto connecting = stages_.enter(StageClock::kConnect);
+    for (std::size_t at = 0; at < openings.size(); ++at) {
+      auto [session, index] = openings[at];
+      SideRun& side = session->sides[static_cast<std::size_t>(index)];
+      if (!side.opening) continue;  // given up on meanwhile (abandon_side)
+      const pollfd& descriptor = descriptors[owners.size() + at];
+      side.opening->step(ready > 0 && descriptor.revents != 0);
+      if (side.opening->done()) opened(*session, index);
     }
   }
   // finish_if_done may remove sessions from in_flight_: iterate over a copy.

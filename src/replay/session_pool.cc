@@ -96,37 +96,22 @@ std::vector<std::pair<std::string, std::string>> SessionPool::session_settings_f
   return settings;
 }
 
-std::array<bool, 2> SessionPool::open(SessionRun& session, const std::string& user) {
+std::array<bool, 2> SessionPool::start_opening(SessionRun& session, const std::string& user) {
   const auto connecting = stages_.enter(StageClock::kConnect);
-  std::vector<pg::SessionConnection::ConnectRequest> requests;
-  std::vector<std::size_t> request_side;
-  std::array<std::optional<Error>, 2> refused;  // no conninfo for the captured user on that side
+  std::array<bool, 2> failed{false, false};
   for (int index = 0; index < 2; ++index) {
-    if (session.sides[static_cast<std::size_t>(index)].connection) continue;
+    SideRun& side = session.sides[static_cast<std::size_t>(index)];
+    if (side.connection || side.opening) continue;
     auto settings = session_settings_for(index, user);
     auto conninfo = conninfo_for(index, user);
     if (!conninfo) {
-      refused[static_cast<std::size_t>(index)] = conninfo.error();
+      side.failure = "cannot open a connection: " + conninfo.error().message;
+      failed[static_cast<std::size_t>(index)] = true;
       continue;
     }
-    requests.push_back({std::move(conninfo).value(), std::move(settings), {}});
-    request_side.push_back(static_cast<std::size_t>(index));
-  }
-  auto opened = pg::SessionConnection::open_together(requests, interrupted_);
-  std::array<bool, 2> failed{false, false};
-  const auto fail = [&](std::size_t index, const std::string& why) {
-    session.sides[index].failure = "cannot open a connection: " + why;
-    failed[index] = true;
-  };
-  for (std::size_t index = 0; index < 2; ++index) {
-    if (refused[index]) fail(index, refused[index]->message);
-  }
-  for (std::size_t at = 0; at < opened.size(); ++at) {
-    if (opened[at]) {
-      session.sides[request_side[at]].connection = std::move(opened[at]).value();
-    } else {
-      fail(request_side[at], opened[at].error().message);
-    }
+    side.state_before = pg::TransactionState::kIdle;
+    side.opening = std::make_unique<pg::ConnectionOpening>(
+        pg::SessionConnection::ConnectRequest{std::move(conninfo).value(), std::move(settings), {}}, interrupted_);
   }
   return failed;
 }

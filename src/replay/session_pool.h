@@ -9,7 +9,7 @@
 // reopened, with the same settings, on its next statement. Every captured user's RoleUse is
 // recorded once, in order of first appearance, with the sessions opened for it on the baseline.
 // Owned by the replay thread; not thread-safe (both sides of a session connect side by side on
-// it, pg::SessionConnection::open_together).
+// it, pg::ConnectionOpening).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -42,10 +42,12 @@ class SessionPool {
     return found != sessions_.end() ? found->second.get() : nullptr;
   }
 
-  // Opens the session's missing connections, both sides at once: a connection costs the server
-  // a process start, and a capture of short sessions opens one for nearly every statement. A
-  // side that cannot be opened has its failure set; true in `failed` for it.
-  std::array<bool, 2> open(SessionRun& session, const std::string& user);
+  // Starts opening the session's missing connections (SideRun::opening), both sides at once and
+  // without waiting: a connection costs the server a process start, and a capture of short
+  // sessions opens one for nearly every statement; the driver's poll steps them among the
+  // statements in flight. A side refused at once (no login for the captured user) has its
+  // failure set; true in the result for it.
+  std::array<bool, 2> start_opening(SessionRun& session, const std::string& user);
 
   // The session whose connection on `side` is the server backend `pid`, or nullptr.
   SessionRun* owner_of(int side, int pid);

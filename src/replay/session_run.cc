@@ -5,6 +5,7 @@ namespace pgshadow::replay {
 bool SessionRun::progressing() const {
   if (!event) return false;
   for (const SideRun& side : sides) {
+    if (side.awaiting_send) return true;  // sent once the connections before it are open
     if (side.in_flight && !side.waiting_on_lock && !side.waiting_behind_migration) return true;
   }
   return false;

@@ -12,6 +12,7 @@
 #include "pgshadow/compare/result_signature.h"
 #include "pgshadow/core/event.h"
 #include "pgshadow/replay/replay.h"
+#include "pgshadow/pg/connection_opening.h"
 #include "pgshadow/pg/session_connection.h"
 #include "pgshadow/sql/query_shape.h"
 #include "signature_sink.h"
@@ -25,6 +26,12 @@ inline constexpr const char* kSideNames[] = {"baseline", "shadow"};
 
 struct SideRun {
   std::unique_ptr<pg::SessionConnection> connection;
+  // Being opened for the statement of its session that waits to be sent (SessionPool::start_opening):
+  // the driver's poll steps it.
+  std::unique_ptr<pg::ConnectionOpening> opening;
+  // The statement is dispatched but not sent yet: its connection is being opened, or a statement
+  // dispatched before it still waits for its own (each server gets them in dispatch order).
+  bool awaiting_send = false;
   SignatureSink sink;
   bool in_flight = false;
   std::optional<compare::ResultSignature> result;  // set when the statement finished
@@ -54,7 +61,7 @@ struct SideRun {
   std::optional<Clock::time_point> cancelled_at;  // past its answer deadline (answer_deadline.h)
   bool cancelled_by_interrupt = false;             // in flight when the run was interrupted
 
-  bool finished() const { return !in_flight; }
+  bool finished() const { return !in_flight && !awaiting_send; }
 };
 
 struct SessionRun {

@@ -24,7 +24,7 @@ class StageClock {
     kSendReceiveHash,  // libpq sending statements and reading results, and hashing every value
     kCompareAndJudge,  // classifying, the isolation and nondeterminism probes, the observers
     kLockChecks,       // asking the servers who waits on whom
-    kConnect,          // opening connections and setting up their sessions
+    kConnect,          // opening connections (libpq's steps; waiting for the answers is kWaitForServers)
     kPacing,           // --order timed: waiting for a statement's production time
     kStageCount
   };

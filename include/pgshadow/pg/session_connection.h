@@ -104,16 +104,15 @@ class SessionConnection {
   static Result<std::unique_ptr<SessionConnection>> open(
       const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& settings,
       const std::atomic<bool>* interrupted = nullptr, std::string_view purpose = {});
-  // What open() takes, for open_together.
+  // What open() takes, for open_together and ConnectionOpening (which copy what `purpose` views).
   struct ConnectRequest {
     std::string conninfo;
     std::vector<std::pair<std::string, std::string>> settings;
     std::string_view purpose;
   };
-  // Opens every request's connection at once, on the calling thread: the connections' handshakes
-  // share one poll loop, and each connection's settings go in one round trip, sent to all before
-  // any answer is awaited (a replayed session opens both sides this way: a connection costs its
-  // server a process start). Each result as open()'s, in the requests' order.
+  // Opens every request's connection at once, on the calling thread, and waits for them all: one
+  // ConnectionOpening each (connection_opening.h), stepped on one poll, so that their servers
+  // start their processes side by side. Each result as open()'s, in the requests' order.
   static std::vector<Result<std::unique_ptr<SessionConnection>>> open_together(
       const std::vector<ConnectRequest>& requests, const std::atomic<bool>* interrupted = nullptr);
   ~SessionConnection();
@@ -164,6 +163,7 @@ class SessionConnection {
   Result<std::optional<StatementCompletion>> advance(RowSink& sink);
 
  private:
+  friend class ConnectionOpening;  // connection_opening.h: opens one step at a time
   enum class Phase { kIdle, kPreparing, kExecuting };
   struct ResultDeleter {
     void operator()(pg_result* result) const;
