@@ -212,7 +212,13 @@ def part_gitlab():
                    PGSHADOW_CAPTURE="traffic/production.jsonl", PGSHADOW_OPTIONS="--markdown-budget 4000")
         first = subprocess.run([run_verify], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
         check(first.returncode == 1, f"the job must fail on the breaking rename, exit {first.returncode}\n{first.stderr}")
-        issues = json.load(open(os.path.join(repo, "pgshadow-report", "codequality.json")))
+        report_dir = os.path.join(repo, "pgshadow-report")
+        codequality = os.path.join(report_dir, "codequality.json")
+        # Once, under the full suite's load, the file was missing after exit 1: say what was there.
+        check(os.path.exists(codequality),
+              f"no codequality.json; report dir: {sorted(os.listdir(report_dir)) if os.path.isdir(report_dir) else 'absent'}\n"
+              f"stdout:\n{first.stdout[-3000:]}\nstderr:\n{first.stderr[-3000:]}")
+        issues = json.load(open(codequality))
         check(issues and all(i["location"]["path"] == "migrations/20261123_rename_users_name.sql" for i in issues),
               f"Code Quality issues: {issues[:2]}")
         ours = api.ours()
