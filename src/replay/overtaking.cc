@@ -66,10 +66,10 @@ Result<bool> ReplayEngine::dispatch_an_overtaker(const SessionRun& waiting_sessi
   std::vector<dispatch::Queued> earlier{queued(&waiting_session, waiting, waiting_on)};
   std::vector<const std::string*> sessions_seen{&waiting_session.id};
   for (std::size_t index = 0; index < kOvertakingWindow; ++index) {
-    // Nothing after a commit that waits on no one, and whose rows are not known, may start
-    // before it.
+    // Nothing after a commit that waits on no one, and whose rows are not known (published_by
+    // knows them only where commits may overlap), may start before it.
     const dispatch::Queued& last = earlier.back();
-    if (last.publishes && last.waits_on.empty() && (!rule.apart_commits_overlap || last.published == nullptr)) {
+    if (last.publishes && last.waits_on.empty() && last.published == nullptr) {
       return false;
     }
     auto ahead = feed_->ahead(index);

@@ -27,6 +27,12 @@ PristineLogin pristine_login(const ReplayTargets& targets) {
   };
 }
 
+// Commit overlap (dispatch::Policy::apart_commits_overlap) is off: it passes every test (the
+// failure once blamed on it was a test that read results in capture order), but it bought nothing
+// on bench/replay_bench (4-client TPC-B 3.6 s -> 3.7 s, 16 clients 4.5 -> 4.3, 64 clients 6.0 ->
+// 6.4, more CPU) for more interleavings to reason about. Off, nothing it alone reads is gathered.
+constexpr bool kApartCommitsOverlap = false;
+
 // The session's transaction state on the baseline before its statement (in flight) or now.
 pg::TransactionState baseline_state(const SessionRun& session) {
   const SideRun& baseline = session.sides[kBaselineSide];
@@ -70,7 +76,7 @@ Status ReplayEngine::open_parts() {
                    [this] { return migration_ ? migration_->backend_pid() : 0; });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
   contention_.emplace(monitors, monitor_limits_, stages_, trace_);
-  serializable_.emplace(monitors, monitor_limits_, trace_);
+  serializable_.emplace(monitors, monitor_limits_, trace_, kApartCommitsOverlap);
   return Status::success();
 }
 
@@ -140,11 +146,6 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   return running;
 }
 
-// Off: it passes every test (the failure once blamed on it was a test that read results in
-// capture order), but it bought nothing on bench/replay_bench (4-client TPC-B 3.6 s -> 3.7 s,
-// 16 clients 4.5 -> 4.3, 64 clients 6.0 -> 6.4, more CPU) for more interleavings to reason about.
-constexpr bool kApartCommitsOverlap = false;
-
 dispatch::Policy ReplayEngine::policy() const {
   const bool causal = settings_.order == ReplayOrder::kCausal;
   return {settings_.order, settings_.jobs, causal && !serializable_->possible(),
@@ -155,6 +156,8 @@ std::optional<dispatch::Footprint> ReplayEngine::published_by(const SessionRun* 
                                                               const sql::StatementFacts& facts,
                                                               const dispatch::Footprint* footprint,
                                                               bool publishing) const {
+  // Only commit overlap reads it: without it, no copy of the transaction's footprint per look.
+  if (!policy().apart_commits_overlap) return std::nullopt;
   if (!publishing || (facts.may_write && footprint == nullptr)) return std::nullopt;
   if (session != nullptr && session->transaction_footprint_unknown) return std::nullopt;
   dispatch::Footprint gathered = session != nullptr ? session->transaction_footprint : dispatch::Footprint{};
@@ -277,7 +280,9 @@ void ReplayEngine::resolve_footprint(Pending& pending) {
   pending.footprint_generation = contention_->generation();
   pending.footprint.reset();
   if (pending.analysis.facts.may_write) pending.footprint = contention_->footprint_of(pending.analysis.facts, pending.event);
-  pending.reads = contention_->reads_of(pending.analysis.facts, pending.event);
+  // Only commit overlap reads it (null: the result may depend on any row, the cautious answer).
+  pending.reads.reset();
+  if (policy().apart_commits_overlap) pending.reads = contention_->reads_of(pending.analysis.facts, pending.event);
 }
 
 // A footprint counts while the catalog's answers are trusted and current (write_contention.h).

@@ -55,7 +55,8 @@ class ReplayEngine {
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   dispatch::Policy policy() const;
   // What a publishing statement of `session` (nullptr: one yet to start) makes visible: its
-  // transaction's footprint and its own `footprint`; nullopt when either is unknown.
+  // transaction's footprint and its own `footprint`; nullopt when either is unknown, or when the
+  // policy lets no commit overlap (nothing asks then).
   std::optional<dispatch::Footprint> published_by(const SessionRun* session, const sql::StatementFacts& facts,
                                                   const dispatch::Footprint* footprint, bool publishing) const;
 

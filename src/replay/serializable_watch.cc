@@ -23,8 +23,8 @@ bool mentions_serializable(std::string_view sql) { return mentions(sql, "seriali
 bool mentions_repeatable_read(std::string_view sql) { return mentions(sql, "repeatable"); }
 
 SerializableWatch::SerializableWatch(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& limits,
-                                     const Tracer& trace)
-    : trace_(trace) {
+                                     const Tracer& trace, bool watch_repeatable_read)
+    : trace_(trace), repeatable_(!watch_repeatable_read) {
   // The server's and the monitor's database's setting, and any database's or role's default.
   static constexpr const char* kQuery =
       "SELECT current_setting('default_transaction_isolation') = 'serializable' OR EXISTS ("

@@ -24,8 +24,11 @@ bool mentions_repeatable_read(std::string_view sql);
 
 class SerializableWatch {
  public:
-  // Asks each monitor's server once.
-  SerializableWatch(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& limits, const Tracer& trace);
+  // Asks each monitor's server once. `watch_repeatable_read`: whether snapshot_kept_possible is
+  // asked at all (commit overlap); without it, it is yes from the start, and neither the servers
+  // nor the statements are read for REPEATABLE READ.
+  SerializableWatch(std::array<pg::SessionConnection*, 2> monitors, const pg::WaitLimits& limits, const Tracer& trace,
+                    bool watch_repeatable_read);
 
   // Called with every statement before it is dispatched.
   void saw(std::string_view sql);
