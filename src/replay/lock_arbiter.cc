@@ -19,18 +19,17 @@ void LockArbiter::sent(SideRun& side, WaitOutlook outlook) const {
   side.wait_began.reset();
   side.waited = {};
   side.behind_migration = false;
+  side.predicted_blocker = 0;
+  side.wait_predicted = false;
 }
 
 void LockArbiter::sent_to_wait(SideRun& side, int holder_pid) const {
-  side.waiting_on_lock = true;
-  side.wait_predicted = true;
-  side.blockers = {holder_pid};
-  side.wait_began = side.sent_at;
-  side.last_blocked_check = side.sent_at;
-  side.lock_check_interval = kWaitingLockCheckInterval;
+  side.predicted_blocker = holder_pid;
+  side.lock_check_interval = kFirstLockCheckLikelyWait;
 }
 
 void LockArbiter::prediction_over(SideRun& side, Side which) const {
+  side.predicted_blocker = 0;
   if (!side.wait_predicted) return;
   side.wait_predicted = false;
   side.waiting_on_lock = false;
@@ -170,9 +169,12 @@ void LockArbiter::check(std::vector<Due>& due) {
 
 void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
   const auto now = side.lock_checked_at;
-  side.wait_predicted = false;  // the server's word now
   const bool was_waiting = side.waiting_on_lock;
   const bool blocked = wait.ok() && !wait->blockers.empty();
+  // The server's word now: a predicted wait holds from here only where the server shows it.
+  side.wait_predicted = blocked && side.predicted_blocker != 0 &&
+                        std::find(wait->blockers.begin(), wait->blockers.end(), side.predicted_blocker) !=
+                            wait->blockers.end();
   side.blockers = blocked ? wait->blockers : std::vector<int>();
   if (!blocked) {
     end_wait(side, now);

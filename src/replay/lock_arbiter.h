@@ -73,11 +73,15 @@ class LockArbiter {
   // to wait.
   void sent(SideRun& side, WaitOutlook outlook) const;
   // The statement just sent on the side will wait for the backend `holder_pid` (the footprints
-  // say its transaction holds a row lock the statement wants): it counts as waiting from now,
-  // without a check, and is checked as a side known to wait is.
+  // say its transaction holds a row lock the statement wants). It counts as progressing until a
+  // check sees that wait, and is first checked as soon as a likely wait: until then the commit
+  // barrier keeps the holder's commit back. Counted as waiting at once, the holder's commit
+  // could reach the server before the statement reached the row, on one side and not the other
+  // (a DELETE of a row the holder deleted and inserted again then deletes 0 rows on one side and
+  // 1 on the other). Once seen, the wait lasts while the holder's transaction does.
   void sent_to_wait(SideRun& side, int holder_pid) const;
-  // The predicted wait is over (the holder's transaction ended): the side progresses, and a check
-  // comes soon in case the server says otherwise.
+  // The holder's transaction ended: a wait on it seen by a check is over, the side progresses,
+  // and a check comes soon in case the server says otherwise.
   void prediction_over(SideRun& side, Side which) const;
   // Whether the running side's wait check falls due now.
   bool check_due(const SideRun& side) const { return clock_.now() - side.lock_checked_at >= side.lock_check_interval; }

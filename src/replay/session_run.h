@@ -46,8 +46,10 @@ struct SideRun {
   // not one: the migration goes on by itself, and the wait is measured, not broken.
   bool waiting_on_lock = false;
   std::vector<int> blockers;  // the backends its last check found it waiting on
-  // The wait is the footprints' prediction (SessionRun::predicted_holder), not yet a check's
-  // finding: it lasts while the holder's transaction does, and the next check has the last word.
+  // The backend the footprints say the statement will wait on (SessionRun::predicted_holder), 0
+  // when none; and whether a check saw it wait there: such a wait lasts while the holder's
+  // transaction does (it is not asked afresh when the holder has a result).
+  int predicted_blocker = 0;
   bool wait_predicted = false;
   // Waits behind that migration alone, which is not itself waiting (the other case).
   bool waiting_behind_migration = false;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "../support/memory_event_source.h"
+#include "../../src/replay/dispatch_rule.h"
 #include "../../src/replay/lock_arbiter.h"
 
 namespace pgshadow::replay {
@@ -201,6 +202,41 @@ TEST_CASE("the search for a holder's statement reads the capture no further than
   REQUIRE(still_none.ok());
   CHECK_FALSE(still_none->has_value());
   CHECK(feed.events() == 2);
+}
+
+
+TEST_CASE("a write sent to wait on a predicted holder progresses until a check sees the wait, and is checked soon",
+          "[replay][locks]") {
+  Fixture f;
+  SessionRun waiting;
+  waiting.id = "b";
+  waiting.event = statement("b", "DELETE FROM users WHERE id = 7");
+  waiting.event->start_us = 1'000'000;
+  waiting.event->duration_ms = 5.0;  // it waited for a's commit in production
+  SideRun& side = waiting.sides[kBaselineSide];
+  side.in_flight = true;
+  side.sent_at = f.clock.now();
+  f.arbiter.sent(side, LockArbiter::WaitOutlook::kPossible);
+  f.arbiter.sent_to_wait(side, 4242);
+  CHECK(side.predicted_blocker == 4242);
+  CHECK_FALSE(side.waiting_on_lock);
+  CHECK(waiting.progressing());
+  // So the holder's commit stays behind the commit barrier until the server shows the wait.
+  Event commit = statement("a", "COMMIT");
+  commit.start_us = 1'002'000;
+  const dispatch::Candidate holder_commit{&commit, false, false, true};
+  const dispatch::Running delete_in_flight{&*waiting.event, true, false, waiting.progressing()};
+  CHECK(dispatch::hold_for(holder_commit, {&delete_in_flight, 1}, {}) == dispatch::Hold::kCommitBarrier);
+  // First asked as soon as a likely wait is.
+  f.clock.advance(kFirstLockCheckLikelyWait - std::chrono::microseconds(1));
+  CHECK_FALSE(f.arbiter.check_due(side));
+  f.clock.advance(std::chrono::microseconds(1));
+  CHECK(f.arbiter.check_due(side));
+  // The holder's transaction ended before any check: nothing was counted as a wait.
+  f.arbiter.prediction_over(side, kBaselineSide);
+  CHECK(side.predicted_blocker == 0);
+  CHECK_FALSE(side.waiting_on_lock);
+  CHECK(waiting.progressing());
 }
 
 }  // namespace pgshadow::replay
