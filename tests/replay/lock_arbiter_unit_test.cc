@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "../support/memory_event_source.h"
+#include "../support/trace_recorder.h"
 #include "../../src/replay/dispatch_rule.h"
 #include "../../src/replay/lock_arbiter.h"
 
@@ -30,12 +31,6 @@ class SkipRecorder final : public ReplayObserver {
   std::vector<std::pair<std::string, std::string>> skipped;
 };
 
-class LineRecorder final : public ReplayTrace {
- public:
-  void line(std::string_view text) override { lines.emplace_back(text); }
-  std::vector<std::string> lines;
-};
-
 const LockArbiter::MayRunAhead kAlways = [](const SessionRun&, const Event&) { return true; };
 
 Event statement(const std::string& session, const std::string& sql) {
@@ -48,7 +43,7 @@ Event statement(const std::string& session, const std::string& sql) {
 struct Fixture {
   ManualClock clock;
   StageClock stages{clock};
-  LineRecorder trace_lines;
+  pgshadow::testing::TraceRecorder trace_lines;
   Tracer trace{&trace_lines, clock};
   LockArbiter arbiter{{nullptr, nullptr}, {}, stages, clock, trace, [](int) {}};
 };

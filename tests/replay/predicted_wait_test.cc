@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "../support/trace_recorder.h"
 #include "replay_harness.h"
 
 namespace pgshadow::replay {
@@ -38,12 +39,6 @@ std::vector<Event> reinserted_row_traffic() {
   return events;
 }
 
-class LineRecorder final : public ReplayTrace {
- public:
-  void line(std::string_view text) override { lines.emplace_back(text); }
-  std::vector<std::string> lines;
-};
-
 // The index of the n-th trace line (from 1) that holds `text`; the line count when there is none.
 std::size_t nth_line(const std::vector<std::string>& lines, const std::string& text, int n) {
   for (std::size_t index = 0; index < lines.size(); ++index) {
@@ -62,7 +57,7 @@ TEST_CASE("a write sent to wait for an open transaction's row waits there on bot
     const ReplayTargets targets = cluster().fresh_pair("");
     VectorSource source(reinserted_row_traffic());
     RecordingObserver observed;
-    LineRecorder trace;
+    pgshadow::testing::TraceRecorder trace;
     REQUIRE(replay(source, targets, test_settings(), observed, nullptr, {nullptr, &trace}).ok());
     REQUIRE(observed.compared.size() == 11);
     for (const Recorded& statement : observed.compared) {
