@@ -25,11 +25,7 @@ ConnectionOpening::ConnectionOpening(SessionConnection::ConnectRequest request, 
     return;
   }
   PQsetNoticeReceiver(connection_->conn_, &SessionConnection::on_notice, connection_.get());
-  if (PQstatus(connection_->conn_) == CONNECTION_BAD) {
-    // libpq's first line says what failed; the second is a generic hint ("Is the server running...").
-    const std::string why = libpq::connection_error(connection_->conn_);
-    fail_to_connect(why.substr(0, why.find('\n')));
-  }
+  if (PQstatus(connection_->conn_) == CONNECTION_BAD) fail_as_libpq_says();
 }
 
 int ConnectionOpening::socket() const { return done() ? -1 : connection_->socket(); }
@@ -49,6 +45,12 @@ void ConnectionOpening::fail_to_connect(const std::string& why) {
                              (purpose_.empty() ? "" : " to " + purpose_) + ": " + why));
 }
 
+// libpq's first line says what failed; the second is a generic hint ("Is the server running...").
+void ConnectionOpening::fail_as_libpq_says() {
+  const std::string why = libpq::connection_error(connection_->conn_);
+  fail_to_connect(why.substr(0, why.find('\n')));
+}
+
 void ConnectionOpening::step(bool socket_ready) {
   if (done()) return;
   if (is_set(interrupted_)) {
@@ -65,8 +67,7 @@ void ConnectionOpening::step(bool socket_ready) {
   if (socket_ready) state = PQconnectPoll(conn);
   wants_input_ = state == PGRES_POLLING_READING;
   if (state == PGRES_POLLING_FAILED || PQstatus(conn) == CONNECTION_BAD) {
-    const std::string why = libpq::connection_error(conn);
-    fail_to_connect(why.substr(0, why.find('\n')));
+    fail_as_libpq_says();
   } else if (state == PGRES_POLLING_OK) {
     begin_settings();
   } else if (Clock::now() >= deadline_) {

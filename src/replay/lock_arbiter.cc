@@ -20,7 +20,6 @@ void LockArbiter::sent(SideRun& side, WaitOutlook outlook) const {
   side.waited = {};
   side.behind_migration = false;
   side.predicted_blocker = 0;
-  side.wait_predicted = false;
 }
 
 void LockArbiter::sent_to_wait(SideRun& side, int holder_pid) const {
@@ -29,9 +28,9 @@ void LockArbiter::sent_to_wait(SideRun& side, int holder_pid) const {
 }
 
 void LockArbiter::prediction_over(SideRun& side, Side which) const {
+  const bool seen = side.waits_as_predicted();
   side.predicted_blocker = 0;
-  if (!side.wait_predicted) return;
-  side.wait_predicted = false;
+  if (!seen) return;
   side.waiting_on_lock = false;
   side.blockers.clear();
   side.last_blocked_check = clock_.now();
@@ -171,10 +170,6 @@ void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
   const auto now = side.lock_checked_at;
   const bool was_waiting = side.waiting_on_lock;
   const bool blocked = wait.ok() && !wait->blockers.empty();
-  // The server's word now: a predicted wait holds from here only where the server shows it.
-  side.wait_predicted = blocked && side.predicted_blocker != 0 &&
-                        std::find(wait->blockers.begin(), wait->blockers.end(), side.predicted_blocker) !=
-                            wait->blockers.end();
   side.blockers = blocked ? wait->blockers : std::vector<int>();
   if (!blocked) {
     end_wait(side, now);
@@ -223,7 +218,7 @@ std::vector<SessionRun*> LockArbiter::holders(std::span<SessionRun* const> in_fl
   const int migration = migration_backend();
   const auto stale = [&](const SideRun& side, Side which) {
     // A predicted wait lasts while its holder's transaction does (the driver ends it).
-    if (side.wait_predicted) return false;
+    if (side.waits_as_predicted()) return false;
     for (const int pid : side.blockers) {
       const SessionRun* holder = pool.owner_of(which, pid);
       if (pid == migration || holder == nullptr || holder->sides[which].finished_at >= side.lock_checked_at) return true;

@@ -1,5 +1,6 @@
 #pragma once
 // The replay state of one captured session: a connection per side and the statement in flight.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <memory>
@@ -47,10 +48,8 @@ struct SideRun {
   bool waiting_on_lock = false;
   std::vector<int> blockers;  // the backends its last check found it waiting on
   // The backend the footprints say the statement will wait on (SessionRun::predicted_holder), 0
-  // when none; and whether a check saw it wait there: such a wait lasts while the holder's
-  // transaction does (it is not asked afresh when the holder has a result).
+  // when none.
   int predicted_blocker = 0;
-  bool wait_predicted = false;
   // Waits behind that migration alone, which is not itself waiting (the other case).
   bool waiting_behind_migration = false;
   // The statement's lock waits (LockWaits): the current wait's start (the server's waitstart, on
@@ -64,6 +63,12 @@ struct SideRun {
   bool cancelled_by_interrupt = false;             // in flight when the run was interrupted
 
   bool finished() const { return !in_flight && !awaiting_send; }
+  // A check saw it wait on the backend the footprints predicted: such a wait lasts while the
+  // holder's transaction does (it is not asked afresh when the holder has a result).
+  bool waits_as_predicted() const {
+    return predicted_blocker != 0 && waiting_on_lock &&
+           std::find(blockers.begin(), blockers.end(), predicted_blocker) != blockers.end();
+  }
 };
 
 struct SessionRun {

@@ -48,6 +48,7 @@ class ConnectionOpening {
   enum class Phase { kHandshake, kSettings, kDone };
   void fail(Error error);
   void fail_to_connect(const std::string& why);
+  void fail_as_libpq_says();  // the handshake failed: with libpq's reason
   void begin_settings();
   void step_settings();
 
