@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "column_equalities.h"
@@ -100,6 +102,42 @@ std::set<std::string> assigned_columns(const json& target_list) {
   return assigned;
 }
 
+// The columns an UPDATE's or DELETE's WHERE names, when the statement reads nothing else than
+// the columns of the rows it changes (RowPins::where_columns).
+std::optional<std::set<std::string>> where_columns(const json& body) {
+  const auto relation = body.find("relation");
+  if (relation == body.end() || !relation->is_object()) return std::nullopt;
+  std::set<std::string> names_of_the_row{relation->value("relname", "")};
+  if (const auto alias = relation->find("alias"); alias != relation->end() && alias->is_object()) {
+    names_of_the_row.insert(alias->value("aliasname", ""));
+  }
+  bool reads_more = false;
+  for (const auto& [key, child] : body.items()) {
+    for_each_node(child, [&](const std::string& type, const json&) {
+      if (type == "SubLink" || type == "CurrentOfExpr") reads_more = true;
+    });
+  }
+  if (reads_more) return std::nullopt;
+  std::set<std::string> columns;
+  const auto where = body.find("whereClause");
+  if (where == body.end()) return columns;
+  for_each_node(*where, [&](const std::string& type, const json& reference) {
+    if (type != "ColumnRef" || reads_more) return;
+    const json fields = reference.value("fields", json::array());
+    const json* last = fields.empty() ? nullptr : body_of(fields.back(), "String");
+    if (last == nullptr) {
+      reads_more = true;  // t.*
+      return;
+    }
+    const std::string name = last->value("sval", "");
+    // `WHERE t = ROW(...)`: the whole row, every column of it.
+    if (fields.size() == 1 && names_of_the_row.count(name) != 0) reads_more = true;
+    columns.insert(name);
+  });
+  if (reads_more) return std::nullopt;
+  return columns;
+}
+
 std::string relation_name(const json& body, const char* field) {
   const auto relation = body.find(field);
   return relation != body.end() && relation->is_object() ? relation->value("relname", "") : std::string();
@@ -113,9 +151,11 @@ std::optional<std::pair<std::string, RowPins>> existing_rows(const std::string& 
     if (body.contains("fromClause")) return std::nullopt;
     table = relation_name(body, "relation");
     pins.assigned = assigned_columns(body.value("targetList", json::array()));
+    pins.where_columns = where_columns(body);
   } else if (kind == "DeleteStmt") {
     if (body.contains("usingClause")) return std::nullopt;
     table = relation_name(body, "relation");
+    pins.where_columns = where_columns(body);
   } else {
     // A SELECT (locking or not) of one table, no set operation.
     const json from = body.value("fromClause", json::array());

@@ -116,3 +116,25 @@ TEST_CASE("texts of one facts_key share their pins, and the numbers they count t
   CHECK(number_constants(other)[1] == "1");
   CHECK(number_constants("SELECT 'not a 5' -- nor 6\n, 7").size() == 1);
 }
+
+TEST_CASE("an UPDATE or DELETE that reads only its rows' columns names the columns its WHERE reads") {
+  using Columns = std::optional<std::set<std::string>>;
+  CHECK(pins_of("UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2", "pgbench_branches")
+            .where_columns == Columns{{"bid"}});
+  CHECK(pins_of("DELETE FROM sbtest1 WHERE id = $1", "sbtest1").where_columns == Columns{{"id"}});
+  // Columns beside the pins, qualified ones, and those inside functions and expressions count.
+  CHECK(pins_of("UPDATE orders o SET state = 'paid' WHERE o.id = 7 AND state <> 'void' AND lower(note) LIKE 'x%'",
+                "orders")
+            .where_columns == Columns{{"id", "note", "state"}});
+  CHECK(pins_of("UPDATE t SET x = x + 1 WHERE id = 1 RETURNING x, y", "t").where_columns == Columns{{"id"}});
+  // A subquery anywhere reads other rows (or its own table's, through another snapshot's eyes).
+  CHECK_FALSE(pins_of("UPDATE t SET x = (SELECT max(x) FROM t) WHERE id = 1", "t").where_columns);
+  CHECK_FALSE(pins_of("UPDATE t SET x = 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM u WHERE u.id = 1)", "t").where_columns);
+  CHECK_FALSE(pins_of("DELETE FROM t WHERE id = 1 RETURNING (SELECT count(*) FROM u)", "t").where_columns);
+  // The whole row is every column.
+  CHECK_FALSE(pins_of("DELETE FROM t WHERE id = 1 AND t IS NOT NULL", "t").where_columns);
+  CHECK_FALSE(pins_of("DELETE FROM t AS r WHERE id = 1 AND r IS NOT NULL", "t").where_columns);
+  // A SELECT, locking or not, and an INSERT have none.
+  CHECK_FALSE(pins_of("SELECT * FROM jobs WHERE id = 42 FOR UPDATE", "jobs").where_columns);
+  CHECK_FALSE(pins_of("INSERT INTO t (id) VALUES (1)", "t").where_columns);
+}

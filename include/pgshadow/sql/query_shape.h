@@ -138,6 +138,10 @@ struct RowPins {
   // The columns the statement assigns: an UPDATE's SET, an INSERT's ON CONFLICT DO UPDATE SET.
   std::set<std::string> assigned;
   bool on_conflict = false;  // kInserted: ON CONFLICT (DO NOTHING or DO UPDATE)
+  // An UPDATE or DELETE that reads nothing but the columns of the rows it changes: the columns
+  // its WHERE clause names. nullopt when it reads more (a subquery anywhere in it, a whole-row
+  // reference, a column list it cannot name: `t.*`), and for every other statement.
+  std::optional<std::set<std::string>> where_columns;
 
   bool operator==(const RowPins&) const = default;
 };
