@@ -10,6 +10,7 @@ const char* describe(Hold hold) {
     case Hold::kJobsBound: return "the jobs bound is reached";
     case Hold::kHappensBefore: return "an earlier statement finished before it in production";
     case Hold::kCommitBarrier: return "a commit barrier";
+    case Hold::kAssumedWait: return "a commit waits until a write it could change is seen waiting";
     case Hold::kWriteRule: return "another write that may want its locks is in flight";
   }
   return "?";
@@ -84,6 +85,14 @@ bool stalled(std::span<const Running> in_flight) {
   return true;
 }
 
+bool passes_assumed_wait(const Candidate& next, const Running& assumed) {
+  if (assumed.publishes || next.published == nullptr || assumed.footprint == nullptr ||
+      assumed.where_columns == nullptr) {
+    return false;
+  }
+  return same_either_side_of_commit(*assumed.footprint, *assumed.where_columns, *next.published);
+}
+
 Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy) {
   if (next.session_busy) return Hold::kSessionBusy;
   if (policy.order == ReplayOrder::kStrict && !others.empty()) return Hold::kStrictOrder;
@@ -99,8 +108,11 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
   for (const Running& other : others) {
     // A commit and the statements around it run one after the other, in log order, so that
     // every statement's snapshot sees the same commits on both sides; except beside a
-    // statement that waits on a lock, which the commit may be the one to release.
-    if (!other.progressing || (!next.publishes && !other.publishes)) continue;
+    // statement that waits on a lock, which the commit may be the one to release; but a wait
+    // only assumed may not have its snapshot yet.
+    if (!next.publishes && !other.publishes) continue;
+    if (other.wait_assumed && !passes_assumed_wait(next, other)) return Hold::kAssumedWait;
+    if (!other.progressing) continue;
     if (policy.apart_commits_overlap && unaffected_either_way(visibility(next), visibility(other))) continue;
     return Hold::kCommitBarrier;
   }

@@ -13,7 +13,9 @@
 //    which of the two runs first changes no result on either side;
 //  - no commit barrier stands between them: a statement that publishes changes (a commit, a
 //    write outside a transaction block) neither overlaps a progressing statement nor is
-//    overlapped by one, so both sides' snapshots see the same commits;
+//    overlapped by one, so both sides' snapshots see the same commits (a write counted as
+//    waiting on a predicted lock before a check saw it wait holds back every commit that could
+//    change its result, as if it progressed: passes_assumed_wait);
 //  - no other write that may want one of its locks is in flight (the write rule): two servers
 //    could grant a contended row lock to different sessions. Writes whose footprints (the
 //    rows they may lock, by table: footprint.h) are apart run side by side; a write without
@@ -53,6 +55,12 @@ struct Running {
   bool keeps_to_itself = false;  // keeps_to_itself(its facts, publishes, footprint)
   const Footprint* reads = nullptr;      // the rows its result depends on (may_see); null: any
   const Footprint* published = nullptr;  // when it publishes: what it makes visible; null: unknown
+  // A write inside a transaction block sent to wait on a row lock the footprints predicted, and
+  // counted as waiting (not progressing) before a check saw it wait on each side: there, its
+  // snapshot may not be taken yet. A commit may start beside it only where it cannot change the
+  // write's result (passes_assumed_wait), with `where_columns` what its WHERE reads.
+  bool wait_assumed = false;
+  const std::set<std::string>* where_columns = nullptr;
 };
 
 // The statement that wants to start.
@@ -64,6 +72,8 @@ struct Candidate {
   const Footprint* footprint = nullptr;
   bool keeps_to_itself = false;
   const Footprint* reads = nullptr;
+  // When it publishes: what it makes visible (its transaction's footprint with its own); null:
+  // unknown, or not asked (only commit overlap and assumed waits need it).
   const Footprint* published = nullptr;
 };
 
@@ -105,6 +115,9 @@ enum class Hold {
   kJobsBound,
   kHappensBefore,
   kCommitBarrier,
+  // A commit that could change the result of a write counted as waiting before a check saw it
+  // wait (Running::wait_assumed): it waits for that check.
+  kAssumedWait,
   kWriteRule,
 };
 const char* describe(Hold hold);
@@ -129,6 +142,12 @@ bool publishes(const sql::StatementFacts& facts, pg::TransactionState before);
 // is known to the catalog too (`footprint`, closed over foreign keys, with no trigger or rule; a
 // sequence it draws from is in it, so that two writes drawing ids from one never overlap).
 bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Footprint* footprint);
+
+// Whether `next`, a statement that publishes, may start beside `assumed`, a write counted as
+// waiting before a check saw the wait (Running::wait_assumed): only when what it makes visible is
+// known and cannot change that write's result (same_either_side_of_commit), so that both sides
+// get it whether the commit reaches a server before the write's snapshot or after.
+bool passes_assumed_wait(const Candidate& next, const Running& assumed);
 
 // The first reason `next` may not start beside `others` (the other sessions' statements in
 // flight), or kNone.

@@ -129,6 +129,23 @@ bool will_wait(const Footprint& wanted, const Footprint& held) {
   return false;
 }
 
+bool same_either_side_of_commit(const Footprint& waiter, const std::set<std::string>& where_columns,
+                                const Footprint& committed) {
+  const std::string* table = nullptr;
+  for (const auto& [name, locks] : waiter.tables) {
+    if (locks.sequence) continue;
+    if (table != nullptr) return false;
+    table = &name;
+  }
+  if (table == nullptr) return false;
+  const auto written = committed.tables.find(*table);
+  if (written == committed.tables.end()) return true;
+  const TableLocks& locks = written->second;
+  if (locks.sequence || locks.any_row || !locks.inserted.empty()) return false;
+  return std::none_of(where_columns.begin(), where_columns.end(),
+                      [&](const std::string& column) { return locks.assigned.count(column) != 0; });
+}
+
 Footprint Footprint::of_tables(std::initializer_list<std::string> names) {
   Footprint footprint;
   for (const std::string& name : names) footprint.tables[name];

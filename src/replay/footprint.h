@@ -81,4 +81,18 @@ bool may_see(const Footprint* reads, const Footprint* published);
 // other columns) it may or may not wait: no prediction.
 bool will_wait(const Footprint& wanted, const Footprint& held);
 
+// Whether a write waiting for a row lock gets the same result whether a transaction's commit
+// (`committed`: its footprint) comes before the write takes its snapshot or after, while the write
+// waits: `waiter`, the write's footprint, is one table's rows (sequences aside), which an UPDATE
+// or DELETE reads nothing of but `where_columns` (sql::RowPins::where_columns). A write that
+// waited re-reads the newest version of the row it waited for and checks its WHERE on it again
+// (PostgreSQL's EvalPlanQual), which is what a snapshot taken after the commit sees of that row.
+// What such a snapshot may see besides is a row the commit added (an insert; a row deleted and
+// inserted again, where the waiter finds only the deletion) or one it moved into the WHERE (a
+// column the WHERE reads assigned): the commit must have locked rows of that table only by their
+// pins (no any_row), inserted none and assigned none of those columns. Its other tables the
+// write does not read.
+bool same_either_side_of_commit(const Footprint& waiter, const std::set<std::string>& where_columns,
+                                const Footprint& committed);
+
 }  // namespace pgshadow::replay::dispatch

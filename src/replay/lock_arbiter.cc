@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <string>
+#include <utility>
 
 namespace pgshadow::replay {
 
@@ -12,6 +13,7 @@ Clock::duration next_lock_check_interval(Clock::duration interval, bool waiting)
 }
 
 void LockArbiter::sent(SideRun& side, WaitOutlook outlook) const {
+  side.wait_assumed = false;
   side.lock_checked_at = side.sent_at;
   side.lock_check_interval = outlook == WaitOutlook::kLikely     ? Clock::duration(kFirstLockCheckLikelyWait)
                              : outlook == WaitOutlook::kPossible ? Clock::duration(kFirstLockCheck)
@@ -22,14 +24,21 @@ void LockArbiter::sent(SideRun& side, WaitOutlook outlook) const {
   side.predicted_blocker = 0;
 }
 
-void LockArbiter::sent_to_wait(SideRun& side, int holder_pid) const {
+void LockArbiter::sent_to_wait(SideRun& side, int holder_pid, bool assume) const {
   side.predicted_blocker = holder_pid;
   side.lock_check_interval = kFirstLockCheckLikelyWait;
+  if (!assume) return;
+  side.wait_assumed = true;
+  side.waiting_on_lock = true;
+  side.blockers = {holder_pid};
+  side.last_blocked_check = side.sent_at;
+  side.lock_check_interval = kWaitingLockCheckInterval;
 }
 
 void LockArbiter::prediction_over(SideRun& side, Side which) const {
   const bool seen = side.waits_as_predicted();
   side.predicted_blocker = 0;
+  side.wait_assumed = false;
   if (!seen) return;
   side.waiting_on_lock = false;
   side.blockers.clear();
@@ -168,7 +177,9 @@ void LockArbiter::check(std::vector<Due>& due) {
 
 void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
   const auto now = side.lock_checked_at;
-  const bool was_waiting = side.waiting_on_lock;
+  // An assumed wait was not seen yet: the check's finding is news either way.
+  const bool assumed = std::exchange(side.wait_assumed, false);
+  const bool was_waiting = side.waiting_on_lock && !assumed;
   const bool blocked = wait.ok() && !wait->blockers.empty();
   side.blockers = blocked ? wait->blockers : std::vector<int>();
   if (!blocked) {
@@ -177,6 +188,10 @@ void LockArbiter::apply(SideRun& side, Side which, const Result<Wait>& wait) {
     side.waiting_behind_migration = false;
     side.lock_check_interval = next_lock_check_interval(side.lock_check_interval, false);
     if (was_waiting) trace_("%s backend %d no longer waits", kSideNames[which], side.connection->backend_pid());
+    if (assumed) {
+      trace_("%s backend %d waits on no lock, though the footprints predicted it", kSideNames[which],
+             side.connection->backend_pid());
+    }
     return;
   }
   if (!side.wait_began) {
@@ -289,8 +304,8 @@ Result<std::optional<LockArbiter::RunAhead>> LockArbiter::run_ahead(const std::v
       return candidate->id == (*ahead)->event.session_id;
     });
     if (holder == idle.end()) continue;
-    if (!may_run(**holder, (*ahead)->event)) {
-      trace_("stalled: %s holds a lock the migration waits for; it goes on at its production time", (*holder)->id.c_str());
+    if (const char* why_not = may_run(**holder, **ahead); why_not != nullptr) {
+      trace_("stalled: %s may not run ahead yet: %s", (*holder)->id.c_str(), why_not);
       idle.erase(holder);  // its next statement may not run yet: nor any later
       continue;
     }

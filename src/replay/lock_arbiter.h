@@ -7,7 +7,8 @@
 // statement runs ahead of its turn (without this the waits end in lock_timeout on both sides).
 //
 // Invariants: a side counts as waiting on a lock exactly when its server's pg_blocking_pids
-// named a blocker at its last check, except a shadow side whose only blocker is a
+// named a blocker at its last check, or, before any check, when it was sent to wait on a
+// predicted holder whose commit it cannot tell apart (sent_to_wait's `assume`); except a shadow side whose only blocker is a
 // --migrate-during migration that is not itself waiting: that wait ends without help, so it is
 // no stall (the statement is progressing, a slow one) and it is measured, never broken. When
 // the migration itself waits on a replayed session (the lock queue), the wait is a stall again
@@ -79,7 +80,15 @@ class LockArbiter {
   // could reach the server before the statement reached the row, on one side and not the other
   // (a DELETE of a row the holder deleted and inserted again then deletes 0 rows on one side and
   // 1 on the other). Once seen, the wait lasts while the holder's transaction does.
-  void sent_to_wait(SideRun& side, int holder_pid) const;
+  // `assume`: the statement's result cannot tell such a commit (dispatch::passes_assumed_wait
+  // keeps back those that could): it counts as waiting at once, and a check comes as for a side
+  // known to wait, or sooner when a commit waits for it (check_soon).
+  void sent_to_wait(SideRun& side, int holder_pid, bool assume) const;
+  // A commit waits for the assumed wait of this side to be seen: it is checked as soon as a
+  // likely wait.
+  static void check_soon(SideRun& side) {
+    side.lock_check_interval = std::min<Clock::duration>(side.lock_check_interval, kFirstLockCheckLikelyWait);
+  }
   // The holder's transaction ended: a wait on it seen by a check is over, the side progresses,
   // and a check comes soon in case the server says otherwise.
   void prediction_over(SideRun& side, Side which) const;
@@ -114,7 +123,8 @@ class LockArbiter {
     Pending pending;
   };
   // `may_run`: whether that holder's statement may run ahead now (else the next is looked at).
-  using MayRunAhead = std::function<bool(const SessionRun& holder, const Event& event)>;
+  // Why it may not (for the trace), nullptr when it may.
+  using MayRunAhead = std::function<const char*(const SessionRun& holder, Pending& pending)>;
   Result<std::optional<RunAhead>> run_ahead(const std::vector<SessionRun*>& holders, StatementFeed& feed,
                                             const MayRunAhead& may_run);
   // Whether the last holders() found this session through the migration: a statement waits on

@@ -76,7 +76,8 @@ Status ReplayEngine::open_parts() {
                    [this] { return migration_ ? migration_->backend_pid() : 0; });
   classifier_.emplace(monitors, std::move(probe), settings_, probe_limits_);
   contention_.emplace(monitors, monitor_limits_, stages_, trace_);
-  serializable_.emplace(monitors, monitor_limits_, trace_, kApartCommitsOverlap);
+  // Assumed waits need to know that every snapshot is a statement's (READ COMMITTED).
+  serializable_.emplace(monitors, monitor_limits_, trace_, /*watch_repeatable_read=*/true);
   return Status::success();
 }
 
@@ -141,7 +142,8 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
     running.push_back({&*other->event, other->facts.may_write, publishing, other->progressing(), footprint,
                        other->behind_migration(), dispatch::keeps_to_itself(other->facts, publishing, footprint),
                        footprint_in_force(other->reads, other->footprint_generation),
-                       publishing && other->published ? &*other->published : nullptr});
+                       publishing && other->published ? &*other->published : nullptr, other->wait_assumed(),
+                       other->wait_assumed() ? assumable_wait(*other) : nullptr});
   }
   return running;
 }
@@ -158,6 +160,13 @@ std::optional<dispatch::Footprint> ReplayEngine::published_by(const SessionRun* 
                                                               bool publishing) const {
   // Only commit overlap reads it: without it, no copy of the transaction's footprint per look.
   if (!policy().apart_commits_overlap) return std::nullopt;
+  return committed_by(session, facts, footprint, publishing);
+}
+
+std::optional<dispatch::Footprint> ReplayEngine::committed_by(const SessionRun* session,
+                                                              const sql::StatementFacts& facts,
+                                                              const dispatch::Footprint* footprint,
+                                                              bool publishing) const {
   if (!publishing || (facts.may_write && footprint == nullptr)) return std::nullopt;
   if (session != nullptr && session->transaction_footprint_unknown) return std::nullopt;
   dispatch::Footprint gathered = session != nullptr ? session->transaction_footprint : dispatch::Footprint{};
@@ -183,7 +192,10 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
   for (;;) {
     resolve_footprint(pending);  // the catalog may have changed while it waited
     const dispatch::Footprint* footprint = footprint_in_force(pending.footprint, *pending.footprint_generation);
-    const auto published = published_by(&session, pending.analysis.facts, footprint, publishing);
+    // An assumed wait in flight asks what a commit makes visible (passes_assumed_wait).
+    const auto published = publishing && assumed_wait_in_flight()
+                               ? committed_by(&session, pending.analysis.facts, footprint, publishing)
+                               : published_by(&session, pending.analysis.facts, footprint, publishing);
     const dispatch::Candidate next{&pending.event,
                                    session.busy(),
                                    pending.analysis.facts.may_write,
@@ -201,6 +213,7 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
       held_until_now();
       return Status::success();
     }
+    if (why_held == dispatch::Hold::kAssumedWait) hurry_assumed_waits();
     const bool migration_in_the_way =
         std::any_of(others.begin(), others.end(), [](const dispatch::Running& other) { return other.behind_migration; });
     if (migration_in_the_way && !held) {
@@ -220,17 +233,22 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
     if (Status pumped = pump(); !pumped) return pumped;
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
     // The statement waiting for its turn may itself be the one that releases the lock.
-    const std::vector<SessionRun*> holders = arbiter_->holders(in_flight_, *pool_);
-    if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end() &&
-        may_run_ahead(session, pending.event)) {
-      ++summary_.reordered_for_locks;
-      trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
-      arbiter_->stall_resolved();
-      held_until_now();
-      return Status::success();
+    std::vector<SessionRun*> holders = arbiter_->holders(in_flight_, *pool_);
+    if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
+      const char* why_not = why_not_run_ahead(session, pending);
+      if (why_not == nullptr) {
+        ++summary_.reordered_for_locks;
+        trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
+        arbiter_->stall_resolved();
+        held_until_now();
+        return Status::success();
+      }
+      trace_("stalled: %s may not run ahead yet: %s", session.id.c_str(), why_not);
+      // Its statements read ahead of this one may not overtake it.
+      std::erase(holders, &session);
     }
-    auto ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, const Event& event) {
-      return may_run_ahead(holder, event);
+    auto ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, Pending& ahead_of_turn) {
+      return why_not_run_ahead(holder, ahead_of_turn);
     });
     if (!ahead) return ahead.error();
     if (ahead->has_value()) {
@@ -253,10 +271,17 @@ Clock::time_point ReplayEngine::production_time_at(std::int64_t capture_offset_u
 
 // A session the migration queues behind (--migrate-during: the lock queue) releases its lock
 // when production's session did, at its next statement's time: run earlier, it would cut
-// short the very wait the lock impact measures. Any other holder runs ahead at once: the
-// replay granted a lock in another order than production, and production went on.
-bool ReplayEngine::may_run_ahead(const SessionRun& holder, const Event& event) const {
-  return !arbiter_->migration_waits_on(holder) || clock_.now() >= production_time_of(event);
+// short the very wait the lock impact measures. A commit that could change the result of a write
+// counted as waiting before a check saw it waits for that check. Any other holder runs ahead at
+// once: the replay granted a lock in another order than production, and production went on.
+const char* ReplayEngine::why_not_run_ahead(const SessionRun& holder, Pending& pending) {
+  if (arbiter_->migration_waits_on(holder) && clock_.now() < production_time_of(pending.event)) {
+    return "it holds a lock the migration waits for; it goes on at its production time";
+  }
+  if (!passes_assumed_waits(holder, pending)) {
+    return "its commit could change the result of a write not yet seen waiting for it; it goes on once that wait is seen";
+  }
+  return nullptr;
 }
 
 // Timed order: production's pacing, scaled. The wait keeps the statements in flight moving.
@@ -460,7 +485,14 @@ void ReplayEngine::send_on(SessionRun& session, int index, LockArbiter::WaitOutl
   arbiter_->sent(side, outlook);
   const SessionRun* holder = session.predicted_holder;
   if (holder != nullptr && holder->sides[static_cast<std::size_t>(index)].connection) {
-    arbiter_->sent_to_wait(side, holder->sides[static_cast<std::size_t>(index)].connection->backend_pid());
+    const int holder_pid = holder->sides[static_cast<std::size_t>(index)].connection->backend_pid();
+    // Outside a transaction block the write would publish its change: no assumption then.
+    const bool assume = !dispatch::publishes(session.facts, side.state_before) && assumable_wait(session) != nullptr;
+    arbiter_->sent_to_wait(side, holder_pid, assume);
+    if (assume) {
+      trace_("%s backend %d counts as waiting for backend %d (%s), as the footprints predict", kSideNames[index],
+             side.connection->backend_pid(), holder_pid, holder->id.c_str());
+    }
   }
 }
 

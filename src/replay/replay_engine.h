@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,8 +51,9 @@ class ReplayEngine {
   Clock::time_point production_time_of(const Event& event) const;
   Clock::time_point production_time_at(std::int64_t capture_offset_us) const;  // timed order
   Status pump_until(Clock::time_point due);  // the statements in flight move meanwhile
-  // Whether a holder's statement may run ahead of its turn now (LockArbiter::may_run_ahead).
-  bool may_run_ahead(const SessionRun& holder, const Event& event) const;
+  // Why a holder's statement may not run ahead of its turn now, nullptr when it may
+  // (LockArbiter::MayRunAhead).
+  const char* why_not_run_ahead(const SessionRun& holder, Pending& pending);
   std::vector<dispatch::Running> running_besides(const SessionRun* session) const;
   dispatch::Policy policy() const;
   // What a publishing statement of `session` (nullptr: one yet to start) makes visible: its
@@ -59,6 +61,21 @@ class ReplayEngine {
   // policy lets no commit overlap (nothing asks then).
   std::optional<dispatch::Footprint> published_by(const SessionRun* session, const sql::StatementFacts& facts,
                                                   const dispatch::Footprint* footprint, bool publishing) const;
+  // The same whatever the policy.
+  std::optional<dispatch::Footprint> committed_by(const SessionRun* session, const sql::StatementFacts& facts,
+                                                  const dispatch::Footprint* footprint, bool publishing) const;
+
+  // assumed_waits.cc: writes counted as waiting on a predicted lock before a check sees them
+  // (dispatch::Running::wait_assumed).
+  // What the WHERE of the session's write in flight reads, when the write may count as waiting
+  // at once; nullptr when it may not.
+  const std::set<std::string>* assumable_wait(const SessionRun& session) const;
+  bool assumed_wait_in_flight() const;
+  // Whether the session's publishing statement `pending` may start beside every assumed wait;
+  // when not, those waits are checked soon.
+  bool passes_assumed_waits(const SessionRun& session, Pending& pending);
+  // A commit waits for the assumed waits to be seen: they are checked soon.
+  void hurry_assumed_waits();
 
   // overtaking.cc: in causal order, statements read ahead that may start before the one waiting
   // for its turn (dispatch::may_overtake), and the writes that will wait on an open transaction.

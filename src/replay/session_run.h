@@ -50,6 +50,10 @@ struct SideRun {
   // The backend the footprints say the statement will wait on (SessionRun::predicted_holder), 0
   // when none.
   int predicted_blocker = 0;
+  // Counted as waiting on that backend from the prediction, before a check saw it (the write's
+  // result is the same whatever commit comes before its snapshot, or that commit waits:
+  // dispatch::Running::wait_assumed); the next check has the last word.
+  bool wait_assumed = false;
   // Waits behind that migration alone, which is not itself waiting (the other case).
   bool waiting_behind_migration = false;
   // The statement's lock waits (LockWaits): the current wait's start (the server's waitstart, on
@@ -104,6 +108,10 @@ struct SessionRun {
   bool progressing() const;
   // In flight, not progressing, and a side waits behind the migration: it ends without help.
   bool behind_migration() const;
+  // A side in flight counts as waiting only on the footprints' prediction (SideRun::wait_assumed).
+  bool wait_assumed() const {
+    return std::any_of(sides.begin(), sides.end(), [](const SideRun& side) { return side.in_flight && side.wait_assumed; });
+  }
 };
 
 }  // namespace pgshadow::replay

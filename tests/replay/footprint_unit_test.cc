@@ -169,4 +169,43 @@ TEST_CASE("a read sees a commit that changed, inserted into or moved rows into w
   CHECK_FALSE(may_see(&reads_five, &history_insert));
 }
 
+TEST_CASE("a waiting write cannot tell a commit that only changed other columns of its rows from one after its "
+          "snapshot, and can tell inserts and rows moved into its WHERE",
+          "[replay]") {
+  // pgbench: the waiter adds to a branch's balance; the holder added to the same branch's.
+  const std::set<std::string> by_bid{"bid"};
+  Footprint waiter = found("pgbench_branches", {{"bid", "3"}});
+  Footprint holder = found("pgbench_branches", {{"bid", "3"}});
+  holder.tables["pgbench_branches"].assigned = {"bbalance"};
+  holder.add(found("pgbench_accounts", {{"aid", "17"}}));
+  holder.add(Footprint::of_tables({"pgbench_history"}));
+  CHECK(same_either_side_of_commit(waiter, by_bid, holder));
+  // The waiter's own table untouched, or only rows deleted from it: the same either way.
+  CHECK(same_either_side_of_commit(waiter, by_bid, Footprint::of_tables({"pgbench_history"})));
+  CHECK(same_either_side_of_commit(waiter, by_bid, found("pgbench_branches", {{"bid", "3"}})));
+  // A sequence the waiter's table draws from is no table it reads.
+  waiter.tables["pgbench_branches_bid_seq"].sequence = true;
+  CHECK(same_either_side_of_commit(waiter, by_bid, holder));
+
+  // The holder deleted the row and inserted it again: a snapshot after its commit sees the new
+  // row, a waiter only the deletion (sysbench's DELETE, 0 rows on one side, 1 on the other).
+  Footprint reinserted = found("pgbench_branches", {{"bid", "3"}});
+  reinserted.add(inserted("pgbench_branches", {{"bid", "3"}}));
+  CHECK_FALSE(same_either_side_of_commit(waiter, by_bid, reinserted));
+  // A column the WHERE reads assigned: a row may move into it, which the snapshot before the
+  // commit does not see (the waiter then never reaches it).
+  const std::set<std::string> by_bid_and_state{"bid", "state"};
+  Footprint reopened = found("pgbench_branches", {{"bid", "3"}});
+  reopened.tables["pgbench_branches"].assigned = {"state"};
+  CHECK(same_either_side_of_commit(waiter, by_bid, reopened));
+  CHECK_FALSE(same_either_side_of_commit(waiter, by_bid_and_state, reopened));
+  // Rows of the table it may have locked any of (an INSERT ... SELECT, an unpinned UPDATE).
+  CHECK_FALSE(same_either_side_of_commit(waiter, by_bid, Footprint::of_tables({"pgbench_branches"})));
+  // A waiter that writes two tables (a foreign key reaches another) reads more than its rows.
+  Footprint linked = waiter;
+  linked.tables["branch_regions"];
+  CHECK_FALSE(same_either_side_of_commit(linked, by_bid, holder));
+  CHECK_FALSE(same_either_side_of_commit(Footprint{}, by_bid, holder));
+}
+
 }  // namespace pgshadow::replay::dispatch

@@ -31,7 +31,7 @@ class SkipRecorder final : public ReplayObserver {
   std::vector<std::pair<std::string, std::string>> skipped;
 };
 
-const LockArbiter::MayRunAhead kAlways = [](const SessionRun&, const Event&) { return true; };
+const LockArbiter::MayRunAhead kAlways = [](const SessionRun&, Pending&) -> const char* { return nullptr; };
 
 Event statement(const std::string& session, const std::string& sql) {
   Event event;
@@ -46,6 +46,20 @@ struct Fixture {
   pgshadow::testing::TraceRecorder trace_lines;
   Tracer trace{&trace_lines, clock};
   LockArbiter arbiter{{nullptr, nullptr}, {}, stages, clock, trace, [](int) {}};
+
+  // Session b's write, started at 1 s in production where it waited 5 ms, now in flight on the
+  // baseline since this instant.
+  SideRun& send_waiting_write(SessionRun& session, const std::string& sql, LockArbiter::WaitOutlook outlook) {
+    session.id = "b";
+    session.event = statement("b", sql);
+    session.event->start_us = 1'000'000;
+    session.event->duration_ms = 5.0;
+    SideRun& side = session.sides[kBaselineSide];
+    side.in_flight = true;
+    side.sent_at = clock.now();
+    arbiter.sent(side, outlook);
+    return side;
+  }
 };
 
 }  // namespace
@@ -129,7 +143,9 @@ TEST_CASE("a holder whose statement may not run yet keeps its place, and so do i
   waits_for_its_time.id = "c";
   SessionRun other;
   other.id = "d";
-  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, const Event&) { return &holder != &waits_for_its_time; };
+  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, Pending&) -> const char* {
+    return &holder == &waits_for_its_time ? "it waits for its time" : nullptr;
+  };
 
   // c's COMMIT may not run yet, nor may its later SELECT 9 overtake it: d's UPDATE goes.
   auto ahead = f.arbiter.run_ahead({&waits_for_its_time, &other}, feed, not_c);
@@ -182,8 +198,8 @@ TEST_CASE("the search for a holder's statement reads the capture no further than
   busy_holder.event = statement("busy", "SELECT 0");
   SessionRun waits_for_its_time;
   waits_for_its_time.id = "c";
-  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, const Event&) {
-    return &holder != &waits_for_its_time;
+  const LockArbiter::MayRunAhead not_c = [&](const SessionRun& holder, Pending&) -> const char* {
+    return &holder == &waits_for_its_time ? "it waits for its time" : nullptr;
   };
 
   // Only busy's statement, 1,004 events on, could match, and busy cannot run ahead: nothing is read.
@@ -204,15 +220,8 @@ TEST_CASE("a write sent to wait on a predicted holder progresses until a check s
           "[replay][locks]") {
   Fixture f;
   SessionRun waiting;
-  waiting.id = "b";
-  waiting.event = statement("b", "DELETE FROM users WHERE id = 7");
-  waiting.event->start_us = 1'000'000;
-  waiting.event->duration_ms = 5.0;  // it waited for a's commit in production
-  SideRun& side = waiting.sides[kBaselineSide];
-  side.in_flight = true;
-  side.sent_at = f.clock.now();
-  f.arbiter.sent(side, LockArbiter::WaitOutlook::kPossible);
-  f.arbiter.sent_to_wait(side, 4242);
+  SideRun& side = f.send_waiting_write(waiting, "DELETE FROM users WHERE id = 7", LockArbiter::WaitOutlook::kPossible);
+  f.arbiter.sent_to_wait(side, 4242, /*assume=*/false);
   CHECK(side.predicted_blocker == 4242);
   CHECK_FALSE(side.waiting_on_lock);
   CHECK(waiting.progressing());
@@ -231,6 +240,63 @@ TEST_CASE("a write sent to wait on a predicted holder progresses until a check s
   f.arbiter.prediction_over(side, kBaselineSide);
   CHECK(side.predicted_blocker == 0);
   CHECK_FALSE(side.waiting_on_lock);
+  CHECK(waiting.progressing());
+}
+
+TEST_CASE("a write whose result no commit it waits behind can change counts as waiting at once, and a commit that "
+          "could change it waits for a check",
+          "[replay][locks]") {
+  Fixture f;
+  SessionRun waiting;
+  SideRun& side = f.send_waiting_write(waiting, "UPDATE branches SET balance = balance + 5 WHERE id = 3",
+                                       LockArbiter::WaitOutlook::kLikely);
+  f.arbiter.sent_to_wait(side, 4242, /*assume=*/true);
+  CHECK(side.waiting_on_lock);
+  CHECK(side.blockers == std::vector<int>{4242});
+  CHECK(waiting.wait_assumed());
+  CHECK_FALSE(waiting.progressing());
+  CHECK(side.waits_as_predicted());
+  // Checked as a side known to wait, not as soon as a likely wait: nothing waits for the check.
+  f.clock.advance(kFirstLockCheckLikelyWait);
+  CHECK_FALSE(f.arbiter.check_due(side));
+  f.clock.advance(kWaitingLockCheckInterval);
+  CHECK(f.arbiter.check_due(side));
+  // A commit that waits for the check has it sooner.
+  side.lock_checked_at = f.clock.now();
+  LockArbiter::check_soon(side);
+  f.clock.advance(kFirstLockCheckLikelyWait);
+  CHECK(f.arbiter.check_due(side));
+
+  // The holder's commit passes when it changed only another column of the row; one that inserted
+  // into the table waits for the check.
+  const std::set<std::string> where_columns{"id"};
+  dispatch::Footprint written;
+  dispatch::TableLocks& branch = written.tables["branches"];
+  branch.any_row = false;
+  branch.found.push_back({{"id", "3"}});
+  branch.assigned = {"balance"};
+  const dispatch::Footprint& wanted = written;
+  dispatch::Running in_flight{&*waiting.event, true, false, waiting.progressing(), &wanted};
+  in_flight.wait_assumed = waiting.wait_assumed();
+  in_flight.where_columns = &where_columns;
+  Event commit = statement("a", "COMMIT");
+  commit.start_us = 1'002'000;
+  dispatch::Candidate holder_commit{&commit, false, false, true};
+  CHECK(dispatch::hold_for(holder_commit, {&in_flight, 1}, {}) == dispatch::Hold::kAssumedWait);  // unknown
+  holder_commit.published = &written;
+  CHECK(dispatch::hold_for(holder_commit, {&in_flight, 1}, {}) == dispatch::Hold::kNone);
+  dispatch::Footprint reinserted = written;
+  reinserted.tables["branches"].inserted.push_back({{"id", "3"}});
+  holder_commit.published = &reinserted;
+  CHECK(dispatch::hold_for(holder_commit, {&in_flight, 1}, {}) == dispatch::Hold::kAssumedWait);
+  // A statement that publishes nothing starts beside it as beside any wait.
+  const Event read = statement("c", "SELECT 1");
+  CHECK(dispatch::hold_for({&read, false, false, false}, {&in_flight, 1}, {}) == dispatch::Hold::kNone);
+
+  // The holder's transaction ended: the assumed wait is over, and the write progresses.
+  f.arbiter.prediction_over(side, kBaselineSide);
+  CHECK_FALSE(side.waiting_on_lock);
+  CHECK_FALSE(waiting.wait_assumed());
   CHECK(waiting.progressing());
 }
 

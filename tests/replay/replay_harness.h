@@ -32,6 +32,7 @@ struct Recorded {
   std::optional<std::string> root;
   std::string baseline_first_value;  // first column of the first row, "" when none or NULL
   std::string nondeterminism;
+  std::optional<std::uint64_t> baseline_affected;  // from the command tag (UPDATE 1), when it has a count
 };
 
 class RecordingObserver final : public ReplayObserver {
@@ -42,7 +43,8 @@ class RecordingObserver final : public ReplayObserver {
       first = *s.baseline.sample_rows[0][0];
     }
     compared.push_back({s.event.start_us / 1000, s.event.session_id, s.event.sql, s.divergence, s.baseline.sqlstate,
-                        s.shadow.sqlstate, s.baseline.row_count, s.root_fingerprint, first, s.nondeterminism});
+                        s.shadow.sqlstate, s.baseline.row_count, s.root_fingerprint, first, s.nondeterminism,
+                        s.baseline.affected_rows});
   }
   void on_skipped(const Event& event, const std::string& reason) override {
     skipped.emplace_back(event.sql, reason);
