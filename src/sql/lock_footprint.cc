@@ -1,37 +1,9 @@
 #include "lock_footprint.h"
 
-#include <string_view>
+#include "builtin_functions.h"
 
 namespace pgshadow::sql::detail {
 namespace {
-
-// Built-in functions that take no lock another session's write could hold: pure functions of
-// their arguments, the clock, and currval (nextval and setval are in the footprint by their
-// sequence, see draws_from_sequence). Any other call
-// may be a user function that writes anywhere, or an advisory lock.
-bool takes_no_lock(const json& func_call) {
-  const auto names = func_call.find("funcname");
-  if (names == func_call.end() || !names->is_array() || names->empty() || names->size() > 2) return false;
-  if (names->size() == 2 && (*names)[0].contains("String") &&
-      (*names)[0]["String"].value("sval", "") != "pg_catalog") {
-    return false;
-  }
-  static constexpr std::string_view kKnown[] = {
-      "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "currval",
-      "lower", "upper", "length", "char_length", "octet_length", "substring", "substr", "trim", "btrim", "ltrim",
-      "rtrim", "replace", "concat", "concat_ws", "left", "right", "position", "strpos", "split_part", "format",
-      "abs", "round", "floor", "ceil", "ceiling", "trunc", "mod", "power", "sqrt", "random", "md5", "sha256",
-      "gen_random_uuid", "encode", "decode", "to_char", "to_date", "to_timestamp", "to_number", "date_trunc",
-      "date_part", "extract", "age", "make_interval", "count", "sum", "min", "max", "avg", "array_agg",
-      "string_agg", "json_build_object", "jsonb_build_object", "json_agg", "jsonb_agg", "jsonb_set",
-      "to_json", "to_jsonb", "array_append", "array_length", "cardinality", "unnest", "generate_series",
-      "regexp_replace", "regexp_match", "coalesce", "greatest", "least", "nullif"};
-  const std::string name = function_name(func_call);
-  for (std::string_view known : kKnown) {
-    if (known == name) return true;
-  }
-  return false;
-}
 
 std::string unqualified(const json& range_var) { return range_var.value("relname", ""); }
 
@@ -71,10 +43,6 @@ std::string sequence_argument(const json& func_call) {
   return text != nullptr ? unqualified_relation(*text) : std::string();
 }
 
-bool draws_from_sequence(const json& func_call) {
-  const std::string name = function_name(func_call);
-  return name == "nextval" || name == "setval";
-}
 
 // A SELECT's locking clause locks the rows of the relations it names (by their aliases), or of
 // every relation in its FROM list when it names none: the FROM list's relations cover both.
@@ -110,7 +78,7 @@ void add_lock_footprint(const json& statement, std::optional<std::set<std::strin
       const std::string sequence = sequence_argument(body);
       if (sequence.empty()) known = false;
       tables.insert(sequence);
-    } else if (type == "FuncCall" && !takes_no_lock(body)) {
+    } else if (type == "FuncCall" && !is_pure_builtin(body)) {
       known = false;
     }
     if (type == "InsertStmt" || type == "UpdateStmt" || type == "DeleteStmt" || type == "MergeStmt") {

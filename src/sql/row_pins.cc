@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "builtin_functions.h"
 #include "column_equalities.h"
 #include "pg_query_calls.h"
 
@@ -113,8 +114,11 @@ std::optional<std::set<std::string>> where_columns(const json& body) {
   }
   bool reads_more = false;
   for (const auto& [key, child] : body.items()) {
-    for_each_node(child, [&](const std::string& type, const json&) {
+    for_each_node(child, [&](const std::string& type, const json& node) {
       if (type == "SubLink" || type == "CurrentOfExpr") reads_more = true;
+      // The application's own function may read other tables through the statement's snapshot,
+      // taken before a commit the write waits behind or after it.
+      if (type == "FuncCall" && !is_pure_builtin(node) && !draws_from_sequence(node)) reads_more = true;
     });
   }
   if (reads_more) return std::nullopt;
