@@ -107,9 +107,13 @@ Result<std::vector<std::pair<int, LockArbiter::Wait>>> LockArbiter::waits_of(
     if (answered.error().kind == ErrorKind::kInfrastructure) on_trouble_(side);
     return answered.error();
   }
+  return read_waits(rows);
+}
+
+std::vector<std::pair<int, LockArbiter::Wait>> LockArbiter::read_waits(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::pair<int, Wait>> waits;
   for (const std::vector<std::string>& row : rows) {
-    if (row.size() != 4) continue;
+    if (row.size() != 4 || row[3].empty()) continue;
     const auto waiting = number_in<int>(row[0]);
     const auto blocker = number_in<int>(row[1]);
     if (!waiting || !blocker) continue;

@@ -139,16 +139,23 @@ class LockArbiter {
   void stall_resolved() { stall_retry_at_.reset(); }
   std::optional<Clock::time_point> stall_retry_at() const { return stall_retry_at_; }
 
- private:
-  Result<std::vector<int>> blocking_pids(int side, int backend_pid);
   struct Wait {
     std::vector<int> blockers;
     std::optional<double> waiting_s;  // clock_timestamp() - waitstart of its oldest ungranted lock
     std::string lock_type;            // of its ungranted lock
   };
-  // Each backend's wait, by backend (absent: not waiting), in one round trip.
-  // The query that asks for each backend's wait (waits_of reads its rows).
+  // The query that asks for each backend's wait, in one round trip: a row per waiting backend
+  // and blocker (waiting, blocker, waiting_s, lock_type).
   static std::string waits_query(const std::vector<int>& backend_pids);
+  // Each backend's wait, by backend (absent: not waiting), from the query's rows.
+  // pg_blocking_pids and pg_locks each read the lock table at their own instant: a row without
+  // an ungranted lock (no lock type) is a wait that ended between the two, often a relation's
+  // extension, and counts as none. Taken as a wait, its blockers would be a session whose
+  // footprint is apart, and the write rule would be given up for the rest of the replay.
+  static std::vector<std::pair<int, Wait>> read_waits(const std::vector<std::vector<std::string>>& rows);
+
+ private:
+  Result<std::vector<int>> blocking_pids(int side, int backend_pid);
   Result<std::vector<std::pair<int, Wait>>> waits_of(int side, const std::vector<std::vector<std::string>>& rows,
                                                      Result<pg::StatementCompletion> answered);
   void apply(SideRun& side, Side which, const Result<Wait>& wait);

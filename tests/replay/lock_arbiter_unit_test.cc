@@ -300,4 +300,19 @@ TEST_CASE("a write whose result no commit it waits behind can change counts as w
   CHECK(waiting.progressing());
 }
 
+TEST_CASE("a backend pg_blocking_pids saw blocked and pg_locks no longer saw waiting has no wait", "[replay][locks]") {
+  // 101 waits on 7 and 8 for a tuple lock; 102's wait (a relation's extension, seen in a 64-client
+  // pgbench replay) ended between the two reads of the lock table: no lock type, no age.
+  const auto waits = LockArbiter::read_waits({{"101", "7", "0.004", "tuple"},
+                                              {"101", "8", "0.004", "tuple"},
+                                              {"102", "9", "", ""},
+                                              {"103", "x", "0.1", "transactionid"}});
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0].first == 101);
+  CHECK(waits[0].second.blockers == std::vector<int>{7, 8});
+  CHECK(waits[0].second.lock_type == "tuple");
+  REQUIRE(waits[0].second.waiting_s.has_value());
+  CHECK(*waits[0].second.waiting_s == Approx(0.004));
+}
+
 }  // namespace pgshadow::replay
