@@ -393,6 +393,8 @@ void ReplayEngine::note_lock_wait(const SessionRun& waiting, int side, const std
     if (dispatch::may_contend(wanted, &holder->transaction_footprint)) continue;
     contention_->give_up(waiting.id + " waits on the " + kSideNames[side] + " for " + holder->id +
                          ", whose write the footprints had told apart");
+    summary_.write_rule_given_up = WriteRuleGivenUp{waiting.event ? waiting.event->source.to_string() : std::string(),
+                                                    kSideNames[side], lock_type};
     return;
   }
 }

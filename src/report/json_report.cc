@@ -254,6 +254,11 @@ json wait_tally(const judge::WaitTally& tally) {
   return {{"count", tally.count}, {"total_ms", tally.total_ms}, {"max_ms", tally.max_ms}};
 }
 
+json write_rule_given_up_json(const std::optional<replay::WriteRuleGivenUp>& given_up) {
+  if (!given_up) return nullptr;
+  return {{"at", given_up->at}, {"side", given_up->side}, {"lock_type", given_up->lock_type}};
+}
+
 // --migrate-during: the migration's statements and locks, and who waited or failed because of
 // them; null without it.
 json lock_impact_json(const judge::LockImpactBook& book) {
@@ -421,6 +426,7 @@ json to_json(const RunDescription& run, const judge::FindingsBook& findings, con
                         {"events_without_duration", run.replay->events_without_duration},
                         {"reordered_for_locks", run.replay->reordered_for_locks},
                         {"started_out_of_order", run.replay->started_out_of_order},
+                        {"write_rule_given_up", write_rule_given_up_json(run.replay->write_rule_given_up)},
                         {"replayed_as_production_error", run.replay->replayed_as_production_error},
                         {"roles", roles},
                         {"wall_seconds", run.replay->wall_seconds}};

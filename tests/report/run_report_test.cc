@@ -119,4 +119,15 @@ TEST_CASE("file digests name a file that cannot be read", "[report]") {
   CHECK(missing.error().message == "cannot read /nonexistent/baseline.sql");
 }
 
+TEST_CASE("the report says where the write rule stopped going by footprint, and null where it never did", "[report]") {
+  const judge::FindingsBook book = breaking_book();
+  RunDescription run = description();
+  replay::ReplaySummary summary;
+  run.replay = &summary;
+  CHECK(to_json(run, book)["replay"]["write_rule_given_up"].is_null());
+  summary.write_rule_given_up = replay::WriteRuleGivenUp{"traffic.csv:1042", "shadow", "tuple"};
+  CHECK(to_json(run, book)["replay"]["write_rule_given_up"] ==
+        nlohmann::json({{"at", "traffic.csv:1042"}, {"side", "shadow"}, {"lock_type", "tuple"}}));
+}
+
 }  // namespace pgshadow::report

@@ -265,6 +265,16 @@ struct RoleUse {
   std::uint64_t sessions = 0;
 };
 
+// Where the write rule stopped going by footprint (WriteContention::give_up): a write waited on a
+// lock held by a session whose transaction's writes the footprints had told apart from it, so
+// they had missed a way two writes contend. From there on every write ran alone: a correct
+// replay, and a slower one.
+struct WriteRuleGivenUp {
+  std::string at;         // the waiting statement's place in the capture (file:line)
+  std::string side;       // "baseline" or "shadow": the server that showed the wait
+  std::string lock_type;  // pg_locks.locktype of the wait (tuple, transactionid, ...)
+};
+
 struct ReplaySummary {
   std::uint64_t events = 0;
   std::uint64_t compared = 0;
@@ -281,6 +291,7 @@ struct ReplaySummary {
   // Statements started before one read before them (causal order): production ran them beside it,
   // and it waited for its session or for a row lock an open transaction held.
   std::uint64_t started_out_of_order = 0;
+  std::optional<WriteRuleGivenUp> write_rule_given_up;  // nullopt: footprints held all along
   // Times the shadow's sequences were set to the baseline's after a root drew from them on one
   // side only, and how many sequences that moved in all.
   std::uint64_t sequence_realignments = 0;
