@@ -29,10 +29,7 @@ bool ReplayEngine::assumed_wait_in_flight() const {
 bool ReplayEngine::passes_assumed_waits(const SessionRun& session, Pending& pending) {
   if (!assumed_wait_in_flight()) return true;
   const sql::StatementFacts& facts = pending.analysis.facts;
-  const pg::TransactionState state = session.sides[kBaselineSide].connection
-                                         ? session.sides[kBaselineSide].connection->transaction_state()
-                                         : pg::TransactionState::kIdle;
-  if (!dispatch::publishes(facts, state)) return true;
+  if (!dispatch::publishes(facts, session.baseline_state())) return true;
   resolve_footprint(pending);
   const dispatch::Footprint* footprint = footprint_in_force(pending.footprint, *pending.footprint_generation);
   const auto committed = committed_by(&session, facts, footprint, true);

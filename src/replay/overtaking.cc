@@ -15,10 +15,7 @@ namespace {
 constexpr std::size_t kOvertakingWindow = 16;
 
 pg::TransactionState state_of(const SessionRun* session) {
-  if (session == nullptr) return pg::TransactionState::kIdle;  // a session yet to start
-  const SideRun& baseline = session->sides[kBaselineSide];
-  if (!baseline.connection) return pg::TransactionState::kIdle;
-  return session->busy() ? baseline.state_before : baseline.connection->transaction_state();
+  return session != nullptr ? session->baseline_state() : pg::TransactionState::kIdle;  // a session yet to start
 }
 
 }  // namespace

@@ -33,13 +33,6 @@ PristineLogin pristine_login(const ReplayTargets& targets) {
 // 6.4, more CPU) for more interleavings to reason about. Off, nothing it alone reads is gathered.
 constexpr bool kApartCommitsOverlap = false;
 
-// The session's transaction state on the baseline before its statement (in flight) or now.
-pg::TransactionState baseline_state(const SessionRun& session) {
-  const SideRun& baseline = session.sides[kBaselineSide];
-  if (!baseline.connection) return pg::TransactionState::kIdle;
-  return session.busy() ? baseline.state_before : baseline.connection->transaction_state();
-}
-
 }  // namespace
 
 ReplayEngine::ReplayEngine(const ReplayTargets& targets, const ReplaySettings& settings, ReplayObserver& observer,
@@ -137,7 +130,7 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
   running.reserve(in_flight_.size());
   for (const SessionRun* other : in_flight_) {
     if (other == session) continue;
-    const bool publishing = dispatch::publishes(other->facts, baseline_state(*other));
+    const bool publishing = dispatch::publishes(other->facts, other->baseline_state());
     const dispatch::Footprint* footprint = footprint_in_force(other->footprint, other->footprint_generation);
     running.push_back({&*other->event, other->facts.may_write, publishing, other->progressing(), footprint,
                        other->behind_migration(), dispatch::keeps_to_itself(other->facts, publishing, footprint),
@@ -180,7 +173,7 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
   }
   serializable_->saw(pending.event.sql);
   const dispatch::Policy rule = policy();
-  const bool publishing = dispatch::publishes(pending.analysis.facts, baseline_state(session));
+  const bool publishing = dispatch::publishes(pending.analysis.facts, session.baseline_state());
   queued_behind_migration_ = {};
   // Since when, while held with a statement behind the migration in flight.
   bool held = false;
@@ -416,7 +409,7 @@ void ReplayEngine::dispatch(SessionRun& session, Pending pending) {
   session.event = std::move(pending.event);
   session.facts = std::move(pending.analysis.facts);
   session.published = published_by(&session, session.facts, nullptr,
-                                    dispatch::publishes(session.facts, baseline_state(session)));
+                                    dispatch::publishes(session.facts, session.baseline_state()));
   session.shape = std::move(pending.analysis.shape);
   session.as_production_error = pending.as_production_error;
   note_catalog_change(session);

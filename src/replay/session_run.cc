@@ -19,4 +19,10 @@ bool SessionRun::behind_migration() const {
   return false;
 }
 
+pg::TransactionState SessionRun::baseline_state() const {
+  const SideRun& baseline = sides[kBaselineSide];
+  if (!baseline.connection) return pg::TransactionState::kIdle;
+  return busy() ? baseline.state_before : baseline.connection->transaction_state();
+}
+
 }  // namespace pgshadow::replay

@@ -108,6 +108,9 @@ struct SessionRun {
   bool progressing() const;
   // In flight, not progressing, and a side waits behind the migration: it ends without help.
   bool behind_migration() const;
+  // Its transaction state on the baseline before its statement in flight, or now when idle
+  // (idle when it has no baseline connection yet): what dispatch::publishes asks.
+  pg::TransactionState baseline_state() const;
   // A side in flight counts as waiting only on the footprints' prediction (SideRun::wait_assumed).
   bool wait_assumed() const {
     return std::any_of(sides.begin(), sides.end(), [](const SideRun& side) { return side.in_flight && side.wait_assumed; });

@@ -43,7 +43,6 @@ std::string sequence_argument(const json& func_call) {
   return text != nullptr ? unqualified_relation(*text) : std::string();
 }
 
-
 // A SELECT's locking clause locks the rows of the relations it names (by their aliases), or of
 // every relation in its FROM list when it names none: the FROM list's relations cover both.
 void add_selected_relations(const json& select, std::set<std::string>& tables) {

@@ -113,14 +113,12 @@ std::optional<std::set<std::string>> where_columns(const json& body) {
     names_of_the_row.insert(alias->value("aliasname", ""));
   }
   bool reads_more = false;
-  for (const auto& [key, child] : body.items()) {
-    for_each_node(child, [&](const std::string& type, const json& node) {
-      if (type == "SubLink" || type == "CurrentOfExpr") reads_more = true;
-      // The application's own function may read other tables through the statement's snapshot,
-      // taken before a commit the write waits behind or after it.
-      if (type == "FuncCall" && !is_pure_builtin(node) && !draws_from_sequence(node)) reads_more = true;
-    });
-  }
+  for_each_node(body, [&](const std::string& type, const json& node) {
+    if (type == "SubLink" || type == "CurrentOfExpr") reads_more = true;
+    // The application's own function may read other tables through the statement's snapshot,
+    // taken before a commit the write waits behind or after it.
+    if (type == "FuncCall" && !is_pure_builtin(node) && !draws_from_sequence(node)) reads_more = true;
+  });
   if (reads_more) return std::nullopt;
   std::set<std::string> columns;
   const auto where = body.find("whereClause");
