@@ -2,25 +2,19 @@
 
 #include <utility>
 
-#include <nlohmann/json.hpp>
+#include <variant>
 
-#include "jsonl_event_codec.h"
 #include "pgshadow/capture/capture_writer.h"
 #include "text_helpers.h"
 
 namespace pgshadow::capture {
-namespace {
-
-using nlohmann::json;
-
-}  // namespace
 
 JsonlEventSource::JsonlEventSource(std::vector<std::string> files, std::string description,
                                    InputProblems& problems, std::unique_ptr<InputStream> first_opened)
     : files_(std::move(files), std::move(first_opened)), description_(std::move(description)), problems_(problems) {}
 
 Result<std::optional<Event>> JsonlEventSource::next() {
-  std::string line;
+  std::string& line = line_;  // kept: its capacity (and simdjson's padding) serves the next line
   for (;;) {
     if (!files_.is_open()) {
       auto opened = files_.open_next();
@@ -44,7 +38,7 @@ Result<std::optional<Event>> JsonlEventSource::next() {
   }
 }
 
-Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line) {
+Result<std::optional<Event>> JsonlEventSource::read_line(std::string& line) {
   const auto count_not_statement = [this](const char* kind) {
     ++accounting_.lines_not_statements;
     ++accounting_.not_statement_by_kind[kind];
@@ -53,19 +47,11 @@ Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line
     count_not_statement("blank_line");
     return std::optional<Event>{};
   }
-  json object;
-  std::string parse_error;
-  try {
-    object = json::parse(line);
-  } catch (const json::parse_error& e) {
-    parse_error = e.what();
-  }
-  const auto version = object.is_object() ? object.find("pgshadow_capture") : object.end();
-  if (object.is_object() && version != object.end()) {
-    if (!version->is_number_integer() || version->get<int>() != kCaptureFormatVersion) {
-      return Error::bad_input(here().to_string() + ": unsupported capture format version " +
-                              version->dump() + " (this pgshadow reads version " +
-                              std::to_string(kCaptureFormatVersion) + ")");
+  auto decoded = decoder_.decode(line);
+  if (const auto* header = std::get_if<JsonlHeader>(&decoded)) {
+    if (header->version != kCaptureFormatVersion) {
+      return Error::bad_input(here().to_string() + ": unsupported capture format version " + header->version_text +
+                              " (this pgshadow reads version " + std::to_string(kCaptureFormatVersion) + ")");
     }
     header_seen_ = true;
     count_not_statement("header");
@@ -78,15 +64,12 @@ Result<std::optional<Event>> JsonlEventSource::read_line(const std::string& line
   }
   // In a capture every line after the header is an event: one that cannot be used is a lost
   // statement, weighed by the capture quality check.
-  const auto unusable = [this](std::string reason, std::string detail) {
-    accounting_.add_unusable_statement(here(), reason, detail);
-    problems_.report(here(), std::move(reason), std::move(detail));
+  if (auto* problem = std::get_if<JsonlDecodeProblem>(&decoded)) {
+    accounting_.add_unusable_statement(here(), problem->reason, problem->detail);
+    problems_.report(here(), std::move(problem->reason), std::move(problem->detail));
     return std::optional<Event>{};
-  };
-  if (!parse_error.empty()) return unusable("not JSON", parse_error);
-  if (!object.is_object()) return unusable("not a JSON object", "an event line must be a JSON object");
-  Event event;
-  if (auto problem = decode_event(object, event)) return unusable(std::move(problem->reason), std::move(problem->detail));
+  }
+  Event event = std::move(std::get<Event>(decoded));
   event.source = here();
   ++accounting_.lines_in_events;
   ++accounting_.events;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "file_sequence.h"
+#include "jsonl_event_codec.h"
 #include "pgshadow/capture/event_source.h"
 
 namespace pgshadow::capture {
@@ -31,13 +32,15 @@ class JsonlEventSource final : public EventSource {
 
  private:
   // One line: an event, nothing (a header, a blank or a reported bad line), or a fatal Error.
-  Result<std::optional<Event>> read_line(const std::string& line);
+  Result<std::optional<Event>> read_line(std::string& line);
   SourceLocation here() const { return {files_.file(), line_number_}; }
 
   FileSequence files_;
   std::string description_;
   InputProblems& problems_;
   InputAccounting accounting_;
+  JsonlLineDecoder decoder_;
+  std::string line_;
   bool header_seen_ = false;
   std::uint64_t line_number_ = 0;
 };

@@ -136,6 +136,36 @@ TEST_CASE("unknown fields are ignored", "[jsonl]") {
   CHECK(all.problem_total == 0);
 }
 
+TEST_CASE("a field given twice counts as its last, a whole-number duration reads, escapes and bad UTF-8 are told apart",
+          "[jsonl]") {
+  TempDir dir;
+  const std::string file = dir.write(
+      "edges.jsonl",
+      std::string(kHeader) +
+          R"({"session":"first","session":"s2","user":"u","database":"d","application":"a","start":"2026-11-23T10:00:00Z","duration_ms":3,"sql":"SELECT '\u00e9\n'","protocol":"extended","statement_name":"p1","parameters":["x",null,"\ud83d\ude00"],"outcome":{"ok":false,"sqlstate":"23505"}})" "\n" +
+          "{\"session\":\"s\",\"user\":\"\xff\"}\n" + "{\"pgshadow_capture\":1} trailing\n");
+  const ReadAll all = read_all({file});
+  REQUIRE(all.events.size() == 1);
+  const Event& event = all.events[0];
+  CHECK(event.session_id == "s2");
+  REQUIRE(event.duration_ms.has_value());
+  CHECK(*event.duration_ms == 3.0);
+  CHECK(event.sql == "SELECT '\u00e9\n'");
+  CHECK(event.statement_name == "p1");
+  REQUIRE(event.parameters.size() == 3);
+  CHECK_FALSE(event.parameters[1].has_value());
+  CHECK(*event.parameters[2] == "\U0001F600");
+  CHECK(event.outcome.sqlstate == "23505");
+  REQUIRE(all.problem_total == 2);
+  CHECK(all.problems[0].where.to_string() == file + ":3");
+  CHECK(all.problems[0].reason == "not JSON");
+  CHECK(all.problems[0].detail.find("invalid string: ill-formed UTF-8 byte") != std::string::npos);
+  CHECK(all.problems[1].where.to_string() == file + ":4");
+  CHECK(all.problems[1].reason == "not JSON");
+  CHECK(all.problems[1].detail.find("line 1, column 26: syntax error while parsing value - invalid literal") != std::string::npos);
+  check_accounting_invariant(all);
+}
+
 TEST_CASE("an unknown format version is an error, not a guess", "[jsonl]") {
   TempDir dir;
   const std::string file = dir.write("v2.jsonl", std::string("{\"pgshadow_capture\":2}\n") + kGoodEvent);
