@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kOvertakingWindow = 16;
 
 pg::TransactionState state_of(const SessionRun* session) {
-  return session != nullptr ? session->baseline_state() : pg::TransactionState::kIdle;  // a session yet to start
+  return session != nullptr ? session->next_statement_state() : pg::TransactionState::kIdle;  // a session yet to start
 }
 
 }  // namespace

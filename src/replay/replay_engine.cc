@@ -173,7 +173,6 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
   }
   serializable_->saw(pending.event.sql);
   const dispatch::Policy rule = policy();
-  const bool publishing = dispatch::publishes(pending.analysis.facts, session.baseline_state());
   queued_behind_migration_ = {};
   // Since when, while held with a statement behind the migration in flight.
   bool held = false;
@@ -183,6 +182,9 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
     held = false;
   };
   for (;;) {
+    // Asked again each time: the statement before it in its session may still be in flight (a
+    // write after BEGIN is no autocommit, one after COMMIT is).
+    const bool publishing = dispatch::publishes(pending.analysis.facts, session.next_statement_state());
     resolve_footprint(pending);  // the catalog may have changed while it waited
     const dispatch::Footprint* footprint = footprint_in_force(pending.footprint, *pending.footprint_generation);
     // An assumed wait in flight asks what a commit makes visible (passes_assumed_wait).

@@ -25,4 +25,9 @@ pg::TransactionState SessionRun::baseline_state() const {
   return busy() ? baseline.state_before : baseline.connection->transaction_state();
 }
 
+pg::TransactionState SessionRun::next_statement_state() const {
+  if (busy() && (!facts.parsed || facts.is_transaction_control)) return pg::TransactionState::kUnknown;
+  return baseline_state();
+}
+
 }  // namespace pgshadow::replay

@@ -111,6 +111,12 @@ struct SessionRun {
   // Its transaction state on the baseline before its statement in flight, or now when idle
   // (idle when it has no baseline connection yet): what dispatch::publishes asks.
   pg::TransactionState baseline_state() const;
+  // The transaction state its next statement will start in, as far as it is known now: the state
+  // now when idle; while a statement is in flight, the state before it when that statement is no
+  // transaction control (it leaves the block as it found it; an error inside a block leaves a
+  // failed block, still a block), else unknown (it may open or end one). What dispatch::publishes
+  // asks of a statement that waits for its turn: the state before the statement in flight is not it.
+  pg::TransactionState next_statement_state() const;
   // A side in flight counts as waiting only on the footprints' prediction (SideRun::wait_assumed).
   bool wait_assumed() const {
     return std::any_of(sides.begin(), sides.end(), [](const SideRun& side) { return side.in_flight && side.wait_assumed; });
