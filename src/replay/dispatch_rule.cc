@@ -85,6 +85,8 @@ bool stalled(std::span<const Running> in_flight) {
   return true;
 }
 
+bool opens_nothing_visible(bool only_opens, const Policy& policy) { return only_opens && policy.private_work_overlaps; }
+
 bool passes_assumed_wait(const Candidate& next, const Running& assumed) {
   if (assumed.publishes || next.published == nullptr || assumed.footprint == nullptr ||
       assumed.where_columns == nullptr) {
@@ -97,7 +99,9 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
   if (next.session_busy) return Hold::kSessionBusy;
   if (policy.order == ReplayOrder::kStrict && !others.empty()) return Hold::kStrictOrder;
   if (policy.jobs > 0 && progressing(others) >= policy.jobs) return Hold::kJobsBound;
+  if (opens_nothing_visible(next.only_opens, policy)) return Hold::kNone;  // nor is it a write
   for (const Running& other : others) {
+    if (opens_nothing_visible(other.only_opens, policy)) continue;
     // What finished before this statement started in production finishes first here too, even
     // when it waits on a lock: the statement that releases that lock overlapped it in
     // production, so it is not held back (and the lock arbiter handles what the log cannot tell).
@@ -111,6 +115,7 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // statement that waits on a lock, which the commit may be the one to release; but a wait
     // only assumed may not have its snapshot yet.
     if (!next.publishes && !other.publishes) continue;
+    if (opens_nothing_visible(other.only_opens, policy)) continue;
     if (other.wait_assumed && !passes_assumed_wait(next, other)) return Hold::kAssumedWait;
     if (!other.progressing) continue;
     if (policy.apart_commits_overlap && unaffected_either_way(visibility(next), visibility(other))) continue;

@@ -61,6 +61,7 @@ struct Running {
   // write's result (passes_assumed_wait), with `where_columns` what its WHERE reads.
   bool wait_assumed = false;
   const std::set<std::string>* where_columns = nullptr;
+  bool only_opens = false;  // sql::StatementFacts::only_opens: BEGIN, SAVEPOINT (opens_nothing_visible)
 };
 
 // The statement that wants to start.
@@ -75,6 +76,7 @@ struct Candidate {
   // When it publishes: what it makes visible (its transaction's footprint with its own); null:
   // unknown, or not asked (only commit overlap and assumed waits need it).
   const Footprint* published = nullptr;
+  bool only_opens = false;  // sql::StatementFacts::only_opens (opens_nothing_visible)
 };
 
 struct Policy {
@@ -142,6 +144,14 @@ bool publishes(const sql::StatementFacts& facts, pg::TransactionState before);
 // is known to the catalog too (`footprint`, closed over foreign keys, with no trigger or rule; a
 // sequence it draws from is in it, so that two writes drawing ids from one never overlap).
 bool keeps_to_itself(const sql::StatementFacts& facts, bool publishing, const Footprint* footprint);
+
+// Whether where the statement starts among other sessions' statements can change no result: it
+// is BEGIN, START TRANSACTION, SAVEPOINT or RELEASE SAVEPOINT alone (`only_opens`), which takes no
+// snapshot (the transaction's first statement takes it, under READ COMMITTED and REPEATABLE READ
+// alike), no lock, and publishes nothing. Only where private work overlaps (Policy): not in timed
+// order, whose concurrency is production's, nor where a transaction may run SERIALIZABLE. Such a
+// statement overlaps what finished before it in production and commits, either way round.
+bool opens_nothing_visible(bool only_opens, const Policy& policy);
 
 // Whether `next`, a statement that publishes, may start beside `assumed`, a write counted as
 // waiting before a check saw the wait (Running::wait_assumed): only when what it makes visible is

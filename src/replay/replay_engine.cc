@@ -136,7 +136,7 @@ std::vector<dispatch::Running> ReplayEngine::running_besides(const SessionRun* s
                        other->behind_migration(), dispatch::keeps_to_itself(other->facts, publishing, footprint),
                        footprint_in_force(other->reads, other->footprint_generation),
                        publishing && other->published ? &*other->published : nullptr, other->wait_assumed(),
-                       other->wait_assumed() ? assumable_wait(*other) : nullptr});
+                       other->wait_assumed() ? assumable_wait(*other) : nullptr, other->facts.only_opens});
   }
   return running;
 }
@@ -198,7 +198,8 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
                                    footprint,
                                    dispatch::keeps_to_itself(pending.analysis.facts, publishing, footprint),
                                    footprint_in_force(pending.reads, *pending.footprint_generation),
-                                   published ? &*published : nullptr};
+                                   published ? &*published : nullptr,
+                                   pending.analysis.facts.only_opens};
     const std::vector<dispatch::Running> others = running_besides(&session);
     const auto why_held = dispatch::hold_for(next, others, rule);
     // A write that would start only to wait on another session's open transaction waits here,

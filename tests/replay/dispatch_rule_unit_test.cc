@@ -372,3 +372,45 @@ TEST_CASE("a commit and a statement that cannot tell which ran first overlap, in
 }
 
 }  // namespace pgshadow::replay::dispatch
+
+namespace pgshadow::replay::dispatch {
+
+TEST_CASE("in causal order BEGIN and SAVEPOINT start beside commits and what ended before them: they take no "
+          "snapshot and no lock",
+          "[replay][dispatch]") {
+  // a's COMMIT ended at 11 ms, b's BEGIN started at 50 ms: production ran them one after the other.
+  const Event commit = logged("a", 1, 10.0, "COMMIT");
+  const Event begin = logged("b", 50, std::nullopt, "BEGIN");
+  const Event savepoint = logged("b", 50, std::nullopt, "SAVEPOINT s1");
+  const Event write = logged("b", 50, std::nullopt, "UPDATE tellers SET tbalance = 1 WHERE tid = 1");
+  const Policy overlaps{ReplayOrder::kCausal, 0, true};
+  const Policy keeps_order{ReplayOrder::kCausal, 0, false};
+  REQUIRE(sql::facts_of("BEGIN").only_opens);
+  REQUIRE(sql::facts_of("SAVEPOINT s1").only_opens);
+  REQUIRE_FALSE(sql::facts_of("COMMIT").only_opens);
+  const std::vector<Running> committing{{&commit, false, true, true}};
+  Candidate opening{&begin, false, false, false};
+  opening.only_opens = true;
+  CHECK(hold_for(opening, committing, overlaps) == Hold::kNone);
+  CHECK(hold_for(opening, committing, keeps_order) == Hold::kHappensBefore);
+  opening.event = &savepoint;
+  CHECK(hold_for(opening, committing, overlaps) == Hold::kNone);
+  // Its own session's statement still comes first, and the jobs bound still counts it.
+  opening.session_busy = true;
+  CHECK(hold_for(opening, committing, overlaps) == Hold::kSessionBusy);
+  opening.session_busy = false;
+  CHECK(hold_for(opening, committing, Policy{ReplayOrder::kCausal, 1, true}) == Hold::kJobsBound);
+  // The other way round: a commit starts beside a BEGIN in flight, whatever production's order.
+  const Event late_commit = logged("a", 50, std::nullopt, "COMMIT");
+  const Event early_begin = logged("b", 1, 10.0, "BEGIN");
+  std::vector<Running> begun{{&early_begin, false, false, true}};
+  begun[0].only_opens = true;
+  const Candidate committer{&late_commit, false, false, true};
+  CHECK(hold_for(committer, begun, overlaps) == Hold::kNone);
+  CHECK(hold_for(committer, begun, keeps_order) == Hold::kHappensBefore);
+  // Any other statement still waits for the commit that ended before it.
+  const Candidate writer{&write, false, true, false};
+  CHECK(hold_for(writer, committing, overlaps) == Hold::kHappensBefore);
+}
+
+}  // namespace pgshadow::replay::dispatch
