@@ -121,6 +121,11 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     if (policy.apart_commits_overlap && unaffected_either_way(visibility(next), visibility(other))) continue;
     return Hold::kCommitBarrier;
   }
+  return write_rule_holds(next, others) ? Hold::kWriteRule : Hold::kNone;
+}
+
+bool write_rule_holds(const Candidate& next, std::span<const Running> others) {
+  if (!next.may_write) return false;
   for (const Running& other : others) {
     // Two writes that may want the same row lock never run side by side, nor wait side by side
     // for one: each server grants the lock to whichever comes first (or wakes first), the two
@@ -129,11 +134,9 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     // idle session, the lock arbiter runs that session's next statement ahead. Writes whose
     // footprints (footprint.h: what their foreign keys reach too) are apart want no lock in common.
     const bool queued_behind_migration = other.behind_migration && other.publishes && next.publishes;
-    if (next.may_write && other.may_write && !queued_behind_migration && may_contend(next.footprint, other.footprint)) {
-      return Hold::kWriteRule;
-    }
+    if (other.may_write && !queued_behind_migration && may_contend(next.footprint, other.footprint)) return true;
   }
-  return Hold::kNone;
+  return false;
 }
 
 }  // namespace pgshadow::replay::dispatch

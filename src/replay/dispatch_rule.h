@@ -163,6 +163,12 @@ bool passes_assumed_wait(const Candidate& next, const Running& assumed);
 // flight), or kNone.
 Hold hold_for(const Candidate& next, std::span<const Running> others, const Policy& policy);
 
+// The write rule alone (hold_for's last part): whether `next` is a write that may want a row lock
+// another write in flight may want too, or wait for. The lock arbiter asks it of a holder's
+// statement it would run ahead of its turn: beside a write that waits for the same row, the two
+// servers could grant that row to the two writes in different orders.
+bool write_rule_holds(const Candidate& next, std::span<const Running> others);
+
 // A statement read from the capture and not started yet, as the overtaking rule sees it.
 struct Queued {
   const Event* event = nullptr;

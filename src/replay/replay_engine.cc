@@ -228,29 +228,11 @@ Status ReplayEngine::wait_until_dispatchable(SessionRun& session, Pending& pendi
     }
     if (Status pumped = pump(); !pumped) return pumped;
     if (!arbiter_->stall_check_due(dispatch::stalled(running_besides(nullptr)))) continue;
-    // The statement waiting for its turn may itself be the one that releases the lock.
-    std::vector<SessionRun*> holders = arbiter_->holders(in_flight_, *pool_);
-    if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
-      const char* why_not = why_not_run_ahead(session, pending);
-      if (why_not == nullptr) {
-        ++summary_.reordered_for_locks;
-        trace_("stalled: %s runs ahead of its turn (it holds a lock others wait for)", session.id.c_str());
-        arbiter_->stall_resolved();
-        held_until_now();
-        return Status::success();
-      }
-      trace_("stalled: %s may not run ahead yet: %s", session.id.c_str(), why_not);
-      // Its statements read ahead of this one may not overtake it.
-      std::erase(holders, &session);
-    }
-    auto ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, Pending& ahead_of_turn) {
-      return why_not_run_ahead(holder, ahead_of_turn);
-    });
-    if (!ahead) return ahead.error();
-    if (ahead->has_value()) {
-      ++summary_.reordered_for_locks;
-      dispatch(*(*ahead)->holder, std::move((*ahead)->pending));
-      arbiter_->stall_resolved();
+    auto runs_itself = break_stall(session, pending);
+    if (!runs_itself) return runs_itself.error();
+    if (*runs_itself) {
+      held_until_now();
+      return Status::success();
     }
   }
 }

@@ -77,6 +77,14 @@ class ReplayEngine {
   // A commit waits for the assumed waits to be seen: they are checked soon.
   void hurry_assumed_waits();
 
+  // stall_breaking.cc: when every statement in flight waits on a lock, a holder's statement runs
+  // ahead of its turn (LockArbiter::run_ahead), one clear of the writes in flight first. Whether
+  // `pending`, the statement waiting for its turn, is that statement (the caller dispatches it).
+  Result<bool> break_stall(SessionRun& session, Pending& pending);
+  // Whether the holder's write `pending` may want a row lock a write in flight wants
+  // (dispatch::write_rule_holds).
+  bool waits_beside_a_write(const SessionRun& holder, Pending& pending);
+
   // overtaking.cc: in causal order, statements read ahead that may start before the one waiting
   // for its turn (dispatch::may_overtake), and the writes that will wait on an open transaction.
   bool overtaking_allowed() const;

@@ -69,14 +69,6 @@ std::vector<Event> updated_row_traffic() {
   return events;
 }
 
-// The index of the n-th trace line (from 1) that holds `text`; the line count when there is none.
-std::size_t nth_line(const std::vector<std::string>& lines, const std::string& text, int n) {
-  for (std::size_t index = 0; index < lines.size(); ++index) {
-    if (lines[index].find(text) != std::string::npos && --n == 0) return index;
-  }
-  return lines.size();
-}
-
 // Whether a trace line in [from, to) matches `pattern`.
 bool any_line_matches(const std::vector<std::string>& lines, std::size_t from, std::size_t to,
                       const std::string& pattern) {
@@ -91,11 +83,6 @@ struct TracedReplay {
   RecordingObserver observed;
   pgshadow::testing::TraceRecorder trace;
 
-  std::string trace_text() const {
-    std::string text;
-    for (const std::string& line : trace.lines) text += line + "\n";
-    return text;
-  }
 };
 
 void replay_all_matching(const std::vector<Event>& traffic, TracedReplay& run) {
@@ -118,7 +105,7 @@ TEST_CASE("a write sent to wait for an open transaction's row waits there on bot
     INFO("attempt " << attempt);
     TracedReplay run;
     replay_all_matching(reinserted_row_traffic(), run);
-    INFO(run.trace_text());
+    INFO(run.trace.text());
     const RecordingObserver& observed = run.observed;
     const std::vector<std::string>& lines = run.trace.lines;
     // As in production: the delete waited for a's commit and found its row gone.
@@ -128,8 +115,8 @@ TEST_CASE("a write sent to wait for an open transaction's row waits there on bot
     CHECK(insert_again.baseline_sqlstate == "23505");
     CHECK(insert_again.shadow_sqlstate == "23505");
     // The order the servers saw: b's delete sent, its wait seen on each server, then a's commit.
-    const std::size_t delete_sent = nth_line(lines, "dispatch b ", 2);
-    const std::size_t commit_sent = nth_line(lines, "dispatch a ", 4);
+    const std::size_t delete_sent = run.trace.nth_line("dispatch b ", 2);
+    const std::size_t commit_sent = run.trace.nth_line("dispatch a ", 4);
     REQUIRE(delete_sent < commit_sent);
     for (const std::string side : {"baseline", "shadow"}) {
       INFO(side);
@@ -137,7 +124,7 @@ TEST_CASE("a write sent to wait for an open transaction's row waits there on bot
     }
     // a's statements ran in a's order: its commit was not overtaken by its next transaction.
     CHECK(observed.at(1014).divergence == DivergenceClass::kMatch);
-    CHECK(nth_line(lines, "dispatch a ", 5) > commit_sent);
+    CHECK(run.trace.nth_line("dispatch a ", 5) > commit_sent);
     CHECK(observed.at(1015).baseline_first_value == "again");
   }
 }
@@ -149,7 +136,7 @@ TEST_CASE("a write waiting for an open transaction's row that only changed anoth
     INFO("attempt " << attempt);
     TracedReplay run;
     replay_all_matching(updated_row_traffic(), run);
-    INFO(run.trace_text());
+    INFO(run.trace.text());
     const RecordingObserver& observed = run.observed;
     CHECK(observed.at(1005).baseline_affected == 1u);
     CHECK(observed.at(1010).baseline_first_value == "by a, then b");
