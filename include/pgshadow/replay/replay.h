@@ -15,7 +15,8 @@
 // side: each server would grant a contended row lock to whichever came first, the two servers
 // could choose differently, and the sessions would wait on each other across the sides. A
 // write waiting on a lock held by an idle session has that session's next statement run ahead
-// of its turn (the log cannot say when production granted the lock). In causal order, two
+// of its turn (the log cannot say when production granted the lock), one that passes the write
+// rule first (stall_breaking.cc). In causal order, two
 // statements that keep to themselves (neither publishes, every lock each takes is known) need
 // not wait for each other: until a commit neither sees the other, so their order changes no
 // result (dispatch_rule.h; not where a transaction may run SERIALIZABLE).
