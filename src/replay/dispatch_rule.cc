@@ -1,5 +1,7 @@
 #include "dispatch_rule.h"
 
+#include <algorithm>
+
 namespace pgshadow::replay::dispatch {
 
 const char* describe(Hold hold) {
@@ -122,6 +124,13 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
     return Hold::kCommitBarrier;
   }
   return write_rule_holds(next, others) ? Hold::kWriteRule : Hold::kNone;
+}
+
+bool surely_waits_beside(const Candidate& next, std::span<const Running> others) {
+  if (!next.may_write || next.footprint == nullptr) return false;
+  return std::any_of(others.begin(), others.end(), [&](const Running& other) {
+    return other.may_write && other.footprint != nullptr && will_wait(*next.footprint, *other.footprint);
+  });
 }
 
 bool write_rule_holds(const Candidate& next, std::span<const Running> others) {

@@ -168,6 +168,10 @@ Hold hold_for(const Candidate& next, std::span<const Running> others, const Poli
 // statement it would run ahead of its turn: beside a write that waits for the same row, the two
 // servers could grant that row to the two writes in different orders.
 bool write_rule_holds(const Candidate& next, std::span<const Running> others);
+// Whether, as far as the values tell (will_wait), `next` wants a row that a write in flight
+// wants too: not merely may (write_rule_holds), but surely. Of the statements the lock arbiter
+// could run ahead beside such a write, one that only may goes before one that surely does.
+bool surely_waits_beside(const Candidate& next, std::span<const Running> others);
 
 // A statement read from the capture and not started yet, as the overtaking rule sees it.
 struct Queued {

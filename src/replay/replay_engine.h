@@ -81,9 +81,11 @@ class ReplayEngine {
   // ahead of its turn (LockArbiter::run_ahead), one clear of the writes in flight first. Whether
   // `pending`, the statement waiting for its turn, is that statement (the caller dispatches it).
   Result<bool> break_stall(SessionRun& session, Pending& pending);
-  // Whether the holder's write `pending` may want a row lock a write in flight wants
-  // (dispatch::write_rule_holds).
-  bool waits_beside_a_write(const SessionRun& holder, Pending& pending);
+  // Of the holder's statement `pending` beside the writes in flight: clear of them, may want a
+  // row lock one of them wants (dispatch::write_rule_holds), or surely wants one
+  // (dispatch::surely_waits_beside). Ordered: a later one waits beside them more surely.
+  enum class BesideWrites { kClear, kMayWait, kSurelyWaits };
+  BesideWrites beside_writes(const SessionRun& holder, Pending& pending);
 
   // overtaking.cc: in causal order, statements read ahead that may start before the one waiting
   // for its turn (dispatch::may_overtake), and the writes that will wait on an open transaction.

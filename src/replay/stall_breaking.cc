@@ -4,9 +4,14 @@
 // the two: one side's order would then differ from the other's, and the sessions would wait on
 // each other across the sides until lock_timeout (pgbench: two UPDATEs of one branch behind a third
 // session's transaction, one of them run ahead). So a holder's statement clear of the writes in
-// flight goes first; only when no holder has one does a statement that may wait beside them run,
-// rather than the stall lasting until lock_timeout.
+// flight goes first; then one that only may want a row they want (its footprint cannot tell its
+// rows apart); only when no holder has either does one that surely wants such a row run, rather
+// than the stall lasting until lock_timeout. No wait makes that last case safe: when the row's
+// holder updated it, its waiters all follow the update to the new version once it commits, and
+// race for it on each server.
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "replay_engine.h"
 
@@ -14,16 +19,19 @@ namespace pgshadow::replay {
 namespace {
 
 constexpr const char* kBesideAWrite = "it may want a row lock a write in flight wants too (the write rule): another holder goes first";
+constexpr const char* kSurelyBesideAWrite = "it wants a row a write in flight wants: another holder goes first";
 
 }  // namespace
 
-bool ReplayEngine::waits_beside_a_write(const SessionRun& holder, Pending& pending) {
-  if (!pending.analysis.facts.may_write) return false;
+ReplayEngine::BesideWrites ReplayEngine::beside_writes(const SessionRun& holder, Pending& pending) {
+  if (!pending.analysis.facts.may_write) return BesideWrites::kClear;
   resolve_footprint(pending);
   const dispatch::Candidate next{&pending.event, false, true,
                                  dispatch::publishes(pending.analysis.facts, holder.next_statement_state()),
                                  footprint_in_force(pending.footprint, *pending.footprint_generation)};
-  return dispatch::write_rule_holds(next, running_besides(&holder));
+  const std::vector<dispatch::Running> others = running_besides(&holder);
+  if (!dispatch::write_rule_holds(next, others)) return BesideWrites::kClear;
+  return dispatch::surely_waits_beside(next, others) ? BesideWrites::kSurelyWaits : BesideWrites::kMayWait;
 }
 
 Result<bool> ReplayEngine::break_stall(SessionRun& session, Pending& pending) {
@@ -35,31 +43,32 @@ Result<bool> ReplayEngine::break_stall(SessionRun& session, Pending& pending) {
   };
   std::vector<SessionRun*> holders = arbiter_->holders(in_flight_, *pool_);
   // The statement waiting for its turn may itself be the one that releases the lock.
-  bool own_may_run = false;
+  std::optional<BesideWrites> own;  // when it may run ahead
   if (!session.busy() && std::find(holders.begin(), holders.end(), &session) != holders.end()) {
     const char* why_not = why_not_run_ahead(session, pending);
-    own_may_run = why_not == nullptr;
-    if (own_may_run && !waits_beside_a_write(session, pending)) return runs_itself();
-    trace_("stalled: %s may not run ahead yet: %s", session.id.c_str(), own_may_run ? kBesideAWrite : why_not);
+    if (why_not == nullptr) own = beside_writes(session, pending);
+    if (own == BesideWrites::kClear) return runs_itself();
+    trace_("stalled: %s may not run ahead yet: %s", session.id.c_str(),
+           own == BesideWrites::kSurelyWaits ? kSurelyBesideAWrite : own ? kBesideAWrite : why_not);
     // Its statements read ahead of this one may not overtake it.
     std::erase(holders, &session);
   }
-  auto ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, Pending& ahead_of_turn) {
-    if (const char* why_not = why_not_run_ahead(holder, ahead_of_turn)) return why_not;
-    return waits_beside_a_write(holder, ahead_of_turn) ? kBesideAWrite : nullptr;
-  });
-  if (!ahead) return ahead.error();
-  if (!ahead->has_value()) {
-    if (own_may_run) return runs_itself();
-    ahead = arbiter_->run_ahead(holders, *feed_, [this](const SessionRun& holder, Pending& ahead_of_turn) {
-      return why_not_run_ahead(holder, ahead_of_turn);
+  // The holders' statements in three rounds: clear of the writes in flight; then one that only
+  // may want a row they want; then any.
+  for (const BesideWrites worst : {BesideWrites::kClear, BesideWrites::kMayWait, BesideWrites::kSurelyWaits}) {
+    if (worst != BesideWrites::kClear && own && *own <= worst) return runs_itself();
+    auto ahead = arbiter_->run_ahead(holders, *feed_, [&](const SessionRun& holder, Pending& ahead_of_turn) {
+      if (const char* why_not = why_not_run_ahead(holder, ahead_of_turn)) return why_not;
+      const BesideWrites beside = beside_writes(holder, ahead_of_turn);
+      return beside <= worst ? nullptr : beside == BesideWrites::kSurelyWaits ? kSurelyBesideAWrite : kBesideAWrite;
     });
     if (!ahead) return ahead.error();
-  }
-  if (ahead->has_value()) {
-    ++summary_.reordered_for_locks;
-    dispatch(*(*ahead)->holder, std::move((*ahead)->pending));
-    arbiter_->stall_resolved();
+    if (ahead->has_value()) {
+      ++summary_.reordered_for_locks;
+      dispatch(*(*ahead)->holder, std::move((*ahead)->pending));
+      arbiter_->stall_resolved();
+      return false;
+    }
   }
   return false;
 }

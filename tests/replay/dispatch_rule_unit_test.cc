@@ -414,3 +414,31 @@ TEST_CASE("in causal order BEGIN and SAVEPOINT start beside commits and what end
 }
 
 }  // namespace pgshadow::replay::dispatch
+
+namespace pgshadow::replay::dispatch {
+
+TEST_CASE("a write surely waits beside another when both pin the same row, one that may lock any row only may",
+          "[replay][dispatch]") {
+  const Event waiting = logged("b", 1, std::nullopt, "UPDATE users SET name = 'b' WHERE id = 2");
+  const Event same_row = logged("c", 2, std::nullopt, "UPDATE users SET name = 'c' WHERE id = 2");
+  const Event any_row = logged("a", 3, std::nullopt, "UPDATE users SET email = 'x' WHERE name = 'nobody'");
+  const Footprint row_2 = pinned_row("users", "id", "2");
+  const Footprint row_3 = pinned_row("users", "id", "3");
+  const Footprint whole_table = Footprint::of_tables({"users"});
+  std::vector<Running> in_flight{{&waiting, true, false, false, &row_2}};
+  const Candidate surely{&same_row, false, true, false, &row_2};
+  const Candidate maybe{&any_row, false, true, false, &whole_table};
+  const Candidate apart{&same_row, false, true, false, &row_3};
+  CHECK(write_rule_holds(surely, in_flight));
+  CHECK(surely_waits_beside(surely, in_flight));
+  CHECK(write_rule_holds(maybe, in_flight));
+  CHECK_FALSE(surely_waits_beside(maybe, in_flight));
+  CHECK_FALSE(write_rule_holds(apart, in_flight));
+  CHECK_FALSE(surely_waits_beside(apart, in_flight));
+  // A read, or a write whose footprint is unknown, is never sure.
+  const Candidate unknown{&same_row, false, true, false, nullptr};
+  CHECK(write_rule_holds(unknown, in_flight));
+  CHECK_FALSE(surely_waits_beside(unknown, in_flight));
+}
+
+}  // namespace pgshadow::replay::dispatch

@@ -36,14 +36,24 @@ std::vector<Event> queued_rows_traffic() {
   return events;
 }
 
-}  // namespace
+// As queued_rows_traffic, but a's next statement is an UPDATE whose WHERE pins no row: it may lock
+// any row of users, so it may want the rows b and d wait for (it found none in production), and c's
+// update surely wants the row b waits for. Every holder's statement may wait beside a write in
+// flight; the one that only may runs first.
+std::vector<Event> every_holder_contends_traffic() {
+  std::vector<Event> events = queued_rows_traffic();
+  events.insert(events.begin() + 9, statement("a", 1008, "UPDATE users SET email = 'none' WHERE name = 'nobody'"));
+  for (std::size_t at = 10; at < events.size(); ++at) events[at].start_us += 1000;  // starts stay apart
+  for (Event& event : events) event.duration_ms = 0.3;
+  return events;
+}
 
-TEST_CASE("a stall is broken by the holder whose statement waits beside no write: a's commit before c's update of "
-          "the row b waits for",
-          "[replay][locks]") {
+// Replays `traffic` three times on fresh pairs, traced: every statement must match, a's third
+// statement must start before c's third, and the reads at `row_2_read_ms` and the next must show
+// production's order of the row locks.
+void replay_three_times(const std::vector<Event>& traffic, std::int64_t row_2_read_ms) {
   for (int attempt = 1; attempt <= 3; ++attempt) {
     INFO("attempt " << attempt);
-    const std::vector<Event> traffic = queued_rows_traffic();
     RecordingObserver observed;
     pgshadow::testing::TraceRecorder trace;
     const ReplayTargets targets = cluster().fresh_pair("");
@@ -55,15 +65,31 @@ TEST_CASE("a stall is broken by the holder whose statement waits beside no write
       INFO(statement.session << " " << statement.sql);
       CHECK(statement.divergence == DivergenceClass::kMatch);
     }
-    // c's update of row 2 (its third statement) started only after a's commit (a's third) released
-    // the row b waited for, so it queued behind b's on both servers, as in production.
-    const std::size_t commit_of_a = trace.nth_line("dispatch a ", 3);
-    const std::size_t update_of_c = trace.nth_line("dispatch c ", 3);
-    CHECK(commit_of_a < trace.lines.size());
-    CHECK(commit_of_a < update_of_c);
-    CHECK(observed.at(1013).baseline_first_value == "user2 a b c");
-    CHECK(observed.at(1014).baseline_first_value == "user8 c d");
+    const std::size_t third_of_a = trace.nth_line("dispatch a ", 3);
+    CHECK(third_of_a < trace.lines.size());
+    CHECK(third_of_a < trace.nth_line("dispatch c ", 3));
+    // As in production: row 2 went to a, then b, then c; row 8 to c, then d.
+    CHECK(observed.at(row_2_read_ms).baseline_first_value == "user2 a b c");
+    CHECK(observed.at(row_2_read_ms + 1).baseline_first_value == "user8 c d");
   }
+}
+
+}  // namespace
+
+TEST_CASE("when every holder's statement may wait beside a write in flight, one that surely wants the row that "
+          "write waits for goes last",
+          "[replay][locks]") {
+  // a's update (its third statement), which locks no row, runs ahead before c's update of row 2
+  // (c's third), which would wait beside b's for that row.
+  replay_three_times(every_holder_contends_traffic(), 1014);
+}
+
+TEST_CASE("a stall is broken by the holder whose statement waits beside no write: a's commit before c's update of "
+          "the row b waits for",
+          "[replay][locks]") {
+  // c's update of row 2 (its third statement) starts only after a's commit (a's third) released
+  // the row b waited for, so it queues behind b's on both servers, as in production.
+  replay_three_times(queued_rows_traffic(), 1013);
 }
 
 }  // namespace pgshadow::replay
