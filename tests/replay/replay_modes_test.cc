@@ -43,11 +43,13 @@ TEST_CASE("read-only mode (--read-only) replays reads in read-only transactions 
 
 TEST_CASE("a jobs bound (--jobs) limits the statements running at once, without blocking a lock holder", "[replay][jobs]") {
   // b's read started while a's sleep ran in production: replayed unbounded they overlap again,
-  // with --jobs 1 the read waits for the sleep to end.
+  // with --jobs 1 the read waits for the sleep to end. The read looks 0.2 s after it starts, by
+  // when a's sleep has started on a loaded machine too (the two are sent one after the other, but
+  // b's backend could otherwise look before a's has begun its statement).
   const std::vector<Event> events = {
       with_duration(statement("a", 1, "SELECT pg_sleep(0.5)"), 500),
-      with_duration(statement("b", 2, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                      "AND query = 'SELECT pg_sleep(0.5)' AND state = 'active'"), 1),
+      with_duration(statement("b", 2, "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND query = 'SELECT pg_sleep(0.5)' AND state = 'active') FROM pg_sleep(0.2)"), 1),
   };
   const std::string observer_sql = events[1].sql;
   {
