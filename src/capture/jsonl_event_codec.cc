@@ -32,11 +32,12 @@ enum Field {
   kParameters,
   kParametersTruncated,
   kOutcome,
+  kCaptureVersion,  // the header's: a line that has it is the header, whatever else it has
   kFieldCount
 };
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "session", "user",           "database",   "application",          "start",  "duration_ms",
-    "sql",     "protocol",       "statement_name", "parameters",       "parameters_truncated", "outcome"};
+    "session",        "user",       "database", "application",          "start",   "duration_ms",     "sql",
+    "protocol",       "statement_name", "parameters", "parameters_truncated", "outcome", "pgshadow_capture"};
 
 using Fields = std::array<std::optional<simdjson::dom::element>, kFieldCount>;
 
@@ -203,16 +204,16 @@ std::variant<Event, JsonlHeader, JsonlDecodeProblem> JsonlLineDecoder::decode(st
   if (document.get_object().get(object) != simdjson::SUCCESS) {
     return JsonlDecodeProblem{"not a JSON object", "an event line must be a JSON object"};
   }
-  for (const simdjson::dom::key_value_pair field : object) {
-    if (field.key != "pgshadow_capture") continue;
+  const Fields fields = fields_of(object);
+  if (const auto& version_field = fields[kCaptureVersion]) {
     JsonlHeader header;
-    header.version_text = simdjson::minify(field.value);
+    header.version_text = simdjson::minify(*version_field);
     std::int64_t version = 0;
-    if (field.value.get_int64().get(version) == simdjson::SUCCESS) header.version = version;
+    if (version_field->get_int64().get(version) == simdjson::SUCCESS) header.version = version;
     return header;
   }
   Event event;
-  if (auto problem = decode_fields(fields_of(object), event)) return std::move(*problem);
+  if (auto problem = decode_fields(fields, event)) return std::move(*problem);
   return event;
 }
 
